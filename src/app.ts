@@ -1,0 +1,41 @@
+import fastifyStatic from '@fastify/static'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
+import type { AppContext } from './context.js'
+import { directoryApi } from './directory/directory.api.js'
+import { directoryRoutes } from './directory/directory.routes.js'
+import { projectPath } from './lib/paths.js'
+import { errorsPlugin } from './plugins/errors.js'
+import { healthRoutes } from './plugins/health.js'
+import { openapiPlugin } from './plugins/openapi.js'
+import { viewPlugin } from './plugins/view.js'
+
+export interface BuildAppOptions {
+  ctx: AppContext
+}
+
+/** Builds the web application on a context; `server.ts` listens, tests `inject`. */
+export async function buildApp({ ctx }: BuildAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: ctx.log as FastifyBaseLogger,
+    // One line per request only when debugging: the log stays about what happened, not traffic.
+    logController: new LogController({
+      disableRequestLogging: !['debug', 'trace'].includes(ctx.config.logLevel),
+    }),
+    bodyLimit: 1024 * 1024,
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  // 1. Ecosystem plugins.
+  await app.register(fastifyStatic, { root: projectPath('public'), prefix: '/public/', maxAge: '1h' })
+  await app.register(openapiPlugin)
+  // 2. Our cross-cutting plugins.
+  await app.register(viewPlugin)
+  await app.register(errorsPlugin)
+  // 3. Modules.
+  await app.register(healthRoutes, { ctx })
+  await app.register(directoryApi, { ctx })
+  await app.register(directoryRoutes, { ctx })
+
+  return app as unknown as FastifyInstance
+}

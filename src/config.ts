@@ -1,0 +1,64 @@
+import path from 'node:path'
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+
+export interface Config {
+  readonly port: number
+  readonly host: string
+  /** Path of the SQLite file, or ':memory:'. */
+  readonly databasePath: string
+  /** Where people reach the site; links that leave the site (e-mails, PDFs) start with it. */
+  readonly publicUrl: string
+  readonly logLevel: LogLevel
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n- ${problems.join('\n- ')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+/**
+ * Reads the configuration from environment variables (see the README's table). Pure: it reads
+ * only `env`, and reports every problem at once rather than stopping at the first.
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const problems: string[] = []
+  const text = (name: string, fallback: string): string => {
+    const value = env[name]?.trim()
+    return value ? value : fallback
+  }
+
+  const portText = text('PORT', '3000')
+  const port = Number(portText)
+  if (!/^\d+$/.test(portText) || port < 0 || port > 65535) {
+    problems.push(`PORT must be a whole number from 0 to 65535 (got "${portText}")`)
+  }
+
+  const host = text('HOST', '127.0.0.1')
+  const databaseText = text('DATABASE_PATH', 'data/app.sqlite')
+  const databasePath = databaseText === ':memory:' ? databaseText : path.resolve(databaseText)
+
+  const publicUrlText = text('PUBLIC_URL', `http://localhost:${Number.isFinite(port) ? port : 3000}`)
+  let publicUrl = publicUrlText
+  try {
+    const url = new URL(publicUrlText)
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme')
+    publicUrl = url.origin + url.pathname.replace(/\/+$/, '')
+  } catch {
+    problems.push(
+      `PUBLIC_URL must be an http(s) URL such as https://letters.example.org (got "${publicUrlText}")`,
+    )
+  }
+
+  const logLevel = text('LOG_LEVEL', 'info') as LogLevel
+  if (!LOG_LEVELS.includes(logLevel)) {
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`)
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems)
+  return Object.freeze({ port, host, databasePath, publicUrl, logLevel })
+}

@@ -1,0 +1,38 @@
+import { type Logger, pino } from 'pino'
+import type { Config } from './config.js'
+import { type Database, openDatabase } from './db/connection.js'
+import { migrateToLatest } from './db/migrator.js'
+import { seedDirectory } from './directory/directory-seed.js'
+import { type Clock, systemClock } from './lib/clock.js'
+
+/** Everything a service needs, built once: routes, scripts, workers and tests all share it. */
+export interface AppContext {
+  readonly config: Config
+  readonly db: Database
+  readonly clock: Clock
+  readonly log: Logger
+  close(): Promise<void>
+}
+
+export interface ContextOverrides {
+  clock?: Clock
+  log?: Logger
+  /** Skip seeding (a test that wants an empty directory). */
+  seed?: boolean
+}
+
+/** Opens the database, migrates it to the latest schema and seeds the directory if needed. */
+export async function createContext(config: Config, overrides: ContextOverrides = {}): Promise<AppContext> {
+  const log = overrides.log ?? pino({ level: config.logLevel })
+  const clock = overrides.clock ?? systemClock()
+  const db = openDatabase(config.databasePath)
+  try {
+    await migrateToLatest(db)
+    const ctx: AppContext = { config, db, clock, log, close: () => db.destroy() }
+    if (overrides.seed !== false) await seedDirectory(ctx)
+    return ctx
+  } catch (error) {
+    await db.destroy()
+    throw error
+  }
+}

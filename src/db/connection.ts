@@ -1,0 +1,19 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import SQLite from 'better-sqlite3'
+import { Kysely, SqliteDialect } from 'kysely'
+import type { DB } from './schema.js'
+
+export type Database = Kysely<DB>
+
+/** Opens (creating if needed) the SQLite file with the settings the service relies on. */
+export function openDatabase(file: string): Database {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true })
+  const sqlite = new SQLite(file)
+  // WAL: readers never wait for the writer, and a crash mid-write leaves the last commit intact.
+  sqlite.pragma('journal_mode = WAL')
+  sqlite.pragma('synchronous = NORMAL')
+  sqlite.pragma('foreign_keys = ON')
+  sqlite.pragma('busy_timeout = 5000')
+  return new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) })
+}

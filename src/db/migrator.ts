@@ -1,0 +1,23 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely'
+import * as m0001 from './migrations/0001-directory.js'
+
+// @NOTE a static map, not a folder scan: bundlers, tsx and vitest all see the same migrations,
+// and their order is the order of the keys (names sort as they were written).
+const migrations: Record<string, Migration> = {
+  '0001-directory': m0001,
+}
+
+const provider: MigrationProvider = { getMigrations: async () => migrations }
+
+/** Brings the database to the latest schema; throws with the failing migration's name. */
+export async function migrateToLatest(db: Kysely<any>): Promise<void> {
+  const migrator = new Migrator({ db, provider })
+  const { error, results } = await migrator.migrateToLatest()
+  const failed = results?.find((r) => r.status === 'Error')
+  if (error) {
+    const where = failed ? ` (migration ${failed.migrationName})` : ''
+    throw new Error(
+      `Database migration failed${where}: ${error instanceof Error ? error.message : String(error)}`,
+    )
+  }
+}

@@ -1,0 +1,122 @@
+import fs from 'node:fs'
+import type { AppContext } from '../context.js'
+import type { Membership, RegionalGroup } from '../db/schema.js'
+import { projectPath } from '../lib/paths.js'
+import * as repo from './directory.repository.js'
+import {
+  type FieldSources,
+  MISSION_FIELDS,
+  type MissionDetails,
+  missionDetailsToColumns,
+  UNKNOWN_HEAD,
+} from './mission-details.js'
+
+/** One state as data/seed/states.json holds it (see data/seed/README.md). */
+export interface SeedState {
+  iso3: string
+  iso2: string
+  isoNumeric: string
+  name: string
+  formalName: string
+  membership: Membership
+  admissionDate: string | null
+  regionalGroup: RegionalGroup | null
+  regionalGroupNote: string | null
+  missionName: string
+  aliases: string[]
+}
+
+export interface SeedCouncil {
+  permanent: string[]
+  elected: { iso3: string; termStart: number; termEnd: number }[]
+}
+
+export const SEED_STATES_FILE = 'data/seed/states.json'
+export const SEED_COUNCIL_FILE = 'data/seed/security-council.json'
+/** The permanent members' seats date from the Charter's entry into force. */
+const CHARTER_YEAR = 1945
+
+export function readSeedStates(): SeedState[] {
+  return JSON.parse(fs.readFileSync(projectPath(SEED_STATES_FILE), 'utf8')) as SeedState[]
+}
+
+export function readSeedCouncil(): SeedCouncil {
+  return JSON.parse(fs.readFileSync(projectPath(SEED_COUNCIL_FILE), 'utf8')) as SeedCouncil
+}
+
+/**
+ * Adds the states and missions the seed has and the database lacks, and makes the Security
+ * Council seats those of the seed. Runs at every start: a no-op on a seeded database, and the way
+ * a new Council term reaches a running deployment (edit the seed, restart).
+ * @NOTE it never changes an existing state or mission: imports and organizers own those.
+ */
+export async function seedDirectory(ctx: Pick<AppContext, 'db' | 'clock' | 'log'>): Promise<void> {
+  const states = readSeedStates()
+  const council = readSeedCouncil()
+  const now = ctx.clock.nowIso()
+  const today = ctx.clock.today()
+  const added = await ctx.db.transaction().execute(async (trx) => {
+    const known = await repo.findStateIso3s(trx)
+    let count = 0
+    for (const s of states) {
+      if (known.has(s.iso3)) continue
+      await repo.insertState(trx, {
+        iso3: s.iso3,
+        iso2: s.iso2,
+        iso_numeric: s.isoNumeric,
+        name: s.name,
+        formal_name: s.formalName,
+        membership: s.membership,
+        admission_date: s.admissionDate,
+        regional_group: s.regionalGroup,
+        regional_group_note: s.regionalGroupNote,
+        aliases: JSON.stringify(s.aliases),
+        source: SEED_STATES_FILE,
+        created_at: now,
+        updated_at: now,
+      })
+      const mission: MissionDetails = {
+        name: s.missionName,
+        city: 'New York',
+        addressLines: [],
+        phone: null,
+        fax: null,
+        emails: [],
+        website: null,
+        languages: [],
+        head: UNKNOWN_HEAD,
+      }
+      const sources: FieldSources = {}
+      for (const field of MISSION_FIELDS)
+        sources[field] = { kind: 'seed', ref: SEED_STATES_FILE, date: today }
+      await repo.insertMissionVersion(trx, {
+        state_iso3: s.iso3,
+        valid_from: now,
+        ...missionDetailsToColumns(mission),
+        field_sources: JSON.stringify(sources),
+        changed_fields: JSON.stringify(MISSION_FIELDS),
+        import_id: null,
+        created_at: now,
+      })
+      count++
+    }
+    await repo.replaceCouncilSeats(trx, [
+      ...council.permanent.map((iso3) => ({
+        state_iso3: iso3,
+        seat: 'permanent' as const,
+        term_start_year: CHARTER_YEAR,
+        term_end_year: null,
+        source: SEED_COUNCIL_FILE,
+      })),
+      ...council.elected.map((e) => ({
+        state_iso3: e.iso3,
+        seat: 'elected' as const,
+        term_start_year: e.termStart,
+        term_end_year: e.termEnd,
+        source: SEED_COUNCIL_FILE,
+      })),
+    ])
+    return count
+  })
+  if (added > 0) ctx.log.info({ added }, 'seeded the directory')
+}

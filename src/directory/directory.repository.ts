@@ -1,0 +1,144 @@
+import type { Kysely } from 'kysely'
+import type {
+  DB,
+  DirectoryImportRow,
+  Membership,
+  MissionVersionRow,
+  NewMissionVersionRow,
+  NewSecurityCouncilSeatRow,
+  NewStateRow,
+  RegionalGroup,
+  SecurityCouncilSeatRow,
+  StateRow,
+} from '../db/schema.js'
+
+// Repositories take the database (or a transaction) first and hold all of the directory's SQL.
+type Db = Kysely<DB>
+
+export interface StateFilter {
+  group?: RegionalGroup
+  membership?: Membership
+  /** Keep states with (or, for 'none', without) a Security Council seat in this year. */
+  council?: { kind: 'any' | 'permanent' | 'elected' | 'none'; year: number }
+}
+
+export async function countStates(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('state')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+export async function findStateIso3s(db: Db): Promise<Set<string>> {
+  const rows = await db.selectFrom('state').select('iso3').execute()
+  return new Set(rows.map((r) => r.iso3))
+}
+
+export async function insertState(db: Db, row: NewStateRow): Promise<void> {
+  await db.insertInto('state').values(row).execute()
+}
+
+export async function findStateByIso3(db: Db, iso3: string): Promise<StateRow | undefined> {
+  return db.selectFrom('state').selectAll().where('iso3', '=', iso3).executeTakeFirst()
+}
+
+export async function findStates(db: Db, filter: StateFilter = {}): Promise<StateRow[]> {
+  let query = db.selectFrom('state').selectAll()
+  if (filter.group) query = query.where('regional_group', '=', filter.group)
+  if (filter.membership) query = query.where('membership', '=', filter.membership)
+  if (filter.council) {
+    const { kind, year } = filter.council
+    const seated = db
+      .selectFrom('security_council_seat')
+      .select('state_iso3')
+      .where('term_start_year', '<=', year)
+      .where((eb) => eb.or([eb('term_end_year', 'is', null), eb('term_end_year', '>=', year)]))
+    if (kind === 'none') query = query.where('iso3', 'not in', seated)
+    else if (kind === 'any') query = query.where('iso3', 'in', seated)
+    else query = query.where('iso3', 'in', seated.where('seat', '=', kind))
+  }
+  // SQLite orders by bytes ("Côte" after "Cuba"): the service sorts names properly.
+  return query.orderBy('name').execute()
+}
+
+/** The seats held in `year` (terms are whole calendar years), permanent ones included. */
+export async function findCouncilSeatsInYear(db: Db, year: number): Promise<SecurityCouncilSeatRow[]> {
+  return db
+    .selectFrom('security_council_seat')
+    .selectAll()
+    .where('term_start_year', '<=', year)
+    .where((eb) => eb.or([eb('term_end_year', 'is', null), eb('term_end_year', '>=', year)]))
+    .orderBy('seat', 'desc')
+    .orderBy('state_iso3')
+    .execute()
+}
+
+export async function findCouncilSeatsOfState(db: Db, iso3: string): Promise<SecurityCouncilSeatRow[]> {
+  return db
+    .selectFrom('security_council_seat')
+    .selectAll()
+    .where('state_iso3', '=', iso3)
+    .orderBy('term_start_year')
+    .execute()
+}
+
+/** Makes the seats in the database exactly `rows` (seed data is the one source of seats). */
+export async function replaceCouncilSeats(db: Db, rows: NewSecurityCouncilSeatRow[]): Promise<void> {
+  await db.deleteFrom('security_council_seat').execute()
+  if (rows.length > 0) await db.insertInto('security_council_seat').values(rows).execute()
+}
+
+export async function findCurrentMission(db: Db, iso3: string): Promise<MissionVersionRow | undefined> {
+  return db
+    .selectFrom('mission_version')
+    .selectAll()
+    .where('state_iso3', '=', iso3)
+    .where('valid_until', 'is', null)
+    .executeTakeFirst()
+}
+
+export async function findCurrentMissions(db: Db): Promise<MissionVersionRow[]> {
+  return db.selectFrom('mission_version').selectAll().where('valid_until', 'is', null).execute()
+}
+
+/** Every version of a mission, newest first. */
+export async function findMissionHistory(db: Db, iso3: string): Promise<MissionVersionRow[]> {
+  return db
+    .selectFrom('mission_version')
+    .selectAll()
+    .where('state_iso3', '=', iso3)
+    .orderBy('version', 'desc')
+    .execute()
+}
+
+/**
+ * Closes the current version (if any) at `row.valid_from` and inserts `row` as the new current
+ * one. Call inside a transaction: the two writes belong together.
+ */
+export async function insertMissionVersion(
+  db: Db,
+  row: Omit<NewMissionVersionRow, 'version' | 'valid_until'>,
+): Promise<void> {
+  const current = await findCurrentMission(db, row.state_iso3)
+  if (current) {
+    await db
+      .updateTable('mission_version')
+      .set({ valid_until: row.valid_from })
+      .where('id', '=', current.id)
+      .execute()
+  }
+  await db
+    .insertInto('mission_version')
+    .values({ ...row, version: (current?.version ?? 0) + 1, valid_until: null })
+    .execute()
+}
+
+export async function insertDirectoryImport(db: Db, row: Omit<DirectoryImportRow, 'id'>): Promise<number> {
+  const result = await db.insertInto('directory_import').values(row).returning('id').executeTakeFirstOrThrow()
+  return result.id
+}
+
+export async function findLatestDirectoryImport(db: Db): Promise<DirectoryImportRow | undefined> {
+  return db.selectFrom('directory_import').selectAll().orderBy('id', 'desc').executeTakeFirst()
+}

@@ -1,0 +1,23 @@
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+
+/**
+ * The OpenAPI description, generated from the route schemas: JSON at /docs/json, a browsable
+ * page at /docs. Only routes tagged for the API appear; pages are left out.
+ */
+export const openapiPlugin = fp(async (app: FastifyInstance) => {
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Code Blue letters API',
+        description: 'The directory of UN member states and their Permanent Missions.',
+        version: '0.1.0',
+      },
+      tags: [{ name: 'directory', description: 'UN member and observer states and their missions' }],
+    },
+    hideUntagged: true,
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs' })
+})

@@ -1,0 +1,36 @@
+import { buildApp } from './app.js'
+import { ConfigError, loadConfig } from './config.js'
+import { createContext } from './context.js'
+
+// The entry point of `npm start`: configuration, context, app, listen; and a clean stop on signals.
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env)
+  const ctx = await createContext(config)
+  const app = await buildApp({ ctx })
+
+  let stopping = false
+  const stop = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    ctx.log.info({ signal }, 'stopping')
+    // close() stops accepting connections and waits for requests in flight.
+    await app.close()
+    await ctx.close()
+    process.exit(0)
+  }
+  process.once('SIGINT', () => void stop('SIGINT'))
+  process.once('SIGTERM', () => void stop('SIGTERM'))
+
+  await app.listen({ port: config.port, host: config.host })
+  ctx.log.info(`Code Blue letters is serving ${config.publicUrl} (database ${config.databasePath})`)
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(error.message)
+  } else {
+    console.error('Could not start:', error instanceof Error ? error.message : error)
+  }
+  process.exit(1)
+})
