@@ -1,0 +1,47 @@
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { ConfigError, loadConfig } from '../src/config.js'
+
+describe('loadConfig', () => {
+  it('has defaults that need no set-up', () => {
+    const config = loadConfig({})
+    expect(config).toEqual({
+      port: 3000,
+      host: '127.0.0.1',
+      databasePath: path.resolve('data/app.sqlite'),
+      publicUrl: 'http://localhost:3000',
+      logLevel: 'info',
+    })
+    expect(Object.isFrozen(config)).toBe(true)
+  })
+
+  it('reads every variable and trims a trailing slash from PUBLIC_URL', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      HOST: '0.0.0.0',
+      DATABASE_PATH: '/var/lib/code-blue/app.sqlite',
+      PUBLIC_URL: 'https://letters.example.org/',
+      LOG_LEVEL: 'warn',
+    })
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '0.0.0.0',
+      databasePath: '/var/lib/code-blue/app.sqlite',
+      publicUrl: 'https://letters.example.org',
+      logLevel: 'warn',
+    })
+  })
+
+  it('reports every problem at once, naming each variable', () => {
+    let error: unknown
+    try {
+      loadConfig({ PORT: 'eighty', PUBLIC_URL: 'ftp://x', LOG_LEVEL: 'loud' })
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(ConfigError)
+    const problems = (error as ConfigError).problems
+    expect(problems).toHaveLength(3)
+    expect(problems.join('\n')).toMatch(/PORT[\s\S]*PUBLIC_URL[\s\S]*LOG_LEVEL/)
+  })
+})

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest'
+import { buildTestApp } from '../helpers/test-app.js'
+
+const { app } = await buildTestApp()
+
+async function getPage(url: string) {
+  const res = await app.inject({ method: 'GET', url })
+  return { status: res.statusCode, html: res.body, headers: res.headers }
+}
+
+const rowCount = (html: string) => (html.match(/<th scope="row" data-label="State">/g) ?? []).length
+
+describe('the list of states', () => {
+  it('shows all 195 states, the home page leading to it', async () => {
+    const home = await getPage('/')
+    expect(home.status).toBe(302)
+    expect(home.headers.location).toBe('/states')
+    const { status, html, headers } = await getPage('/states')
+    expect(status).toBe(200)
+    expect(headers['content-type']).toMatch(/text\/html/)
+    expect(rowCount(html)).toBe(195)
+    expect(html).toContain('The 193 member states')
+    expect(html).toContain('<a href="/states/tcd">Chad</a>')
+  })
+
+  it('filters by the search form, whose empty fields mean "all"', async () => {
+    expect(rowCount((await getPage('/states?q=&group=african&council=&membership=')).html)).toBe(54)
+    const observers = await getPage('/states?membership=observer')
+    expect(rowCount(observers.html)).toBe(2)
+    expect(observers.html).toContain('Observer state')
+    const council = await getPage('/states?council=permanent')
+    expect(rowCount(council.html)).toBe(5)
+    expect(council.html).toMatch(/<option value="permanent" selected>/)
+    expect(rowCount((await getPage('/states?q=ivory')).html)).toBe(1)
+  })
+
+  it('says so when nothing matches', async () => {
+    const { html } = await getPage('/states?q=atlantis')
+    expect(rowCount(html)).toBe(0)
+    expect(html).toContain('No state matches')
+  })
+
+  it('escapes what a visitor types', async () => {
+    const { html } = await getPage(`/states?q=${encodeURIComponent('<script>alert(1)</script>')}`)
+    expect(html).not.toContain('<script>alert(1)</script>')
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')
+  })
+
+  it('answers an invalid filter with a 400 page naming it', async () => {
+    const { status, html } = await getPage('/states?group=martian')
+    expect(status).toBe(400)
+    expect(html).toContain('<h1>Bad Request</h1>')
+    expect(html).toContain('&quot;group&quot;')
+  })
+})
+
+describe('a state page', () => {
+  it('shows the mission, the state, where each detail comes from and the history', async () => {
+    const { status, html } = await getPage('/states/tcd')
+    expect(status).toBe(200)
+    expect(html).toContain('<h1>Chad</h1>')
+    expect(html).toContain('Permanent Mission of the Republic of Chad to the United Nations')
+    expect(html).toContain('20 September 1960')
+    expect(html).toContain('African Group')
+    expect(html).toContain('Seed data: data/seed/states.json')
+    expect(html).toContain('Not yet known: the Blue Book has not been imported.')
+  })
+
+  it('shows a Council seat with its term and a group note', async () => {
+    const usa = await getPage('/states/usa')
+    expect(usa.html).toContain('Permanent member of the Security Council')
+    expect(usa.html).toContain('United States Mission to the United Nations')
+    expect(usa.html).toMatch(/observer/i)
+    const latvia = await getPage('/states/lva')
+    expect(latvia.html).toContain('Elected to the Security Council 2026–2027')
+  })
+
+  it('redirects an upper-case code to the canonical address', async () => {
+    const { status, headers } = await getPage('/states/TCD')
+    expect(status).toBe(301)
+    expect(headers.location).toBe('/states/tcd')
+  })
+
+  it('answers an unknown state or page with a 404 page, not JSON', async () => {
+    for (const url of ['/states/xxx', '/no-such-page']) {
+      const { status, html, headers } = await getPage(url)
+      expect(status, url).toBe(404)
+      expect(headers['content-type'], url).toMatch(/text\/html/)
+      expect(html, url).toContain('<h1>Not Found</h1>')
+    }
+  })
+
+  it('serves the stylesheet', async () => {
+    const res = await app.inject({ method: 'GET', url: '/public/site.css' })
+    expect(res.statusCode).toBe(200)
+    expect(res.headers['content-type']).toMatch(/text\/css/)
+  })
+})
