@@ -22,11 +22,10 @@ export interface StateFilter {
   council?: { kind: 'any' | 'permanent' | 'elected' | 'none'; year: number }
 }
 
-export async function countStates(db: Db): Promise<number> {
-  const row = await db
-    .selectFrom('state')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow()
+export async function countStates(db: Db, membership?: Membership): Promise<number> {
+  let query = db.selectFrom('state').select((eb) => eb.fn.countAll<number>().as('n'))
+  if (membership) query = query.where('membership', '=', membership)
+  const row = await query.executeTakeFirstOrThrow()
   return Number(row.n)
 }
 

@@ -3,7 +3,7 @@ import type { AppContext } from '../context.js'
 import { REGIONAL_GROUP_LABELS } from '../lib/labels.js'
 import { dropEmptyQueryValues } from '../plugins/query.js'
 import { Iso3Params, StateQuery } from './directory.schemas.js'
-import { getState, listStates } from './directory.service.js'
+import { countMemberStates, getState, listStates } from './directory.service.js'
 
 const GROUP_OPTIONS = Object.entries(REGIONAL_GROUP_LABELS).map(([value, label]) => ({ value, label }))
 const COUNCIL_OPTIONS = [
@@ -26,15 +26,14 @@ export const directoryRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
     { preValidation: dropEmptyQueryValues, schema: { querystring: StateQuery } },
     async (request, reply) => {
       const query = request.query
-      const result = await listStates(ctx, query)
-      const all = await listStates(ctx, { membership: 'member' })
+      const [result, memberCount] = await Promise.all([listStates(ctx, query), countMemberStates(ctx)])
       const filtered = Boolean(query.q || query.group || query.council || query.membership)
       return reply.viewAsync('pages/directory/states.hbs', {
         title: 'Member states and their missions',
         query,
         result,
         filtered,
-        memberCount: all.count,
+        memberCount,
         groupOptions: options(GROUP_OPTIONS, query.group),
         councilOptions: options(COUNCIL_OPTIONS, query.council),
         membershipOptions: options(MEMBERSHIP_OPTIONS, query.membership),

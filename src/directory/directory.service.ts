@@ -45,6 +45,11 @@ export async function listStates(ctx: Ctx, query: StateQuery = {}): Promise<Stat
   return { count: states.length, on, states }
 }
 
+/** How many UN member states the directory holds (193, observers not counted). */
+export async function countMemberStates(ctx: Ctx): Promise<number> {
+  return repo.countStates(ctx.db, 'member')
+}
+
 /** One state with its Security Council terms, where each mission field came from, and history. */
 export async function getState(ctx: Ctx, iso3: string, on = ctx.clock.today()): Promise<StateDetailDto> {
   const code = iso3.toUpperCase()
