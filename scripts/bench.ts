@@ -57,7 +57,12 @@ async function waitForHealth(child: ChildProcess): Promise<void> {
 
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'code-blue-bench-'))
-  const env = { ...process.env, DATABASE_PATH: path.join(dir, 'bench.sqlite'), PORT: String(PORT), LOG_LEVEL: 'warn' }
+  const env = {
+    ...process.env,
+    DATABASE_PATH: path.join(dir, 'bench.sqlite'),
+    PORT: String(PORT),
+    LOG_LEVEL: 'warn',
+  }
   const lines: string[] = []
 
   const started = Date.now()
@@ -69,9 +74,13 @@ async function main(): Promise<void> {
     if (fs.existsSync(REFERENCE)) {
       const t0 = Date.now()
       execFileSync(TSX, [projectPath('scripts/directory-import.ts'), REFERENCE], { env, stdio: 'ignore' })
-      lines.push(`- Blue Book import of un-bluebook-2024-12-18.json (192 missions), whole command: ${Date.now() - t0} ms`)
+      lines.push(
+        `- Blue Book import of un-bluebook-2024-12-18.json (192 missions), whole command: ${Date.now() - t0} ms`,
+      )
     } else {
-      lines.push('- Blue Book import: skipped, ../shared/reference is absent (missions without contact details)')
+      lines.push(
+        '- Blue Book import: skipped, ../shared/reference is absent (missions without contact details)',
+      )
     }
     const rssBefore = rssMiB(child.pid!)
 

@@ -30,7 +30,9 @@ describe.skipIf(!chromiumPath.path)('the directory in a real browser', () => {
       for (const url of ['/states', '/states/tcd', '/states/gbr']) {
         await page.goto(base + url)
         // A string, evaluated in the page: the project's types know no DOM.
-        const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth')
+        const overflow = await page.evaluate<number>(
+          'document.documentElement.scrollWidth - window.innerWidth',
+        )
         expect(overflow, url).toBeLessThanOrEqual(0)
       }
       await page.close()
