@@ -28,11 +28,21 @@ const BASE = `http://127.0.0.1:${PORT}`
 const TSX = projectPath('node_modules/.bin/tsx')
 const REFERENCE = path.resolve(projectPath(), '../shared/reference/un-bluebook-2024-12-18.json')
 
-const ROUTES: { label: string; path: string }[] = [
+const ROUTES: { label: string; path: string; headers?: Record<string, string> }[] = [
   { label: 'JSON: all 195 states', path: '/api/states' },
+  {
+    label: 'JSON: all 195 states, compressed (br)',
+    path: '/api/states',
+    headers: { 'accept-encoding': 'br, gzip' },
+  },
   { label: 'JSON: filtered (African Group)', path: '/api/states?group=african' },
   { label: 'JSON: one state with history', path: '/api/states/TCD' },
   { label: 'Page: list of states', path: '/states' },
+  {
+    label: 'Page: list of states, compressed (br)',
+    path: '/states',
+    headers: { 'accept-encoding': 'br, gzip' },
+  },
   { label: 'Page: one state', path: '/states/tcd' },
 ]
 
@@ -86,7 +96,12 @@ async function main(): Promise<void> {
 
     const rows: string[] = []
     for (const route of ROUTES) {
-      const result = await autocannon({ url: BASE + route.path, connections, duration: seconds })
+      const result = await autocannon({
+        url: BASE + route.path,
+        connections,
+        duration: seconds,
+        headers: route.headers ?? {},
+      })
       const errors = result.errors + result.timeouts + result.non2xx
       rows.push(
         `| ${route.label} | \`${route.path}\` | ${Math.round(result.requests.average)} | ${result.latency.p50} | ${result.latency.p99} | ${Math.round(result.throughput.average / 1024)} | ${errors} |`,

@@ -7,20 +7,12 @@ import type {
   NewMissionVersionRow,
   NewSecurityCouncilSeatRow,
   NewStateRow,
-  RegionalGroup,
   SecurityCouncilSeatRow,
   StateRow,
 } from '../db/schema.js'
 
 // Repositories take the database (or a transaction) first and hold all of the directory's SQL.
 type Db = Kysely<DB>
-
-export interface StateFilter {
-  group?: RegionalGroup
-  membership?: Membership
-  /** Keep states with (or, for 'none', without) a Security Council seat in this year. */
-  council?: { kind: 'any' | 'permanent' | 'elected' | 'none'; year: number }
-}
 
 export async function countStates(db: Db, membership?: Membership): Promise<number> {
   let query = db.selectFrom('state').select((eb) => eb.fn.countAll<number>().as('n'))
@@ -42,23 +34,41 @@ export async function findStateByIso3(db: Db, iso3: string): Promise<StateRow | 
   return db.selectFrom('state').selectAll().where('iso3', '=', iso3).executeTakeFirst()
 }
 
-export async function findStates(db: Db, filter: StateFilter = {}): Promise<StateRow[]> {
-  let query = db.selectFrom('state').selectAll()
-  if (filter.group) query = query.where('regional_group', '=', filter.group)
-  if (filter.membership) query = query.where('membership', '=', filter.membership)
-  if (filter.council) {
-    const { kind, year } = filter.council
-    const seated = db
-      .selectFrom('security_council_seat')
-      .select('state_iso3')
-      .where('term_start_year', '<=', year)
-      .where((eb) => eb.or([eb('term_end_year', 'is', null), eb('term_end_year', '>=', year)]))
-    if (kind === 'none') query = query.where('iso3', 'not in', seated)
-    else if (kind === 'any') query = query.where('iso3', 'in', seated)
-    else query = query.where('iso3', 'in', seated.where('seat', '=', kind))
-  }
-  // SQLite orders by bytes ("Côte" after "Cuba"): the service sorts names properly.
-  return query.orderBy('name').execute()
+/** Every state, by ISO code. */
+export async function findStates(db: Db): Promise<StateRow[]> {
+  return db.selectFrom('state').selectAll().orderBy('iso3').execute()
+}
+
+/**
+ * A value that changes whenever states, missions or Council seats change: mission versions and
+ * seats are only ever added (ids grow; seats are replaced by new rows), states carry updated_at.
+ */
+export async function findDirectoryFingerprint(db: Db): Promise<string> {
+  const row = await db
+    .selectNoFrom((eb) => [
+      eb
+        .selectFrom('mission_version')
+        .select((e) => e.fn.max('id').as('m'))
+        .as('missions'),
+      eb
+        .selectFrom('security_council_seat')
+        .select((e) => e.fn.max('id').as('s'))
+        .as('seats'),
+      eb
+        .selectFrom('security_council_seat')
+        .select((e) => e.fn.countAll().as('n'))
+        .as('seatCount'),
+      eb
+        .selectFrom('state')
+        .select((e) => e.fn.max('updated_at').as('u'))
+        .as('states'),
+      eb
+        .selectFrom('state')
+        .select((e) => e.fn.countAll().as('n'))
+        .as('stateCount'),
+    ])
+    .executeTakeFirstOrThrow()
+  return JSON.stringify(row)
 }
 
 /** The seats held in `year` (terms are whole calendar years), permanent ones included. */

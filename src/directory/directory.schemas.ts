@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox'
+import { Nullable, StringEnum } from '../lib/schema-types.js'
 
 // Request and response schemas of the directory API. Fastify validates requests with them,
 // serializes responses with them, and @fastify/swagger turns them into the OpenAPI at /docs.
@@ -10,8 +11,8 @@ export const REGIONAL_GROUPS = [
   'latin_american_caribbean',
   'western_european_others',
 ] as const
+export const MEMBERSHIPS = ['member', 'observer'] as const
 
-const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()])
 const IsoDate = Type.String({ format: 'date', description: 'YYYY-MM-DD' })
 
 export const Iso3Params = Type.Object({
@@ -21,15 +22,12 @@ export const Iso3Params = Type.Object({
 export const StateQuery = Type.Object(
   {
     q: Type.Optional(Type.String({ maxLength: 100, description: 'Search in names, aliases and ISO codes' })),
-    group: Type.Optional(Type.Union(REGIONAL_GROUPS.map((g) => Type.Literal(g)))),
-    membership: Type.Optional(Type.Union([Type.Literal('member'), Type.Literal('observer')])),
+    group: Type.Optional(StringEnum(REGIONAL_GROUPS)),
+    membership: Type.Optional(StringEnum(MEMBERSHIPS)),
     council: Type.Optional(
-      Type.Union(
-        [Type.Literal('any'), Type.Literal('permanent'), Type.Literal('elected'), Type.Literal('none')],
-        {
-          description: 'Security Council seat on the date `on` (default today)',
-        },
-      ),
+      StringEnum(['any', 'permanent', 'elected', 'none'], {
+        description: 'Security Council seat on the date `on` (default today)',
+      }),
     ),
     on: Type.Optional(
       Type.String({
@@ -44,7 +42,7 @@ export const StateQuery = Type.Object(
 export type StateQuery = Static<typeof StateQuery>
 
 export const FieldSourceSchema = Type.Object({
-  kind: Type.Union([Type.Literal('seed'), Type.Literal('import'), Type.Literal('organizer')]),
+  kind: StringEnum(['seed', 'import', 'organizer']),
   ref: Type.String(),
   date: IsoDate,
 })
@@ -65,17 +63,17 @@ export const MissionSchema = Type.Object({
   emails: Type.Array(Type.String()),
   website: Nullable(Type.String()),
   languages: Type.Array(Type.String({ description: 'ISO 639-1: en, fr or es' })),
-  headStatus: Type.Union([Type.Literal('unknown'), Type.Literal('filled'), Type.Literal('vacant')]),
-  head: Type.Union([HeadSchema, Type.Null()], {
-    description: 'null when the post is vacant or not yet known',
-  }),
+  headStatus: StringEnum(['unknown', 'filled', 'vacant']),
+  head: Nullable(
+    Type.Object(HeadSchema.properties, { description: 'null when the post is vacant or not yet known' }),
+  ),
   source: FieldSourceSchema,
   updatedAt: Type.String({ format: 'date-time' }),
   version: Type.Integer(),
 })
 
 export const CouncilSeatSchema = Type.Object({
-  seat: Type.Union([Type.Literal('permanent'), Type.Literal('elected')]),
+  seat: StringEnum(['permanent', 'elected']),
   termStart: IsoDate,
   termEnd: Nullable(IsoDate),
 })
@@ -86,11 +84,11 @@ export const StateSchema = Type.Object({
   isoNumeric: Type.String(),
   name: Type.String(),
   formalName: Type.String(),
-  membership: Type.Union([Type.Literal('member'), Type.Literal('observer')]),
-  regionalGroup: Type.Union([...REGIONAL_GROUPS.map((g) => Type.Literal(g)), Type.Null()]),
+  membership: StringEnum(MEMBERSHIPS),
+  regionalGroup: Nullable(StringEnum(REGIONAL_GROUPS)),
   regionalGroupNote: Nullable(Type.String()),
   admissionDate: Nullable(IsoDate),
-  securityCouncil: Type.Union([CouncilSeatSchema, Type.Null()]),
+  securityCouncil: Nullable(CouncilSeatSchema),
   mission: MissionSchema,
 })
 export type StateDto = Static<typeof StateSchema>
@@ -109,7 +107,7 @@ export const MissionVersionSchema = Type.Object({
   mission: Type.Omit(MissionSchema, ['version', 'updatedAt']),
 })
 
-export const StateDetailSchema = Type.Intersect([
+export const StateDetailSchema = Type.Composite([
   StateSchema,
   Type.Object({
     councilTerms: Type.Array(CouncilSeatSchema),

@@ -10,6 +10,7 @@ import fp from 'fastify-plugin'
 export const openapiPlugin = fp(async (app: FastifyInstance) => {
   await app.register(swagger, {
     openapi: {
+      openapi: '3.1.0',
       info: {
         title: 'Code Blue letters API',
         description: 'The directory of UN member states and their Permanent Missions.',

@@ -169,3 +169,15 @@ describe('when the database fails', () => {
     expect(page.body).not.toMatch(/sqlite|kysely|driver|\.ts:\d+/i)
   })
 })
+
+describe('compression', () => {
+  it('compresses the list for clients that accept it, and serves it plain to the others', async () => {
+    const plain = await app.inject({ method: 'GET', url: '/api/states' })
+    const br = await app.inject({ method: 'GET', url: '/api/states', headers: { 'accept-encoding': 'br' } })
+    expect(plain.headers['content-encoding']).toBeUndefined()
+    expect(br.headers['content-encoding']).toBe('br')
+    expect(br.rawPayload.length).toBeLessThan(plain.rawPayload.length / 5)
+    const { brotliDecompressSync } = await import('node:zlib')
+    expect(JSON.parse(brotliDecompressSync(br.rawPayload).toString('utf8'))).toEqual(plain.json())
+  })
+})

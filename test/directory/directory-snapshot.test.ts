@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest'
+import { openDatabase } from '../../src/db/connection.js'
+import * as repo from '../../src/directory/directory.repository.js'
+import { listStates } from '../../src/directory/directory.service.js'
+import { missionDetailsToColumns, UNKNOWN_HEAD } from '../../src/directory/mission-details.js'
+import { createTestContext } from '../helpers/test-context.js'
+
+const ctx = await createTestContext()
+
+describe('the cached directory list', () => {
+  it('shows a change written by another process (another connection) at the next request', async () => {
+    const before = await listStates(ctx, { q: 'Chad' })
+    expect(before.states[0]?.mission.phone).toBeNull()
+
+    // The import command runs as its own process: a second connection to the same file.
+    const other = openDatabase(ctx.config.databasePath)
+    await other.transaction().execute((trx) =>
+      repo.insertMissionVersion(trx, {
+        state_iso3: 'TCD',
+        valid_from: '2026-06-02T00:00:00.000Z',
+        ...missionDetailsToColumns({
+          name: 'Permanent Mission of the Republic of Chad to the United Nations',
+          city: 'New York',
+          addressLines: ['129 East 36th Street', 'New York, NY 10016'],
+          phone: '212-986-0980',
+          fax: null,
+          emails: [],
+          website: null,
+          languages: ['fr'],
+          head: UNKNOWN_HEAD,
+        }),
+        field_sources: JSON.stringify({ phone: { kind: 'organizer', ref: 'test', date: '2026-06-02' } }),
+        changed_fields: JSON.stringify(['addressLines', 'phone', 'languages']),
+        import_id: null,
+        created_at: '2026-06-02T00:00:00.000Z',
+      }),
+    )
+    await other.destroy()
+
+    const after = await listStates(ctx, { q: 'Chad' })
+    expect(after.states[0]?.mission).toMatchObject({ phone: '212-986-0980', languages: ['fr'], version: 2 })
+  })
+
+  it('shows the Council of the year asked for, whatever year was asked before', async () => {
+    expect(
+      (await listStates(ctx, { council: 'elected', on: '2026-01-01' })).states.map((s) => s.iso3),
+    ).toContain('LVA')
+    expect(
+      (await listStates(ctx, { council: 'elected', on: '2024-01-01' })).states.map((s) => s.iso3),
+    ).not.toContain('LVA')
+    expect((await listStates(ctx, { council: 'elected', on: '2026-12-31' })).count).toBe(10)
+  })
+})
