@@ -15,7 +15,7 @@ import {
   type MissionHead,
   missionDetailsFromRow,
   missionDetailsToColumns,
-  UNKNOWN_HEAD,
+  missionWithNameOnly,
 } from './mission-details.js'
 
 export interface BlueBookFile {
@@ -274,15 +274,5 @@ function headLabel(head: MissionHead): string {
 
 /** @NOTE the seed gives every state a mission; this only guards a directory built otherwise. */
 function emptyMission(state: StateRow): MissionDetails {
-  return {
-    name: `Permanent Mission of ${state.name} to the United Nations`,
-    city: 'New York',
-    addressLines: [],
-    phone: null,
-    fax: null,
-    emails: [],
-    website: null,
-    languages: [],
-    head: UNKNOWN_HEAD,
-  }
+  return missionWithNameOnly(`Permanent Mission of ${state.name} to the United Nations`)
 }

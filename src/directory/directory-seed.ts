@@ -6,9 +6,8 @@ import * as repo from './directory.repository.js'
 import {
   type FieldSources,
   MISSION_FIELDS,
-  type MissionDetails,
   missionDetailsToColumns,
-  UNKNOWN_HEAD,
+  missionWithNameOnly,
 } from './mission-details.js'
 
 /** One state as data/seed/states.json holds it (see data/seed/README.md). */
@@ -75,17 +74,7 @@ export async function seedDirectory(ctx: Pick<AppContext, 'db' | 'clock' | 'log'
         created_at: now,
         updated_at: now,
       })
-      const mission: MissionDetails = {
-        name: s.missionName,
-        city: 'New York',
-        addressLines: [],
-        phone: null,
-        fax: null,
-        emails: [],
-        website: null,
-        languages: [],
-        head: UNKNOWN_HEAD,
-      }
+      const mission = missionWithNameOnly(s.missionName)
       const sources: FieldSources = {}
       for (const field of MISSION_FIELDS)
         sources[field] = { kind: 'seed', ref: SEED_STATES_FILE, date: today }

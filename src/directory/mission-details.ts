@@ -57,6 +57,21 @@ export const UNKNOWN_HEAD: MissionHead = {
   credentialsPresented: null,
 }
 
+/** A mission known only by its name: every mission is in New York; the rest comes from imports. */
+export function missionWithNameOnly(name: string): MissionDetails {
+  return {
+    name,
+    city: 'New York',
+    addressLines: [],
+    phone: null,
+    fax: null,
+    emails: [],
+    website: null,
+    languages: [],
+    head: UNKNOWN_HEAD,
+  }
+}
+
 /** The fields whose values differ between two versions, in MISSION_FIELDS order. */
 export function changedMissionFields(before: MissionDetails, after: MissionDetails): MissionField[] {
   return MISSION_FIELDS.filter((field) => JSON.stringify(before[field]) !== JSON.stringify(after[field]))
