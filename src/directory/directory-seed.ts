@@ -1,6 +1,8 @@
 import fs from 'node:fs'
-import type { AppContext } from '../context.js'
+import type { Logger } from 'pino'
+import type { Database } from '../db/connection.js'
 import type { Membership, RegionalGroup } from '../db/schema.js'
+import type { Clock } from '../lib/clock.js'
 import { projectPath } from '../lib/paths.js'
 import * as repo from './directory.repository.js'
 import {
@@ -49,7 +51,8 @@ export function readSeedCouncil(): SeedCouncil {
  * a new Council term reaches a running deployment (edit the seed, restart).
  * @NOTE it never changes an existing state or mission: imports and organizers own those.
  */
-export async function seedDirectory(ctx: Pick<AppContext, 'db' | 'clock' | 'log'>): Promise<void> {
+// @NOTE takes its parts, not the AppContext: context.ts calls it while building the context.
+export async function seedDirectory(ctx: { db: Database; clock: Clock; log: Logger }): Promise<void> {
   const states = readSeedStates()
   const council = readSeedCouncil()
   const now = ctx.clock.nowIso()
