@@ -1,11 +1,15 @@
 import zlib from 'node:zlib'
 import compress from '@fastify/compress'
+import formbody from '@fastify/formbody'
 import fastifyStatic from '@fastify/static'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
 import type { AppContext } from './context.js'
 import { directoryApi } from './directory/directory.api.js'
 import { directoryRoutes } from './directory/directory.routes.js'
+import { lettersApi } from './letters/letters.api.js'
+import { lettersRoutes } from './letters/letters.routes.js'
+import { lettersPrintApi } from './letters/letters-print.api.js'
 import { projectPath } from './lib/paths.js'
 import { errorsPlugin } from './plugins/errors.js'
 import { healthRoutes } from './plugins/health.js'
@@ -36,6 +40,7 @@ export async function buildApp({ ctx }: BuildAppOptions): Promise<FastifyInstanc
     encodings: ['br', 'gzip', 'deflate'],
     brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } },
   })
+  await app.register(formbody, { bodyLimit: 64 * 1024 })
   await app.register(fastifyStatic, { root: projectPath('public'), prefix: '/public/', maxAge: '1h' })
   await app.register(openapiPlugin)
   // 2. Our cross-cutting plugins.
@@ -45,6 +50,9 @@ export async function buildApp({ ctx }: BuildAppOptions): Promise<FastifyInstanc
   await app.register(healthRoutes, { ctx })
   await app.register(directoryApi, { ctx })
   await app.register(directoryRoutes, { ctx })
+  await app.register(lettersApi, { ctx })
+  await app.register(lettersPrintApi, { ctx })
+  await app.register(lettersRoutes, { ctx })
 
   return app as unknown as FastifyInstance
 }

@@ -10,6 +10,17 @@ export interface Config {
   /** Where people reach the site; links that leave the site (e-mails, PDFs) start with it. */
   readonly publicUrl: string
   readonly logLevel: LogLevel
+  /** Who signs the campaign's own letter to the 193 missions. */
+  /**
+   * Until organizer accounts exist, the organizers' API (batch printing) takes this token as
+   * `Authorization: Bearer <token>`; unset, that API is closed.
+   */
+  readonly organizerToken: string | null
+  readonly campaign: {
+    readonly signatoryName: string
+    readonly signatoryTitle: string
+    readonly website: string | null
+  }
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
@@ -59,6 +70,17 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`)
   }
 
+  const campaign = Object.freeze({
+    signatoryName: text('CAMPAIGN_SIGNATORY_NAME', 'The Code Blue Campaign'),
+    signatoryTitle: text('CAMPAIGN_SIGNATORY_TITLE', 'AIDS-Free World'),
+    website: env.CAMPAIGN_WEBSITE?.trim() || null,
+  })
+
+  const organizerToken = env.ORGANIZER_TOKEN?.trim() || null
+  if (organizerToken !== null && organizerToken.length < 24) {
+    problems.push('ORGANIZER_TOKEN must be at least 24 characters (e.g. openssl rand -base64 24)')
+  }
+
   if (problems.length > 0) throw new ConfigError(problems)
-  return Object.freeze({ port, host, databasePath, publicUrl, logLevel })
+  return Object.freeze({ port, host, databasePath, publicUrl, logLevel, organizerToken, campaign })
 }

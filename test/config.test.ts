@@ -11,6 +11,8 @@ describe('loadConfig', () => {
       databasePath: path.resolve('data/app.sqlite'),
       publicUrl: 'http://localhost:3000',
       logLevel: 'info',
+      organizerToken: null,
+      campaign: { signatoryName: 'The Code Blue Campaign', signatoryTitle: 'AIDS-Free World', website: null },
     })
     expect(Object.isFrozen(config)).toBe(true)
   })

@@ -71,11 +71,48 @@ export interface DirectoryImportTable {
   summary: string
 }
 
+export type StateTagName = 'troop_contributor' | 'police_contributor' | 'peacekeeping_host'
+
+export interface StateTagTable {
+  state_iso3: string
+  tag: StateTagName
+  note: string | null
+  source: string
+  created_at: string
+}
+
+export interface LetterTable {
+  id: Generated<number>
+  public_id: string
+  reference: string
+  state_iso3: string
+  template_id: string
+  language: 'en' | 'fr' | 'es'
+  paper_size: 'a4' | 'letter'
+  status: string
+  supporter_name: string
+  supporter_organization: string | null
+  supporter_role: string | null
+  supporter_address_lines: string
+  supporter_city: string | null
+  supporter_country: string | null
+  supporter_email: string | null
+  personal_note: string | null
+  addressee: string
+  document: string
+  mission_version_id: number
+  printed_at: string | null
+  created_at: string
+  updated_at: string
+}
+
 export interface DB {
   state: StateTable
   security_council_seat: SecurityCouncilSeatTable
   mission_version: MissionVersionTable
   directory_import: DirectoryImportTable
+  state_tag: StateTagTable
+  letter: LetterTable
 }
 
 export type StateRow = Selectable<StateTable>
@@ -86,3 +123,7 @@ export type NewSecurityCouncilSeatRow = Insertable<SecurityCouncilSeatTable>
 export type MissionVersionRow = Selectable<MissionVersionTable>
 export type NewMissionVersionRow = Insertable<MissionVersionTable>
 export type DirectoryImportRow = Selectable<DirectoryImportTable>
+export type StateTagRow = Selectable<StateTagTable>
+export type NewStateTagRow = Insertable<StateTagTable>
+export type LetterRow = Selectable<LetterTable>
+export type NewLetterRow = Insertable<LetterTable>

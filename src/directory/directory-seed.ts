@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import type { Logger } from 'pino'
 import type { Database } from '../db/connection.js'
-import type { Membership, RegionalGroup } from '../db/schema.js'
+import type { Membership, RegionalGroup, StateTagName } from '../db/schema.js'
 import type { Clock } from '../lib/clock.js'
 import { projectPath } from '../lib/paths.js'
 import * as repo from './directory.repository.js'
@@ -32,13 +32,22 @@ export interface SeedCouncil {
   elected: { iso3: string; termStart: number; termEnd: number }[]
 }
 
+export interface SeedTags {
+  tags: { iso3: string; tag: StateTagName; note: string | null }[]
+}
+
 export const SEED_STATES_FILE = 'data/seed/states.json'
+export const SEED_TAGS_FILE = 'data/seed/state-tags.json'
 export const SEED_COUNCIL_FILE = 'data/seed/security-council.json'
 /** The permanent members' seats date from the Charter's entry into force. */
 const CHARTER_YEAR = 1945
 
 export function readSeedStates(): SeedState[] {
   return JSON.parse(fs.readFileSync(projectPath(SEED_STATES_FILE), 'utf8')) as SeedState[]
+}
+
+export function readSeedTags(): SeedTags {
+  return JSON.parse(fs.readFileSync(projectPath(SEED_TAGS_FILE), 'utf8')) as SeedTags
 }
 
 export function readSeedCouncil(): SeedCouncil {
@@ -108,6 +117,19 @@ export async function seedDirectory(ctx: { db: Database; clock: Clock; log: Logg
         source: SEED_COUNCIL_FILE,
       })),
     ])
+    // Tags only for states added now: an organizer who removes a seeded tag must not see it return.
+    await repo.insertMissingStateTags(
+      trx,
+      readSeedTags()
+        .tags.filter((t) => !known.has(t.iso3))
+        .map((t) => ({
+          state_iso3: t.iso3,
+          tag: t.tag,
+          note: t.note,
+          source: SEED_TAGS_FILE,
+          created_at: now,
+        })),
+    )
     return count
   })
   if (added > 0) ctx.log.info({ added }, 'seeded the directory')

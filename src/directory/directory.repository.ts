@@ -7,8 +7,10 @@ import type {
   NewMissionVersionRow,
   NewSecurityCouncilSeatRow,
   NewStateRow,
+  NewStateTagRow,
   SecurityCouncilSeatRow,
   StateRow,
+  StateTagRow,
 } from '../db/schema.js'
 
 // Repositories take the database (or a transaction) first and hold all of the directory's SQL.
@@ -96,6 +98,20 @@ export async function findCouncilSeatsOfState(db: Db, iso3: string): Promise<Sec
 export async function replaceCouncilSeats(db: Db, rows: NewSecurityCouncilSeatRow[]): Promise<void> {
   await db.deleteFrom('security_council_seat').execute()
   if (rows.length > 0) await db.insertInto('security_council_seat').values(rows).execute()
+}
+
+/** Adds the tags not yet there; never removes or changes one (organizers own them). */
+export async function insertMissingStateTags(db: Db, rows: NewStateTagRow[]): Promise<void> {
+  if (rows.length === 0) return
+  await db
+    .insertInto('state_tag')
+    .values(rows)
+    .onConflict((oc) => oc.columns(['state_iso3', 'tag']).doNothing())
+    .execute()
+}
+
+export async function findStateTags(db: Db, iso3: string): Promise<StateTagRow[]> {
+  return db.selectFrom('state_tag').selectAll().where('state_iso3', '=', iso3).orderBy('tag').execute()
 }
 
 export async function findCurrentMission(db: Db, iso3: string): Promise<MissionVersionRow | undefined> {

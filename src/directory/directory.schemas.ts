@@ -123,4 +123,7 @@ export const ErrorSchema = Type.Object({
   code: Type.String(),
   message: Type.String(),
   field: Type.Optional(Type.String()),
+  errors: Type.Optional(
+    Type.Record(Type.String(), Type.String(), { description: 'Field -> message, for each field at fault' }),
+  ),
 })

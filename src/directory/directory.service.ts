@@ -1,4 +1,5 @@
 import type { AppContext } from '../context.js'
+import type { StateTagName } from '../db/schema.js'
 import { NotFoundError } from '../lib/errors.js'
 import { foldForSearch } from '../lib/text.js'
 import * as repo from './directory.repository.js'
@@ -61,6 +62,32 @@ export async function getState(ctx: Ctx, iso3: string, on = ctx.clock.today()): 
         mission,
       }
     }),
+  }
+}
+
+export interface StateTag {
+  tag: StateTagName
+  note: string | null
+}
+
+/** A state as letters need it: its current mission (and that version's id), Council seat, tags. */
+export async function getStateForLetters(
+  ctx: Ctx,
+  iso3: string,
+  on = ctx.clock.today(),
+): Promise<{ state: StateDto; missionVersionId: number; tags: StateTag[] }> {
+  const code = iso3.toUpperCase()
+  const [row, mission, terms, tags] = await Promise.all([
+    repo.findStateByIso3(ctx.db, code),
+    repo.findCurrentMission(ctx.db, code),
+    repo.findCouncilSeatsOfState(ctx.db, code),
+    repo.findStateTags(ctx.db, code),
+  ])
+  if (!row || !mission) throw new NotFoundError(`No UN member or observer state has the code ${code}`)
+  return {
+    state: toStateDto(row, mission, seatInYear(terms, yearOf(on))),
+    missionVersionId: mission.id,
+    tags: tags.map((t) => ({ tag: t.tag, note: t.note })),
   }
 }
 

@@ -36,3 +36,22 @@ export class ConflictError extends AppError {
     super(message, 409, 'conflict')
   }
 }
+
+/** Input with problems in several fields: `errors` maps each field to its message. */
+export class ValidationError extends AppError {
+  readonly errors: Record<string, string>
+
+  constructor(errors: Record<string, string>, message?: string) {
+    const count = Object.keys(errors).length
+    super(
+      message ?? `The request has ${count} ${count === 1 ? 'problem' : 'problems'}; see errors.`,
+      400,
+      'invalid_input',
+    )
+    this.errors = errors
+  }
+
+  get field(): string | undefined {
+    return Object.keys(this.errors)[0]
+  }
+}

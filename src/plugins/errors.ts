@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { AppError } from '../lib/errors.js'
+import { AppError, ValidationError } from '../lib/errors.js'
 
 interface ErrorBody {
   statusCode: number
@@ -8,6 +8,7 @@ interface ErrorBody {
   code: string
   message: string
   field?: string
+  errors?: Record<string, string>
 }
 
 const STATUS_TEXT: Record<number, string> = {
@@ -46,7 +47,9 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
 function describe(error: FastifyError): ErrorBody {
   if (error instanceof AppError) {
     const field = 'field' in error && typeof error.field === 'string' ? error.field : undefined
+    const errors = error instanceof ValidationError ? { errors: error.errors } : {}
     return {
+      ...errors,
       statusCode: error.statusCode,
       error: statusText(error.statusCode),
       code: error.code,

@@ -16,7 +16,15 @@ export const openapiPlugin = fp(async (app: FastifyInstance) => {
         description: 'The directory of UN member states and their Permanent Missions.',
         version: '0.1.0',
       },
-      tags: [{ name: 'directory', description: 'UN member and observer states and their missions' }],
+      components: {
+        securitySchemes: {
+          organizerToken: { type: 'http', scheme: 'bearer', description: 'ORGANIZER_TOKEN' },
+        },
+      },
+      tags: [
+        { name: 'directory', description: 'UN member and observer states and their missions' },
+        { name: 'letters', description: 'Letters to the missions: write, preview, print' },
+      ],
     },
     hideUntagged: true,
   })

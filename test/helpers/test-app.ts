@@ -6,7 +6,7 @@ import { createTestContext } from './test-context.js'
 
 /** The web app on a fresh, seeded database of its own, for `app.inject(...)`; closed after the file. */
 export async function buildTestApp(
-  overrides: ContextOverrides = {},
+  overrides: ContextOverrides & { env?: Record<string, string> } = {},
 ): Promise<{ app: FastifyInstance; ctx: AppContext }> {
   const ctx = await createTestContext(overrides)
   const app = await buildApp({ ctx })

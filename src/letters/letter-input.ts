@@ -1,0 +1,171 @@
+import countries from 'i18n-iso-countries'
+import { findTextProblem, normalizeLine, normalizeMultiline } from '../lib/text-safety.js'
+import { LETTER_LANGUAGES, type LetterLanguage, PAPER_SIZES, type PaperSize } from './letter-document.js'
+
+/** What a supporter gives, checked and normalized. */
+export interface SupporterInput {
+  name: string
+  organization: string | null
+  role: string | null
+  addressLines: string[]
+  city: string | null
+  /** ISO 3166-1 alpha-2, upper case. */
+  country: string | null
+  email: string | null
+}
+
+export interface LetterInput {
+  templateId: string | null
+  language: LetterLanguage | null
+  paperSize: PaperSize | null
+  supporter: SupporterInput
+  personalNote: string | null
+}
+
+/** Field -> message, for every field at fault ("supporter.name": "Please give your name."). */
+export type FieldErrors = Record<string, string>
+
+export const LIMITS = {
+  name: 120,
+  organization: 160,
+  role: 120,
+  addressLine: 120,
+  addressLines: 4,
+  city: 100,
+  email: 254,
+  personalNote: 1500,
+} as const
+
+const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]{2,}$/
+
+/**
+ * Checks a letter request from JSON (`{ supporter: { name } }`) or a form (`supporter.name`),
+ * collecting a message for every field at fault rather than stopping at the first.
+ */
+export function parseLetterInput(raw: unknown): { input: LetterInput } | { errors: FieldErrors } {
+  const body = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>
+  const nested = (body.supporter && typeof body.supporter === 'object' ? body.supporter : {}) as Record<
+    string,
+    unknown
+  >
+  const pick = (field: string): unknown => (field in nested ? nested[field] : body[`supporter.${field}`])
+  const errors: FieldErrors = {}
+
+  const line = (field: string, value: unknown, max: number, label: string): string | null => {
+    if (value === undefined || value === null) return null
+    if (typeof value !== 'string') {
+      errors[field] = `${label} must be text.`
+      return null
+    }
+    const problem = findTextProblem(value, false)
+    if (problem) {
+      errors[field] = problemMessage(label, problem)
+      return null
+    }
+    const text = normalizeLine(value)
+    if (text.length > max) {
+      errors[field] = `${label} can be at most ${max} characters (it has ${text.length}).`
+      return null
+    }
+    return text || null
+  }
+
+  const name = line('supporter.name', pick('name'), LIMITS.name, 'Your name')
+  if (!name && !errors['supporter.name'])
+    errors['supporter.name'] = 'Please give your name: a letter needs a signature.'
+  const organization = line(
+    'supporter.organization',
+    pick('organization'),
+    LIMITS.organization,
+    'The organization',
+  )
+  const role = line('supporter.role', pick('role'), LIMITS.role, 'Your role')
+  const city = line('supporter.city', pick('city'), LIMITS.city, 'The city')
+  const addressLines = parseAddressLines(pick('addressLines'), errors)
+
+  const countryRaw = line('supporter.country', pick('country'), 2, 'The country')
+  const country = countryRaw?.toUpperCase() ?? null
+  if (country && !countries.isValid(country)) errors['supporter.country'] = 'Choose a country from the list.'
+
+  const emailRaw = line('supporter.email', pick('email'), LIMITS.email, 'The e-mail address')
+  if (emailRaw && !EMAIL.test(emailRaw))
+    errors['supporter.email'] = 'This does not look like an e-mail address.'
+
+  const personalNote = parsePersonalNote(body.personalNote, errors)
+
+  const templateId = line('template', body.template, 40, 'The template')
+  const language = line('language', body.language, 2, 'The language')
+  if (language && !LETTER_LANGUAGES.includes(language as LetterLanguage)) {
+    errors.language = 'Choose English (en), French (fr) or Spanish (es).'
+  }
+  const paperSize = line('paperSize', body.paperSize, 6, 'The paper size')
+  if (paperSize && !PAPER_SIZES.includes(paperSize as PaperSize))
+    errors.paperSize = 'Choose A4 (a4) or US Letter (letter).'
+
+  if (Object.keys(errors).length > 0) return { errors }
+  return {
+    input: {
+      templateId,
+      language: language as LetterLanguage | null,
+      paperSize: paperSize as PaperSize | null,
+      supporter: {
+        name: name!,
+        organization,
+        role,
+        addressLines,
+        city,
+        country: country && countries.isValid(country) ? country : null,
+        email: emailRaw,
+      },
+      personalNote,
+    },
+  }
+}
+
+function parseAddressLines(value: unknown, errors: FieldErrors): string[] {
+  const field = 'supporter.addressLines'
+  if (value === undefined || value === null || value === '') return []
+  const lines = typeof value === 'string' ? value.split(/\r?\n/) : Array.isArray(value) ? value : null
+  if (!lines || lines.some((l) => typeof l !== 'string')) {
+    errors[field] = 'The address must be text, one line per line.'
+    return []
+  }
+  const problem = lines.map((l) => findTextProblem(l as string, false)).find(Boolean)
+  if (problem) {
+    errors[field] = problemMessage('The address', problem)
+    return []
+  }
+  const kept = (lines as string[]).map(normalizeLine).filter(Boolean)
+  if (kept.length > LIMITS.addressLines)
+    errors[field] = `The address can have at most ${LIMITS.addressLines} lines.`
+  else if (kept.some((l) => l.length > LIMITS.addressLine)) {
+    errors[field] = `Each address line can be at most ${LIMITS.addressLine} characters.`
+  }
+  return kept
+}
+
+function parsePersonalNote(value: unknown, errors: FieldErrors): string | null {
+  if (value === undefined || value === null) return null
+  if (typeof value !== 'string') {
+    errors.personalNote = 'Your paragraph must be text.'
+    return null
+  }
+  const problem = findTextProblem(value, true)
+  if (problem) {
+    errors.personalNote = problemMessage('Your paragraph', problem)
+    return null
+  }
+  const text = normalizeMultiline(value)
+  if (text.length > LIMITS.personalNote) {
+    errors.personalNote = `Your paragraph can be at most ${LIMITS.personalNote.toLocaleString('en')} characters (it has ${text.length.toLocaleString('en')}).`
+    return null
+  }
+  return text || null
+}
+
+function problemMessage(label: string, problem: NonNullable<ReturnType<typeof findTextProblem>>): string {
+  if (problem === 'bidi')
+    return `${label} contains invisible text-direction characters; please type it again.`
+  if (problem === 'line_break') return `${label} must fit on one line.`
+  return `${label} contains invisible control characters; please type it again.`
+}

@@ -1,0 +1,96 @@
+import type { Kysely, SelectQueryBuilder } from 'kysely'
+import type { DB, LetterRow, NewLetterRow } from '../db/schema.js'
+
+type Db = Kysely<DB>
+
+export async function insertLetter(db: Db, row: NewLetterRow): Promise<LetterRow> {
+  return db.insertInto('letter').values(row).returningAll().executeTakeFirstOrThrow()
+}
+
+export async function updateLetter(
+  db: Db,
+  id: number,
+  patch: Partial<Omit<LetterRow, 'id' | 'public_id' | 'reference' | 'created_at'>>,
+): Promise<LetterRow> {
+  return db.updateTable('letter').set(patch).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
+}
+
+export async function findLetterByPublicId(db: Db, publicId: string): Promise<LetterRow | undefined> {
+  return db.selectFrom('letter').selectAll().where('public_id', '=', publicId).executeTakeFirst()
+}
+
+export async function referenceExists(db: Db, reference: string): Promise<boolean> {
+  const row = await db.selectFrom('letter').select('id').where('reference', '=', reference).executeTakeFirst()
+  return row !== undefined
+}
+
+/** The latest letter this e-mail address wrote to the state, for a follow-up to refer to. */
+export async function findLatestLetterFrom(
+  db: Db,
+  iso3: string,
+  email: string,
+  exceptId?: number,
+): Promise<LetterRow | undefined> {
+  let query = db
+    .selectFrom('letter')
+    .selectAll()
+    .where('state_iso3', '=', iso3)
+    .where('supporter_email', '=', email)
+    .where('template_id', '!=', 'follow-up')
+  if (exceptId !== undefined) query = query.where('id', '!=', exceptId)
+  return query.orderBy('created_at', 'desc').executeTakeFirst()
+}
+
+/** Letters per state, of one template or all (states with none are absent). */
+export async function countLettersByState(db: Db, templateId?: string): Promise<Map<string, number>> {
+  let query = db.selectFrom('letter').select(['state_iso3', (eb) => eb.fn.countAll<number>().as('n')])
+  if (templateId) query = query.where('template_id', '=', templateId)
+  const rows = await query.groupBy('state_iso3').execute()
+  return new Map(rows.map((r) => [r.state_iso3, Number(r.n)]))
+}
+
+export interface LetterFilter {
+  iso3s?: string[]
+  templateId?: string
+  /** ISO timestamps, inclusive from, exclusive to. */
+  from?: string
+  to?: string
+}
+
+function whereMatches<O>(query: SelectQueryBuilder<DB, 'letter', O>, filter: LetterFilter) {
+  let q = query
+  if (filter.iso3s && filter.iso3s.length > 0) q = q.where('state_iso3', 'in', filter.iso3s)
+  if (filter.templateId) q = q.where('template_id', '=', filter.templateId)
+  if (filter.from) q = q.where('created_at', '>=', filter.from)
+  if (filter.to) q = q.where('created_at', '<', filter.to)
+  return q
+}
+
+/** One page of letters after `afterId`, in id order: batch printing walks them page by page. */
+export async function findLettersPage(
+  db: Db,
+  filter: LetterFilter,
+  afterId: number,
+  limit: number,
+): Promise<LetterRow[]> {
+  const query = whereMatches(db.selectFrom('letter').selectAll(), filter)
+  return query.where('id', '>', afterId).orderBy('id').limit(limit).execute()
+}
+
+export async function countLetters(db: Db, filter: LetterFilter): Promise<number> {
+  const query = whereMatches(
+    db.selectFrom('letter').select((eb) => eb.fn.countAll<number>().as('n')),
+    filter,
+  )
+  const row = await query.executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+export async function markPrinted(db: Db, id: number, at: string): Promise<void> {
+  await db
+    .updateTable('letter')
+    .set({ printed_at: at })
+    .where('id', '=', id)
+    .where('printed_at', 'is', null)
+    .execute()
+}

@@ -1,0 +1,166 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import type { AppContext } from '../context.js'
+import { Iso3Params } from '../directory/directory.schemas.js'
+import { getStateForLetters, listStates } from '../directory/directory.service.js'
+import { ValidationError } from '../lib/errors.js'
+import { defaultLanguage } from './letter-compose.js'
+import { LIMITS } from './letter-input.js'
+import { listTemplates } from './letter-templates.js'
+import { LetterIdParams } from './letters.schemas.js'
+import {
+  createLetter,
+  DEFAULT_TEMPLATE,
+  getLetter,
+  getLetterInput,
+  suggestState,
+  updateLetter,
+} from './letters.service.js'
+import { listCountryOptions } from './letters.web.js'
+
+const LANGUAGES = [
+  { value: 'en', label: 'English' },
+  { value: 'fr', label: 'French (français)' },
+  { value: 'es', label: 'Spanish (español)' },
+]
+const FormBody = Type.Record(Type.String(), Type.Union([Type.String(), Type.Array(Type.String())]))
+
+/** The supporter's pages: choose a state, write, preview, edit; printing is the PDF link. */
+export const lettersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
+  app.get('/write', async (_request, reply) => {
+    const { states } = await listStates(ctx)
+    return reply.viewAsync('pages/letters/choose.hbs', { title: 'Write to a mission', states })
+  })
+
+  app.get('/write/suggest', async (_request, reply) => {
+    const state = await suggestState(ctx)
+    return reply.header('cache-control', 'no-store').redirect(`/write/${state.iso3.toLowerCase()}`, 303)
+  })
+
+  // The state chooser submits ?state=fra; send it to the letter's own address.
+  app.get(
+    '/write/go',
+    { schema: { querystring: Type.Object({ state: Type.Optional(Type.String()) }) } },
+    async (request, reply) => {
+      const code = (request.query.state ?? '').trim().toLowerCase()
+      return reply.redirect(/^[a-z]{3}$/.test(code) ? `/write/${code}` : '/write', 303)
+    },
+  )
+
+  app.get('/write/:iso3', { schema: { params: Iso3Params } }, async (request, reply) => {
+    const { state } = await getStateForLetters(ctx, request.params.iso3)
+    return reply.viewAsync('pages/letters/compose.hbs', composeModel(state, {}, {}))
+  })
+
+  app.post('/write/:iso3', { schema: { params: Iso3Params, body: FormBody } }, async (request, reply) => {
+    const form = { ...request.body, state: request.params.iso3 }
+    try {
+      const letter = await createLetter(ctx, form)
+      return reply.redirect(`/letters/${letter.id}`, 303)
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error
+      const { state } = await getStateForLetters(ctx, request.params.iso3)
+      return reply.code(422).viewAsync('pages/letters/compose.hbs', composeModel(state, form, error.errors))
+    }
+  })
+
+  app.get('/letters/:id', { schema: { params: LetterIdParams } }, async (request, reply) => {
+    const letter = await getLetter(ctx, request.params.id)
+    reply.header('cache-control', 'private, no-store')
+    return reply.viewAsync('pages/letters/preview.hbs', {
+      title: `Your letter to ${letter.state.name}`,
+      letter,
+    })
+  })
+
+  app.get('/letters/:id/edit', { schema: { params: LetterIdParams } }, async (request, reply) => {
+    const { view, email } = await getLetterInput(ctx, request.params.id)
+    const { state } = await getStateForLetters(ctx, view.state.iso3)
+    const form = {
+      template: view.template,
+      language: view.language,
+      paperSize: view.paperSize,
+      'supporter.name': view.supporter.name,
+      'supporter.organization': view.supporter.organization ?? '',
+      'supporter.role': view.supporter.role ?? '',
+      'supporter.addressLines': view.supporter.addressLines.join('\n'),
+      'supporter.city': view.supporter.city ?? '',
+      'supporter.country': view.supporter.country ?? '',
+      'supporter.email': email ?? '',
+      personalNote: view.personalNote ?? '',
+    }
+    reply.header('cache-control', 'private, no-store')
+    return reply.viewAsync('pages/letters/compose.hbs', { ...composeModel(state, form, {}), editing: view })
+  })
+
+  app.post(
+    '/letters/:id/edit',
+    { schema: { params: LetterIdParams, body: FormBody } },
+    async (request, reply) => {
+      try {
+        const letter = await updateLetter(ctx, request.params.id, request.body)
+        return reply.redirect(`/letters/${letter.id}`, 303)
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error
+        const view = await getLetter(ctx, request.params.id)
+        const { state } = await getStateForLetters(ctx, view.state.iso3)
+        return reply.code(422).viewAsync('pages/letters/compose.hbs', {
+          ...composeModel(state, request.body, error.errors),
+          editing: view,
+        })
+      }
+    },
+  )
+}
+
+type StateForLetters = Awaited<ReturnType<typeof getStateForLetters>>['state']
+
+/** What the compose form shows: the state, the choices, what was typed, and the messages. */
+function composeModel(state: StateForLetters, form: Record<string, unknown>, errors: Record<string, string>) {
+  const value = (field: string): string => {
+    const v = form[field]
+    return typeof v === 'string' ? v : ''
+  }
+  const template = value('template') || DEFAULT_TEMPLATE
+  const language = value('language') || defaultLanguage(state)
+  const country = value('supporter.country')
+  const paperSize = value('paperSize')
+  const templates = listTemplates().filter((t) => t.language === 'en' && t.audience !== 'campaign')
+  return {
+    title: `Write to ${state.name}`,
+    state,
+    errors,
+    errorList: Object.entries(errors).map(([field, message]) => ({ field, id: fieldId(field), message })),
+    values: {
+      name: value('supporter.name'),
+      organization: value('supporter.organization'),
+      role: value('supporter.role'),
+      addressLines: value('supporter.addressLines'),
+      city: value('supporter.city'),
+      email: value('supporter.email'),
+      personalNote: value('personalNote'),
+    },
+    templates: templates.map((t) => ({ id: t.id, title: t.title, checked: t.id === template })),
+    languages: LANGUAGES.map((l) => ({
+      ...l,
+      selected: l.value === language,
+      missions: state.mission.languages.includes(l.value),
+    })),
+    paperSizes: [
+      {
+        value: '',
+        label: 'Automatic: US Letter in the Americas where it is used, A4 elsewhere',
+        selected: !paperSize,
+      },
+      { value: 'a4', label: 'A4', selected: paperSize === 'a4' },
+      { value: 'letter', label: 'US Letter', selected: paperSize === 'letter' },
+    ],
+    countries: listCountryOptions().map((c) => ({ ...c, selected: c.code === country })),
+    limits: LIMITS,
+  }
+}
+
+/** The HTML id of a form field, for the error summary's links. */
+function fieldId(field: string): string {
+  return field.replace(/^supporter\./, '')
+}

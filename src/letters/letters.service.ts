@@ -1,0 +1,284 @@
+import type { AppContext } from '../context.js'
+import type { LetterRow } from '../db/schema.js'
+import type { StateDto } from '../directory/directory.schemas.js'
+import { getStateForLetters, listStates } from '../directory/directory.service.js'
+import { NotFoundError, ValidationError } from '../lib/errors.js'
+import { newPublicId, newReferenceCode } from '../lib/tokens.js'
+import {
+  type AddresseeSnapshot,
+  composeLetter,
+  defaultLanguage,
+  defaultPaperSize,
+  snapshotAddressee,
+} from './letter-compose.js'
+import type { LetterDocument } from './letter-document.js'
+import { type FieldErrors, type LetterInput, parseLetterInput } from './letter-input.js'
+import { findTemplate, type LetterTemplate } from './letter-templates.js'
+import * as repo from './letters.repository.js'
+
+type Ctx = Pick<AppContext, 'db' | 'clock' | 'config'>
+
+export const DEFAULT_TEMPLATE = 'supporter'
+
+/** A letter as its writer sees it (the e-mail address is never shown back). */
+export interface LetterView {
+  id: string
+  reference: string
+  state: { iso3: string; name: string }
+  template: string
+  language: LetterDocument['language']
+  paperSize: LetterDocument['paperSize']
+  status: string
+  supporter: {
+    name: string
+    organization: string | null
+    role: string | null
+    addressLines: string[]
+    city: string | null
+    country: string | null
+  }
+  personalNote: string | null
+  addressee: AddresseeSnapshot
+  document: LetterDocument
+  createdAt: string
+  updatedAt: string
+}
+
+/**
+ * Writes a new letter from a supporter's request (`state` is the ISO alpha-3 code written to);
+ * throws a ValidationError naming every field at fault, the state among them.
+ */
+export async function createLetter(
+  ctx: Ctx,
+  raw: unknown,
+  options: { allowCampaign?: boolean } = {},
+): Promise<LetterView> {
+  const parsed = parseLetterInput(raw)
+  const errors: FieldErrors = 'errors' in parsed ? { ...parsed.errors } : {}
+  const found = await findStateOrError(ctx, (raw as { state?: unknown } | null)?.state, errors)
+  if (!found || 'errors' in parsed || Object.keys(errors).length > 0) throw new ValidationError(errors)
+  const { state, missionVersionId, tags } = found
+  const input = parsed.input
+  const template = chooseTemplate(input, state, options.allowCampaign === true)
+  const now = ctx.clock.nowIso()
+  const row = await ctx.db.transaction().execute(async (trx) => {
+    const reference = await uniqueReference(trx)
+    const previous = await previousLetter(trx, template, state.iso3, input)
+    const document = composeLetter({
+      template,
+      state,
+      tags,
+      supporter: input.supporter,
+      personalNote: input.personalNote,
+      paperSize: input.paperSize ?? defaultPaperSize(input.supporter.country),
+      reference,
+      now,
+      campaign: ctx.config.campaign,
+      previous,
+    })
+    return repo.insertLetter(trx, {
+      public_id: newPublicId(),
+      reference,
+      state_iso3: state.iso3,
+      template_id: template.id,
+      language: template.language,
+      paper_size: document.paperSize,
+      status: 'draft',
+      ...supporterColumns(input),
+      addressee: JSON.stringify(snapshotAddressee(state)),
+      document: JSON.stringify(document),
+      mission_version_id: missionVersionId,
+      printed_at: null,
+      created_at: now,
+      updated_at: now,
+    })
+  })
+  return toView(row)
+}
+
+/**
+ * Rewrites a draft with new input, keeping its id and reference. The addressee is taken afresh
+ * from the directory: an edit is a new writing of the letter.
+ */
+export async function updateLetter(ctx: Ctx, publicId: string, raw: unknown): Promise<LetterView> {
+  const existing = await requireLetter(ctx, publicId)
+  if (existing.status !== 'draft')
+    throw new ValidationError({ letter: 'This letter has been sent and can no longer be changed.' })
+  const { state, missionVersionId, tags } = await getStateForLetters(ctx, existing.state_iso3)
+  const input = parseOrThrow(raw)
+  const template = chooseTemplate(input, state, false)
+  const now = ctx.clock.nowIso()
+  const previous = await previousLetter(ctx.db, template, state.iso3, input, existing.id)
+  const document = composeLetter({
+    template,
+    state,
+    tags,
+    supporter: input.supporter,
+    personalNote: input.personalNote,
+    paperSize: input.paperSize ?? defaultPaperSize(input.supporter.country),
+    reference: existing.reference,
+    now,
+    campaign: ctx.config.campaign,
+    previous,
+  })
+  const row = await repo.updateLetter(ctx.db, existing.id, {
+    template_id: template.id,
+    language: template.language,
+    paper_size: document.paperSize,
+    ...supporterColumns(input),
+    addressee: JSON.stringify(snapshotAddressee(state)),
+    document: JSON.stringify(document),
+    mission_version_id: missionVersionId,
+    updated_at: now,
+  })
+  return toView(row)
+}
+
+export async function getLetter(ctx: Ctx, publicId: string): Promise<LetterView> {
+  return toView(await requireLetter(ctx, publicId))
+}
+
+/** The input a letter was written from, to fill the edit form again (with its e-mail). */
+export async function getLetterInput(
+  ctx: Ctx,
+  publicId: string,
+): Promise<{ view: LetterView; email: string | null }> {
+  const row = await requireLetter(ctx, publicId)
+  return { view: toView(row), email: row.supporter_email }
+}
+
+/** Records that the letter was printed (downloaded as PDF); the first time counts. */
+export async function markLetterPrinted(ctx: Ctx, publicId: string): Promise<void> {
+  const row = await requireLetter(ctx, publicId)
+  await repo.markPrinted(ctx.db, row.id, ctx.clock.nowIso())
+}
+
+/**
+ * A member state that needs letters: drawn at random, each weighted by 1 / (1 + letters)²,
+ * so states with none are four times as likely as those with one, nine times as those with two.
+ */
+export async function suggestState(ctx: Ctx, random: () => number = Math.random): Promise<StateDto> {
+  const [{ states }, counts] = await Promise.all([
+    listStates(ctx, { membership: 'member' }),
+    repo.countLettersByState(ctx.db),
+  ])
+  const weights = states.map((s) => 1 / (1 + (counts.get(s.iso3) ?? 0)) ** 2)
+  let pick = random() * weights.reduce((a, b) => a + b, 0)
+  for (let i = 0; i < states.length; i++) {
+    pick -= weights[i]!
+    if (pick < 0) return states[i]!
+  }
+  return states[states.length - 1]!
+}
+
+async function findStateOrError(ctx: Ctx, value: unknown, errors: FieldErrors) {
+  const iso3 = typeof value === 'string' ? value.trim().toUpperCase() : ''
+  if (!/^[A-Z]{3}$/.test(iso3)) {
+    errors.state = 'Choose the state to write to (its ISO alpha-3 code, such as FRA).'
+    return null
+  }
+  try {
+    return await getStateForLetters(ctx, iso3)
+  } catch (error) {
+    if (!(error instanceof NotFoundError)) throw error
+    errors.state = `No UN member or observer state has the code ${iso3}.`
+    return null
+  }
+}
+
+function parseOrThrow(raw: unknown): LetterInput {
+  const parsed = parseLetterInput(raw)
+  if ('errors' in parsed) throw new ValidationError(parsed.errors)
+  return parsed.input
+}
+
+/** The template asked for (the supporter's letter by default) in the language asked for (the mission's). */
+export function chooseTemplate(input: LetterInput, state: StateDto, allowCampaign: boolean): LetterTemplate {
+  const id = input.templateId ?? DEFAULT_TEMPLATE
+  const language = input.language ?? defaultLanguage(state)
+  const errors: FieldErrors = {}
+  const template = findTemplate(id, language)
+  if (!findTemplate(id, 'en')) errors.template = `There is no letter template "${id}".`
+  else if (!template) errors.language = `The template "${id}" is not written in this language.`
+  else if (template.audience === 'campaign' && !allowCampaign) {
+    errors.template =
+      "This template is the campaign's own letter; choose the supporter or organization letter."
+  } else {
+    for (const field of template.requiredFields) {
+      const name = field.replace(/^supporter\./, '') as keyof LetterInput['supporter']
+      if (field.startsWith('supporter.') && !input.supporter[name]) {
+        errors[field] =
+          field === 'supporter.organization'
+            ? 'A letter from an organization needs its name.'
+            : 'This field is required.'
+      }
+    }
+  }
+  if (Object.keys(errors).length > 0 || !template) throw new ValidationError(errors)
+  return template
+}
+
+async function previousLetter(
+  db: Ctx['db'],
+  template: LetterTemplate,
+  iso3: string,
+  input: LetterInput,
+  exceptId?: number,
+) {
+  if (template.id !== 'follow-up' || !input.supporter.email) return null
+  const earlier = await repo.findLatestLetterFrom(db, iso3, input.supporter.email, exceptId)
+  return earlier ? { reference: earlier.reference, createdAt: earlier.created_at } : null
+}
+
+async function uniqueReference(db: Ctx['db']): Promise<string> {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const reference = newReferenceCode()
+    if (!(await repo.referenceExists(db, reference))) return reference
+  }
+  throw new Error('could not draw an unused reference code in 10 attempts')
+}
+
+async function requireLetter(ctx: Ctx, publicId: string): Promise<LetterRow> {
+  const row = await repo.findLetterByPublicId(ctx.db, publicId)
+  if (!row) throw new NotFoundError('There is no letter at this address.')
+  return row
+}
+
+function supporterColumns(input: LetterInput) {
+  return {
+    supporter_name: input.supporter.name,
+    supporter_organization: input.supporter.organization,
+    supporter_role: input.supporter.role,
+    supporter_address_lines: JSON.stringify(input.supporter.addressLines),
+    supporter_city: input.supporter.city,
+    supporter_country: input.supporter.country,
+    supporter_email: input.supporter.email,
+    personal_note: input.personalNote,
+  }
+}
+
+export function toView(row: LetterRow): LetterView {
+  const addressee = JSON.parse(row.addressee) as AddresseeSnapshot
+  return {
+    id: row.public_id,
+    reference: row.reference,
+    state: { iso3: row.state_iso3, name: addressee.stateName },
+    template: row.template_id,
+    language: row.language,
+    paperSize: row.paper_size,
+    status: row.status,
+    supporter: {
+      name: row.supporter_name,
+      organization: row.supporter_organization,
+      role: row.supporter_role,
+      addressLines: JSON.parse(row.supporter_address_lines) as string[],
+      city: row.supporter_city,
+      country: row.supporter_country,
+    },
+    personalNote: row.personal_note,
+    addressee,
+    document: JSON.parse(row.document) as LetterDocument,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  }
+}
