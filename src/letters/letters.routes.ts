@@ -4,6 +4,7 @@ import type { AppContext } from '../context.js'
 import { Iso3Params } from '../directory/directory.schemas.js'
 import { getStateForLetters, listStates } from '../directory/directory.service.js'
 import { ValidationError } from '../lib/errors.js'
+import { LANGUAGE_LABELS } from '../lib/labels.js'
 import { defaultLanguage } from './letter-compose.js'
 import { LIMITS } from './letter-input.js'
 import { listTemplates } from './letter-templates.js'
@@ -125,7 +126,10 @@ function composeModel(state: StateForLetters, form: Record<string, unknown>, err
   const language = value('language') || defaultLanguage(state)
   const country = value('supporter.country')
   const paperSize = value('paperSize')
-  const templates = listTemplates().filter((t) => t.language === 'en' && t.audience !== 'campaign')
+  const order = ['supporter', 'organization', 'follow-up']
+  const templates = listTemplates()
+    .filter((t) => t.language === 'en' && t.audience !== 'campaign')
+    .sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id))
   return {
     title: `Write to ${state.name}`,
     state,
@@ -141,11 +145,8 @@ function composeModel(state: StateForLetters, form: Record<string, unknown>, err
       personalNote: value('personalNote'),
     },
     templates: templates.map((t) => ({ id: t.id, title: t.title, checked: t.id === template })),
-    languages: LANGUAGES.map((l) => ({
-      ...l,
-      selected: l.value === language,
-      missions: state.mission.languages.includes(l.value),
-    })),
+    languages: LANGUAGES.map((l) => ({ ...l, selected: l.value === language })),
+    missionLanguages: state.mission.languages.map((code) => LANGUAGE_LABELS[code] ?? code).join(' and '),
     paperSizes: [
       {
         value: '',
