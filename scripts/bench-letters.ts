@@ -10,11 +10,12 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { chromium } from 'playwright-core'
 import type { LetterDocument, LetterLanguage, PaperSize } from '../src/letters/letter-document.js'
 import { renderLetterPdf, writeLettersPdf } from '../src/letters/letter-pdf.js'
 import { projectPath } from '../src/lib/paths.js'
+import { findChromium, launchChromium } from '../test/helpers/browser.js'
 import { longLetterDocument, SAMPLE_SENDERS, sampleLetterDocument } from '../test/helpers/letter-fixtures.js'
+import { writeReadmeFigures } from './lib/readme-figures.js'
 
 const { values: args } = parseArgs({
   options: {
@@ -25,7 +26,7 @@ const { values: args } = parseArgs({
 })
 const RUNS = Math.max(200, Number(args.runs))
 const CHROMIUM_RUNS = Math.max(30, Number(args['chromium-runs']))
-const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium'].find((p) => p && fs.existsSync(p))
+const CHROMIUM = findChromium().path
 const TARGET = { oneLetterMs: 10, mailingMs: 2000, speedUp: 10 }
 
 interface Timing {
@@ -129,17 +130,7 @@ ${doc.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
 
 async function benchChromium(doc: LetterDocument): Promise<Timing | null> {
   if (!CHROMIUM) return null
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
+  const browser = await launchChromium(CHROMIUM)
   try {
     const page = await browser.newPage()
     const html = letterHtml(doc)
@@ -178,23 +169,7 @@ async function main(): Promise<void> {
   ].filter(Boolean)
   const table = `Node ${process.version}, ${os.cpus().length} cores.\n\n${rows.join('\n')}`
   console.log(table)
-  if (args['write-readme']) writeIntoReadme(table)
-}
-
-function writeIntoReadme(table: string): void {
-  const file = projectPath('README.md')
-  const readme = fs.readFileSync(file, 'utf8')
-  const start = '<!-- bench-letters:start -->'
-  const end = '<!-- bench-letters:end -->'
-  const from = readme.indexOf(start)
-  const to = readme.indexOf(end)
-  if (from < 0 || to < from) {
-    console.log(`README.md has no ${start} ... ${end} markers: left as it is.`)
-    return
-  }
-  const stamped = `${start}\nMeasured ${new Date().toISOString().slice(0, 10)}. ${table}\n${end}`
-  fs.writeFileSync(file, readme.slice(0, from) + stamped + readme.slice(to + end.length))
-  console.log('README.md updated')
+  if (args['write-readme']) writeReadmeFigures('bench-letters', table)
 }
 
 main().catch((error: unknown) => {

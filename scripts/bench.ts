@@ -13,6 +13,7 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import { projectPath } from '../src/lib/paths.js'
+import { writeReadmeFigures } from './lib/readme-figures.js'
 
 const { values: args } = parseArgs({
   options: {
@@ -120,25 +121,12 @@ async function main(): Promise<void> {
       ...rows,
     ].join('\n')
     console.log(table)
-    if (args['write-readme']) writeIntoReadme(table)
+    if (args['write-readme']) writeReadmeFigures('bench', table)
   } finally {
     child.kill('SIGTERM')
     await new Promise((resolve) => child.once('exit', resolve))
     fs.rmSync(dir, { recursive: true, force: true })
   }
-}
-
-function writeIntoReadme(table: string): void {
-  const file = projectPath('README.md')
-  const readme = fs.readFileSync(file, 'utf8')
-  const start = '<!-- bench:start -->'
-  const end = '<!-- bench:end -->'
-  const from = readme.indexOf(start)
-  const to = readme.indexOf(end)
-  if (from < 0 || to < from) throw new Error(`README.md has no ${start} ... ${end} markers`)
-  const stamped = `${start}\nMeasured ${new Date().toISOString().slice(0, 10)}. ${table}\n${end}`
-  fs.writeFileSync(file, readme.slice(0, from) + stamped + readme.slice(to + end.length))
-  console.log('README.md updated')
 }
 
 main().catch((error: unknown) => {

@@ -1,7 +1,7 @@
 import type { AppContext } from '../context.js'
 import type { LetterRow } from '../db/schema.js'
 import type { StateDto } from '../directory/directory.schemas.js'
-import { getStateForLetters, listStates } from '../directory/directory.service.js'
+import { getStateForLetters, listStates, type StateTag } from '../directory/directory.service.js'
 import { NotFoundError, ValidationError } from '../lib/errors.js'
 import { newPublicId, newReferenceCode } from '../lib/tokens.js'
 import {
@@ -64,18 +64,7 @@ export async function createLetter(
   const row = await ctx.db.transaction().execute(async (trx) => {
     const reference = await uniqueReference(trx)
     const previous = await previousLetter(trx, template, state.iso3, input)
-    const document = composeLetter({
-      template,
-      state,
-      tags,
-      supporter: input.supporter,
-      personalNote: input.personalNote,
-      paperSize: input.paperSize ?? defaultPaperSize(input.supporter.country),
-      reference,
-      now,
-      campaign: ctx.config.campaign,
-      previous,
-    })
+    const document = compose(ctx, { template, state, tags, input, reference, now, previous })
     return repo.insertLetter(trx, {
       public_id: newPublicId(),
       reference,
@@ -109,16 +98,13 @@ export async function updateLetter(ctx: Ctx, publicId: string, raw: unknown): Pr
   const template = chooseTemplate(input, state, false)
   const now = ctx.clock.nowIso()
   const previous = await previousLetter(ctx.db, template, state.iso3, input, existing.id)
-  const document = composeLetter({
+  const document = compose(ctx, {
     template,
     state,
     tags,
-    supporter: input.supporter,
-    personalNote: input.personalNote,
-    paperSize: input.paperSize ?? defaultPaperSize(input.supporter.country),
+    input,
     reference: existing.reference,
     now,
-    campaign: ctx.config.campaign,
     previous,
   })
   const row = await repo.updateLetter(ctx.db, existing.id, {
@@ -169,6 +155,31 @@ export async function suggestState(ctx: Ctx, random: () => number = Math.random)
     if (pick < 0) return states[i]!
   }
   return states[states.length - 1]!
+}
+
+interface ComposeParts {
+  template: LetterTemplate
+  state: StateDto
+  tags: StateTag[]
+  input: LetterInput
+  reference: string
+  now: string
+  previous: { reference: string; createdAt: string } | null
+}
+
+function compose(ctx: Ctx, parts: ComposeParts): LetterDocument {
+  return composeLetter({
+    template: parts.template,
+    state: parts.state,
+    tags: parts.tags,
+    supporter: parts.input.supporter,
+    personalNote: parts.input.personalNote,
+    paperSize: parts.input.paperSize ?? defaultPaperSize(parts.input.supporter.country),
+    reference: parts.reference,
+    now: parts.now,
+    campaign: ctx.config.campaign,
+    previous: parts.previous,
+  })
 }
 
 async function findStateOrError(ctx: Ctx, value: unknown, errors: FieldErrors) {
