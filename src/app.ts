@@ -1,10 +1,12 @@
 import zlib from 'node:zlib'
 import compress from '@fastify/compress'
 import formbody from '@fastify/formbody'
+import rateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
 import type { AppContext } from './context.js'
+import { deliveryRoutes } from './delivery/delivery.routes.js'
 import { directoryApi } from './directory/directory.api.js'
 import { directoryRoutes } from './directory/directory.routes.js'
 import { lettersApi } from './letters/letters.api.js'
@@ -41,6 +43,8 @@ export async function buildApp({ ctx }: BuildAppOptions): Promise<FastifyInstanc
     brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } },
   })
   await app.register(formbody, { bodyLimit: 64 * 1024 })
+  // Limits are set per route (writing letters, asking for e-mail confirmations).
+  await app.register(rateLimit, { global: false })
   await app.register(fastifyStatic, { root: projectPath('public'), prefix: '/public/', maxAge: '1h' })
   await app.register(openapiPlugin)
   // 2. Our cross-cutting plugins.
@@ -53,6 +57,7 @@ export async function buildApp({ ctx }: BuildAppOptions): Promise<FastifyInstanc
   await app.register(lettersApi, { ctx })
   await app.register(lettersPrintApi, { ctx })
   await app.register(lettersRoutes, { ctx })
+  await app.register(deliveryRoutes, { ctx })
 
   return app as unknown as FastifyInstance
 }

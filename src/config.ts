@@ -1,5 +1,22 @@
 import path from 'node:path'
 
+export interface MailConfig {
+  /** smtp(s)://user:pass@host:port; null: messages are written as .eml files to `outboxDir`. */
+  readonly smtpUrl: string | null
+  /** The campaign's sender address, e.g. "Code Blue letters <letters@example.org>". */
+  readonly from: string
+  readonly outboxDir: string
+  /** Letters e-mailed to one mission per day; more wait for the next day (UTC). */
+  readonly missionDailyCap: number
+  /** 'individual': one e-mail per letter; 'digest': one e-mail per mission per day, all letters in one PDF. */
+  readonly mode: 'individual' | 'digest'
+  /** Attempts before a temporary failure becomes final. */
+  readonly maxAttempts: number
+  /** Run the outbox worker inside the server (off when a separate `npm run outbox:work` runs it). */
+  readonly workerInServer: boolean
+  readonly workerIntervalMs: number
+}
+
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
 
 export interface Config {
@@ -16,6 +33,9 @@ export interface Config {
    * `Authorization: Bearer <token>`; unset, that API is closed.
    */
   readonly organizerToken: string | null
+  readonly mail: MailConfig
+  /** Per client IP and hour: letters written, and e-mail confirmations asked for. */
+  readonly rateLimits: { readonly letters: number; readonly sends: number }
   readonly campaign: {
     readonly signatoryName: string
     readonly signatoryTitle: string
@@ -76,11 +96,57 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     website: env.CAMPAIGN_WEBSITE?.trim() || null,
   })
 
+  const whole = (name: string, fallback: number, min: number, max: number): number => {
+    const value = text(name, String(fallback))
+    const n = Number(value)
+    if (!/^\d+$/.test(value) || n < min || n > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max} (got "${value}")`)
+      return fallback
+    }
+    return n
+  }
+  const smtpUrl = env.SMTP_URL?.trim() || null
+  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) problems.push('SMTP_URL must start with smtp:// or smtps://')
+  const mode = text('DELIVERY_MODE', 'individual')
+  if (mode !== 'individual' && mode !== 'digest')
+    problems.push(`DELIVERY_MODE must be individual or digest (got "${mode}")`)
+  const from = text('MAIL_FROM', 'Code Blue letters <letters@localhost>')
+  if (/[\r\n]/.test(from) || !/@/.test(from))
+    problems.push('MAIL_FROM must be one e-mail address, e.g. "Code Blue <letters@example.org>"')
+  const workerFlag = text('OUTBOX_WORKER', 'on')
+  if (workerFlag !== 'on' && workerFlag !== 'off')
+    problems.push(`OUTBOX_WORKER must be on or off (got "${workerFlag}")`)
+  const mail: MailConfig = Object.freeze({
+    smtpUrl,
+    from,
+    outboxDir: path.resolve(text('OUTBOX_DIR', 'data/outbox')),
+    missionDailyCap: whole('MISSION_DAILY_CAP', 20, 1, 10_000),
+    mode: mode === 'digest' ? 'digest' : 'individual',
+    maxAttempts: whole('OUTBOX_MAX_ATTEMPTS', 8, 1, 50),
+    workerInServer: workerFlag !== 'off',
+    workerIntervalMs: whole('OUTBOX_INTERVAL_MS', 5000, 50, 3_600_000),
+  })
+
+  const rateLimits = Object.freeze({
+    letters: whole('RATE_LIMIT_LETTERS', 60, 1, 1_000_000),
+    sends: whole('RATE_LIMIT_SENDS', 10, 1, 1_000_000),
+  })
+
   const organizerToken = env.ORGANIZER_TOKEN?.trim() || null
   if (organizerToken !== null && organizerToken.length < 24) {
     problems.push('ORGANIZER_TOKEN must be at least 24 characters (e.g. openssl rand -base64 24)')
   }
 
   if (problems.length > 0) throw new ConfigError(problems)
-  return Object.freeze({ port, host, databasePath, publicUrl, logLevel, organizerToken, campaign })
+  return Object.freeze({
+    port,
+    host,
+    databasePath,
+    publicUrl,
+    logLevel,
+    organizerToken,
+    mail,
+    rateLimits,
+    campaign,
+  })
 }

@@ -1,6 +1,8 @@
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig } from './config.js'
 import { createContext } from './context.js'
+import { startOutboxWorker } from './delivery/outbox-worker.js'
+import { createTransport } from './delivery/transports.js'
 
 // The entry point of `npm start`: configuration, context, app, listen; and a clean stop on signals.
 
@@ -8,14 +10,21 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env)
   const ctx = await createContext(config)
   const app = await buildApp({ ctx })
+  const transport = createTransport(config.mail)
+  const worker = config.mail.workerInServer
+    ? await startOutboxWorker(ctx, transport, config.mail.workerIntervalMs)
+    : null
 
   let stopping = false
   const stop = async (signal: string) => {
     if (stopping) return
     stopping = true
     ctx.log.info({ signal }, 'stopping')
-    // close() stops accepting connections and waits for requests in flight.
+    // close() stops accepting connections and waits for requests in flight; the worker finishes
+    // the message it is handing over, so nothing is left "sending" by a clean stop.
     await app.close()
+    await worker?.stop()
+    transport.close()
     await ctx.close()
     process.exit(0)
   }
@@ -24,6 +33,11 @@ async function main(): Promise<void> {
 
   await app.listen({ port: config.port, host: config.host })
   ctx.log.info(`Code Blue letters is serving ${config.publicUrl} (database ${config.databasePath})`)
+  ctx.log.info(
+    transport.kind === 'smtp'
+      ? 'e-mail goes out through SMTP_URL'
+      : `no SMTP_URL: e-mail is written as .eml files to ${config.mail.outboxDir}`,
+  )
 }
 
 main().catch((error: unknown) => {

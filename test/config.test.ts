@@ -12,6 +12,17 @@ describe('loadConfig', () => {
       publicUrl: 'http://localhost:3000',
       logLevel: 'info',
       organizerToken: null,
+      mail: {
+        smtpUrl: null,
+        from: 'Code Blue letters <letters@localhost>',
+        outboxDir: path.resolve('data/outbox'),
+        missionDailyCap: 20,
+        mode: 'individual',
+        maxAttempts: 8,
+        workerInServer: true,
+        workerIntervalMs: 5000,
+      },
+      rateLimits: { letters: 60, sends: 10 },
       campaign: { signatoryName: 'The Code Blue Campaign', signatoryTitle: 'AIDS-Free World', website: null },
     })
     expect(Object.isFrozen(config)).toBe(true)

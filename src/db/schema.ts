@@ -89,7 +89,7 @@ export interface LetterTable {
   template_id: string
   language: 'en' | 'fr' | 'es'
   paper_size: 'a4' | 'letter'
-  status: string
+  status: LetterStatus
   supporter_name: string
   supporter_organization: string | null
   supporter_role: string | null
@@ -102,8 +102,67 @@ export interface LetterTable {
   document: string
   mission_version_id: number
   printed_at: string | null
+  channel: 'email' | null
+  confirm_token_hash: string | null
+  confirm_expires_at: string | null
+  confirm_requested_at: string | null
+  reminded_at: string | null
+  confirmed_at: string | null
+  sent_at: string | null
+  message_id: string | null
+  outbox_id: number | null
   created_at: string
   updated_at: string
+}
+
+export type LetterStatus =
+  | 'draft'
+  | 'awaiting_confirmation'
+  | 'queued'
+  | 'sending'
+  | 'sent'
+  | 'failed'
+  | 'expired'
+  | 'uncertain'
+
+export type OutboxKind = 'confirmation' | 'reminder' | 'mission_letter' | 'digest' | 'supporter_copy'
+export type OutboxStatus = 'collecting' | 'queued' | 'sending' | 'sent' | 'failed' | 'uncertain'
+
+export interface OutboxMessageTable {
+  id: Generated<number>
+  kind: OutboxKind
+  status: OutboxStatus
+  letter_id: number | null
+  state_iso3: string | null
+  digest_key: string | null
+  recipients: string
+  message_id: string
+  attempts: number
+  send_day: string | null
+  next_attempt_at: string
+  payload: string | null
+  last_response: string | null
+  created_at: string
+  updated_at: string
+  sent_at: string | null
+}
+
+export interface DeliveryAttemptTable {
+  id: Generated<number>
+  outbox_id: number
+  attempt: number
+  started_at: string
+  finished_at: string | null
+  outcome: 'accepted' | 'temporary_failure' | 'permanent_failure' | 'uncertain' | null
+  response: string | null
+}
+
+export interface MissionEmailFailureTable {
+  email: string
+  state_iso3: string
+  first_failed_at: string
+  last_failed_at: string
+  last_response: string
 }
 
 export interface DB {
@@ -113,6 +172,9 @@ export interface DB {
   directory_import: DirectoryImportTable
   state_tag: StateTagTable
   letter: LetterTable
+  outbox_message: OutboxMessageTable
+  delivery_attempt: DeliveryAttemptTable
+  mission_email_failure: MissionEmailFailureTable
 }
 
 export type StateRow = Selectable<StateTable>
@@ -127,3 +189,6 @@ export type StateTagRow = Selectable<StateTagTable>
 export type NewStateTagRow = Insertable<StateTagTable>
 export type LetterRow = Selectable<LetterTable>
 export type NewLetterRow = Insertable<LetterTable>
+export type OutboxMessageRow = Selectable<OutboxMessageTable>
+export type NewOutboxMessageRow = Insertable<OutboxMessageTable>
+export type DeliveryAttemptRow = Selectable<DeliveryAttemptTable>

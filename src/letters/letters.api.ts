@@ -20,6 +20,7 @@ export const lettersApi: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
   app.post(
     '/api/letters',
     {
+      config: { rateLimit: { max: ctx.config.rateLimits.letters, timeWindow: '1 hour' } },
       // @NOTE the body schema documents the request; letter-input.ts checks it, naming every
       // field at fault at once. Ajv would stop at the first, and would coerce a number to text.
       validatorCompiler: () => () => true,

@@ -94,3 +94,38 @@ export async function markPrinted(db: Db, id: number, at: string): Promise<void>
     .where('printed_at', 'is', null)
     .execute()
 }
+
+export async function findLetterById(db: Db, id: number): Promise<LetterRow | undefined> {
+  return db.selectFrom('letter').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+export async function findLetterByTokenHash(db: Db, hash: string): Promise<LetterRow | undefined> {
+  return db.selectFrom('letter').selectAll().where('confirm_token_hash', '=', hash).executeTakeFirst()
+}
+
+/** Letters from one e-mail address to one state, newest first. */
+export async function findLettersFrom(db: Db, iso3: string, email: string): Promise<LetterRow[]> {
+  return db
+    .selectFrom('letter')
+    .selectAll()
+    .where('state_iso3', '=', iso3)
+    .where('supporter_email', '=', email)
+    .orderBy('created_at', 'desc')
+    .execute()
+}
+
+/** Letters waiting for their writer's confirmation, asked before `before`. */
+export async function findAwaitingConfirmation(db: Db, before: string): Promise<LetterRow[]> {
+  return db
+    .selectFrom('letter')
+    .selectAll()
+    .where('status', '=', 'awaiting_confirmation')
+    .where('confirm_requested_at', '<=', before)
+    .orderBy('id')
+    .execute()
+}
+
+/** The letters a digest message carries. */
+export async function findLettersByOutboxId(db: Db, outboxId: number): Promise<LetterRow[]> {
+  return db.selectFrom('letter').selectAll().where('outbox_id', '=', outboxId).orderBy('id').execute()
+}

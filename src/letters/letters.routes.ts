@@ -53,17 +53,23 @@ export const lettersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
     return reply.viewAsync('pages/letters/compose.hbs', composeModel(state, {}, {}))
   })
 
-  app.post('/write/:iso3', { schema: { params: Iso3Params, body: FormBody } }, async (request, reply) => {
-    const form = { ...request.body, state: request.params.iso3 }
-    try {
-      const letter = await createLetter(ctx, form)
-      return reply.redirect(`/letters/${letter.id}`, 303)
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error
-      const { state } = await getStateForLetters(ctx, request.params.iso3)
-      return reply.code(422).viewAsync('pages/letters/compose.hbs', composeModel(state, form, error.errors))
-    }
-  })
+  const letterLimit = { rateLimit: { max: ctx.config.rateLimits.letters, timeWindow: '1 hour' } }
+
+  app.post(
+    '/write/:iso3',
+    { config: letterLimit, schema: { params: Iso3Params, body: FormBody } },
+    async (request, reply) => {
+      const form = { ...request.body, state: request.params.iso3 }
+      try {
+        const letter = await createLetter(ctx, form)
+        return reply.redirect(`/letters/${letter.id}`, 303)
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error
+        const { state } = await getStateForLetters(ctx, request.params.iso3)
+        return reply.code(422).viewAsync('pages/letters/compose.hbs', composeModel(state, form, error.errors))
+      }
+    },
+  )
 
   app.get('/letters/:id', { schema: { params: LetterIdParams } }, async (request, reply) => {
     const letter = await getLetter(ctx, request.params.id)

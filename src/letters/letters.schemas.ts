@@ -77,6 +77,11 @@ export const LetterViewSchema = Type.Object({
     country: Nullable(Type.String()),
   }),
   personalNote: Nullable(Type.String()),
+  delivery: Type.Object({
+    channel: Nullable(Type.String()),
+    confirmedAt: Nullable(Type.String()),
+    sentAt: Nullable(Type.String()),
+  }),
   document: DocumentSchema,
   createdAt: Type.String(),
   updatedAt: Type.String(),

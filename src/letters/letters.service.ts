@@ -13,6 +13,7 @@ import {
 } from './letter-compose.js'
 import type { LetterDocument } from './letter-document.js'
 import { type FieldErrors, type LetterInput, parseLetterInput } from './letter-input.js'
+import { isEditable } from './letter-states.js'
 import { findTemplate, type LetterTemplate } from './letter-templates.js'
 import * as repo from './letters.repository.js'
 
@@ -38,6 +39,8 @@ export interface LetterView {
     country: string | null
   }
   personalNote: string | null
+  /** How the letter travels by e-mail (no addresses: they are not shown back). */
+  delivery: { channel: 'email' | null; confirmedAt: string | null; sentAt: string | null }
   addressee: AddresseeSnapshot
   document: LetterDocument
   createdAt: string
@@ -59,6 +62,13 @@ export async function createLetter(
   if (!found || 'errors' in parsed || Object.keys(errors).length > 0) throw new ValidationError(errors)
   const { state, missionVersionId, tags } = found
   const input = parsed.input
+  // One letter per writer and mission: a second attempt from the same address edits the first,
+  // as long as it has not gone out.
+  if (input.supporter.email && !options.allowCampaign) {
+    const earlier = await repo.findLettersFrom(ctx.db, state.iso3, input.supporter.email)
+    const draft = earlier.find((l) => isEditable(l.status))
+    if (draft) return updateLetter(ctx, draft.public_id, raw)
+  }
   const template = chooseTemplate(input, state, options.allowCampaign === true)
   const now = ctx.clock.nowIso()
   const row = await ctx.db.transaction().execute(async (trx) => {
@@ -287,6 +297,7 @@ export function toView(row: LetterRow): LetterView {
       country: row.supporter_country,
     },
     personalNote: row.personal_note,
+    delivery: { channel: row.channel, confirmedAt: row.confirmed_at, sentAt: row.sent_at },
     addressee,
     document: JSON.parse(row.document) as LetterDocument,
     createdAt: row.created_at,

@@ -25,3 +25,23 @@ function clockFrom(now: () => Date): Clock {
     today: () => now().toISOString().slice(0, 10),
   }
 }
+
+/** A clock that tests move by hand: reminders after 3 days, links that expire after 7. */
+export interface ManualClock extends Clock {
+  set(iso: string): void
+  advance(ms: number): void
+}
+
+export function manualClock(iso: string): ManualClock {
+  let at = new Date(iso).getTime()
+  if (Number.isNaN(at)) throw new Error(`manualClock: not a date: ${iso}`)
+  return {
+    ...clockFrom(() => new Date(at)),
+    set: (next) => {
+      at = new Date(next).getTime()
+    },
+    advance: (ms) => {
+      at += ms
+    },
+  }
+}

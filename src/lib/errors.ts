@@ -55,3 +55,10 @@ export class ValidationError extends AppError {
     return Object.keys(this.errors)[0]
   }
 }
+
+/** Something that was there and is no more: an expired link. */
+export class GoneError extends AppError {
+  constructor(message: string) {
+    super(message, 410, 'gone')
+  }
+}

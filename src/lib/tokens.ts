@@ -1,4 +1,4 @@
-import { randomBytes, randomInt } from 'node:crypto'
+import { createHash, randomBytes, randomInt } from 'node:crypto'
 
 /** 128 random bits, URL-safe: an id nobody can guess or enumerate. */
 export function newPublicId(): string {
@@ -16,3 +16,18 @@ export function newReferenceCode(): string {
 }
 
 export const PUBLIC_ID_PATTERN = '^[A-Za-z0-9_-]{22}$'
+
+/** A secret for a link sent by e-mail (256 bits), and the digest stored in its place. */
+export function newLinkToken(): { token: string; hash: string } {
+  const token = randomBytes(32).toString('base64url')
+  return { token, hash: hashToken(token) }
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex')
+}
+
+/** A Message-ID of our own, chosen before the first attempt and kept across retries. */
+export function newMessageId(domain: string): string {
+  return `<${randomBytes(12).toString('hex')}@${domain}>`
+}

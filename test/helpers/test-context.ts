@@ -21,7 +21,11 @@ export async function createTestContext(
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'code-blue-test-'))
   const config = loadConfig({
     DATABASE_PATH: path.join(dir, 'test.sqlite'),
+    OUTBOX_DIR: path.join(dir, 'outbox'),
     LOG_LEVEL: 'silent',
+    // Tests write many letters from one address; the rate-limit test sets its own.
+    RATE_LIMIT_LETTERS: '100000',
+    RATE_LIMIT_SENDS: '100000',
     ...overrides.env,
   })
   const ctx = await createContext(config, {

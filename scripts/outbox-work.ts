@@ -1,0 +1,47 @@
+/**
+ * npm run outbox:work [-- --watch]
+ *
+ * Sends what the outbox holds: one pass, or with --watch a pass every OUTBOX_INTERVAL_MS until
+ * stopped (SIGINT/SIGTERM finish the message being handed over). For deployments that run the
+ * worker apart from the server (set OUTBOX_WORKER=off there).
+ */
+import { parseArgs } from 'node:util'
+import { loadConfig } from '../src/config.js'
+import { createContext } from '../src/context.js'
+import { reconcileInterrupted, runOutboxOnce, startOutboxWorker } from '../src/delivery/outbox-worker.js'
+import { createTransport } from '../src/delivery/transports.js'
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { watch: { type: 'boolean', default: false } } })
+  const config = loadConfig(process.env)
+  const ctx = await createContext(config)
+  const transport = createTransport(config.mail)
+  if (!values.watch) {
+    try {
+      const reconciled = await reconcileInterrupted(ctx)
+      const result = await runOutboxOnce(ctx, transport)
+      console.log(
+        `sent ${result.sent}, to retry ${result.retried}, failed ${result.failed}; interrupted before: ${reconciled.uncertain} uncertain, ${reconciled.requeued} queued again`,
+      )
+    } finally {
+      transport.close()
+      await ctx.close()
+    }
+    return
+  }
+  const worker = await startOutboxWorker(ctx, transport, config.mail.workerIntervalMs)
+  console.log(`outbox worker running, a pass every ${config.mail.workerIntervalMs} ms; Ctrl-C to stop`)
+  const stop = async () => {
+    await worker.stop()
+    transport.close()
+    await ctx.close()
+    process.exit(0)
+  }
+  process.once('SIGINT', () => void stop())
+  process.once('SIGTERM', () => void stop())
+}
+
+main().catch((error: unknown) => {
+  console.error(`outbox:work failed: ${error instanceof Error ? error.message : error}`)
+  process.exit(1)
+})

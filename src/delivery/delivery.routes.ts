@@ -1,0 +1,101 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import type { AppContext } from '../context.js'
+import { ErrorSchema } from '../directory/directory.schemas.js'
+import { getStateForLetters } from '../directory/directory.service.js'
+import { LetterIdParams } from '../letters/letters.schemas.js'
+import { getLetter } from '../letters/letters.service.js'
+import { ValidationError } from '../lib/errors.js'
+import { confirmEmailDelivery, findLetterToConfirm, requestEmailDelivery } from './delivery.service.js'
+
+const TokenParams = Type.Object({ token: Type.String({ pattern: '^[A-Za-z0-9_-]{43}$' }) })
+const SendBody = Type.Object({
+  email: Type.Optional(
+    Type.String({ maxLength: 254, description: 'Default: the address the letter was written with' }),
+  ),
+})
+const SendAccepted = Type.Object({
+  status: Type.String(),
+  expiresAt: Type.String({ format: 'date-time' }),
+  message: Type.String(),
+})
+
+/** E-mail delivery: ask for it (API and page), and the writer's confirmation page. */
+export const deliveryRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
+  const sendLimit = { rateLimit: { max: ctx.config.rateLimits.sends, timeWindow: '1 hour' } }
+
+  app.post(
+    '/api/letters/:id/send',
+    {
+      config: sendLimit,
+      schema: {
+        tags: ['letters'],
+        summary: 'E-mail the letter to the mission: sends its writer a confirmation link first',
+        params: LetterIdParams,
+        body: Type.Optional(SendBody),
+        response: {
+          202: SendAccepted,
+          400: ErrorSchema,
+          404: ErrorSchema,
+          409: ErrorSchema,
+          429: ErrorSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      const result = await requestEmailDelivery(ctx, request.params.id, request.body ?? {})
+      return reply.code(202).send({
+        ...result,
+        message:
+          'A confirmation link was sent to the address given; nothing goes to the mission until it is used.',
+      })
+    },
+  )
+
+  app.post(
+    '/letters/:id/send',
+    {
+      config: sendLimit,
+      schema: { params: LetterIdParams, body: Type.Record(Type.String(), Type.String()) },
+    },
+    async (request, reply) => {
+      try {
+        await requestEmailDelivery(ctx, request.params.id, request.body)
+        return reply.redirect(`/letters/${request.params.id}`, 303)
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error
+        const letter = await getLetter(ctx, request.params.id)
+        const { state } = await getStateForLetters(ctx, letter.state.iso3)
+        return reply.code(422).viewAsync('pages/letters/preview.hbs', {
+          title: `Your letter to ${letter.state.name}`,
+          letter,
+          missionHasEmail: state.mission.emails.length > 0,
+          sendErrors: error.errors,
+          sendEmail: request.body.email ?? '',
+        })
+      }
+    },
+  )
+
+  app.get('/confirm/:token', { schema: { params: TokenParams } }, async (request, reply) => {
+    const row = await findLetterToConfirm(ctx, request.params.token)
+    const letter = await getLetter(ctx, row.public_id)
+    reply.header('cache-control', 'private, no-store').header('referrer-policy', 'no-referrer')
+    return reply.viewAsync('pages/delivery/confirm.hbs', {
+      title: `Confirm your letter to ${letter.state.name}`,
+      letter,
+      token: request.params.token,
+    })
+  })
+
+  // @NOTE confirming is a POST from the page, never the GET of the link: mail scanners open
+  // links, and must not send a letter by doing so.
+  app.post(
+    '/confirm/:token',
+    { config: sendLimit, schema: { params: TokenParams } },
+    async (request, reply) => {
+      const letter = await confirmEmailDelivery(ctx, request.params.token)
+      return reply.redirect(`/letters/${letter.public_id}`, 303)
+    },
+  )
+}

@@ -1,0 +1,197 @@
+import fs from 'node:fs'
+import { PassThrough } from 'node:stream'
+import Handlebars from 'handlebars'
+import type Mail from 'nodemailer/lib/mailer/index.js'
+import type { Config } from '../config.js'
+import type { LetterRow, OutboxMessageRow } from '../db/schema.js'
+import type { AddresseeSnapshot } from '../letters/letter-compose.js'
+import type { LetterDocument, LetterLanguage } from '../letters/letter-document.js'
+import { renderLetterPdf, writeLettersPdf } from '../letters/letter-pdf.js'
+import { pdfFileName } from '../letters/letters.web.js'
+import { projectPath } from '../lib/paths.js'
+import { loadTextTemplate, type TextTemplate } from '../lib/text-templates.js'
+
+// The e-mails themselves: subject and text from templates/emails/<kind>.<language>.hbs, the HTML
+// part from the same paragraphs in templates/emails/layout.html.hbs, the letter attached as PDF.
+
+type Kind = 'mission-letter' | 'digest' | 'confirmation' | 'reminder' | 'supporter-copy'
+const templates = new Map<string, TextTemplate<{ subject: string }>>()
+const html = Handlebars.create()
+let layout: HandlebarsTemplateDelegate | null = null
+
+function template(kind: Kind, language: LetterLanguage): TextTemplate<{ subject: string }> {
+  // Messages to supporters exist in English only for now; missions get the letter's language.
+  const lang = fs.existsSync(projectPath(`templates/emails/${kind}.${language}.hbs`)) ? language : 'en'
+  const key = `${kind}.${lang}`
+  let found = templates.get(key)
+  if (!found) {
+    found = loadTextTemplate(projectPath(`templates/emails/${key}.hbs`))
+    templates.set(key, found)
+  }
+  return found
+}
+
+function render(
+  kind: Kind,
+  language: LetterLanguage,
+  data: object,
+  letter: LetterDocument | null,
+): { subject: string; text: string; html: string } {
+  const t = template(kind, language)
+  const subject = t.renderMeta('subject', data)
+  const paragraphs = t.renderParagraphs(data)
+  const text = [...paragraphs, ...(letter ? ['—', ...letterAsText(letter)] : [])].join('\n\n')
+  layout ??= html.compile(fs.readFileSync(projectPath('templates/emails/layout.html.hbs'), 'utf8'))
+  const body = layout({
+    language,
+    subject,
+    paragraphs: paragraphs.map((p) => (/^https?:\/\/\S+$/.test(p) ? { link: p } : { text: p })),
+    letter,
+  })
+  return { subject, text, html: body }
+}
+
+/** The letter as plain text, as a mail client without HTML shows it. */
+export function letterAsText(doc: LetterDocument): string[] {
+  return [
+    doc.recipient.join('\n'),
+    `${doc.dateLine}\n${doc.referenceLine}`,
+    doc.subject,
+    doc.salutation,
+    ...doc.paragraphs,
+    doc.close,
+    doc.signature.join('\n'),
+  ]
+}
+
+function documentOf(letter: LetterRow): LetterDocument {
+  return JSON.parse(letter.document) as LetterDocument
+}
+
+function stateNameOf(letter: LetterRow): string {
+  return (JSON.parse(letter.addressee) as AddresseeSnapshot).stateName
+}
+
+function place(letter: LetterRow): string | null {
+  return [letter.supporter_city, letter.supporter_country].filter(Boolean).join(', ') || null
+}
+
+function longDate(iso: string): string {
+  return (
+    new Date(iso).toLocaleString('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }) + ' UTC'
+  )
+}
+
+const base = (config: Pick<Config, 'mail'>, message: OutboxMessageRow): Mail.Options => ({
+  from: config.mail.from,
+  to: JSON.parse(message.recipients) as string[],
+  messageId: message.message_id,
+  // @NOTE nodemailer encodes every header value and refuses line breaks in them; the input
+  // checks refuse CR/LF before that. Nothing a supporter types becomes a header of its own.
+  headers: {
+    'Auto-Submitted':
+      message.kind === 'mission_letter' || message.kind === 'digest' ? 'no' : 'auto-generated',
+  },
+})
+
+/** The e-mail for a letter's own messages: to the mission, or to its writer. */
+export async function buildLetterMail(
+  config: Pick<Config, 'mail' | 'publicUrl'>,
+  message: OutboxMessageRow,
+  letter: LetterRow,
+): Promise<Mail.Options> {
+  const doc = documentOf(letter)
+  const stateName = stateNameOf(letter)
+  const writer = { name: letter.supporter_name, address: letter.supporter_email ?? '' }
+  const pdf = async () => ({
+    filename: pdfFileName({
+      state: { iso3: letter.state_iso3, name: stateName },
+      reference: letter.reference,
+    }),
+    content: await renderLetterPdf(doc),
+    contentType: 'application/pdf',
+  })
+  const payload = message.payload ? (JSON.parse(message.payload) as { url?: string; expires?: string }) : {}
+  switch (message.kind) {
+    case 'mission_letter': {
+      const content = render(
+        'mission-letter',
+        doc.language,
+        {
+          subject: doc.meta.subject,
+          reference: letter.reference,
+          supporterName: letter.supporter_name,
+          supporterPlace: place(letter),
+        },
+        doc,
+      )
+      return {
+        ...base(config, message),
+        ...content,
+        replyTo: writer,
+        headers: { ...base(config, message).headers, 'Content-Language': doc.language },
+        attachments: [await pdf()],
+      }
+    }
+    case 'confirmation':
+    case 'reminder': {
+      const data = {
+        supporterName: letter.supporter_name,
+        stateName,
+        reference: letter.reference,
+        url: payload.url ?? '',
+        expires: payload.expires ? longDate(payload.expires) : '',
+      }
+      const content = render(message.kind, 'en', data, message.kind === 'confirmation' ? doc : null)
+      return { ...base(config, message), ...content, to: [writer] }
+    }
+    case 'supporter_copy': {
+      const data = {
+        supporterName: letter.supporter_name,
+        stateName,
+        reference: letter.reference,
+        sentAt: longDate(letter.sent_at ?? message.created_at),
+      }
+      return {
+        ...base(config, message),
+        ...render('supporter-copy', 'en', data, doc),
+        to: [writer],
+        attachments: [await pdf()],
+      }
+    }
+    default:
+      throw new Error(`buildLetterMail: a ${message.kind} message is not a letter's`)
+  }
+}
+
+/** A mission's digest: that day's letters, listed, and bound as one PDF. */
+export async function buildDigestMail(
+  config: Pick<Config, 'mail'>,
+  message: OutboxMessageRow,
+  letters: LetterRow[],
+): Promise<Mail.Options> {
+  const docs = letters.map(documentOf)
+  const language = docs[0]?.language ?? 'en'
+  const day = message.send_day ?? message.created_at.slice(0, 10)
+  const data = {
+    count: letters.length,
+    day,
+    letters: letters.map((l) => ({ reference: l.reference, name: l.supporter_name, place: place(l) })),
+  }
+  const chunks: Buffer[] = []
+  const sink = new PassThrough()
+  sink.on('data', (chunk: Buffer) => chunks.push(chunk))
+  await writeLettersPdf(docs, sink, { title: `Code Blue letters, ${day}` })
+  return {
+    ...base(config, message),
+    ...render('digest', language, data, null),
+    headers: { ...base(config, message).headers, 'Content-Language': language },
+    attachments: [
+      {
+        filename: `code-blue-letters-${message.state_iso3?.toLowerCase()}-${day}.pdf`,
+        content: Buffer.concat(chunks),
+        contentType: 'application/pdf',
+      },
+    ],
+  }
+}

@@ -1,0 +1,273 @@
+import type { AppContext } from '../context.js'
+import type { LetterRow, LetterStatus, OutboxMessageRow } from '../db/schema.js'
+import {
+  changeLetterStatus,
+  findLetterRowById,
+  findLettersByOutboxId,
+} from '../letters/letters-delivery.service.js'
+import * as repo from './delivery.repository.js'
+import { outboxEvents, queueMessage, remindAndExpire } from './delivery.service.js'
+import { buildDigestMail, buildLetterMail } from './mail-content.js'
+import type { Handover, MailTransport } from './transports.js'
+
+type Ctx = Pick<AppContext, 'db' | 'clock' | 'config' | 'log'>
+
+// The outbox: every message is written to the database before it is handed to the mail server
+// ("sending") and after ("sent", "queued" again, or "failed"). A message found "sending" when a
+// worker starts was being handed over when the process died: the server may or may not have it.
+// See reconcileInterrupted for the rule.
+
+export interface PassResult {
+  sent: number
+  retried: number
+  failed: number
+}
+
+export interface PassOptions {
+  /** At most this many messages in one pass. */
+  max?: number
+  /** Tests: called after the server accepted a message and before that is recorded. */
+  afterHandover?: (message: OutboxMessageRow) => void | Promise<void>
+}
+
+/** One pass: reminders and expiries, digests whose day is over, then every message due. */
+export async function runOutboxOnce(
+  ctx: Ctx,
+  transport: MailTransport,
+  options: PassOptions = {},
+): Promise<PassResult> {
+  await remindAndExpire(ctx)
+  await repo.queueDigestsBefore(ctx.db, ctx.clock.today(), ctx.clock.nowIso())
+  const result: PassResult = { sent: 0, retried: 0, failed: 0 }
+  for (let n = 0; n < (options.max ?? 500); n++) {
+    const claimed = await claimNextMessage(ctx)
+    if (!claimed) break
+    const { message, attemptId } = claimed
+    let handover: Handover
+    try {
+      handover = await transport.send(await buildMail(ctx, message))
+    } catch (error) {
+      const outcome = await recordFailure(ctx, message, attemptId, error)
+      result[outcome === 'retry' ? 'retried' : 'failed']++
+      continue
+    }
+    // @NOTE outside the try: a crash here (the server has the message, the database does not
+    // know yet) must leave the message "sending", never be taken for a failed send and retried.
+    await options.afterHandover?.(message)
+    await recordAccepted(ctx, message, attemptId, handover)
+    result.sent++
+  }
+  return result
+}
+
+/** Marks the oldest due message "sending" (and its letters), in one transaction. */
+async function claimNextMessage(ctx: Ctx): Promise<{ message: OutboxMessageRow; attemptId: number } | null> {
+  const now = ctx.clock.nowIso()
+  return ctx.db.transaction().execute(async (trx) => {
+    const due = await repo.findNextDueMessage(trx, now)
+    if (!due) return null
+    const message = await repo.updateOutboxMessage(trx, due.id, {
+      status: 'sending',
+      attempts: due.attempts + 1,
+      updated_at: now,
+    })
+    const attemptId = await repo.insertAttempt(trx, message.id, message.attempts, now)
+    for (const letter of await lettersCarried(trx, message))
+      await changeLetterStatus(trx, letter, 'sending', {}, now)
+    return { message, attemptId }
+  })
+}
+
+/** The letters whose delivery this message is: its letter, or a digest's letters. */
+async function lettersCarried(db: Ctx['db'], message: OutboxMessageRow): Promise<LetterRow[]> {
+  if (message.kind === 'digest') return findLettersByOutboxId(db, message.id)
+  if (message.kind !== 'mission_letter' || message.letter_id === null) return []
+  const letter = await findLetterRowById(db, message.letter_id)
+  return letter ? [letter] : []
+}
+
+async function buildMail(ctx: Ctx, message: OutboxMessageRow) {
+  if (message.kind === 'digest')
+    return buildDigestMail(ctx.config, message, await findLettersByOutboxId(ctx.db, message.id))
+  const letter = message.letter_id === null ? undefined : await findLetterRowById(ctx.db, message.letter_id)
+  if (!letter)
+    throw Object.assign(new Error(`outbox message ${message.id} has no letter`), { responseCode: 554 })
+  return buildLetterMail(ctx.config, message, letter)
+}
+
+async function recordAccepted(
+  ctx: Ctx,
+  message: OutboxMessageRow,
+  attemptId: number,
+  handover: Handover,
+): Promise<void> {
+  const now = ctx.clock.nowIso()
+  await ctx.db.transaction().execute(async (trx) => {
+    await repo.updateOutboxMessage(trx, message.id, {
+      status: 'sent',
+      sent_at: now,
+      updated_at: now,
+      last_response: handover.response.slice(0, 500),
+    })
+    await repo.finishAttempt(trx, attemptId, now, 'accepted', handover.response)
+    if (handover.rejected.length > 0 && message.state_iso3) {
+      await repo.flagFailingAddresses(trx, message.state_iso3, handover.rejected, now, handover.response)
+    }
+    for (const letter of await lettersCarried(trx, message)) {
+      await changeLetterStatus(trx, letter, 'sent', { sent_at: now, message_id: message.message_id }, now)
+      // Once delivered, the writer gets a copy of what was sent on their behalf.
+      if (letter.supporter_email) {
+        await queueMessage(ctx, trx, {
+          kind: 'supporter_copy',
+          letterId: letter.id,
+          recipients: [letter.supporter_email],
+        })
+      }
+    }
+  })
+  ctx.log.info({ outbox: message.id, kind: message.kind }, 'message accepted by the mail server')
+}
+
+/**
+ * A 5xx reply is final: the message fails and, for a mission, its addresses are flagged for
+ * organizers. Anything else (4xx, refused connection, timeout) is retried with exponential
+ * backoff, 1 min, 4 min, 16 min ... up to 6 h between tries, until OUTBOX_MAX_ATTEMPTS.
+ */
+async function recordFailure(
+  ctx: Ctx,
+  message: OutboxMessageRow,
+  attemptId: number,
+  error: unknown,
+): Promise<'retry' | 'failed'> {
+  const now = ctx.clock.nowIso()
+  const code = (error as { responseCode?: number }).responseCode
+  const response = describeError(error)
+  const permanent = typeof code === 'number' && code >= 500
+  const retry = !permanent && message.attempts < ctx.config.mail.maxAttempts
+  await ctx.db.transaction().execute(async (trx) => {
+    await repo.finishAttempt(
+      trx,
+      attemptId,
+      now,
+      permanent ? 'permanent_failure' : 'temporary_failure',
+      response,
+    )
+    const next = retry
+      ? new Date(
+          ctx.clock.now().getTime() + Math.min(60_000 * 4 ** (message.attempts - 1), 6 * 3_600_000),
+        ).toISOString()
+      : message.next_attempt_at
+    await repo.updateOutboxMessage(trx, message.id, {
+      status: retry ? 'queued' : 'failed',
+      next_attempt_at: next,
+      updated_at: now,
+      last_response: response.slice(0, 500),
+    })
+    if (permanent && message.state_iso3) {
+      await repo.flagFailingAddresses(
+        trx,
+        message.state_iso3,
+        JSON.parse(message.recipients) as string[],
+        now,
+        response,
+      )
+    }
+    const to: LetterStatus = retry ? 'queued' : 'failed'
+    for (const letter of await lettersCarried(trx, message))
+      await changeLetterStatus(trx, letter, to, {}, now)
+  })
+  ctx.log.warn(
+    { outbox: message.id, kind: message.kind, code, retry },
+    'mail server did not take the message',
+  )
+  return retry ? 'retry' : 'failed'
+}
+
+function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error)
+  const e = error as Error & { code?: string; responseCode?: number; response?: string }
+  return [e.responseCode, e.code, e.response ?? e.message].filter(Boolean).join(' ')
+}
+
+/**
+ * At start, before the first pass. A mission letter or digest found "sending" may have reached
+ * the mission's server: it becomes "uncertain" and is NOT sent again (a duplicate to a diplomat
+ * is worse than a delay); organizers see it and decide. A message to a supporter found "sending"
+ * is queued again: a second copy of a confirmation link does no harm, a lost one does.
+ */
+export async function reconcileInterrupted(ctx: Ctx): Promise<{ uncertain: number; requeued: number }> {
+  const now = ctx.clock.nowIso()
+  let uncertain = 0
+  let requeued = 0
+  for (const message of await repo.findMessagesByStatus(ctx.db, 'sending')) {
+    await ctx.db.transaction().execute(async (trx) => {
+      const toMission = message.kind === 'mission_letter' || message.kind === 'digest'
+      for (const attempt of await repo.findAttempts(trx, message.id)) {
+        if (attempt.finished_at === null) {
+          await repo.finishAttempt(trx, attempt.id, now, 'uncertain', 'interrupted while being handed over')
+        }
+      }
+      await repo.updateOutboxMessage(trx, message.id, {
+        status: toMission ? 'uncertain' : 'queued',
+        updated_at: now,
+        last_response: 'interrupted while being handed over',
+      })
+      for (const letter of await lettersCarried(trx, message))
+        await changeLetterStatus(trx, letter, 'uncertain', {}, now)
+    })
+    if (message.kind === 'mission_letter' || message.kind === 'digest') uncertain++
+    else requeued++
+  }
+  if (uncertain + requeued > 0)
+    ctx.log.warn({ uncertain, requeued }, 'outbox: messages interrupted by a stop')
+  return { uncertain, requeued }
+}
+
+export interface OutboxWorker {
+  /** Run a pass now (after a confirmation). */
+  wake(): void
+  /** Stop after the pass under way, if any. */
+  stop(): Promise<void>
+}
+
+/** The worker inside the server: a pass every `intervalMs`, and at once when woken. */
+export async function startOutboxWorker(
+  ctx: Ctx,
+  transport: MailTransport,
+  intervalMs: number,
+): Promise<OutboxWorker> {
+  await reconcileInterrupted(ctx)
+  let running: Promise<void> | null = null
+  let again = false
+  let stopped = false
+  const pass = () => {
+    if (stopped) return
+    if (running) {
+      again = true
+      return
+    }
+    running = runOutboxOnce(ctx, transport)
+      .then(() => undefined)
+      .catch((error: unknown) => ctx.log.error({ err: error }, 'outbox pass failed'))
+      .finally(() => {
+        running = null
+        if (again && !stopped) {
+          again = false
+          pass()
+        }
+      })
+  }
+  const timer = setInterval(pass, intervalMs)
+  timer.unref()
+  outboxEvents.on('wake', pass)
+  pass()
+  return {
+    wake: pass,
+    async stop() {
+      stopped = true
+      clearInterval(timer)
+      outboxEvents.off('wake', pass)
+      await running
+    },
+  }
+}

@@ -1,0 +1,36 @@
+import type { LetterStatus } from '../db/schema.js'
+import { ConflictError } from '../lib/errors.js'
+
+/**
+ * The life of a letter, as data: a state may only become one of those listed. Adding a state
+ * fails to compile until its row is here.
+ */
+const NEXT: Record<LetterStatus, readonly LetterStatus[]> = {
+  draft: ['awaiting_confirmation'],
+  // Unconfirmed after 7 days: expired. Asking again (a new link) keeps it awaiting.
+  awaiting_confirmation: ['awaiting_confirmation', 'queued', 'expired', 'draft'],
+  queued: ['sending'],
+  // Back to queued: a temporary failure, retried later. Uncertain: found "sending" after a crash.
+  sending: ['sent', 'queued', 'failed', 'uncertain'],
+  sent: [],
+  // An organizer may queue a failed or uncertain letter again, or record that it did arrive.
+  failed: ['queued'],
+  uncertain: ['queued', 'sent', 'failed'],
+  expired: ['awaiting_confirmation'],
+}
+
+export function canBecome(from: LetterStatus, to: LetterStatus): boolean {
+  return NEXT[from].includes(to)
+}
+
+export function assertLetterTransition(from: LetterStatus, to: LetterStatus): void {
+  if (!canBecome(from, to))
+    throw new ConflictError(
+      `A letter that is ${from.replace('_', ' ')} cannot become ${to.replace('_', ' ')}.`,
+    )
+}
+
+/** Whether the writer may still change the letter's text. */
+export function isEditable(status: LetterStatus): boolean {
+  return status === 'draft' || status === 'awaiting_confirmation' || status === 'expired'
+}

@@ -1,0 +1,46 @@
+import type { Database } from '../db/connection.js'
+import type { LetterRow, LetterStatus } from '../db/schema.js'
+import { assertLetterTransition } from './letter-states.js'
+import * as repo from './letters.repository.js'
+
+// What the delivery module may know and change of a letter. It calls these, never the letters'
+// repository: the letter's states stay the letters module's rule. Each takes the database or a
+// transaction, so that delivery can change a letter and its outbox message together.
+
+export type { LetterRow } from '../db/schema.js'
+
+export function findLetterRowByPublicId(db: Database, publicId: string): Promise<LetterRow | undefined> {
+  return repo.findLetterByPublicId(db, publicId)
+}
+
+export function findLetterRowById(db: Database, id: number): Promise<LetterRow | undefined> {
+  return repo.findLetterById(db, id)
+}
+
+export function findLetterRowByTokenHash(db: Database, hash: string): Promise<LetterRow | undefined> {
+  return repo.findLetterByTokenHash(db, hash)
+}
+
+export function findLettersFrom(db: Database, iso3: string, email: string): Promise<LetterRow[]> {
+  return repo.findLettersFrom(db, iso3, email)
+}
+
+export function findAwaitingConfirmation(db: Database, before: string): Promise<LetterRow[]> {
+  return repo.findAwaitingConfirmation(db, before)
+}
+
+/** Moves a letter to `to` (refused unless the state table allows it), with the fields that go with it. */
+export async function changeLetterStatus(
+  db: Database,
+  letter: LetterRow,
+  to: LetterStatus,
+  patch: Partial<Omit<LetterRow, 'id' | 'status' | 'public_id' | 'reference' | 'created_at'>>,
+  now: string,
+): Promise<LetterRow> {
+  assertLetterTransition(letter.status, to)
+  return repo.updateLetter(db, letter.id, { ...patch, status: to, updated_at: now })
+}
+
+export function findLettersByOutboxId(db: Database, outboxId: number): Promise<LetterRow[]> {
+  return repo.findLettersByOutboxId(db, outboxId)
+}
