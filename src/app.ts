@@ -7,6 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
 import type { AppContext } from './context.js'
 import { deliveryRoutes } from './delivery/delivery.routes.js'
+import { outboxRoutes } from './delivery/outbox.routes.js'
 import { directoryApi } from './directory/directory.api.js'
 import { directoryRoutes } from './directory/directory.routes.js'
 import { lettersApi } from './letters/letters.api.js'
@@ -58,6 +59,7 @@ export async function buildApp({ ctx }: BuildAppOptions): Promise<FastifyInstanc
   await app.register(lettersPrintApi, { ctx })
   await app.register(lettersRoutes, { ctx })
   await app.register(deliveryRoutes, { ctx })
+  await app.register(outboxRoutes, { ctx })
 
   return app as unknown as FastifyInstance
 }

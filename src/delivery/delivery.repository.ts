@@ -148,3 +148,34 @@ export async function flagFailingAddresses(
 export async function findFailingAddresses(db: Db) {
   return db.selectFrom('mission_email_failure').selectAll().orderBy('state_iso3').execute()
 }
+
+/** Mission messages that need an organizer: uncertain after a crash, or failed. */
+export async function findMessagesNeedingAttention(db: Db) {
+  return db
+    .selectFrom('outbox_message')
+    .leftJoin('letter', 'letter.id', 'outbox_message.letter_id')
+    .select([
+      'outbox_message.id',
+      'outbox_message.kind',
+      'outbox_message.status',
+      'outbox_message.state_iso3',
+      'outbox_message.attempts',
+      'outbox_message.last_response',
+      'outbox_message.updated_at',
+      'letter.reference',
+      'letter.state_iso3 as letter_state',
+    ])
+    .where('outbox_message.status', 'in', ['uncertain', 'failed'])
+    .orderBy('outbox_message.updated_at', 'desc')
+    .limit(500)
+    .execute()
+}
+
+export async function countMessagesByStatus(db: Db): Promise<Record<string, number>> {
+  const rows = await db
+    .selectFrom('outbox_message')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy('status')
+    .execute()
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]))
+}

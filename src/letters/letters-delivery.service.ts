@@ -44,3 +44,7 @@ export async function changeLetterStatus(
 export function findLettersByOutboxId(db: Database, outboxId: number): Promise<LetterRow[]> {
   return repo.findLettersByOutboxId(db, outboxId)
 }
+
+export function findLetterRowByReference(db: Database, reference: string): Promise<LetterRow | undefined> {
+  return repo.findLetterByReference(db, reference)
+}

@@ -129,3 +129,7 @@ export async function findAwaitingConfirmation(db: Db, before: string): Promise<
 export async function findLettersByOutboxId(db: Db, outboxId: number): Promise<LetterRow[]> {
   return db.selectFrom('letter').selectAll().where('outbox_id', '=', outboxId).orderBy('id').execute()
 }
+
+export async function findLetterByReference(db: Db, reference: string): Promise<LetterRow | undefined> {
+  return db.selectFrom('letter').selectAll().where('reference', '=', reference).executeTakeFirst()
+}

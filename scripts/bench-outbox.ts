@@ -1,0 +1,369 @@
+/**
+ * tsx scripts/bench-outbox.ts [-- --letters 1000 --write-readme]
+ *
+ * The e-mail outbox under load, in one process with the real clock: a local SMTP server on
+ * 127.0.0.1 (scripts/lib/local-smtp.ts), a fresh SQLite file, every member state's mission given
+ * an e-mail address. N letters (1,000 by default) are written to the 193 missions in turn, each
+ * from its own writer, e-mailed and confirmed through the services, the confirmation e-mails
+ * delivered first as in life. Then the drain: `runOutboxOnce` passes until one sends nothing,
+ * handing every mission letter and every writer's copy to the SMTP server.
+ *
+ * Checks that nothing was lost or duplicated (server side and database side) and exits with
+ * status 1 if not. Prints a Markdown table; --write-readme puts it in the README between the
+ * bench-outbox markers.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import { sql } from 'kysely'
+import { loadConfig } from '../src/config.js'
+import { type AppContext, createContext } from '../src/context.js'
+import { confirmEmailDelivery, requestEmailDelivery } from '../src/delivery/delivery.service.js'
+import { type PassResult, runOutboxOnce } from '../src/delivery/outbox-worker.js'
+import { createTransport, type MailTransport } from '../src/delivery/transports.js'
+import { listStates } from '../src/directory/directory.service.js'
+import { createLetter } from '../src/letters/letters.service.js'
+import { hashToken } from '../src/lib/tokens.js'
+import { setMission } from '../test/helpers/directory-fixtures.js'
+import { type LocalSmtpServer, startLocalSmtpServer } from './lib/local-smtp.js'
+import { writeReadmeFigures } from './lib/readme-figures.js'
+
+const { values: args } = parseArgs({
+  options: {
+    letters: { type: 'string', default: '1000' },
+    'write-readme': { type: 'boolean', default: false },
+  },
+})
+const N = Number(args.letters)
+if (!Number.isInteger(N) || N < 1) {
+  console.error(`--letters must be a whole number above 0 (got "${args.letters}")`)
+  process.exit(1)
+}
+const MISSION_DOMAIN = 'missions.example'
+const MEMBER_STATES = 193
+/** A runaway loop (a message retried for ever) stops here rather than hanging the script. */
+const MAX_PASSES = 1000
+const COUNTRIES = ['KE', 'FR', 'BR', 'IN', 'ZA', 'CA', 'MX', 'DE', 'NG', 'JP']
+
+const missionAddress = (iso3: string): string => `mission-${iso3.toLowerCase()}@${MISSION_DOMAIN}`
+
+/** The transport the app would use, timing each handover to the SMTP server by Message-ID. */
+function timedTransport(inner: MailTransport, handoverMs: Map<string, number>): MailTransport {
+  return {
+    kind: inner.kind,
+    async send(mail) {
+      const start = performance.now()
+      try {
+        return await inner.send(mail)
+      } finally {
+        handoverMs.set(String(mail.messageId), performance.now() - start)
+      }
+    },
+    close: () => inner.close(),
+  }
+}
+
+/** `runOutboxOnce` until a pass sends nothing. */
+async function drain(ctx: AppContext, transport: MailTransport): Promise<PassResult & { passes: number }> {
+  const total = { sent: 0, retried: 0, failed: 0, passes: 0 }
+  while (total.passes < MAX_PASSES) {
+    const pass = await runOutboxOnce(ctx, transport)
+    total.passes++
+    total.sent += pass.sent
+    total.retried += pass.retried
+    total.failed += pass.failed
+    if (pass.sent === 0) break
+  }
+  return total
+}
+
+/**
+ * The token of every confirmation link waiting in the outbox, by letter, read as a writer reads
+ * it from the e-mail (test/delivery/delivery-helpers.ts, tokenFromOutbox, for all letters at once).
+ */
+async function tokensFromOutbox(ctx: AppContext): Promise<Map<string, string>> {
+  const rows = await ctx.db
+    .selectFrom('outbox_message')
+    .innerJoin('letter', 'letter.id', 'outbox_message.letter_id')
+    .select(['letter.public_id', 'outbox_message.payload', 'letter.confirm_token_hash'])
+    .where('outbox_message.kind', '=', 'confirmation')
+    .orderBy('outbox_message.id')
+    .execute()
+  const tokens = new Map<string, string>()
+  for (const row of rows) {
+    const url = (JSON.parse(row.payload ?? '{}') as { url?: string }).url ?? ''
+    const token = url.split('/').pop() ?? ''
+    if (hashToken(token) !== row.confirm_token_hash)
+      throw new Error(`the confirmation link of letter ${row.public_id} does not match the letter`)
+    tokens.set(row.public_id, token)
+  }
+  return tokens
+}
+
+interface KindFigures {
+  kind: string
+  messages: number
+  spanMs: number
+  meanHandoverMs: number
+}
+
+/** Per kind, the drain's attempts: how many, first claim to last acceptance, mean SMTP handover. */
+async function figuresByKind(ctx: AppContext, handoverMs: Map<string, number>): Promise<KindFigures[]> {
+  const rows = await ctx.db
+    .selectFrom('delivery_attempt')
+    .innerJoin('outbox_message', 'outbox_message.id', 'delivery_attempt.outbox_id')
+    .select([
+      'outbox_message.kind',
+      'outbox_message.message_id',
+      'delivery_attempt.started_at',
+      'delivery_attempt.finished_at',
+    ])
+    .where('outbox_message.kind', 'in', ['mission_letter', 'supporter_copy'])
+    .execute()
+  const byKind = new Map<string, { messages: number; first: number; last: number; handover: number }>()
+  for (const row of rows) {
+    const k = byKind.get(row.kind) ?? { messages: 0, first: Infinity, last: -Infinity, handover: 0 }
+    k.messages++
+    k.first = Math.min(k.first, Date.parse(row.started_at))
+    k.last = Math.max(k.last, Date.parse(row.finished_at ?? row.started_at))
+    k.handover += handoverMs.get(row.message_id) ?? 0
+    byKind.set(row.kind, k)
+  }
+  return ['mission_letter', 'supporter_copy'].map((kind) => {
+    const k = byKind.get(kind)
+    return {
+      kind,
+      messages: k?.messages ?? 0,
+      spanMs: k ? k.last - k.first : 0,
+      meanHandoverMs: k && k.messages > 0 ? k.handover / k.messages : 0,
+    }
+  })
+}
+
+/** Every way a letter could have been lost or sent twice; an empty list when none happened. */
+async function verify(ctx: AppContext, server: LocalSmtpServer): Promise<{ passed: string[]; failed: string[] }> {
+  const passed: string[] = []
+  const failed: string[] = []
+  const check = (ok: boolean, good: string, bad: string) => (ok ? passed : failed).push(ok ? good : bad)
+
+  const messages = await ctx.db
+    .selectFrom('outbox_message')
+    .select(['id', 'kind', 'status', 'message_id', 'recipients', 'state_iso3', 'attempts'])
+    .execute()
+  const ofKind = (kind: string) => messages.filter((m) => m.kind === kind)
+  const received = (list: typeof messages) => list.filter((m) => server.messageIds.has(m.message_id)).length
+  const missionLetters = ofKind('mission_letter')
+  const copies = ofKind('supporter_copy')
+  const confirmations = ofKind('confirmation')
+
+  // What the SMTP server holds, matched by Message-ID to the outbox.
+  const toMissions = received(missionLetters.filter((m) => m.recipients.includes(`@${MISSION_DOMAIN}"`)))
+  check(
+    missionLetters.length === N && toMissions === N,
+    `${N} mission letters received by the SMTP server, each once, addressed to @${MISSION_DOMAIN}`,
+    `mission letters lost: ${toMissions} of ${N} received at @${MISSION_DOMAIN} (${missionLetters.length} in the outbox)`,
+  )
+  const wrongMission = missionLetters.filter(
+    (m) => m.recipients !== JSON.stringify([missionAddress(m.state_iso3 ?? '')]),
+  ).length
+  check(
+    wrongMission === 0,
+    "every mission letter addressed to its own state's mission",
+    `${wrongMission} mission letters addressed to another mission than their state's`,
+  )
+  const copiesReceived = received(copies)
+  check(
+    copies.length === N && copiesReceived === N,
+    `${N} writers' copies received`,
+    `writers' copies lost: ${copiesReceived} of ${N} received (${copies.length} in the outbox)`,
+  )
+  check(
+    confirmations.length === N && received(confirmations) === N,
+    `${N} confirmation e-mails received`,
+    `confirmation e-mails lost: ${received(confirmations)} of ${N} received`,
+  )
+  check(
+    server.duplicates() === 0 && server.withoutMessageId() === 0,
+    'no Message-ID received twice, none without one',
+    `duplicated: ${server.duplicates()} messages received twice; ${server.withoutMessageId()} without a Message-ID`,
+  )
+  check(
+    server.count() === messages.length && server.messageIds.size === messages.length,
+    `the server received exactly the ${messages.length} messages of the outbox`,
+    `the server received ${server.count()} messages (${server.messageIds.size} distinct) for ${messages.length} in the outbox: ${server.count() > messages.length ? 'duplicated' : 'lost'}`,
+  )
+
+  // What the database says.
+  const notSent = messages.filter((m) => m.status !== 'sent').length
+  check(
+    notSent === 0,
+    'every outbox message "sent"',
+    `outbox messages lost: ${notSent} not "sent" (${[...new Set(messages.filter((m) => m.status !== 'sent').map((m) => m.status))].join(', ')})`,
+  )
+  const retried = messages.filter((m) => m.attempts !== 1).length
+  check(
+    retried === 0,
+    'one attempt per message',
+    `duplicated: ${retried} messages were handed over more than once (or never)`,
+  )
+  const letters = await ctx.db
+    .selectFrom('letter')
+    .leftJoin('outbox_message', 'outbox_message.id', 'letter.outbox_id')
+    .select(['letter.status', 'letter.message_id', 'outbox_message.message_id as outbox_message_id'])
+    .execute()
+  const lettersNotSent = letters.filter((l) => l.status !== 'sent').length
+  check(
+    letters.length === N && lettersNotSent === 0,
+    `all ${N} letters "sent"`,
+    `letters lost: ${lettersNotSent} of ${letters.length} not "sent"`,
+  )
+  const mismatched = letters.filter((l) => !l.message_id || l.message_id !== l.outbox_message_id).length
+  check(
+    mismatched === 0,
+    "each letter records its mission e-mail's Message-ID",
+    `${mismatched} letters record no Message-ID or another than their outbox message's`,
+  )
+  const integrity = await sql<{ integrity_check: string }>`PRAGMA integrity_check`.execute(ctx.db)
+  const verdict = integrity.rows.map((r) => r.integrity_check).join('; ')
+  check(verdict === 'ok', 'PRAGMA integrity_check: ok', `PRAGMA integrity_check: ${verdict}`)
+  return { passed, failed }
+}
+
+const perSecond = (count: number, ms: number): string => (ms > 0 ? (count / (ms / 1000)).toFixed(0) : '∞')
+const secs = (ms: number): string => `${(ms / 1000).toFixed(2)} s`
+const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(1)
+
+async function main(): Promise<boolean> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'code-blue-bench-outbox-'))
+  const server = await startLocalSmtpServer()
+  let ctx: AppContext | null = null
+  let transport: MailTransport | null = null
+  try {
+    const config = loadConfig({
+      DATABASE_PATH: path.join(dir, 'bench.sqlite'),
+      SMTP_URL: server.url,
+      OUTBOX_DIR: path.join(dir, 'outbox'),
+      // The most loadConfig allows: no mission's letters are pushed to another day.
+      MISSION_DAILY_CAP: '10000',
+      LOG_LEVEL: 'silent',
+      MAIL_FROM: 'Code Blue letters <letters@bench.example>',
+    })
+    ctx = await createContext(config)
+    const handoverMs = new Map<string, number>()
+    const inner = createTransport(config.mail)
+    transport = timedTransport(inner, handoverMs)
+    if (inner.kind !== 'smtp') throw new Error('the transport is not SMTP: SMTP_URL was not taken')
+
+    // Every member state's mission gets an e-mail address.
+    const { states } = await listStates(ctx, { membership: 'member' })
+    if (states.length !== MEMBER_STATES)
+      throw new Error(`the directory holds ${states.length} member states, not ${MEMBER_STATES}`)
+    for (const state of states) await setMission(ctx, state.iso3, { emails: [missionAddress(state.iso3)] })
+
+    // (a) Write the letters and ask for each to be e-mailed.
+    const ids: string[] = []
+    const t0 = performance.now()
+    for (let i = 0; i < N; i++) {
+      const state = states[i % states.length]!
+      const email = `writer-${i + 1}@supporters.example`
+      const letter = await createLetter(ctx, {
+        state: state.iso3,
+        supporter: {
+          name: `Writer ${i + 1}`,
+          city: 'Nairobi',
+          country: COUNTRIES[i % COUNTRIES.length],
+          email,
+        },
+        personalNote: `Personal paragraph of writer ${i + 1} to the mission of ${state.name}.`,
+      })
+      await requestEmailDelivery(ctx, letter.id, {})
+      ids.push(letter.id)
+    }
+    const writeMs = performance.now() - t0
+
+    // The confirmation e-mails go out (as in life, before anyone can click); timed apart.
+    const t1 = performance.now()
+    const confirmationPasses = await drain(ctx, transport)
+    const confirmationMs = performance.now() - t1
+    if (confirmationPasses.sent !== N || server.count() !== N)
+      throw new Error(
+        `confirmation e-mails lost: ${confirmationPasses.sent} sent, ${server.count()} received, of ${N}`,
+      )
+
+    // Each writer clicks the link in their e-mail.
+    const tokens = await tokensFromOutbox(ctx)
+    const t2 = performance.now()
+    for (const id of ids) {
+      const token = tokens.get(id)
+      if (!token) throw new Error(`letter ${id} has no confirmation link in the outbox`)
+      await confirmEmailDelivery(ctx, token)
+    }
+    const confirmMs = performance.now() - t2
+
+    // (b) The drain: every mission letter, then every writer's copy, to the SMTP server.
+    handoverMs.clear()
+    const receivedBefore = server.count()
+    const rssBefore = process.memoryUsage.rss()
+    let peakRss = rssBefore
+    const sampler = setInterval(() => {
+      peakRss = Math.max(peakRss, process.memoryUsage.rss())
+    }, 5)
+    const t3 = performance.now()
+    const drained = await drain(ctx, transport)
+    const drainMs = performance.now() - t3
+    clearInterval(sampler)
+    peakRss = Math.max(peakRss, process.memoryUsage.rss())
+    const drainReceived = server.count() - receivedBefore
+
+    const kinds = await figuresByKind(ctx, handoverMs)
+    const { passed, failed } = await verify(ctx, server)
+
+    const label: Record<string, string> = {
+      mission_letter: 'mission letters (to the missions, PDF attached)',
+      supporter_copy: "writers' copies (PDF attached)",
+    }
+    const rows = [
+      '| measure | result |',
+      '| --- | --- |',
+      `| write + ask for e-mail delivery (createLetter, requestEmailDelivery) | ${N} letters in ${secs(writeMs)}: ${perSecond(N, writeMs)} letters/s |`,
+      `| confirmation e-mails delivered (before the drain, not counted in it) | ${N} in ${secs(confirmationMs)}: ${perSecond(N, confirmationMs)} messages/s |`,
+      `| confirm (confirmEmailDelivery) | ${N} letters in ${secs(confirmMs)}: ${perSecond(N, confirmMs)} letters/s |`,
+      `| **write + confirm** | **${perSecond(N, writeMs + confirmMs)} letters/s** (${secs(writeMs + confirmMs)}) |`,
+      `| **drain**: runOutboxOnce until a pass sends nothing | **${drainReceived} messages in ${secs(drainMs)}: ${perSecond(drainReceived, drainMs)} messages/s** (${drained.passes} passes; ${drained.retried} retried, ${drained.failed} failed) |`,
+      ...kinds.map(
+        (k) =>
+          `| … ${label[k.kind] ?? k.kind} | ${k.messages} in ${secs(k.spanMs)}: ${perSecond(k.messages, k.spanMs)} messages/s; SMTP handover ${k.meanHandoverMs.toFixed(1)} ms of ${(k.messages > 0 ? k.spanMs / k.messages : 0).toFixed(1)} ms a message |`,
+      ),
+      `| peak RSS during the drain | ${mib(peakRss)} MiB (${mib(rssBefore)} MiB before) |`,
+      `| checks | ${failed.length === 0 ? `all ${passed.length} passed` : `**${failed.length} failed**`}: ${[...failed, ...passed].join('; ')} |`,
+    ]
+    const table = [
+      `Node ${process.version}, ${os.cpus().length} cores; ${N} letters to the ${MEMBER_STATES} member states' missions (one writer each), one process with the real clock, SQLite (WAL) in a temp dir, a local SMTP server (smtp-server on 127.0.0.1, no TLS) that accepts everything.`,
+      '',
+      ...rows,
+    ].join('\n')
+    console.log(table)
+    if (failed.length > 0) {
+      console.error(`\nFAILED:\n- ${failed.join('\n- ')}`)
+      return false
+    }
+    if (args['write-readme']) writeReadmeFigures('bench-outbox', table)
+    return true
+  } finally {
+    transport?.close()
+    await ctx?.close()
+    await server.stop()
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+main().then(
+  (ok) => {
+    if (!ok) process.exitCode = 1
+  },
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error)
+    process.exit(1)
+  },
+)
