@@ -142,7 +142,10 @@ async function figuresByKind(ctx: AppContext, handoverMs: Map<string, number>): 
 }
 
 /** Every way a letter could have been lost or sent twice; an empty list when none happened. */
-async function verify(ctx: AppContext, server: LocalSmtpServer): Promise<{ passed: string[]; failed: string[] }> {
+async function verify(
+  ctx: AppContext,
+  server: LocalSmtpServer,
+): Promise<{ passed: string[]; failed: string[] }> {
   const passed: string[] = []
   const failed: string[] = []
   const check = (ok: boolean, good: string, bad: string) => (ok ? passed : failed).push(ok ? good : bad)

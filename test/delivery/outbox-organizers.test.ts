@@ -59,11 +59,13 @@ describe("the organizers' outbox page", async () => {
 
 describe('settling an uncertain delivery', async () => {
   const smtp = await startTestSmtpServer()
-  afterAll(() => smtp.stop())
   const { ctx } = await buildTestApp({ env: { SMTP_URL: smtp.url } })
   await setMission(ctx, 'FRA', { ...FRANCE, emails: [FRANCE_EMAIL] })
   const transport = transportFor(ctx)
-  afterAll(() => transport.close())
+  afterAll(async () => {
+    transport.close()
+    await smtp.stop()
+  })
 
   async function uncertainLetter() {
     const { id } = await confirmedLetter(ctx, transport)
