@@ -68,6 +68,7 @@ export const LetterViewSchema = Type.Object({
   language: Type.String(),
   paperSize: Type.String(),
   status: Type.String(),
+  editable: Type.Boolean(),
   supporter: Type.Object({
     name: Type.String(),
     organization: Nullable(Type.String()),

@@ -30,6 +30,8 @@ export interface LetterView {
   language: LetterDocument['language']
   paperSize: LetterDocument['paperSize']
   status: string
+  /** Whether its writer may still change it (not yet on its way by e-mail). */
+  editable: boolean
   supporter: {
     name: string
     organization: string | null
@@ -288,6 +290,7 @@ export function toView(row: LetterRow): LetterView {
     language: row.language,
     paperSize: row.paper_size,
     status: row.status,
+    editable: isEditable(row.status),
     supporter: {
       name: row.supporter_name,
       organization: row.supporter_organization,
