@@ -167,7 +167,7 @@ export async function remindAndExpire(ctx: Ctx): Promise<{ reminded: number; exp
   const remindBefore = new Date(ctx.clock.now().getTime() - REMINDER_AFTER_DAYS * DAY).toISOString()
   let reminded = 0
   let expired = 0
-  for (const letter of await findAwaitingConfirmation(ctx.db, remindBefore)) {
+  for (const letter of await findAwaitingConfirmation(ctx.db, remindBefore, now)) {
     await ctx.db.transaction().execute(async (trx) => {
       if (isPast(ctx, letter.confirm_expires_at)) {
         await changeLetterStatus(trx, letter, 'expired', {}, now)

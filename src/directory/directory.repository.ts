@@ -165,5 +165,5 @@ export async function insertDirectoryImport(db: Db, row: Omit<DirectoryImportRow
 }
 
 export async function findLatestDirectoryImport(db: Db): Promise<DirectoryImportRow | undefined> {
-  return db.selectFrom('directory_import').selectAll().orderBy('id', 'desc').executeTakeFirst()
+  return db.selectFrom('directory_import').selectAll().orderBy('id', 'desc').limit(1).executeTakeFirst()
 }

@@ -25,8 +25,12 @@ export function findLettersFrom(db: Database, iso3: string, email: string): Prom
   return repo.findLettersFrom(db, iso3, email)
 }
 
-export function findAwaitingConfirmation(db: Database, before: string): Promise<LetterRow[]> {
-  return repo.findAwaitingConfirmation(db, before)
+export function findAwaitingConfirmation(
+  db: Database,
+  remindBefore: string,
+  now: string,
+): Promise<LetterRow[]> {
+  return repo.findAwaitingConfirmation(db, remindBefore, now)
 }
 
 /** Moves a letter to `to` (refused unless the state table allows it), with the fields that go with it. */

@@ -38,7 +38,7 @@ export async function findLatestLetterFrom(
     .where('supporter_email', '=', email)
     .where('template_id', '!=', 'follow-up')
   if (exceptId !== undefined) query = query.where('id', '!=', exceptId)
-  return query.orderBy('created_at', 'desc').executeTakeFirst()
+  return query.orderBy('created_at', 'desc').limit(1).executeTakeFirst()
 }
 
 /** Letters per state, of one template or all (states with none are absent). */
@@ -114,13 +114,25 @@ export async function findLettersFrom(db: Db, iso3: string, email: string): Prom
     .execute()
 }
 
-/** Letters waiting for their writer's confirmation, asked before `before`. */
-export async function findAwaitingConfirmation(db: Db, before: string): Promise<LetterRow[]> {
+/**
+ * Letters waiting for their writer that need something done: asked before `remindBefore` and
+ * not yet reminded, or whose link expired by `now`.
+ */
+export async function findAwaitingConfirmation(
+  db: Db,
+  remindBefore: string,
+  now: string,
+): Promise<LetterRow[]> {
   return db
     .selectFrom('letter')
     .selectAll()
     .where('status', '=', 'awaiting_confirmation')
-    .where('confirm_requested_at', '<=', before)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('confirm_requested_at', '<=', remindBefore), eb('reminded_at', 'is', null)]),
+        eb('confirm_expires_at', '<=', now),
+      ]),
+    )
     .orderBy('id')
     .execute()
 }

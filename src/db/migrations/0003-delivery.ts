@@ -78,6 +78,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute()
   await db.schema.createIndex('delivery_attempt_outbox').on('delivery_attempt').column('outbox_id').execute()
 
+  // Messages and letters are looked up by each other when a letter is confirmed or sent.
+  await db.schema.createIndex('outbox_letter').on('outbox_message').column('letter_id').execute()
+  await db.schema.createIndex('letter_outbox').on('letter').column('outbox_id').execute()
+
   // A mission address that a mail server refused for good: organizers must check it.
   await db.schema
     .createTable('mission_email_failure')
