@@ -1,5 +1,6 @@
 import zlib from 'node:zlib'
 import compress from '@fastify/compress'
+import cookie from '@fastify/cookie'
 import formbody from '@fastify/formbody'
 import rateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
@@ -44,6 +45,7 @@ export async function buildApp({ ctx }: BuildAppOptions): Promise<FastifyInstanc
     brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } },
   })
   await app.register(formbody, { bodyLimit: 64 * 1024 })
+  await app.register(cookie)
   // Limits are set per route (writing letters, asking for e-mail confirmations).
   await app.register(rateLimit, { global: false })
   await app.register(fastifyStatic, { root: projectPath('public'), prefix: '/public/', maxAge: '1h' })

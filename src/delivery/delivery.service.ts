@@ -56,12 +56,6 @@ export async function requestEmailDelivery(
       'This mission cannot be written to by e-mail.',
     )
   }
-  const earlier = await findLettersFrom(ctx.db, letter.state_iso3, email)
-  if (earlier.some((l) => l.id !== letter.id && !isEditable(l.status) && l.status !== 'failed')) {
-    throw new ConflictError(
-      `This address has already e-mailed a letter to the mission of ${state.name}: one letter per person and mission.`,
-    )
-  }
   const now = ctx.clock.nowIso()
   const expiresAt = new Date(ctx.clock.now().getTime() + CONFIRMATION_DAYS * DAY).toISOString()
   const { token, hash } = newLinkToken()
@@ -139,6 +133,18 @@ export async function confirmEmailDelivery(ctx: Ctx, token: string): Promise<Let
     const current = await findLetterRowByTokenHash(trx, hashToken(token))
     if (!current || current.status !== 'awaiting_confirmation')
       throw new ConflictError('This letter has already been confirmed.')
+    // One e-mailed letter per writer and mission. Checked here, where the writer has proved the
+    // address is theirs: asked earlier, the answer would tell anyone who wrote to whom.
+    const earlier = await findLettersFrom(trx, current.state_iso3, current.supporter_email ?? '')
+    if (
+      earlier.some(
+        (l) => l.id !== current.id && ['queued', 'sending', 'sent', 'uncertain'].includes(l.status),
+      )
+    ) {
+      throw new ConflictError(
+        `You have already e-mailed a letter to the mission of ${state.name}: missions hear once from each writer. This letter was not sent; you can still print it.`,
+      )
+    }
     const outboxId =
       ctx.config.mail.mode === 'digest'
         ? await addToDigest(ctx, trx, state.iso3, state.mission.emails)

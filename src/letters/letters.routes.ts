@@ -48,10 +48,18 @@ export const lettersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
     },
   )
 
-  app.get('/write/:iso3', { schema: { params: Iso3Params } }, async (request, reply) => {
-    const { state } = await getStateForLetters(ctx, request.params.iso3)
-    return reply.viewAsync('pages/letters/compose.hbs', composeModel(state, {}, {}))
-  })
+  app.get(
+    '/write/:iso3',
+    { schema: { params: Iso3Params, querystring: Type.Object({ new: Type.Optional(Type.String()) }) } },
+    async (request, reply) => {
+      const { state } = await getStateForLetters(ctx, request.params.iso3)
+      // A second attempt from the same browser edits the draft it already wrote to this state.
+      const draft = request.query.new === undefined ? request.cookies[draftCookie(state.iso3)] : undefined
+      if (draft && (await findEditableDraft(ctx, draft, state.iso3)))
+        return reply.redirect(`/letters/${draft}/edit`, 303)
+      return reply.viewAsync('pages/letters/compose.hbs', composeModel(state, {}, {}))
+    },
+  )
 
   const letterLimit = { rateLimit: { max: ctx.config.rateLimits.letters, timeWindow: '1 hour' } }
 
@@ -62,6 +70,13 @@ export const lettersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
       const form = { ...request.body, state: request.params.iso3 }
       try {
         const letter = await createLetter(ctx, form)
+        reply.setCookie(draftCookie(letter.state.iso3), letter.id, {
+          path: '/',
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: ctx.config.publicUrl.startsWith('https:'),
+          maxAge: 30 * 24 * 3600,
+        })
         return reply.redirect(`/letters/${letter.id}`, 303)
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error
@@ -164,6 +179,21 @@ function composeModel(state: StateForLetters, form: Record<string, unknown>, err
     ],
     countries: listCountryOptions().map((c) => ({ ...c, selected: c.code === country })),
     limits: LIMITS,
+  }
+}
+
+/** The cookie that remembers, in this browser only, the draft written to a state. */
+function draftCookie(iso3: string): string {
+  return `draft_${iso3.toLowerCase()}`
+}
+
+async function findEditableDraft(ctx: AppContext, publicId: string, iso3: string): Promise<boolean> {
+  if (!/^[A-Za-z0-9_-]{22}$/.test(publicId)) return false
+  try {
+    const letter = await getLetter(ctx, publicId)
+    return letter.state.iso3 === iso3 && letter.editable
+  } catch {
+    return false
   }
 }
 

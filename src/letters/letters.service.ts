@@ -64,13 +64,6 @@ export async function createLetter(
   if (!found || 'errors' in parsed || Object.keys(errors).length > 0) throw new ValidationError(errors)
   const { state, missionVersionId, tags } = found
   const input = parsed.input
-  // One letter per writer and mission: a second attempt from the same address edits the first,
-  // as long as it has not gone out.
-  if (input.supporter.email && !options.allowCampaign) {
-    const earlier = await repo.findLettersFrom(ctx.db, state.iso3, input.supporter.email)
-    const draft = earlier.find((l) => isEditable(l.status))
-    if (draft) return updateLetter(ctx, draft.public_id, raw)
-  }
   const template = chooseTemplate(input, state, options.allowCampaign === true)
   const now = ctx.clock.nowIso()
   const row = await ctx.db.transaction().execute(async (trx) => {

@@ -83,30 +83,55 @@ describe('asking for e-mail delivery, and the confirmation page', async () => {
     clock.set(TEST_NOW)
   })
 
-  it('allows one e-mailed letter per supporter and mission; a second letter edits the draft', async () => {
-    const first = await createLetter(ctx, {
+  it('e-mails one letter per writer and mission, and tells a stranger nothing about who wrote', async () => {
+    const first = await letterAwaitingConfirmation(ctx, { email: 'once@example.org' })
+    const second = await letterAwaitingConfirmation(ctx, { email: 'once@example.org' })
+    expect(second.id).not.toBe(first.id)
+    await app.inject({ method: 'POST', url: `/confirm/${first.token}` })
+    expect(await letterStatus(ctx, first.id)).toBe('queued')
+    // Asking again from the same address answers as for anyone: the link goes to the address.
+    const third = await createLetter(ctx, {
       state: 'FRA',
-      language: 'en',
-      supporter: { name: 'Once', email: 'once@example.org' },
+      supporter: { name: 'Someone', email: 'once@example.org' },
     })
-    const again = await createLetter(ctx, {
-      state: 'FRA',
-      language: 'fr',
-      supporter: { name: 'Once Again', email: 'once@example.org' },
-    })
-    expect(again.id).toBe(first.id)
-    expect(again.language).toBe('fr')
-    await app.inject({ method: 'POST', url: `/api/letters/${first.id}/send`, payload: {} })
-    await ctx.db.updateTable('letter').set({ status: 'sent' }).where('public_id', '=', first.id).execute()
-    const other = await createLetter(ctx, {
-      state: 'FRA',
-      language: 'en',
-      supporter: { name: 'Once', email: 'once@example.org' },
-    })
-    expect(other.id).not.toBe(first.id)
-    const refused = await app.inject({ method: 'POST', url: `/api/letters/${other.id}/send`, payload: {} })
+    expect(
+      (await app.inject({ method: 'POST', url: `/api/letters/${third.id}/send`, payload: {} })).statusCode,
+    ).toBe(202)
+    // Only the owner of the address, confirming, learns that this mission already has their letter.
+    const refused = await app.inject({ method: 'POST', url: `/confirm/${second.token}` })
     expect(refused.statusCode).toBe(409)
-    expect(refused.json().message).toContain('one letter per person and mission')
+    expect(refused.body).toContain('You have already e-mailed a letter to the mission of France')
+    expect(await letterStatus(ctx, second.id)).toBe('awaiting_confirmation')
+  })
+
+  it('takes a second attempt from the same browser to the draft it wrote', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/write/fra',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'template=supporter&language=en&supporter.name=Brow+Ser',
+    })
+    const cookie = res.cookies.find((c) => c.name === 'draft_fra')
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' })
+    const again = await app.inject({
+      method: 'GET',
+      url: '/write/fra',
+      cookies: { draft_fra: cookie!.value },
+    })
+    expect(again.statusCode).toBe(303)
+    expect(again.headers.location).toBe(`${res.headers.location}/edit`)
+    const fresh = await app.inject({
+      method: 'GET',
+      url: '/write/fra?new=1',
+      cookies: { draft_fra: cookie!.value },
+    })
+    expect(fresh.statusCode).toBe(200)
+    const stranger = await app.inject({
+      method: 'GET',
+      url: '/write/fra',
+      cookies: { draft_fra: 'A'.repeat(22) },
+    })
+    expect(stranger.statusCode).toBe(200)
   })
 
   it('offers only the PDF for a mission without an e-mail address', async () => {
