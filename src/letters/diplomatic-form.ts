@@ -167,13 +167,10 @@ export function recipientLines(
 
 /** "Your Excellency," / "Excellence," / "Excelentísimo Señor:" */
 export function salutation(language: LetterLanguage, addressee: Addressee): string {
-  if (addressee.kind === 'vacant') {
-    return {
-      en: "Dear Chargé d'affaires,",
-      fr: 'Madame, Monsieur,',
-      es: 'Estimado/a Encargado/a de Negocios:',
-    }[language]
-  }
+  // @NOTE a vacant post is greeted as UN practice greets a mission, "Excellency": the letter is
+  // for whoever heads the mission, and the templates' body speaks to "Your Excellency" too.
+  if (addressee.kind === 'vacant')
+    return { en: 'Excellency,', fr: 'Excellence,', es: 'Excelencia:' }[language]
   if (language === 'en') return 'Your Excellency,'
   if (language === 'fr') return 'Excellence,'
   const h = parseHonorific(addressee.head?.honorific ?? null)
@@ -184,14 +181,7 @@ export function salutation(language: LetterLanguage, addressee: Addressee): stri
 }
 
 /** The courtesy formula; `plural` when an organization writes ("our" highest consideration). */
-export function courtesyClose(language: LetterLanguage, addressee: Addressee, plural: boolean): string {
-  if (addressee.kind === 'vacant') {
-    return {
-      en: `Please accept the assurances of ${plural ? 'our' : 'my'} highest consideration.`,
-      fr: `${plural ? 'Nous vous prions' : 'Je vous prie'} d'agréer, Madame, Monsieur, l'assurance de ${plural ? 'notre' : 'ma'} haute considération.`,
-      es: `${plural ? 'Le rogamos' : 'Le ruego'} acepte las seguridades de ${plural ? 'nuestra' : 'mi'} más alta consideración.`,
-    }[language]
-  }
+export function courtesyClose(language: LetterLanguage, plural: boolean): string {
   return {
     en: `Please accept, Excellency, the assurances of ${plural ? 'our' : 'my'} highest consideration.`,
     fr: `${plural ? 'Nous vous prions' : 'Je vous prie'} d'agréer, Excellence, l'assurance de ${plural ? 'notre' : 'ma'} très haute considération.`,

@@ -126,7 +126,7 @@ export function composeLetter(request: ComposeRequest): LetterDocument {
     subject: subjectLine(language, subject),
     salutation: salutation(language, addressee),
     paragraphs: template.renderParagraphs(data),
-    close: courtesyClose(language, addressee, plural),
+    close: courtesyClose(language, plural),
     signature: isCampaign
       ? [request.campaign.signatoryName, request.campaign.signatoryTitle]
       : signatureLines(supporter),

@@ -94,7 +94,12 @@ function drawBody(pdf: Pdf, doc: LetterDocument, layout: PageLayout): void {
   pdf.font(LETTER_FONTS.bold, TYPE.body).text(doc.subject, x, layout.bodyTop, { ...body, paragraphGap: 14 })
   pdf.font(LETTER_FONTS.regular, TYPE.body)
   if (doc.salutation) pdf.text(doc.salutation, x, pdf.y, body)
-  for (const paragraph of doc.paragraphs) pdf.text(paragraph, x, pdf.y, { ...body, align: 'justify' })
+  for (const paragraph of doc.paragraphs) {
+    // A long unbroken token (a web address) makes justified text spread the line before it word
+    // by word: such a paragraph is set ragged-right instead.
+    const align = /\S{36,}/.test(paragraph) ? 'left' : 'justify'
+    pdf.text(paragraph, x, pdf.y, { ...body, align })
+  }
 
   // The close, the signature space and the signatory's lines stay together on one page.
   const closing =

@@ -119,18 +119,19 @@ describe('salutation and close', () => {
     }
     expect(salutation('es', woman)).toBe('Excelentísima Señora:')
     const vacant: Addressee = { ...france('en'), kind: 'vacant', head: null }
-    expect(salutation('en', vacant)).toBe("Dear Chargé d'affaires,")
+    expect(salutation('en', vacant)).toBe('Excellency,')
+    expect(salutation('es', vacant)).toBe('Excelencia:')
   })
 
   it('takes leave with the courtesy formula, "our" for an organization', () => {
-    expect(courtesyClose('en', france('en'), false)).toBe(
+    expect(courtesyClose('en', false)).toBe(
       'Please accept, Excellency, the assurances of my highest consideration.',
     )
-    expect(courtesyClose('en', france('en'), true)).toContain('of our highest consideration')
-    expect(courtesyClose('fr', france('fr'), false)).toBe(
+    expect(courtesyClose('en', true)).toContain('of our highest consideration')
+    expect(courtesyClose('fr', false)).toBe(
       "Je vous prie d'agréer, Excellence, l'assurance de ma très haute considération.",
     )
-    expect(courtesyClose('es', france('es'), false)).toContain('Vuestra Excelencia')
+    expect(courtesyClose('es', false)).toContain('Vuestra Excelencia')
   })
 })
 

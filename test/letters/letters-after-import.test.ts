@@ -42,7 +42,7 @@ describe.skipIf(absent)('letters to the missions as the real Blue Books describe
       'Permanent Mission of the United Kingdom of Great Britain and Northern Ireland to the United Nations',
       "For the attention of the Chargé d'affaires a.i.",
     ])
-    expect(letter.document.salutation).toBe("Dear Chargé d'affaires,")
+    expect(letter.document.salutation).toBe('Excellency,')
     expect(letter.addressee.headStatus).toBe('vacant')
   })
 

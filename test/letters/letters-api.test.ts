@@ -132,7 +132,7 @@ describe('POST /api/letters', () => {
       'Permanent Mission of Peru to the United Nations',
       "For the attention of the Chargé d'affaires a.i.",
     ])
-    expect(peru.document.salutation).toBe("Dear Chargé d'affaires,")
+    expect(peru.document.salutation).toBe('Excellency,')
   })
 
   it("signs an organization's letter for the organization, and requires its name", async () => {
