@@ -12,7 +12,7 @@ import {
   snapshotAddressee,
 } from './letter-compose.js'
 import type { LetterDocument } from './letter-document.js'
-import { type FieldErrors, type LetterInput, parseLetterInput } from './letter-input.js'
+import { type FieldErrors, type LetterInput, parseLetterInput, type SupporterInput } from './letter-input.js'
 import { isEditable } from './letter-states.js'
 import { findTemplate, type LetterTemplate } from './letter-templates.js'
 import * as repo from './letters.repository.js'
@@ -32,14 +32,7 @@ export interface LetterView {
   status: string
   /** Whether its writer may still change it (not yet on its way by e-mail). */
   editable: boolean
-  supporter: {
-    name: string
-    organization: string | null
-    role: string | null
-    addressLines: string[]
-    city: string | null
-    country: string | null
-  }
+  supporter: Omit<SupporterInput, 'email'>
   personalNote: string | null
   /** How the letter travels by e-mail (no addresses: they are not shown back). */
   delivery: { channel: 'email' | null; confirmedAt: string | null; sentAt: string | null }

@@ -171,43 +171,39 @@ describe('asking for e-mail delivery, and the confirmation page', async () => {
 describe('protecting missions: the daily cap and the digest', async () => {
   const smtp = await startTestSmtpServer()
   afterAll(() => smtp.stop())
+  const toFrance = () => smtp.messages.filter((m) => m.envelope.to.includes(FRANCE_EMAIL))
 
-  it('sends a mission no more than MISSION_DAILY_CAP letters a day; the rest go the next day', async () => {
+  /** A fresh service on `env`, France with an address, and three letters confirmed on 1 June. */
+  async function threeConfirmedLetters(env: Record<string, string>) {
+    smtp.reset()
     const clock = manualClock(TEST_NOW)
-    const { ctx } = await buildTestApp({ clock, env: { SMTP_URL: smtp.url, MISSION_DAILY_CAP: '2' } })
+    const { ctx } = await buildTestApp({ clock, env: { SMTP_URL: smtp.url, ...env } })
     await setMission(ctx, 'FRA', { ...FRANCE, emails: [FRANCE_EMAIL] })
     const transport = transportFor(ctx)
-    const letters = [
-      await confirmedLetter(ctx, transport),
-      await confirmedLetter(ctx, transport),
-      await confirmedLetter(ctx, transport),
-    ]
+    const letters = []
+    for (let i = 0; i < 3; i++) letters.push(await confirmedLetter(ctx, transport))
+    return { ctx, clock, transport, letters }
+  }
+
+  it('sends a mission no more than MISSION_DAILY_CAP letters a day; the rest go the next day', async () => {
+    const { ctx, clock, transport, letters } = await threeConfirmedLetters({ MISSION_DAILY_CAP: '2' })
     await pass(ctx, transport)
-    expect(smtp.messages.filter((m) => m.envelope.to.includes(FRANCE_EMAIL))).toHaveLength(2)
+    expect(toFrance()).toHaveLength(2)
     expect(await letterStatus(ctx, letters[2]!.id)).toBe('queued')
     clock.set('2026-06-02T00:00:01.000Z')
     await pass(ctx, transport)
-    expect(smtp.messages.filter((m) => m.envelope.to.includes(FRANCE_EMAIL))).toHaveLength(3)
+    expect(toFrance()).toHaveLength(3)
     expect(await letterStatus(ctx, letters[2]!.id)).toBe('sent')
     transport.close()
   })
 
   it('in digest mode, sends one e-mail a day per mission with all its letters in one PDF', async () => {
-    smtp.reset()
-    const clock = manualClock(TEST_NOW)
-    const { ctx } = await buildTestApp({ clock, env: { SMTP_URL: smtp.url, DELIVERY_MODE: 'digest' } })
-    await setMission(ctx, 'FRA', { ...FRANCE, emails: [FRANCE_EMAIL] })
-    const transport = transportFor(ctx)
-    const letters = [
-      await confirmedLetter(ctx, transport),
-      await confirmedLetter(ctx, transport),
-      await confirmedLetter(ctx, transport),
-    ]
+    const { ctx, clock, transport, letters } = await threeConfirmedLetters({ DELIVERY_MODE: 'digest' })
     await pass(ctx, transport)
-    expect(smtp.messages.filter((m) => m.envelope.to.includes(FRANCE_EMAIL))).toHaveLength(0)
+    expect(toFrance()).toHaveLength(0)
     clock.set('2026-06-02T00:00:01.000Z')
     await pass(ctx, transport)
-    const digests = smtp.messages.filter((m) => m.envelope.to.includes(FRANCE_EMAIL))
+    const digests = toFrance()
     expect(digests).toHaveLength(1)
     expect(digests[0]?.parsed.subject).toBe(
       '3 letters from Code Blue supporters to the Permanent Mission (2026-06-01)',
