@@ -127,6 +127,12 @@ export async function findLetterToConfirm(ctx: Ctx, token: string): Promise<Lett
 export async function confirmEmailDelivery(ctx: Ctx, token: string): Promise<LetterRow> {
   const letter = await findLetterToConfirm(ctx, token)
   const { state } = await getStateForLetters(ctx, letter.state_iso3)
+  // The directory may have changed since the writer asked: never queue a message to nobody.
+  if (state.mission.emails.length === 0) {
+    throw new ConflictError(
+      `The mission of ${state.name} no longer has an e-mail address on file, so this letter cannot be e-mailed: please print it and post it.`,
+    )
+  }
   const now = ctx.clock.nowIso()
   const confirmed = await ctx.db.transaction().execute(async (trx) => {
     // Read again inside the transaction: two clicks at once confirm once.

@@ -148,6 +148,16 @@ describe('asking for e-mail delivery, and the confirmation page', async () => {
     expect(page.body).not.toContain('Send me the confirmation link')
   })
 
+  it('does not queue a letter to a mission that lost its e-mail address before the writer confirmed', async () => {
+    const { id, token } = await letterAwaitingConfirmation(ctx)
+    await setMission(ctx, 'FRA', { emails: [] })
+    const res = await app.inject({ method: 'POST', url: `/confirm/${token}` })
+    expect(res.statusCode).toBe(409)
+    expect(res.body).toContain('no longer has an e-mail address')
+    expect(await letterStatus(ctx, id)).toBe('awaiting_confirmation')
+    await setMission(ctx, 'FRA', { emails: [FRANCE_EMAIL] })
+  })
+
   it('asks for an address when the letter has none, with the message by the field', async () => {
     const letter = await createLetter(ctx, { state: 'FRA', language: 'en', supporter: { name: 'No Mail' } })
     const api = await app.inject({
