@@ -18,6 +18,7 @@ import { projectPath } from './lib/paths.js'
 import { errorsPlugin } from './plugins/errors.js'
 import { healthRoutes } from './plugins/health.js'
 import { openapiPlugin } from './plugins/openapi.js'
+import { sameOriginPlugin } from './plugins/same-origin.js'
 import { viewPlugin } from './plugins/view.js'
 
 export interface BuildAppOptions {
@@ -53,6 +54,7 @@ export async function buildApp({ ctx }: BuildAppOptions): Promise<FastifyInstanc
   // 2. Our cross-cutting plugins.
   await app.register(viewPlugin)
   await app.register(errorsPlugin)
+  await app.register(sameOriginPlugin)
   // 3. Modules.
   await app.register(healthRoutes, { ctx })
   await app.register(directoryApi, { ctx })

@@ -95,6 +95,24 @@ describe('writing a letter in the browser', () => {
     expect(after.body).toContain('Son Excellence Monsieur Jérôme Bonnafont')
   })
 
+  it('refuses a form sent from another site, and takes one from this site', async () => {
+    const fields = { template: 'supporter', language: 'en', 'supporter.name': 'Cross Site' }
+    const foreign = await app.inject({
+      url: '/write/fra',
+      ...form(fields),
+      headers: { ...form(fields).headers, origin: 'https://evil.example' },
+    })
+    expect(foreign.statusCode).toBe(403)
+    expect(foreign.body).toContain('This form must be sent from this site')
+    expect(foreign.cookies).toHaveLength(0)
+    const own = await app.inject({
+      url: '/write/fra',
+      ...form(fields),
+      headers: { ...form(fields).headers, origin: 'http://localhost:80', host: 'localhost:80' },
+    })
+    expect(own.statusCode).toBe(303)
+  })
+
   it('answers an unknown letter with a 404 page', async () => {
     const res = await app.inject({ method: 'GET', url: '/letters/AAAAAAAAAAAAAAAAAAAAAA' })
     expect(res.statusCode).toBe(404)
