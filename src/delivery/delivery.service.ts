@@ -12,7 +12,7 @@ import {
   findLettersFrom,
 } from '../letters/letters-delivery.service.js'
 import { ConflictError, GoneError, NotFoundError, ValidationError } from '../lib/errors.js'
-import { findTextProblem } from '../lib/text-safety.js'
+import { isPlausibleEmail } from '../lib/text-safety.js'
 import { hashToken, newLinkToken, newMessageId } from '../lib/tokens.js'
 import * as repo from './delivery.repository.js'
 
@@ -21,7 +21,6 @@ type Ctx = Pick<AppContext, 'db' | 'clock' | 'config'>
 const DAY = 86_400_000
 export const CONFIRMATION_DAYS = 7
 export const REMINDER_AFTER_DAYS = 3
-const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]{2,}$/
 
 /** Tells an in-process outbox worker that there is mail to send now. */
 export const outboxEvents = new EventEmitter()
@@ -94,7 +93,7 @@ function emailFrom(body: unknown, letter: LetterRow): string {
     throw new ValidationError({ email: 'Give your e-mail address: the confirmation link goes there.' })
   }
   const email = given.trim()
-  if (findTextProblem(email, false) || email.length > 254 || !EMAIL.test(email)) {
+  if (!isPlausibleEmail(email)) {
     throw new ValidationError({ email: 'This does not look like an e-mail address.' })
   }
   return email

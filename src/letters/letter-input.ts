@@ -1,5 +1,5 @@
 import countries from 'i18n-iso-countries'
-import { findTextProblem, normalizeLine, normalizeMultiline } from '../lib/text-safety.js'
+import { findTextProblem, isPlausibleEmail, normalizeLine, normalizeMultiline } from '../lib/text-safety.js'
 import { LETTER_LANGUAGES, type LetterLanguage, PAPER_SIZES, type PaperSize } from './letter-document.js'
 
 /** What a supporter gives, checked and normalized. */
@@ -35,8 +35,6 @@ export const LIMITS = {
   email: 254,
   personalNote: 1500,
 } as const
-
-const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]{2,}$/
 
 /**
  * Checks a letter request from JSON (`{ supporter: { name } }`) or a form (`supporter.name`),
@@ -88,7 +86,7 @@ export function parseLetterInput(raw: unknown): { input: LetterInput } | { error
   if (country && !countries.isValid(country)) errors['supporter.country'] = 'Choose a country from the list.'
 
   const emailRaw = line('supporter.email', pick('email'), LIMITS.email, 'The e-mail address')
-  if (emailRaw && !EMAIL.test(emailRaw))
+  if (emailRaw && !isPlausibleEmail(emailRaw))
     errors['supporter.email'] = 'This does not look like an e-mail address.'
 
   const personalNote = parsePersonalNote(body.personalNote, errors)

@@ -35,3 +35,10 @@ export function normalizeMultiline(text: string): string {
     .replace(/\n{3,}/g, '\n\n')
     .trim()
 }
+
+const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]{2,}$/
+
+/** A plausible single e-mail address: one @, a dotted domain, nothing that could split a header. */
+export function isPlausibleEmail(text: string): boolean {
+  return text.length <= 254 && EMAIL.test(text) && findTextProblem(text, false) === null
+}
