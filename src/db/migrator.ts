@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import * as m0001 from './migrations/0001-directory.js'
 import * as m0002 from './migrations/0002-letters.js'
 import * as m0003 from './migrations/0003-delivery.js'
+import * as m0004 from './migrations/0004-canvassing.js'
 
 // @NOTE a static map, not a folder scan: bundlers, tsx and vitest all see the same migrations,
 // and their order is the order of the keys (names sort as they were written).
@@ -9,6 +10,7 @@ const migrations: Record<string, Migration> = {
   '0001-directory': m0001,
   '0002-letters': m0002,
   '0003-delivery': m0003,
+  '0004-canvassing': m0004,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

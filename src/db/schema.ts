@@ -111,9 +111,18 @@ export interface LetterTable {
   sent_at: string | null
   message_id: string | null
   outbox_id: number | null
+  printed_delivered_at: string | null
+  printed_delivered_by: number | null
+  reply_token_hash: string | null
+  reply_requested_at: string | null
+  reply_answer: ReplyAnswer | null
+  reply_answered_at: string | null
   created_at: string
   updated_at: string
 }
+
+/** A writer's answer to "did the mission reply?". */
+export type ReplyAnswer = 'replied' | 'acknowledged' | 'no_reply'
 
 export type LetterStatus =
   | 'draft'
@@ -125,7 +134,13 @@ export type LetterStatus =
   | 'expired'
   | 'uncertain'
 
-export type OutboxKind = 'confirmation' | 'reminder' | 'mission_letter' | 'digest' | 'supporter_copy'
+export type OutboxKind =
+  | 'confirmation'
+  | 'reminder'
+  | 'mission_letter'
+  | 'digest'
+  | 'supporter_copy'
+  | 'reply_request'
 export type OutboxStatus = 'collecting' | 'queued' | 'sending' | 'sent' | 'failed' | 'uncertain'
 
 export interface OutboxMessageTable {
@@ -165,6 +180,111 @@ export interface MissionEmailFailureTable {
   last_response: string
 }
 
+export type OrganizerRole = 'admin' | 'organizer'
+
+export interface OrganizerTable {
+  id: Generated<number>
+  email: string
+  name: string
+  role: OrganizerRole
+  password_hash: string
+  created_at: string
+  updated_at: string
+  last_login_at: string | null
+  disabled_at: string | null
+}
+
+export interface OrganizerInviteTable {
+  id: Generated<number>
+  token_hash: string
+  role: OrganizerRole
+  purpose: 'setup' | 'invite'
+  note: string | null
+  created_by: number | null
+  created_at: string
+  expires_at: string
+  used_at: string | null
+  used_by: number | null
+}
+
+export interface OrganizerSessionTable {
+  token_hash: string
+  organizer_id: number
+  created_at: string
+  expires_at: string
+  last_seen_at: string
+}
+
+export interface AuditEventTable {
+  id: Generated<number>
+  at: string
+  organizer_id: number | null
+  actor_label: string
+  action: string
+  subject_type: string
+  subject_id: string | null
+  summary: string
+  details: string
+}
+
+export type EngagementKind =
+  | 'meeting'
+  | 'call'
+  | 'reply_received'
+  | 'acknowledgement'
+  | 'no_reply_yet'
+  | 'public_statement'
+  | 'note'
+
+export interface EngagementTable {
+  id: Generated<number>
+  state_iso3: string
+  kind: EngagementKind
+  occurred_on: string
+  text: string
+  source: 'organizer' | 'supporter'
+  organizer_id: number | null
+  letter_id: number | null
+  created_at: string
+}
+
+export type Position = 'unknown' | 'undecided' | 'supportive' | 'opposed' | 'committed'
+
+export interface StatePositionTable {
+  id: Generated<number>
+  state_iso3: string
+  position: Position
+  noted_on: string
+  note: string
+  organizer_id: number | null
+  created_at: string
+}
+
+/** Kept by triggers on `letter` (migration 0004): never written by application code. */
+export interface StateLetterStatsTable {
+  state_iso3: string
+  written: number
+  printed: number
+  emailed: number
+  delivered: number
+  failed: number
+  first_delivered_at: string | null
+  last_delivered_at: string | null
+}
+
+export interface DirectoryUploadTable {
+  id: Generated<number>
+  file_name: string
+  source_date: string
+  content: string
+  sha256: string
+  report: string
+  uploaded_by: number
+  uploaded_at: string
+  confirmed_at: string | null
+  discarded_at: string | null
+}
+
 export interface DB {
   state: StateTable
   security_council_seat: SecurityCouncilSeatTable
@@ -175,6 +295,14 @@ export interface DB {
   outbox_message: OutboxMessageTable
   delivery_attempt: DeliveryAttemptTable
   mission_email_failure: MissionEmailFailureTable
+  organizer: OrganizerTable
+  organizer_invite: OrganizerInviteTable
+  organizer_session: OrganizerSessionTable
+  audit_event: AuditEventTable
+  engagement: EngagementTable
+  state_position: StatePositionTable
+  state_letter_stats: StateLetterStatsTable
+  directory_upload: DirectoryUploadTable
 }
 
 export type StateRow = Selectable<StateTable>
@@ -192,3 +320,9 @@ export type NewLetterRow = Insertable<LetterTable>
 export type OutboxMessageRow = Selectable<OutboxMessageTable>
 export type NewOutboxMessageRow = Insertable<OutboxMessageTable>
 export type DeliveryAttemptRow = Selectable<DeliveryAttemptTable>
+export type OrganizerRow = Selectable<OrganizerTable>
+export type AuditEventRow = Selectable<AuditEventTable>
+export type EngagementRow = Selectable<EngagementTable>
+export type NewEngagementRow = Insertable<EngagementTable>
+export type StatePositionRow = Selectable<StatePositionTable>
+export type StateLetterStatsRow = Selectable<StateLetterStatsTable>

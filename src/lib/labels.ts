@@ -23,3 +23,28 @@ export const FIELD_LABELS: Record<string, string> = {
   languages: 'Correspondence language',
   head: 'Head of mission',
 }
+
+export const COVERAGE_STATUS_LABELS: Record<string, string> = {
+  not_contacted: 'Not contacted',
+  contacted: 'Contacted',
+  replied: 'Replied',
+  engaged: 'Engaged',
+}
+
+export const POSITION_LABELS: Record<string, string> = {
+  unknown: 'Unknown',
+  undecided: 'Undecided',
+  supportive: 'Supportive',
+  opposed: 'Opposed',
+  committed: 'Committed',
+}
+
+export const ENGAGEMENT_KIND_LABELS: Record<string, string> = {
+  meeting: 'Meeting',
+  call: 'Call',
+  reply_received: 'Reply received',
+  acknowledgement: 'Acknowledgement',
+  no_reply_yet: 'No reply yet',
+  public_statement: 'Public statement',
+  note: 'Note',
+}
