@@ -1,0 +1,58 @@
+import type { Kysely } from 'kysely'
+import type { AuditEventRow, DB } from '../db/schema.js'
+
+/** Who made a change: a signed-in organizer, or someone at the server's shell. */
+export type Actor =
+  | { readonly kind: 'organizer'; readonly id: number; readonly name: string }
+  | { readonly kind: 'shell' }
+
+export const SHELL_ACTOR: Actor = { kind: 'shell' }
+
+export interface AuditEntry {
+  /** Dotted verb: 'engagement.add', 'position.set', 'mission.edit', 'directory.import', 'organizer.invite'. */
+  readonly action: string
+  readonly subjectType: string
+  readonly subjectId: string | null
+  /** One line an organizer reads in the log. */
+  readonly summary: string
+  readonly details?: Record<string, unknown>
+}
+
+/**
+ * Records a change in the audit log. Call it with the transaction that makes the change, so the
+ * change and its record are committed together or not at all.
+ */
+export async function recordAudit(
+  db: Kysely<DB>,
+  actor: Actor,
+  at: string,
+  entry: AuditEntry,
+): Promise<void> {
+  await db
+    .insertInto('audit_event')
+    .values({
+      at,
+      organizer_id: actor.kind === 'organizer' ? actor.id : null,
+      actor_label: actor.kind === 'organizer' ? actor.name : 'shell',
+      action: entry.action,
+      subject_type: entry.subjectType,
+      subject_id: entry.subjectId,
+      summary: entry.summary,
+      details: JSON.stringify(entry.details ?? {}),
+    })
+    .execute()
+}
+
+/** The latest audit events, newest first, optionally about one subject. */
+export async function listAuditEvents(
+  db: Kysely<DB>,
+  filter: { subjectType?: string; subjectId?: string; limit?: number } = {},
+): Promise<AuditEventRow[]> {
+  let query = db.selectFrom('audit_event').selectAll()
+  if (filter.subjectType) query = query.where('subject_type', '=', filter.subjectType)
+  if (filter.subjectId) query = query.where('subject_id', '=', filter.subjectId)
+  return query
+    .orderBy('id', 'desc')
+    .limit(filter.limit ?? 200)
+    .execute()
+}
