@@ -15,6 +15,8 @@ import { lettersApi } from './letters/letters.api.js'
 import { lettersRoutes } from './letters/letters.routes.js'
 import { lettersPrintApi } from './letters/letters-print.api.js'
 import { projectPath } from './lib/paths.js'
+import { organizerAuthPlugin } from './organizers/organizer-auth.js'
+import { organizersRoutes } from './organizers/organizers.routes.js'
 import { errorsPlugin } from './plugins/errors.js'
 import { healthRoutes } from './plugins/health.js'
 import { openapiPlugin } from './plugins/openapi.js'
@@ -55,8 +57,10 @@ export async function buildApp({ ctx }: BuildAppOptions): Promise<FastifyInstanc
   await app.register(viewPlugin)
   await app.register(errorsPlugin)
   await app.register(sameOriginPlugin)
+  await app.register(organizerAuthPlugin, { ctx })
   // 3. Modules.
   await app.register(healthRoutes, { ctx })
+  await app.register(organizersRoutes, { ctx })
   await app.register(directoryApi, { ctx })
   await app.register(directoryRoutes, { ctx })
   await app.register(lettersApi, { ctx })

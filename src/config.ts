@@ -27,15 +27,9 @@ export interface Config {
   /** Where people reach the site; links that leave the site (e-mails, PDFs) start with it. */
   readonly publicUrl: string
   readonly logLevel: LogLevel
-  /** Who signs the campaign's own letter to the 193 missions. */
-  /**
-   * Until organizer accounts exist, the organizers' API (batch printing) takes this token as
-   * `Authorization: Bearer <token>`; unset, that API is closed.
-   */
-  readonly organizerToken: string | null
   readonly mail: MailConfig
-  /** Per client IP and hour: letters written, and e-mail confirmations asked for. */
-  readonly rateLimits: { readonly letters: number; readonly sends: number }
+  /** Per client IP and hour: letters written, e-mail confirmations asked for; per 15 minutes: sign-in attempts. */
+  readonly rateLimits: { readonly letters: number; readonly sends: number; readonly logins: number }
   readonly campaign: {
     readonly signatoryName: string
     readonly signatoryTitle: string
@@ -130,12 +124,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const rateLimits = Object.freeze({
     letters: whole('RATE_LIMIT_LETTERS', 60, 1, 1_000_000),
     sends: whole('RATE_LIMIT_SENDS', 10, 1, 1_000_000),
+    logins: whole('RATE_LIMIT_LOGINS', 10, 1, 1_000_000),
   })
-
-  const organizerToken = env.ORGANIZER_TOKEN?.trim() || null
-  if (organizerToken !== null && organizerToken.length < 24) {
-    problems.push('ORGANIZER_TOKEN must be at least 24 characters (e.g. openssl rand -base64 24)')
-  }
 
   if (problems.length > 0) throw new ConfigError(problems)
   return Object.freeze({
@@ -144,7 +134,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     databasePath,
     publicUrl,
     logLevel,
-    organizerToken,
     mail,
     rateLimits,
     campaign,

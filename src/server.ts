@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from './config.js'
 import { createContext } from './context.js'
 import { startOutboxWorker } from './delivery/outbox-worker.js'
 import { createTransport } from './delivery/transports.js'
+import { issueSetupLinkIfNeeded } from './organizers/organizers.service.js'
 
 // The entry point of `npm start`: configuration, context, app, listen; and a clean stop on signals.
 
@@ -38,6 +39,13 @@ async function main(): Promise<void> {
       ? 'e-mail goes out through SMTP_URL'
       : `no SMTP_URL: e-mail is written as .eml files to ${config.mail.outboxDir}`,
   )
+  // Printed, not only logged: the person starting the server for the first time needs this link.
+  const setup = await issueSetupLinkIfNeeded(ctx)
+  if (setup) {
+    console.log(
+      `\nNo organizer account exists yet. Create the first admin (one use, until ${setup.expiresAt}):\n  ${setup.url}\n`,
+    )
+  }
 }
 
 main().catch((error: unknown) => {

@@ -11,7 +11,6 @@ describe('loadConfig', () => {
       databasePath: path.resolve('data/app.sqlite'),
       publicUrl: 'http://localhost:3000',
       logLevel: 'info',
-      organizerToken: null,
       mail: {
         smtpUrl: null,
         from: 'Code Blue letters <letters@localhost>',
@@ -22,7 +21,7 @@ describe('loadConfig', () => {
         workerInServer: true,
         workerIntervalMs: 5000,
       },
-      rateLimits: { letters: 60, sends: 10 },
+      rateLimits: { letters: 60, sends: 10, logins: 10 },
       campaign: { signatoryName: 'The Code Blue Campaign', signatoryTitle: 'AIDS-Free World', website: null },
     })
     expect(Object.isFrozen(config)).toBe(true)

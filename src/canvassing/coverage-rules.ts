@@ -40,13 +40,23 @@ export const CONTACT_KINDS: ReadonlySet<EngagementKind> = new Set<EngagementKind
 ])
 
 /** Kinds that show the mission answered. */
-export const REPLY_KINDS: ReadonlySet<EngagementKind> = new Set<EngagementKind>(['reply_received', 'acknowledgement'])
+export const REPLY_KINDS: ReadonlySet<EngagementKind> = new Set<EngagementKind>([
+  'reply_received',
+  'acknowledgement',
+])
 
 /** Kinds that show the state engaged with the proposal. */
-export const ENGAGED_KINDS: ReadonlySet<EngagementKind> = new Set<EngagementKind>(['meeting', 'public_statement'])
+export const ENGAGED_KINDS: ReadonlySet<EngagementKind> = new Set<EngagementKind>([
+  'meeting',
+  'public_statement',
+])
 
 /** Positions that count as engagement: the state made up its mind, whichever way. */
-export const ENGAGED_POSITIONS: ReadonlySet<Position> = new Set<Position>(['supportive', 'opposed', 'committed'])
+export const ENGAGED_POSITIONS: ReadonlySet<Position> = new Set<Position>([
+  'supportive',
+  'opposed',
+  'committed',
+])
 
 /** The facts about one state that its status depends on. */
 export interface CoverageFacts {

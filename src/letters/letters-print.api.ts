@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { AppContext } from '../context.js'
 import { ErrorSchema } from '../directory/directory.schemas.js'
-import { requireOrganizerToken } from '../plugins/organizer-token.js'
+import { requireOrganizerApi } from '../organizers/organizer-auth.js'
 import { printLetters } from './letter-batch.js'
 import { PdfSchema } from './letters.schemas.js'
 
@@ -27,11 +27,11 @@ export const lettersPrintApi: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
   app.get(
     '/api/letters/print',
     {
-      onRequest: requireOrganizerToken(ctx.config),
+      onRequest: requireOrganizerApi,
       schema: {
         tags: ['letters'],
         summary: 'Organizers: the matching letters as one PDF, each on a new page',
-        security: [{ organizerToken: [] }],
+        security: [{ organizerSession: [] }],
         querystring: PrintQuery,
         produces: ['application/pdf'],
         response: { 200: PdfSchema, 400: ErrorSchema, 401: ErrorSchema },

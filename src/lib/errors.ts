@@ -62,3 +62,24 @@ export class GoneError extends AppError {
     super(message, 410, 'gone')
   }
 }
+
+/** Not signed in (or a wrong credential). */
+export class UnauthorizedError extends AppError {
+  constructor(message: string) {
+    super(message, 401, 'unauthorized')
+  }
+}
+
+/** Signed in, or not needed, but not allowed: a role, a foreign form, a missing CSRF token. */
+export class ForbiddenError extends AppError {
+  constructor(message: string, code = 'forbidden') {
+    super(message, 403, code)
+  }
+}
+
+/** Too many attempts (sign-in): the client should wait. */
+export class TooManyRequestsError extends AppError {
+  constructor(message: string) {
+    super(message, 429, 'too_many_requests')
+  }
+}

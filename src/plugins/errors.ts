@@ -13,6 +13,7 @@ interface ErrorBody {
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',
+  401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
   409: 'Conflict',
@@ -73,6 +74,17 @@ function describe(error: FastifyError): ErrorBody {
         ? `The ${what} "${field}" ${describeRule(first)}`
         : `The ${where} ${first?.message ?? 'is invalid'}`,
       ...(field ? { field } : {}),
+    }
+  }
+  // @fastify/csrf-protection: a form from an old page, from another site, or without its token.
+  if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') {
+    return {
+      statusCode: 403,
+      error: 'Forbidden',
+      code: 'csrf_invalid',
+      message:
+        'This form is out of date or did not come from this site (its CSRF token is missing or wrong). Reload the page and send it again.',
+      field: '_csrf',
     }
   }
   // Fastify's own client errors (a malformed body, a body too large, a bad content type).

@@ -18,7 +18,13 @@ export const openapiPlugin = fp(async (app: FastifyInstance) => {
       },
       components: {
         securitySchemes: {
-          organizerToken: { type: 'http', scheme: 'bearer', description: 'ORGANIZER_TOKEN' },
+          organizerSession: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'cb_organizer',
+            description:
+              'An organizer session: sign in at /organizers/login. Changes also need the x-csrf-token header.',
+          },
         },
       },
       tags: [

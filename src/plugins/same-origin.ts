@@ -1,12 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { AppError } from '../lib/errors.js'
-
-class ForbiddenError extends AppError {
-  constructor(message: string) {
-    super(message, 403, 'forbidden')
-  }
-}
+import { ForbiddenError } from '../lib/errors.js'
 
 /** host[:port] as a URL writes it (no default port), or null for what is not a URL. */
 function hostOf(url: string): string | null {

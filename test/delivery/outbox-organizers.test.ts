@@ -2,38 +2,36 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { resolveDelivery } from '../../src/delivery/outbox-resolve.js'
 import { reconcileInterrupted } from '../../src/delivery/outbox-worker.js'
 import { FRANCE, setMission } from '../helpers/directory-fixtures.js'
+import { signInOrganizer } from '../helpers/organizer-session.js'
 import { startTestSmtpServer } from '../helpers/smtp-server.js'
 import { buildTestApp } from '../helpers/test-app.js'
 import { confirmedLetter, FRANCE_EMAIL, letterStatus, pass, transportFor } from './delivery-helpers.js'
 
-const TOKEN = 'organizer-token-for-tests-0123456789'
-const basic = (password: string) => `Basic ${Buffer.from(`organizer:${password}`).toString('base64')}`
-
 describe("the organizers' outbox page", async () => {
-  const { app, ctx } = await buildTestApp({ env: { ORGANIZER_TOKEN: TOKEN } })
+  const { app, ctx } = await buildTestApp()
+  const { cookie } = await signInOrganizer(app, ctx)
   await setMission(ctx, 'FRA', { ...FRANCE, emails: [FRANCE_EMAIL] })
   const transport = transportFor(ctx)
   await confirmedLetter(ctx, transport)
   await pass(ctx, transport)
 
-  it('asks for the organizer token, and refuses a wrong one', async () => {
+  it('sends strangers to sign in, and refuses a made-up session', async () => {
     const anonymous = await app.inject({ method: 'GET', url: '/organizers/outbox' })
-    expect(anonymous.statusCode).toBe(401)
-    expect(anonymous.headers['www-authenticate']).toContain('Basic')
-    expect(anonymous.headers['content-type']).toMatch(/text\/html/)
-    const wrong = await app.inject({
+    expect(anonymous.statusCode).toBe(303)
+    expect(anonymous.headers.location).toBe('/organizers/login?next=%2Forganizers%2Foutbox')
+    const forged = await app.inject({
       method: 'GET',
-      url: '/organizers/outbox',
-      headers: { authorization: basic('nope') },
+      url: '/organizers/outbox/files/x.eml',
+      headers: { cookie: `cb_organizer=${'A'.repeat(43)}` },
     })
-    expect(wrong.statusCode).toBe(401)
+    expect(forged.statusCode).toBe(303)
   })
 
   it('lists the .eml files, and serves one, but no other file', async () => {
     const page = await app.inject({
       method: 'GET',
       url: '/organizers/outbox',
-      headers: { authorization: basic(TOKEN) },
+      headers: { cookie },
     })
     expect(page.statusCode).toBe(200)
     const name = /href="\/organizers\/outbox\/files\/([^"]+\.eml)"/.exec(page.body)?.[1]
@@ -41,7 +39,7 @@ describe("the organizers' outbox page", async () => {
     const file = await app.inject({
       method: 'GET',
       url: `/organizers/outbox/files/${name}`,
-      headers: { authorization: basic(TOKEN) },
+      headers: { cookie },
     })
     expect(file.statusCode).toBe(200)
     expect(file.headers['content-type']).toBe('message/rfc822')
@@ -50,7 +48,7 @@ describe("the organizers' outbox page", async () => {
       const res = await app.inject({
         method: 'GET',
         url: `/organizers/outbox/files/${bad}`,
-        headers: { authorization: basic(TOKEN) },
+        headers: { cookie },
       })
       expect(res.statusCode, bad).toBe(404)
     }

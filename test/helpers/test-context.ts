@@ -26,6 +26,7 @@ export async function createTestContext(
     // Tests write many letters from one address; the rate-limit test sets its own.
     RATE_LIMIT_LETTERS: '100000',
     RATE_LIMIT_SENDS: '100000',
+    RATE_LIMIT_LOGINS: '100000',
     ...overrides.env,
   })
   const ctx = await createContext(config, {

@@ -2,11 +2,12 @@ import { Writable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
 import { printLetters, writeCampaignLetters } from '../../src/letters/letter-batch.js'
 import { createLetter } from '../../src/letters/letters.service.js'
+import { signInOrganizer } from '../helpers/organizer-session.js'
 import { pdfPagesText } from '../helpers/pdf-text.js'
 import { buildTestApp } from '../helpers/test-app.js'
 
-const TOKEN = 'organizer-token-for-tests-0123456789'
-const { app, ctx } = await buildTestApp({ env: { ORGANIZER_TOKEN: TOKEN } })
+const { app, ctx } = await buildTestApp()
+const { cookie } = await signInOrganizer(app, ctx)
 
 /** A sink that keeps what it is given. */
 function collect(): { sink: Writable; bytes: () => Buffer } {
@@ -81,12 +82,12 @@ describe('printing letters in a batch', () => {
 })
 
 describe('GET /api/letters/print', () => {
-  it('is closed to anyone without the organizer token', async () => {
-    for (const authorization of [undefined, 'Bearer wrong', `Basic ${TOKEN}`]) {
+  it('is closed to anyone not signed in as an organizer', async () => {
+    for (const session of [undefined, 'cb_organizer=forged', `cb_organizer=${'A'.repeat(43)}`]) {
       const res = await app.inject({
         method: 'GET',
         url: '/api/letters/print',
-        headers: authorization ? { authorization } : {},
+        headers: session ? { cookie: session } : {},
       })
       expect(res.statusCode).toBe(401)
       expect(res.json().code).toBe('unauthorized')
@@ -97,7 +98,7 @@ describe('GET /api/letters/print', () => {
     const res = await app.inject({
       method: 'GET',
       url: '/api/letters/print?state=fra',
-      headers: { authorization: `Bearer ${TOKEN}` },
+      headers: { cookie },
     })
     expect(res.statusCode).toBe(200)
     expect(res.headers['content-type']).toBe('application/pdf')
@@ -109,7 +110,7 @@ describe('GET /api/letters/print', () => {
     const res = await app.inject({
       method: 'GET',
       url: '/api/letters/print?state=F1',
-      headers: { authorization: `Bearer ${TOKEN}` },
+      headers: { cookie },
     })
     expect(res.statusCode).toBe(400)
     expect(res.json().field).toBe('state')

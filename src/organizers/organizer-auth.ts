@@ -1,0 +1,93 @@
+import csrfProtection from '@fastify/csrf-protection'
+import type { FastifyInstance, FastifyReply, FastifyRequest, preValidationHookHandler } from 'fastify'
+import fp from 'fastify-plugin'
+import type { AppContext } from '../context.js'
+import { ForbiddenError, UnauthorizedError } from '../lib/errors.js'
+import { organizerForSession, type SignedInOrganizer } from './organizers.service.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The organizer signed in with this request's session cookie, or null. */
+    organizer: SignedInOrganizer | null
+  }
+}
+
+export const SESSION_COOKIE = 'cb_organizer'
+
+/** The session cookie's attributes: HttpOnly, SameSite=Lax, and Secure when the site is https. */
+export function sessionCookieOptions(ctx: Pick<AppContext, 'config'>) {
+  return {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    secure: ctx.config.publicUrl.startsWith('https:'),
+  }
+}
+
+/**
+ * Who is signed in (`request.organizer`), and CSRF tokens for every state-changing organizer
+ * form and JSON call: a secret in an HttpOnly cookie, a token derived from it in each form
+ * (`_csrf`) or in the `x-csrf-token` header (double-submit, @fastify/csrf-protection).
+ */
+export const organizerAuthPlugin = fp(
+  async (app: FastifyInstance, { ctx }: { ctx: AppContext }) => {
+    await app.register(csrfProtection, {
+      sessionPlugin: '@fastify/cookie',
+      cookieKey: 'cb_csrf',
+      cookieOpts: sessionCookieOptions(ctx),
+    })
+    app.decorateRequest('organizer', null)
+    app.addHook('onRequest', async (request) => {
+      const token = request.cookies[SESSION_COOKIE]
+      request.organizer = token ? await organizerForSession(ctx, token) : null
+    })
+  },
+  { name: 'organizer-auth', dependencies: ['@fastify/cookie'] },
+)
+
+/** onRequest hook for organizers' pages: strangers are sent to sign in, and come back after. */
+export async function requireOrganizerPage(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  if (request.organizer) return
+  const next = request.method === 'GET' ? request.url : '/organizers'
+  await reply.redirect(`/organizers/login?next=${encodeURIComponent(next)}`, 303)
+}
+
+/** onRequest hook for organizers' JSON: 401 before anything else is read. */
+export async function requireOrganizerApi(request: FastifyRequest): Promise<void> {
+  if (!request.organizer) {
+    throw new UnauthorizedError(
+      'This is for organizers: sign in at /organizers/login and send the session cookie.',
+    )
+  }
+}
+
+/** After requireOrganizer*: only admins pass. */
+export async function requireAdmin(request: FastifyRequest): Promise<void> {
+  if (request.organizer?.role !== 'admin') throw new ForbiddenError('Only admins can do this.')
+}
+
+/** preValidation hook (the body is parsed by then): refuses a change without a valid CSRF token. */
+export function verifyCsrf(app: FastifyInstance): preValidationHookHandler {
+  return app.csrfProtection
+}
+
+/** The guards of an organizers' page that changes something: signed in, then a valid CSRF token. */
+export function organizerForm(app: FastifyInstance) {
+  return { onRequest: requireOrganizerPage, preValidation: verifyCsrf(app) }
+}
+
+/** The guards of an organizers' JSON call that changes something. */
+export function organizerApiChange(app: FastifyInstance) {
+  return { onRequest: requireOrganizerApi, preValidation: verifyCsrf(app) }
+}
+
+/** What every organizers' page template needs: who is signed in, and a CSRF token for its forms. */
+export function organizerPageData(request: FastifyRequest, reply: FastifyReply) {
+  return { organizer: request.organizer, csrfToken: reply.generateCsrf() }
+}
+
+/** The signed-in organizer, for handlers behind requireOrganizer* (a bug if absent). */
+export function signedIn(request: FastifyRequest): SignedInOrganizer {
+  if (!request.organizer) throw new UnauthorizedError('Sign in first.')
+  return request.organizer
+}

@@ -1,0 +1,219 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { AppContext } from '../context.js'
+import { ValidationError } from '../lib/errors.js'
+import { listAuditEvents } from './audit.repository.js'
+import {
+  organizerForm,
+  organizerPageData,
+  requireAdmin,
+  requireOrganizerApi,
+  requireOrganizerPage,
+  SESSION_COOKIE,
+  sessionCookieOptions,
+  signedIn,
+  verifyCsrf,
+} from './organizer-auth.js'
+import {
+  acceptInvite,
+  actorOf,
+  inviteOrganizer,
+  listTeam,
+  openInvite,
+  setOrganizerActive,
+  signIn,
+  signOut,
+} from './organizers.service.js'
+
+type Form = Record<string, unknown>
+const TOKEN_PARAMS = { params: Type.Object({ token: Type.String({ maxLength: 100 }) }) }
+const SESSION_MAX_AGE_S = 30 * 24 * 60 * 60
+
+/** Only a path on this site: `next` must not send a freshly signed-in organizer elsewhere. */
+function safeNext(next: unknown): string {
+  return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/organizers'
+}
+
+/** Accounts: sign in and out, the welcome page of invitations, the team (admins), the audit log. */
+export const organizersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
+  const startSession = (reply: FastifyReply, token: string) =>
+    reply.setCookie(SESSION_COOKIE, token, { ...sessionCookieOptions(ctx), maxAge: SESSION_MAX_AGE_S })
+
+  // Every answer here is about one person: never cached by a browser or a proxy.
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('cache-control', 'private, no-store')
+  })
+
+  const loginPage = (request: FastifyRequest, reply: FastifyReply, data: Record<string, unknown>) =>
+    reply.viewAsync('pages/organizers/login.hbs', {
+      title: 'Organizers: sign in',
+      ...organizerPageData(request, reply),
+      ...data,
+    })
+
+  app.get('/organizers/login', async (request, reply) => {
+    const next = safeNext((request.query as Form).next)
+    if (request.organizer) return reply.redirect(next, 303)
+    return loginPage(request, reply, { next })
+  })
+
+  app.post(
+    '/organizers/login',
+    {
+      preValidation: verifyCsrf(app),
+      config: {
+        rateLimit: {
+          max: ctx.config.rateLimits.logins,
+          timeWindow: '15 minutes',
+          errorResponseBuilder: (_request, context) => ({
+            statusCode: 429,
+            error: 'Too Many Requests',
+            code: 'too_many_requests',
+            message: `Too many sign-in attempts from here. Try again in ${context.after}.`,
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const form = (request.body ?? {}) as Form
+      const next = safeNext(form.next)
+      const result = await signIn(ctx, form.email, form.password)
+      if (!result) {
+        reply.code(401)
+        return loginPage(request, reply, {
+          next,
+          email: typeof form.email === 'string' ? form.email.slice(0, 254) : '',
+          failed: true,
+        })
+      }
+      startSession(reply, result.sessionToken)
+      request.log.info({ organizerId: result.organizer.id }, 'organizer signed in')
+      return reply.redirect(next, 303)
+    },
+  )
+
+  app.post('/organizers/logout', { preValidation: verifyCsrf(app) }, async (request, reply) => {
+    const token = request.cookies[SESSION_COOKIE]
+    if (token) await signOut(ctx, token)
+    reply.clearCookie(SESSION_COOKIE, sessionCookieOptions(ctx))
+    return reply.redirect('/organizers/login?signedOut=1', 303)
+  })
+
+  const welcomePage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    token: string,
+    data: Record<string, unknown> = {},
+  ) => {
+    const invite = await openInvite(ctx, token)
+    return reply.viewAsync('pages/organizers/welcome.hbs', {
+      title: invite.purpose === 'setup' ? 'Create the first admin account' : 'Join the organizers',
+      ...organizerPageData(request, reply),
+      invite: { role: invite.role, setup: invite.purpose === 'setup', expiresAt: invite.expires_at },
+      token,
+      values: {},
+      errors: {},
+      ...data,
+    })
+  }
+
+  app.get('/organizers/welcome/:token', { schema: TOKEN_PARAMS }, async (request, reply) =>
+    welcomePage(request, reply, request.params.token),
+  )
+
+  app.post(
+    '/organizers/welcome/:token',
+    { schema: TOKEN_PARAMS, preValidation: verifyCsrf(app) },
+    async (request, reply) => {
+      const form = (request.body ?? {}) as Form
+      try {
+        const { sessionToken } = await acceptInvite(ctx, request.params.token, {
+          name: form.name,
+          email: form.email,
+          password: form.password,
+          passwordAgain: form.passwordAgain,
+        })
+        startSession(reply, sessionToken)
+        return reply.redirect('/organizers', 303)
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error
+        reply.code(422)
+        return welcomePage(request, reply, request.params.token, {
+          errors: error.errors,
+          errorList: Object.entries(error.errors).map(([id, message]) => ({ id, message })),
+          values: { name: form.name, email: form.email },
+        })
+      }
+    },
+  )
+
+  const teamPage = async (request: FastifyRequest, reply: FastifyReply, data: Record<string, unknown> = {}) =>
+    reply.viewAsync('pages/organizers/team.hbs', {
+      title: 'Organizers: team',
+      ...organizerPageData(request, reply),
+      team: await listTeam(ctx),
+      errors: {},
+      ...data,
+    })
+
+  app.get('/organizers/team', { onRequest: [requireOrganizerPage, requireAdmin] }, async (request, reply) =>
+    teamPage(request, reply),
+  )
+
+  app.post(
+    '/organizers/team/invite',
+    { ...organizerForm(app), onRequest: [requireOrganizerPage, requireAdmin] },
+    async (request, reply) => {
+      const form = (request.body ?? {}) as Form
+      try {
+        const invite = await inviteOrganizer(ctx, actorOf(signedIn(request)), {
+          role: form.role,
+          note: form.note,
+        })
+        // Shown once, here: the database keeps only its hash. (No redirect: it would lose it.)
+        return teamPage(request, reply, { issued: invite })
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error
+        reply.code(422)
+        return teamPage(request, reply, { errors: error.errors })
+      }
+    },
+  )
+
+  app.post(
+    '/organizers/team/:id/:change',
+    {
+      ...organizerForm(app),
+      onRequest: [requireOrganizerPage, requireAdmin],
+      schema: {
+        params: Type.Object({
+          id: Type.Integer({ minimum: 1 }),
+          change: Type.Enum({ enable: 'enable', disable: 'disable' }),
+        }),
+      },
+    },
+    async (request, reply) => {
+      await setOrganizerActive(ctx, signedIn(request), request.params.id, request.params.change === 'enable')
+      return reply.redirect('/organizers/team', 303)
+    },
+  )
+
+  app.get('/organizers/audit', { onRequest: requireOrganizerPage }, async (request, reply) =>
+    reply.viewAsync('pages/organizers/audit.hbs', {
+      title: 'Organizers: audit log',
+      ...organizerPageData(request, reply),
+      events: await listAuditEvents(ctx.db, { limit: 500 }),
+    }),
+  )
+
+  // For JSON clients (and tests): the token to send as x-csrf-token with organizers' changes.
+  app.get(
+    '/api/organizers/csrf',
+    {
+      onRequest: requireOrganizerApi,
+      schema: { hide: true, response: { 200: Type.Object({ token: Type.String() }) } },
+    },
+    async (_request, reply) => ({ token: reply.generateCsrf() }),
+  )
+}

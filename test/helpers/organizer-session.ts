@@ -1,0 +1,55 @@
+import type { FastifyInstance } from 'fastify'
+import type { AppContext } from '../../src/context.js'
+import type { OrganizerRole } from '../../src/db/schema.js'
+import { SHELL_ACTOR } from '../../src/organizers/audit.repository.js'
+import {
+  acceptInvite,
+  inviteOrganizer,
+  type SignedInOrganizer,
+} from '../../src/organizers/organizers.service.js'
+
+export interface OrganizerSession {
+  readonly organizer: SignedInOrganizer
+  /** The Cookie header: the session and the CSRF secret. */
+  readonly cookie: string
+  /** The token for `_csrf` form fields and the x-csrf-token header. */
+  readonly csrfToken: string
+  /** Headers for a signed-in JSON change (cookie + x-csrf-token). */
+  readonly apiHeaders: Record<string, string>
+}
+
+let counter = 0
+
+/** Creates an organizer through a real invitation and signs it in, as a browser would. */
+export async function signInOrganizer(
+  app: FastifyInstance,
+  ctx: AppContext,
+  options: { role?: OrganizerRole; name?: string } = {},
+): Promise<OrganizerSession> {
+  counter += 1
+  const role = options.role ?? 'organizer'
+  const invite = await inviteOrganizer(ctx, SHELL_ACTOR, { role })
+  const token = invite.url.split('/').pop() ?? ''
+  const { organizer, sessionToken } = await acceptInvite(ctx, token, {
+    name: options.name ?? `Test ${role} ${counter}`,
+    email: `${role}${counter}-${Date.now()}@example.org`,
+    password: 'correct horse battery staple',
+    passwordAgain: 'correct horse battery staple',
+  })
+  const session = `cb_organizer=${sessionToken}`
+  const response = await app.inject({
+    method: 'GET',
+    url: '/api/organizers/csrf',
+    headers: { cookie: session },
+  })
+  if (response.statusCode !== 200) throw new Error(`csrf: ${response.statusCode} ${response.body}`)
+  const secret = response.cookies.find((c) => c.name === 'cb_csrf')?.value
+  const cookie = `${session}; cb_csrf=${secret}`
+  const csrfToken = (response.json() as { token: string }).token
+  return { organizer, cookie, csrfToken, apiHeaders: { cookie, 'x-csrf-token': csrfToken } }
+}
+
+/** The value of a form's hidden _csrf field in a page. */
+export function csrfFieldOf(html: string): string | null {
+  return /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? null
+}

@@ -1,0 +1,274 @@
+import { describe, expect, it } from 'vitest'
+import { listAuditEvents } from '../../src/organizers/audit.repository.js'
+import { issueSetupLinkIfNeeded } from '../../src/organizers/organizers.service.js'
+import { csrfFieldOf, signInOrganizer } from '../helpers/organizer-session.js'
+import { buildTestApp } from '../helpers/test-app.js'
+
+const PASSWORD = 'a long enough passphrase'
+
+/** A browser's visit: GET a form page, keep its CSRF cookie and field. */
+async function openForm(app: Awaited<ReturnType<typeof buildTestApp>>['app'], url: string, cookie = '') {
+  const page = await app.inject({ method: 'GET', url, headers: cookie ? { cookie } : {} })
+  const secret = page.cookies.find((c) => c.name === 'cb_csrf')?.value
+  const cookies = [cookie, secret ? `cb_csrf=${secret}` : ''].filter(Boolean).join('; ')
+  return { page, cookie: cookies, csrf: csrfFieldOf(page.body) ?? '' }
+}
+
+describe('the first admin', () => {
+  it('is created once from the setup link, which the server issues only while nobody has an account', async () => {
+    const { app, ctx } = await buildTestApp()
+    const first = await issueSetupLinkIfNeeded(ctx)
+    const second = await issueSetupLinkIfNeeded(ctx)
+    expect(first && second).toBeTruthy()
+    const path = (url: string) => new URL(url).pathname
+
+    // Only the newest link printed works.
+    const stale = await app.inject({ method: 'GET', url: path(first!.url) })
+    expect(stale.statusCode).toBe(410)
+
+    const form = await openForm(app, path(second!.url))
+    expect(form.page.statusCode).toBe(200)
+    expect(form.page.body).toContain('first admin')
+    const body = {
+      name: 'Amina Admin',
+      email: 'Amina@Example.org',
+      password: PASSWORD,
+      passwordAgain: PASSWORD,
+    }
+
+    const forged = await app.inject({
+      method: 'POST',
+      url: path(second!.url),
+      headers: { cookie: form.cookie },
+      payload: body,
+    })
+    expect(forged.statusCode).toBe(403)
+
+    const created = await app.inject({
+      method: 'POST',
+      url: path(second!.url),
+      headers: { cookie: form.cookie },
+      payload: { ...body, _csrf: form.csrf },
+    })
+    expect(created.statusCode).toBe(303)
+    expect(created.headers.location).toBe('/organizers')
+    const session = created.cookies.find((c) => c.name === 'cb_organizer')
+    expect(session).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' })
+    expect(session?.secure).toBeFalsy()
+
+    const again = await app.inject({
+      method: 'POST',
+      url: path(second!.url),
+      headers: { cookie: form.cookie },
+      payload: { ...body, _csrf: form.csrf },
+    })
+    expect(again.statusCode).toBe(409)
+    expect(await issueSetupLinkIfNeeded(ctx)).toBeNull()
+
+    const row = await ctx.db.selectFrom('organizer').selectAll().executeTakeFirstOrThrow()
+    expect(row).toMatchObject({ email: 'amina@example.org', role: 'admin' })
+    expect(row.password_hash).toMatch(/^scrypt\$32768\$8\$1\$/)
+    expect(row.password_hash).not.toContain(PASSWORD)
+  })
+
+  it('re-renders the form naming each field at fault, and keeps the link usable', async () => {
+    const { app, ctx } = await buildTestApp()
+    const link = new URL((await issueSetupLinkIfNeeded(ctx))!.url).pathname
+    const form = await openForm(app, link)
+    const response = await app.inject({
+      method: 'POST',
+      url: link,
+      headers: { cookie: form.cookie },
+      payload: {
+        _csrf: form.csrf,
+        name: '<script>alert(1)</script>',
+        email: 'nope',
+        password: 'short',
+        passwordAgain: 'x',
+      },
+    })
+    expect(response.statusCode).toBe(422)
+    expect(response.body).toContain('id="email-error"')
+    expect(response.body).toContain('id="password-error"')
+    expect(response.body).not.toContain('<script>alert(1)</script>')
+    expect(response.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')
+    expect((await app.inject({ method: 'GET', url: link })).statusCode).toBe(200)
+  })
+
+  it('marks the session cookie Secure when the site is served over https', async () => {
+    const { app, ctx } = await buildTestApp({ env: { PUBLIC_URL: 'https://letters.example.org' } })
+    const link = new URL((await issueSetupLinkIfNeeded(ctx))!.url).pathname
+    const form = await openForm(app, link)
+    expect(form.page.cookies.find((c) => c.name === 'cb_csrf')?.secure).toBe(true)
+    const created = await app.inject({
+      method: 'POST',
+      url: link,
+      headers: { cookie: form.cookie },
+      payload: {
+        _csrf: form.csrf,
+        name: 'Ana',
+        email: 'ana@example.org',
+        password: PASSWORD,
+        passwordAgain: PASSWORD,
+      },
+    })
+    expect(created.cookies.find((c) => c.name === 'cb_organizer')?.secure).toBe(true)
+  })
+})
+
+describe('signing in and out', () => {
+  it('signs in with the right password only, then out', async () => {
+    const { app, ctx } = await buildTestApp()
+    const link = new URL((await issueSetupLinkIfNeeded(ctx))!.url).pathname
+    const setup = await openForm(app, link)
+    await app.inject({
+      method: 'POST',
+      url: link,
+      headers: { cookie: setup.cookie },
+      payload: {
+        _csrf: setup.csrf,
+        name: 'Ben',
+        email: 'ben@example.org',
+        password: PASSWORD,
+        passwordAgain: PASSWORD,
+      },
+    })
+
+    const login = await openForm(app, '/organizers/login?next=/organizers/audit')
+    const wrong = await app.inject({
+      method: 'POST',
+      url: '/organizers/login',
+      headers: { cookie: login.cookie },
+      payload: {
+        _csrf: login.csrf,
+        email: 'ben@example.org',
+        password: 'not the password',
+        next: '/organizers/audit',
+      },
+    })
+    expect(wrong.statusCode).toBe(401)
+    expect(wrong.cookies.find((c) => c.name === 'cb_organizer')).toBeUndefined()
+    expect(wrong.body).toContain('That did not work')
+
+    const noCsrf = await app.inject({
+      method: 'POST',
+      url: '/organizers/login',
+      headers: { cookie: login.cookie },
+      payload: { email: 'ben@example.org', password: PASSWORD },
+    })
+    expect(noCsrf.statusCode).toBe(403)
+
+    const right = await app.inject({
+      method: 'POST',
+      url: '/organizers/login',
+      headers: { cookie: login.cookie },
+      payload: { _csrf: login.csrf, email: 'BEN@example.org', password: PASSWORD, next: '/organizers/audit' },
+    })
+    expect(right.statusCode).toBe(303)
+    expect(right.headers.location).toBe('/organizers/audit')
+    const session = `cb_organizer=${right.cookies.find((c) => c.name === 'cb_organizer')?.value}`
+
+    const audit = await app.inject({ method: 'GET', url: '/organizers/audit', headers: { cookie: session } })
+    expect(audit.statusCode).toBe(200)
+    expect(audit.headers['cache-control']).toContain('no-store')
+
+    const out = await app.inject({
+      method: 'POST',
+      url: '/organizers/logout',
+      headers: { cookie: `${session}; ${login.cookie}` },
+      payload: { _csrf: login.csrf },
+    })
+    expect(out.statusCode).toBe(303)
+    const after = await app.inject({ method: 'GET', url: '/organizers/audit', headers: { cookie: session } })
+    expect(after.statusCode).toBe(303)
+    expect(after.headers.location).toBe('/organizers/login?next=%2Forganizers%2Faudit')
+  })
+
+  it('never sends a signed-in organizer off the site', async () => {
+    const { app, ctx } = await buildTestApp()
+    const { organizer } = await signInOrganizer(app, ctx)
+    const login = await openForm(app, '/organizers/login')
+    const response = await app.inject({
+      method: 'POST',
+      url: '/organizers/login',
+      headers: { cookie: login.cookie },
+      payload: {
+        _csrf: login.csrf,
+        email: organizer.email,
+        password: 'correct horse battery staple',
+        next: '//evil.example/x',
+      },
+    })
+    expect(response.statusCode).toBe(303)
+    expect(response.headers.location).toBe('/organizers')
+  })
+
+  it('limits sign-in attempts per client', async () => {
+    const { app } = await buildTestApp({ env: { RATE_LIMIT_LOGINS: '3' } })
+    const login = await openForm(app, '/organizers/login')
+    const attempt = () =>
+      app.inject({
+        method: 'POST',
+        url: '/organizers/login',
+        headers: { cookie: login.cookie },
+        payload: { _csrf: login.csrf, email: 'who@example.org', password: 'guess guess guess' },
+      })
+    const codes = [] as number[]
+    for (let i = 0; i < 4; i++) codes.push((await attempt()).statusCode)
+    expect(codes).toEqual([401, 401, 401, 429])
+  })
+})
+
+describe('the team', () => {
+  it('lets admins invite and disable organizers, audited with their name; organizers cannot', async () => {
+    const { app, ctx } = await buildTestApp()
+    const admin = await signInOrganizer(app, ctx, { role: 'admin', name: 'Ada Admin' })
+    const member = await signInOrganizer(app, ctx, { role: 'organizer', name: 'Olu Organizer' })
+
+    const refused = await app.inject({
+      method: 'GET',
+      url: '/organizers/team',
+      headers: { cookie: member.cookie },
+    })
+    expect(refused.statusCode).toBe(403)
+
+    const invited = await app.inject({
+      method: 'POST',
+      url: '/organizers/team/invite',
+      headers: { cookie: admin.cookie },
+      payload: { _csrf: admin.csrfToken, role: 'organizer', note: 'for <b>Kofi</b>' },
+    })
+    expect(invited.statusCode).toBe(200)
+    expect(invited.body).toMatch(/\/organizers\/welcome\/[A-Za-z0-9_-]{43}/)
+    expect(invited.body).not.toContain('<b>Kofi</b>')
+
+    const disabled = await app.inject({
+      method: 'POST',
+      url: `/organizers/team/${member.organizer.id}/disable`,
+      headers: { cookie: admin.cookie },
+      payload: { _csrf: admin.csrfToken },
+    })
+    expect(disabled.statusCode).toBe(303)
+    const locked = await app.inject({
+      method: 'GET',
+      url: '/organizers/audit',
+      headers: { cookie: member.cookie },
+    })
+    expect(locked.statusCode).toBe(303)
+
+    const events = await listAuditEvents(ctx.db)
+    expect(events.map((e) => [e.action, e.actor_label])).toEqual(
+      expect.arrayContaining([
+        ['organizer.invite', 'Ada Admin'],
+        ['organizer.disable', 'Ada Admin'],
+      ]),
+    )
+    const log = await app.inject({
+      method: 'GET',
+      url: '/organizers/audit',
+      headers: { cookie: admin.cookie },
+    })
+    expect(log.body).toContain('Disabled the account of Olu Organizer')
+    expect(log.body).toContain('for &lt;b&gt;Kofi&lt;/b&gt;')
+  })
+})
