@@ -6,6 +6,8 @@ import rateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
+import { canvassingApi } from './canvassing/canvassing.api.js'
+import { canvassingRoutes } from './canvassing/canvassing.routes.js'
 import type { AppContext } from './context.js'
 import { deliveryRoutes } from './delivery/delivery.routes.js'
 import { outboxRoutes } from './delivery/outbox.routes.js'
@@ -68,6 +70,8 @@ export async function buildApp({ ctx }: BuildAppOptions): Promise<FastifyInstanc
   await app.register(lettersRoutes, { ctx })
   await app.register(deliveryRoutes, { ctx })
   await app.register(outboxRoutes, { ctx })
+  await app.register(canvassingApi, { ctx })
+  await app.register(canvassingRoutes, { ctx })
 
   return app as unknown as FastifyInstance
 }

@@ -174,6 +174,26 @@ export async function getCoverage(ctx: Ctx): Promise<Coverage> {
   }
 }
 
+/**
+ * The member states that most need a letter: not yet canvassed first, then the fewest letters.
+ * Ties (often dozens of states with none) are ordered by a hash of the day, so that the states
+ * offered change daily instead of always being the first by name.
+ */
+export function pickStatesNeedingLetters(coverage: Coverage, count: number): StateCoverage[] {
+  const rank = (s: StateCoverage) => [Number(s.canvassed), s.letters.written, dailyHash(s.iso3, coverage.on)]
+  return [...coverage.states]
+    .map((state) => ({ state, key: rank(state) }))
+    .sort((a, b) => a.key[0]! - b.key[0]! || a.key[1]! - b.key[1]! || a.key[2]! - b.key[2]!)
+    .slice(0, count)
+    .map((x) => x.state)
+}
+
+function dailyHash(iso3: string, day: string): number {
+  let hash = 2166136261 // FNV-1a
+  for (const char of `${day}:${iso3}`) hash = Math.imul(hash ^ char.charCodeAt(0), 16777619)
+  return hash >>> 0
+}
+
 function firstContactEngagement(spans: readonly repo.EngagementSpan[] | undefined): string | null {
   const days = (spans ?? []).filter((s) => CONTACT_KINDS.has(s.kind)).map((s) => s.first_on)
   return days.length ? days.sort()[0]! : null
