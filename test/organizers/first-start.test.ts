@@ -1,0 +1,77 @@
+import { execFile, spawn } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, describe, expect, it } from 'vitest'
+
+// The way in for the first admin, as a newcomer meets it: `npm start` and `npm run organizer:create`.
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+const TSX = path.join(ROOT, 'node_modules/.bin/tsx')
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'code-blue-first-start-'))
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }))
+
+const LINK = /http:\/\/localhost:\d+\/organizers\/welcome\/([A-Za-z0-9_-]{43})/
+
+/** Starts the server until it prints `until` (or exits), then stops it: its whole stdout. */
+function startUntil(env: Record<string, string>, until: RegExp): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(TSX, ['src/server.ts'], { cwd: ROOT, env: { ...process.env, ...env } })
+    let out = ''
+    const timer = setTimeout(() => child.kill('SIGTERM'), 20_000)
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString()
+      if (until.test(out)) child.kill('SIGTERM')
+    })
+    child.on('error', reject)
+    child.on('exit', () => {
+      clearTimeout(timer)
+      resolve(out)
+    })
+  })
+}
+
+function runScript(
+  env: Record<string, string>,
+  ...args: string[]
+): Promise<{ status: number; stdout: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      TSX,
+      ['scripts/organizer-create.ts', ...args],
+      { cwd: ROOT, env: { ...process.env, ...env } },
+      (error, stdout) => resolve({ status: error ? Number(error.code ?? 1) : 0, stdout }),
+    )
+  })
+}
+
+describe('the first admin’s way in', () => {
+  const env = {
+    DATABASE_PATH: path.join(tmp, 'app.sqlite'),
+    OUTBOX_DIR: path.join(tmp, 'outbox'),
+    PORT: '3961',
+    LOG_LEVEL: 'warn',
+    OUTBOX_WORKER: 'off',
+  }
+
+  it('is a setup link printed by the server on its first start, a new one on each start until used', async () => {
+    const first = await startUntil(env, /Create the first admin[\s\S]*\n\s+http\S+\n/)
+    const second = await startUntil(env, /Create the first admin[\s\S]*\n\s+http\S+\n/)
+    const one = LINK.exec(first)?.[1]
+    const two = LINK.exec(second)?.[1]
+    expect(one).toBeDefined()
+    expect(two).toBeDefined()
+    expect(two).not.toBe(one)
+  }, 60_000)
+
+  it('is also printed by npm run organizer:create, for any role, and refused for a role that does not exist', async () => {
+    const admin = await runScript(env)
+    expect(admin.status).toBe(0)
+    expect(admin.stdout).toMatch(LINK)
+    const organizer = await runScript(env, '--role', 'organizer', '--note', 'for Kofi')
+    expect(organizer.stdout).toContain('organizer account')
+    const wrong = await runScript(env, '--role', 'owner')
+    expect(wrong.status).not.toBe(0)
+  }, 60_000)
+})
