@@ -102,7 +102,7 @@ export function renderWorldMap(
         ? `<circle class="world-map__marker" cx="${marker.x}" cy="${marker.y}" r="${MARKER_RADIUS}" fill="${esc(fill)}"/>`
         : '',
     ]
-    return `<a href="${esc(entry.href)}" class="world-map__state map-status-${safeId(entry.status)}" data-iso3="${esc(iso3)}"><title>${esc(entry.label)}</title>${parts.join('')}</a>`
+    return `<a href="${esc(safeHref(entry.href))}" class="world-map__state map-status-${safeId(entry.status)}" data-iso3="${esc(iso3)}"><title>${esc(entry.label)}</title>${parts.join('')}</a>`
   })
   const title = options.title ?? 'World map of the UN member states'
   const description = options.description ?? 'Each member state links to its page.'
@@ -246,6 +246,11 @@ function clamp(value: number, min: number, max: number): number {
 
 function round1(value: number): number {
   return Math.round(value * 10) / 10
+}
+
+/** A path on this site or a web address; anything else (javascript:, data:) becomes "#". */
+function safeHref(href: string): string {
+  return /^(\/(?!\/)|https?:\/\/)/i.test(href) ? href : '#'
 }
 
 function safeId(value: string): string {
