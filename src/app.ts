@@ -11,6 +11,7 @@ import { canvassingRoutes } from './canvassing/canvassing.routes.js'
 import type { AppContext } from './context.js'
 import { deliveryRoutes } from './delivery/delivery.routes.js'
 import { outboxRoutes } from './delivery/outbox.routes.js'
+import { repliesRoutes } from './delivery/replies.routes.js'
 import { directoryApi } from './directory/directory.api.js'
 import { directoryRoutes } from './directory/directory.routes.js'
 import { lettersApi } from './letters/letters.api.js'
@@ -70,6 +71,7 @@ export async function buildApp({ ctx }: BuildAppOptions): Promise<FastifyInstanc
   await app.register(lettersRoutes, { ctx })
   await app.register(deliveryRoutes, { ctx })
   await app.register(outboxRoutes, { ctx })
+  await app.register(repliesRoutes, { ctx })
   await app.register(canvassingApi, { ctx })
   await app.register(canvassingRoutes, { ctx })
 

@@ -204,7 +204,7 @@ export async function remindAndExpire(ctx: Ctx): Promise<{ reminded: number; exp
 }
 
 interface QueueRequest {
-  kind: 'confirmation' | 'reminder' | 'mission_letter' | 'supporter_copy'
+  kind: 'confirmation' | 'reminder' | 'mission_letter' | 'supporter_copy' | 'reply_request'
   letterId: number
   recipients: string[]
   stateIso3?: string

@@ -14,7 +14,7 @@ import { loadTextTemplate, type TextTemplate } from '../lib/text-templates.js'
 // The e-mails themselves: subject and text from templates/emails/<kind>.<language>.hbs, the HTML
 // part from the same paragraphs in templates/emails/layout.html.hbs, the letter attached as PDF.
 
-type Kind = 'mission-letter' | 'digest' | 'confirmation' | 'reminder' | 'supporter-copy'
+type Kind = 'mission-letter' | 'digest' | 'confirmation' | 'reminder' | 'supporter-copy' | 'reply-request'
 const templates = new Map<string, TextTemplate<{ subject: string }>>()
 const html = Handlebars.create()
 let layout: HandlebarsTemplateDelegate | null = null
@@ -158,6 +158,23 @@ export async function buildLetterMail(
         to: [writer],
         attachments: [await pdf()],
       }
+    }
+    case 'reply_request': {
+      if (!payload.url)
+        throw Object.assign(new Error('reply request without its link'), { responseCode: 554 })
+      const data = {
+        supporterName: letter.supporter_name,
+        stateName,
+        reference: letter.reference,
+        sentOn: new Date(letter.sent_at ?? message.created_at).toLocaleDateString('en-GB', {
+          dateStyle: 'long',
+          timeZone: 'UTC',
+        }),
+        replied: `${payload.url}?answer=replied`,
+        acknowledged: `${payload.url}?answer=acknowledged`,
+        noReply: `${payload.url}?answer=no_reply`,
+      }
+      return { ...base(config, message), ...render('reply-request', 'en', data, null), to: [writer] }
     }
     default:
       throw new Error(`buildLetterMail: a ${message.kind} message is not a letter's`)

@@ -8,6 +8,7 @@ import {
 import * as repo from './delivery.repository.js'
 import { outboxEvents, queueMessage, remindAndExpire } from './delivery.service.js'
 import { buildDigestMail, buildLetterMail } from './mail-content.js'
+import { queueReplyRequests } from './reply-requests.js'
 import type { Handover, MailTransport } from './transports.js'
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'config' | 'log'>
@@ -30,13 +31,17 @@ export interface PassOptions {
   afterHandover?: (message: OutboxMessageRow) => void | Promise<void>
 }
 
-/** One pass: reminders and expiries, digests whose day is over, then every message due. */
+/**
+ * One pass: reminders and expiries, "did the mission reply?" questions, digests whose day is
+ * over, then every message due.
+ */
 export async function runOutboxOnce(
   ctx: Ctx,
   transport: MailTransport,
   options: PassOptions = {},
 ): Promise<PassResult> {
   await remindAndExpire(ctx)
+  await queueReplyRequests(ctx)
   await repo.queueDigestsBefore(ctx.db, ctx.clock.today(), ctx.clock.nowIso())
   const result: PassResult = { sent: 0, retried: 0, failed: 0 }
   for (let n = 0; n < (options.max ?? 500); n++) {
@@ -108,6 +113,8 @@ async function recordAccepted(
       sent_at: now,
       updated_at: now,
       last_response: handover.response.slice(0, 500),
+      // A reply request's payload is the only copy of its link's token: once sent, it has served.
+      ...(message.kind === 'reply_request' ? { payload: null } : {}),
     })
     await repo.finishAttempt(trx, attemptId, now, 'accepted', handover.response)
     if (handover.rejected.length > 0 && message.state_iso3) {

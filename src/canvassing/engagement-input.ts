@@ -1,0 +1,124 @@
+import type { EngagementKind, Position } from '../db/schema.js'
+import { findTextProblem, normalizeMultiline } from '../lib/text-safety.js'
+import { ENGAGEMENT_KINDS, POSITIONS } from './coverage-rules.js'
+
+// What organizers type about a state, checked: every field at fault gets its message at once,
+// keyed by the field's name, as the letter form does.
+
+export const ENGAGEMENT_LIMITS = { text: 4000, note: 2000 } as const
+
+export interface EngagementInput {
+  kind: EngagementKind
+  occurredOn: string
+  text: string
+}
+
+export interface PositionInput {
+  position: Position
+  notedOn: string
+  note: string
+}
+
+type FieldErrors = Record<string, string>
+type Parsed<T> = { input: T } | { errors: FieldErrors }
+
+/** An engagement from JSON or a form; `today` is the latest day it may have happened. */
+export function parseEngagementInput(raw: unknown, today: string): Parsed<EngagementInput> {
+  const body = fieldsOf(raw)
+  const errors: FieldErrors = {}
+  const kind = oneOf(body.kind, ENGAGEMENT_KINDS, 'kind', 'Choose what happened from the list.', errors)
+  const occurredOn = pastDate(body.occurredOn, today, 'occurredOn', 'The date it happened', errors)
+  const text = freeText(body.text, ENGAGEMENT_LIMITS.text, 'text', 'The description', errors)
+  // A note is nothing but its text.
+  if (kind === 'note' && text === '' && !errors.text) errors.text = 'Write the note.'
+  if (!kind || !occurredOn || text === null || Object.keys(errors).length > 0) return { errors }
+  return { input: { kind, occurredOn, text } }
+}
+
+/** A position from JSON or a form; `today` is the latest day it may have been noted. */
+export function parsePositionInput(raw: unknown, today: string): Parsed<PositionInput> {
+  const body = fieldsOf(raw)
+  const errors: FieldErrors = {}
+  const position = oneOf(body.position, POSITIONS, 'position', 'Choose a position from the list.', errors)
+  const notedOn = pastDate(body.notedOn, today, 'notedOn', 'The date', errors)
+  const note = freeText(body.note, ENGAGEMENT_LIMITS.note, 'note', 'The note', errors)
+  if (!position || !notedOn || note === null || Object.keys(errors).length > 0) return { errors }
+  return { input: { position, notedOn, note } }
+}
+
+/** A real calendar day written YYYY-MM-DD (not 2026-02-30). */
+export function isCalendarDate(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false
+  const date = new Date(`${text}T00:00:00Z`)
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text
+}
+
+function fieldsOf(raw: unknown): Record<string, unknown> {
+  return raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {}
+}
+
+function oneOf<T extends string>(
+  value: unknown,
+  allowed: readonly T[],
+  field: string,
+  message: string,
+  errors: FieldErrors,
+): T | null {
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value.trim()))
+    return value.trim() as T
+  errors[field] = message
+  return null
+}
+
+function pastDate(
+  value: unknown,
+  today: string,
+  field: string,
+  label: string,
+  errors: FieldErrors,
+): string | null {
+  if (value === undefined || value === null || value === '') {
+    errors[field] = `${label} is required (YYYY-MM-DD).`
+    return null
+  }
+  const text = typeof value === 'string' ? value.trim() : ''
+  if (!isCalendarDate(text)) {
+    errors[field] = `${label} must be a real date written YYYY-MM-DD.`
+    return null
+  }
+  if (text > today) {
+    errors[field] = `${label} cannot be in the future (today is ${today}).`
+    return null
+  }
+  return text
+}
+
+/** Optional text, several lines allowed: '' when absent, null when refused. */
+function freeText(
+  value: unknown,
+  max: number,
+  field: string,
+  label: string,
+  errors: FieldErrors,
+): string | null {
+  if (value === undefined || value === null) return ''
+  if (typeof value !== 'string') {
+    errors[field] = `${label} must be text.`
+    return null
+  }
+  const problem = findTextProblem(value, true)
+  if (problem) {
+    errors[field] =
+      problem === 'bidi'
+        ? `${label} contains invisible text-direction characters; please type it again.`
+        : `${label} contains invisible control characters; please type it again.`
+    return null
+  }
+  const text = normalizeMultiline(value)
+  if (text.length > max) {
+    errors[field] =
+      `${label} can be at most ${max.toLocaleString('en')} characters (it has ${text.length.toLocaleString('en')}).`
+    return null
+  }
+  return text
+}

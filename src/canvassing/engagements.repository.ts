@@ -1,0 +1,164 @@
+import type { Database } from '../db/connection.js'
+import type { EngagementRow, NewEngagementRow, Position } from '../db/schema.js'
+
+// Engagements and positions of one state, and the replies table. @NOTE a state's lists are read
+// through engagement_state / state_position_state; nothing here scans `letter` by state except
+// the responsiveness counts, whose index is described at findReplyCounts.
+
+export interface EngagementListRow extends EngagementRow {
+  organizer_name: string | null
+  letter_reference: string | null
+}
+
+export async function insertEngagement(db: Database, row: NewEngagementRow): Promise<number> {
+  const inserted = await db.insertInto('engagement').values(row).returning('id').executeTakeFirstOrThrow()
+  return inserted.id
+}
+
+export async function updateEngagement(
+  db: Database,
+  id: number,
+  patch: Partial<Omit<EngagementRow, 'id'>>,
+): Promise<void> {
+  await db.updateTable('engagement').set(patch).where('id', '=', id).execute()
+}
+
+function engagementsWithAuthors(db: Database) {
+  return db
+    .selectFrom('engagement')
+    .leftJoin('organizer', 'organizer.id', 'engagement.organizer_id')
+    .leftJoin('letter', 'letter.id', 'engagement.letter_id')
+    .selectAll('engagement')
+    .select(['organizer.name as organizer_name', 'letter.reference as letter_reference'])
+}
+
+export async function findEngagementById(db: Database, id: number): Promise<EngagementListRow | undefined> {
+  return engagementsWithAuthors(db).where('engagement.id', '=', id).executeTakeFirst()
+}
+
+/** A state's engagements, newest first (the day it happened, then the order they were logged). */
+export async function findEngagementsOfState(
+  db: Database,
+  iso3: string,
+  limit: number,
+): Promise<EngagementListRow[]> {
+  return engagementsWithAuthors(db)
+    .where('engagement.state_iso3', '=', iso3)
+    .orderBy('engagement.occurred_on', 'desc')
+    .orderBy('engagement.id', 'desc')
+    .limit(limit)
+    .execute()
+}
+
+/** The engagement a letter's writer reported, if any (through engagement_letter). */
+export async function findSupporterEngagementOfLetter(
+  db: Database,
+  letterId: number,
+): Promise<EngagementRow | undefined> {
+  return db
+    .selectFrom('engagement')
+    .selectAll()
+    .where('letter_id', '=', letterId)
+    .where('source', '=', 'supporter')
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst()
+}
+
+export interface PositionRow {
+  id: number
+  state_iso3: string
+  position: Position
+  noted_on: string
+  note: string
+  organizer_id: number | null
+  organizer_name: string | null
+  created_at: string
+}
+
+export async function insertPosition(
+  db: Database,
+  row: {
+    state_iso3: string
+    position: Position
+    noted_on: string
+    note: string
+    organizer_id: number | null
+    created_at: string
+  },
+): Promise<number> {
+  const inserted = await db.insertInto('state_position').values(row).returning('id').executeTakeFirstOrThrow()
+  return inserted.id
+}
+
+function positionsWithAuthors(db: Database, iso3: string) {
+  return db
+    .selectFrom('state_position')
+    .leftJoin('organizer', 'organizer.id', 'state_position.organizer_id')
+    .selectAll('state_position')
+    .select('organizer.name as organizer_name')
+    .where('state_position.state_iso3', '=', iso3)
+    .orderBy('state_position.id', 'desc')
+}
+
+/** Every position recorded for a state, the current (latest) first. */
+export async function findPositionHistory(db: Database, iso3: string, limit: number): Promise<PositionRow[]> {
+  return positionsWithAuthors(db, iso3).limit(limit).execute()
+}
+
+export async function findCurrentPosition(db: Database, iso3: string): Promise<PositionRow | undefined> {
+  return positionsWithAuthors(db, iso3).limit(1).executeTakeFirst()
+}
+
+export interface ReplyCountRow {
+  state_iso3: string
+  state_name: string
+  asked: number
+  replied: number
+  acknowledged: number
+  no_reply: number
+}
+
+/**
+ * Per state, the letters whose writers were asked "did the mission reply?" and what they
+ * answered (letter.reply_answer: the latest answer, the same fact as the supporter's engagement,
+ * written in the same transaction). States with no question asked are left out.
+ * @NOTE one pass in (state, answer) order. With an index
+ * `letter (state_iso3, reply_answer) where reply_requested_at is not null` that pass reads the
+ * index alone (about 0.1 s for 600,000 questions); without it, it reads the whole letter table
+ * (seconds at a million letters). Per-state subqueries would be no faster with the index and
+ * far slower without it.
+ */
+export async function findReplyCounts(db: Database): Promise<ReplyCountRow[]> {
+  const groups = db
+    .selectFrom('letter')
+    .select(['letter.state_iso3', 'letter.reply_answer', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('letter.reply_requested_at', 'is not', null)
+    .groupBy(['letter.state_iso3', 'letter.reply_answer'])
+    .as('g')
+  const rows = await db
+    .selectFrom(groups)
+    .innerJoin('state', 'state.iso3', 'g.state_iso3')
+    .select(['g.state_iso3', 'state.name', 'g.reply_answer', 'g.n'])
+    .orderBy('state.name')
+    .execute()
+  const byState = new Map<string, ReplyCountRow>()
+  for (const row of rows) {
+    let counts = byState.get(row.state_iso3)
+    if (!counts) {
+      counts = {
+        state_iso3: row.state_iso3,
+        state_name: row.name,
+        asked: 0,
+        replied: 0,
+        acknowledged: 0,
+        no_reply: 0,
+      }
+      byState.set(row.state_iso3, counts)
+    }
+    const n = Number(row.n)
+    counts.asked += n
+    if (row.reply_answer) counts[row.reply_answer] += n
+  }
+  return [...byState.values()]
+}
