@@ -30,6 +30,10 @@ export const openapiPlugin = fp(async (app: FastifyInstance) => {
       tags: [
         { name: 'directory', description: 'UN member and observer states and their missions' },
         { name: 'letters', description: 'Letters to the missions: write, preview, print' },
+        {
+          name: 'canvassing',
+          description: 'Coverage of the 193 member states (public); engagements with each state (organizers)',
+        },
       ],
     },
     hideUntagged: true,
