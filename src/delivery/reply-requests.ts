@@ -49,11 +49,10 @@ export async function queueReplyRequests(ctx: Ctx, limit = REPLY_REQUEST_BATCH):
   })
 }
 
-/** What the answer page shows about the letter a link is for. */
+/** What the answer page shows about the letter a link is for (nothing about its writer). */
 export interface ReplyQuestion {
   stateName: string
   reference: string
-  supporterName: string
   sentAt: string | null
   /** The writer's answer so far (they may change it), null before the first. */
   answer: ReplyAnswer | null
@@ -112,7 +111,6 @@ function toQuestion(letter: LetterRow): ReplyQuestion {
   return {
     stateName: (JSON.parse(letter.addressee) as AddresseeSnapshot).stateName,
     reference: letter.reference,
-    supporterName: letter.supporter_name,
     sentAt: letter.sent_at,
     answer: letter.reply_answer,
     answeredAt: letter.reply_answered_at,

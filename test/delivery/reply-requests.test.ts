@@ -265,12 +265,26 @@ describe('the answer page', () => {
   })
 
   it('escapes markup in what it shows, on the page and in the e-mail', async () => {
-    const { token, mail } = await askedLetter('<script>alert("x")</script> Ada')
-    const page = await app.inject({ method: 'GET', url: `/replies/${token}` })
-    expect(page.body).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; Ada')
-    expect(page.body).not.toContain('<script>alert')
-    expect(mail.parsed.html).toContain('&lt;script&gt;')
+    const { token, mail, letterId } = await askedLetter('<script>alert("x")</script> Ada')
+    expect(mail.parsed.html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; Ada')
     expect(mail.parsed.html).not.toContain('<script>alert')
+    // The page shows no writer's name; the state's name comes from the directory, as an import
+    // may have brought it.
+    const row = await ctx.db
+      .selectFrom('letter')
+      .select('addressee')
+      .where('id', '=', letterId)
+      .executeTakeFirstOrThrow()
+    const addressee = { ...JSON.parse(row.addressee), stateName: 'France <img src=x onerror=alert(1)>' }
+    await ctx.db
+      .updateTable('letter')
+      .set({ addressee: JSON.stringify(addressee) })
+      .where('id', '=', letterId)
+      .execute()
+    const page = await app.inject({ method: 'GET', url: `/replies/${token}` })
+    expect(page.body).toContain('France &lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;')
+    expect(page.body).not.toContain('<img')
+    expect(page.body).not.toContain('alert("x")')
   })
 })
 
