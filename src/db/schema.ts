@@ -270,6 +270,10 @@ export interface StateLetterStatsTable {
   failed: number
   first_delivered_at: string | null
   last_delivered_at: string | null
+  reply_asked: number
+  reply_replied: number
+  reply_acknowledged: number
+  reply_no_reply: number
 }
 
 export interface DirectoryUploadTable {

@@ -51,4 +51,25 @@ describe('letter counts per state', async () => {
       .executeTakeFirstOrThrow()
     expect(Number(direct.n)).toBe(1)
   })
+
+  it('count the replies writers reported, as the letters say (migration 0006)', async () => {
+    const letters = [await write('SEN'), await write('SEN'), await write('SEN')]
+    const set = (
+      id: string,
+      values: {
+        reply_requested_at?: string | null
+        reply_answer?: 'replied' | 'acknowledged' | 'no_reply' | null
+      },
+    ) => ctx.db.updateTable('letter').set(values).where('public_id', '=', id).execute()
+    for (const letter of letters) await set(letter.id, { reply_requested_at: '2026-05-20T08:00:00.000Z' })
+    await set(letters[0]!.id, { reply_answer: 'no_reply' })
+    await set(letters[0]!.id, { reply_answer: 'replied' })
+    await set(letters[1]!.id, { reply_answer: 'acknowledged' })
+    expect(await stats('SEN')).toMatchObject({
+      reply_asked: 3,
+      reply_replied: 1,
+      reply_acknowledged: 1,
+      reply_no_reply: 0,
+    })
+  })
 })

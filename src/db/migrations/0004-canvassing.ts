@@ -146,7 +146,7 @@ async function letterCounts(db: Kysely<any>): Promise<void> {
     .addColumn('last_delivered_at', 'text')
     .execute()
 
-  await createLetterStatsTriggers(db)
+  await createLetterStatsTriggers(db, { replies: false })
 
   // Letters written before this migration.
   await sql

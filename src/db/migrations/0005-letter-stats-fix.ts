@@ -8,7 +8,7 @@ import { createLetterStatsTriggers, dropLetterStatsTriggers } from './letter-sta
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await dropLetterStatsTriggers(db)
-  await createLetterStatsTriggers(db)
+  await createLetterStatsTriggers(db, { replies: false })
 }
 
 export async function down(): Promise<void> {
