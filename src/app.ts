@@ -8,6 +8,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
 import { canvassingApi } from './canvassing/canvassing.api.js'
 import { canvassingRoutes } from './canvassing/canvassing.routes.js'
+import { engagementsApi } from './canvassing/engagements.api.js'
 import type { AppContext } from './context.js'
 import { deliveryRoutes } from './delivery/delivery.routes.js'
 import { outboxRoutes } from './delivery/outbox.routes.js'
@@ -74,6 +75,7 @@ export async function buildApp({ ctx }: BuildAppOptions): Promise<FastifyInstanc
   await app.register(repliesRoutes, { ctx })
   await app.register(canvassingApi, { ctx })
   await app.register(canvassingRoutes, { ctx })
+  await app.register(engagementsApi, { ctx })
 
   return app as unknown as FastifyInstance
 }
