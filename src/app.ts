@@ -9,6 +9,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { canvassingApi } from './canvassing/canvassing.api.js'
 import { canvassingRoutes } from './canvassing/canvassing.routes.js'
 import { engagementsApi } from './canvassing/engagements.api.js'
+import { stateDeskRoutes } from './canvassing/state-desk.routes.js'
 import type { AppContext } from './context.js'
 import { deliveryRoutes } from './delivery/delivery.routes.js'
 import { outboxRoutes } from './delivery/outbox.routes.js'
@@ -76,6 +77,7 @@ export async function buildApp({ ctx }: BuildAppOptions): Promise<FastifyInstanc
   await app.register(canvassingApi, { ctx })
   await app.register(canvassingRoutes, { ctx })
   await app.register(engagementsApi, { ctx })
+  await app.register(stateDeskRoutes, { ctx })
 
   return app as unknown as FastifyInstance
 }

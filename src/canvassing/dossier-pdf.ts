@@ -1,0 +1,242 @@
+import { once } from 'node:events'
+import PDFDocument from 'pdfkit'
+import { cleanPdfText } from '../letters/letter-pdf-text.js'
+import { defaultLetterFont, LETTER_FONTS, registerLetterFonts } from '../letters/pdf-fonts.js'
+import {
+  COVERAGE_STATUS_LABELS,
+  ENGAGEMENT_KIND_LABELS,
+  LANGUAGE_LABELS,
+  POSITION_LABELS,
+} from '../lib/labels.js'
+import {
+  A4,
+  footers,
+  INK,
+  keepTogether,
+  labelledRows,
+  MARGINS,
+  MUTED,
+  paragraph,
+  pdfParagraphs,
+  sectionHeading,
+  table,
+  WIDTH,
+} from './dossier-pdf-layout.js'
+import type { StateDossier } from './state-desk.service.js'
+
+// The dossier an organizer takes into a meeting with a mission: who they are, where the state
+// stands, what the campaign sent it and what came of it. @NOTE it names supporters: organizers only.
+
+type Pdf = PDFKit.PDFDocument
+
+/** The state's dossier as an A4 PDF, its pages numbered. */
+export async function renderDossierPdf(dossier: StateDossier): Promise<Buffer> {
+  const { state } = dossier
+  const pdf = new PDFDocument({
+    size: A4,
+    margins: MARGINS,
+    bufferPages: true,
+    pdfVersion: '1.7',
+    font: defaultLetterFont(),
+    info: {
+      Title: cleanPdfText(`Dossier: ${state.name}`),
+      Author: 'Code Blue campaign',
+      Subject: cleanPdfText(`${state.mission.name}: coverage, position, contacts and letters`),
+      Producer: 'Code Blue letters',
+      Creator: 'Code Blue letters',
+      CreationDate: new Date(dossier.generatedAt),
+    },
+  })
+  registerLetterFonts(pdf)
+  const chunks: Buffer[] = []
+  pdf.on('data', (chunk: Buffer) => chunks.push(chunk))
+  const ended = once(pdf, 'end')
+
+  title(pdf, dossier)
+  mission(pdf, dossier)
+  standing(pdf, dossier)
+  letters(pdf, dossier)
+  timeline(pdf, dossier)
+  latestLetters(pdf, dossier)
+  footers(pdf, `Code Blue · ${state.name} · dossier of ${longDate(dossier.generatedAt)} · confidential`)
+
+  pdf.end()
+  await ended
+  return Buffer.concat(chunks)
+}
+
+function title(pdf: Pdf, { state, generatedAt }: StateDossier): void {
+  pdf.font(LETTER_FONTS.regular, 9).fillColor(MUTED)
+  pdf.text('Code Blue campaign · state dossier', MARGINS.left, MARGINS.top, { width: WIDTH })
+  pdf.font(LETTER_FONTS.bold, 22).fillColor(INK).text(cleanPdfText(state.name), { width: WIDTH })
+  if (state.formalName !== state.name) paragraph(pdf, state.formalName, { muted: true, gap: 0 })
+  paragraph(
+    pdf,
+    `Prepared on ${longDate(generatedAt)} for the campaign's organizers. It names supporters who wrote to the mission: keep it with you, do not hand it over.`,
+    { muted: true, gap: 6 },
+  )
+}
+
+function mission(pdf: Pdf, { state }: StateDossier): void {
+  const m = state.mission
+  sectionHeading(pdf, 'The Permanent Mission')
+  const head = m.head
+    ? [`${m.head.honorific ?? ''} ${m.head.name ?? ''}`.trim(), m.head.function].filter(Boolean).join(', ')
+    : m.headStatus === 'vacant'
+      ? "Post vacant (letters go to the Chargé d'affaires a.i.)"
+      : 'Not yet known'
+  labelledRows(pdf, [
+    ['Mission', m.name],
+    ['Head of mission', head],
+    [
+      'Address',
+      m.addressLines.length ? m.addressLines.join('\n') : `${m.city} (street address not yet imported)`,
+    ],
+    ['Telephone', m.phone ?? ''],
+    ...(m.fax ? [['Fax', m.fax] as const] : []),
+    ['E-mail', m.emails.join('\n')],
+    ['Website', m.website ?? ''],
+    ['Correspondence', m.languages.map((l) => LANGUAGE_LABELS[l] ?? l).join(', ')],
+  ])
+}
+
+function standing(pdf: Pdf, dossier: StateDossier): void {
+  const { coverage, positions, tags, state } = dossier
+  const current = positions[0]
+  sectionHeading(pdf, 'Where the state stands')
+  labelledRows(pdf, [
+    [
+      'Coverage status',
+      coverage
+        ? `${COVERAGE_STATUS_LABELS[coverage.status]}${coverage.canvassedOn ? `, canvassed since ${longDate(coverage.canvassedOn)}` : ', not yet canvassed'}`
+        : 'Observer state: not counted in the campaign’s coverage',
+    ],
+    [
+      'Position',
+      current
+        ? `${POSITION_LABELS[current.position]} (noted ${longDate(current.notedOn)} by ${current.author})${current.note ? `\n${current.note}` : ''}`
+        : 'Unknown: none recorded yet',
+    ],
+    ['Last contact', coverage?.lastContactOn ? longDate(coverage.lastContactOn) : 'None yet'],
+    [
+      'Security Council',
+      state.securityCouncil
+        ? state.securityCouncil.seat === 'permanent'
+          ? 'Permanent member'
+          : `Elected member, ${state.securityCouncil.termStart.slice(0, 4)}–${state.securityCouncil.termEnd?.slice(0, 4) ?? ''}`
+        : 'No seat this year',
+    ],
+    [
+      'Peacekeeping',
+      tags.map((t) => (t.note ? `${t.label} (${t.note})` : t.label)).join('\n') || 'Nothing on record',
+    ],
+  ])
+}
+
+function letters(pdf: Pdf, { counts }: StateDossier): void {
+  sectionHeading(pdf, 'Letters from supporters')
+  const n = (x: number) => x.toLocaleString('en-GB')
+  labelledRows(pdf, [
+    ['Written', n(counts.written)],
+    ['Printed', n(counts.printed)],
+    ['Sent by e-mail', n(counts.emailed)],
+    ['Delivered', `${n(counts.delivered)} (e-mails accepted by the mission, printed letters handed over)`],
+    ['E-mail failed', n(counts.failed)],
+    ['First delivered', counts.firstDeliveredAt ? longDate(counts.firstDeliveredAt) : '—'],
+    ['Latest delivered', counts.lastDeliveredAt ? longDate(counts.lastDeliveredAt) : '—'],
+  ])
+}
+
+interface TimelineEntry {
+  date: string
+  title: string
+  text: string
+}
+
+/** Contacts, positions and letter deliveries, oldest first: the story of the relationship. */
+function timeline(pdf: Pdf, dossier: StateDossier): void {
+  const { engagements, positions, counts } = dossier
+  const entries: TimelineEntry[] = [
+    ...engagements.map((e) => ({
+      date: e.occurredOn,
+      title: `${ENGAGEMENT_KIND_LABELS[e.kind]} · ${e.source === 'supporter' ? `Supporter (letter ${e.letterReference ?? '?'})` : e.author}`,
+      text: e.text,
+    })),
+    ...positions.map((p) => ({
+      date: p.notedOn,
+      title: `Position: ${POSITION_LABELS[p.position]} · ${p.author}`,
+      text: p.note,
+    })),
+  ]
+  if (counts.firstDeliveredAt) {
+    entries.push({ date: counts.firstDeliveredAt.slice(0, 10), title: 'First letter delivered', text: '' })
+  }
+  if (counts.lastDeliveredAt && counts.lastDeliveredAt !== counts.firstDeliveredAt) {
+    entries.push({ date: counts.lastDeliveredAt.slice(0, 10), title: 'Latest letter delivered', text: '' })
+  }
+  entries.sort((a, b) => a.date.localeCompare(b.date))
+
+  sectionHeading(pdf, 'Timeline of contacts and positions')
+  if (entries.length === 0) {
+    paragraph(pdf, 'Nothing yet: no contact, position or delivered letter.')
+    return
+  }
+  const dateWidth = 84
+  const x = MARGINS.left + dateWidth
+  for (const entry of entries) {
+    pdf.font(LETTER_FONTS.bold, 10)
+    keepTogether(pdf, pdf.heightOfString(cleanPdfText(entry.title), { width: WIDTH - dateWidth }) + 16)
+    const top = pdf.y
+    pdf
+      .font(LETTER_FONTS.regular, 9)
+      .fillColor(MUTED)
+      .text(longDate(entry.date), MARGINS.left, top + 1, {
+        width: dateWidth - 8,
+      })
+    pdf
+      .font(LETTER_FONTS.bold, 10)
+      .fillColor(INK)
+      .text(cleanPdfText(entry.title), x, top, { width: WIDTH - dateWidth })
+    if (pdfParagraphs(entry.text)) paragraph(pdf, entry.text, { x, gap: 0 })
+    pdf.y += 6
+  }
+}
+
+function latestLetters(pdf: Pdf, { latestLetters: rows, counts }: StateDossier): void {
+  sectionHeading(pdf, 'Latest letters')
+  if (rows.length === 0) {
+    paragraph(pdf, 'No letter has been written to this mission yet.')
+    return
+  }
+  if (counts.written > rows.length) {
+    paragraph(pdf, `The ${rows.length} most recent of ${counts.written.toLocaleString('en-GB')}.`, {
+      muted: true,
+    })
+  }
+  table(
+    pdf,
+    [
+      { title: 'Reference', width: 70 },
+      { title: 'Written', width: 80 },
+      { title: 'Supporter', width: WIDTH - 70 - 80 - 130 },
+      { title: 'Delivery', width: 130 },
+    ],
+    rows.map((l) => [
+      l.reference,
+      longDate(l.createdAt),
+      l.supporterOrganization ? `${l.supporterName}, ${l.supporterOrganization}` : l.supporterName,
+      l.deliveredAt ? `${l.statusLabel}, ${longDate(l.deliveredAt)}` : l.statusLabel,
+    ]),
+  )
+}
+
+function longDate(iso: string): string {
+  const date = new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso)
+  if (Number.isNaN(date.getTime())) return iso
+  return date.toLocaleDateString('en-GB', {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    timeZone: 'UTC',
+  })
+}

@@ -1,0 +1,218 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { AppContext } from '../context.js'
+import { markPrintedLetterDelivered } from '../letters/letter-handover.js'
+import { ValidationError } from '../lib/errors.js'
+import { COVERAGE_STATUS_LABELS, ENGAGEMENT_KIND_LABELS, POSITION_LABELS } from '../lib/labels.js'
+import {
+  organizerForm,
+  organizerPageData,
+  requireOrganizerPage,
+  signedIn,
+} from '../organizers/organizer-auth.js'
+import { actorOf } from '../organizers/organizers.service.js'
+import { dropEmptyQueryValues } from '../plugins/query.js'
+import { ENGAGEMENT_KINDS, POSITIONS } from './coverage-rules.js'
+import { renderDossierPdf } from './dossier-pdf.js'
+import { addEngagement, setPosition } from './engagements.service.js'
+import { type DeskLetter, getStateDesk, getStateDossier, type StateDesk } from './state-desk.service.js'
+
+type Form = Record<string, unknown>
+
+const numbers = new Intl.NumberFormat('en-GB')
+
+const StateParams = Type.Object({ iso3: Type.String({ maxLength: 10 }) })
+const DeskQuery = Type.Object({
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+  saved: Type.Optional(Type.String({ maxLength: 20 })),
+})
+const LetterParams = Type.Object({
+  iso3: Type.String({ maxLength: 10 }),
+  letterId: Type.String({ maxLength: 40 }),
+})
+
+const SAVED_NOTICES: Record<string, string> = {
+  engagement: 'The engagement is logged.',
+  position: 'The position is recorded.',
+  delivered: 'The letter is marked delivered.',
+}
+
+/** Forms that failed: their values and errors, shown again with the page (422). */
+interface FormState {
+  engagement?: { values: Form; errors: Record<string, string> }
+  position?: { values: Form; errors: Record<string, string> }
+}
+
+/** The organizers' page of one state: coverage, mission, letters, engagements, position, dossier. */
+export const stateDeskRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
+  // Supporters' names and organizers' notes: never cached by a browser or a proxy.
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('cache-control', 'private, no-store')
+  })
+
+  const deskPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    iso3: string,
+    page: number,
+    forms: FormState = {},
+    saved?: string,
+  ) => {
+    const desk = await getStateDesk(ctx, iso3, page)
+    return reply.viewAsync('pages/canvassing/state.hbs', {
+      title: `${desk.state.name}: state desk`,
+      ...organizerPageData(request, reply),
+      ...deskView(desk),
+      today: ctx.clock.today(),
+      notice: saved ? SAVED_NOTICES[saved] : undefined,
+      engagementForm: formView(forms.engagement, { kind: 'meeting', occurredOn: ctx.clock.today() }),
+      positionForm: formView(forms.position, {
+        position: desk.positions[0]?.position ?? 'unknown',
+        notedOn: ctx.clock.today(),
+      }),
+    })
+  }
+
+  app.get(
+    '/organizers/states/:iso3',
+    {
+      onRequest: requireOrganizerPage,
+      preValidation: dropEmptyQueryValues,
+      schema: { params: StateParams, querystring: DeskQuery },
+    },
+    async (request, reply) =>
+      deskPage(request, reply, request.params.iso3, request.query.page ?? 1, {}, request.query.saved),
+  )
+
+  app.post(
+    '/organizers/states/:iso3/engagements',
+    { ...organizerForm(app), schema: { params: StateParams } },
+    async (request, reply) => {
+      const form = (request.body ?? {}) as Form
+      const input = { kind: form.kind, occurredOn: form.occurredOn, text: form.text }
+      try {
+        const added = await addEngagement(ctx, actorOf(signedIn(request)), request.params.iso3, input)
+        return reply.redirect(`${deskUrl(added.iso3)}?saved=engagement#engagements`, 303)
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error
+        reply.code(422)
+        return deskPage(request, reply, request.params.iso3, 1, {
+          engagement: { values: input, errors: error.errors },
+        })
+      }
+    },
+  )
+
+  app.post(
+    '/organizers/states/:iso3/position',
+    { ...organizerForm(app), schema: { params: StateParams } },
+    async (request, reply) => {
+      const form = (request.body ?? {}) as Form
+      const input = { position: form.position, notedOn: form.notedOn, note: form.note }
+      try {
+        const set = await setPosition(ctx, actorOf(signedIn(request)), request.params.iso3, input)
+        return reply.redirect(`${deskUrl(set.iso3)}?saved=position#position`, 303)
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error
+        reply.code(422)
+        return deskPage(request, reply, request.params.iso3, 1, {
+          position: { values: input, errors: error.errors },
+        })
+      }
+    },
+  )
+
+  app.post(
+    '/organizers/states/:iso3/letters/:letterId/delivered',
+    { ...organizerForm(app), schema: { params: LetterParams } },
+    async (request, reply) => {
+      const { iso3, letterId } = request.params
+      const done = await markPrintedLetterDelivered(ctx, actorOf(signedIn(request)), letterId, iso3)
+      const page = Number((request.body as Form | undefined)?.page)
+      const query = Number.isInteger(page) && page > 1 ? `?page=${page}&saved=delivered` : '?saved=delivered'
+      return reply.redirect(`${deskUrl(done.iso3)}${query}#letters`, 303)
+    },
+  )
+
+  app.get(
+    '/organizers/states/:iso3/dossier.pdf',
+    { onRequest: requireOrganizerPage, schema: { params: StateParams } },
+    async (request, reply) => {
+      const dossier = await getStateDossier(ctx, request.params.iso3)
+      const pdf = await renderDossierPdf(dossier)
+      const file = `code-blue-dossier-${dossier.state.iso3.toLowerCase()}-${ctx.clock.today()}.pdf`
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `attachment; filename="${file}"`)
+        .send(pdf)
+    },
+  )
+}
+
+function deskUrl(iso3: string): string {
+  return `/organizers/states/${iso3.toLowerCase()}`
+}
+
+function deskView(desk: StateDesk) {
+  const { state, coverage, letters } = desk
+  const slug = state.iso3.toLowerCase()
+  const current = desk.positions[0]
+  return {
+    state,
+    slug,
+    tags: desk.tags,
+    coverage: coverage && { ...coverage, statusLabel: COVERAGE_STATUS_LABELS[coverage.status] },
+    counts: Object.fromEntries(
+      (['written', 'printed', 'emailed', 'delivered', 'failed'] as const).map((k) => [
+        k,
+        numbers.format(desk.counts[k]),
+      ]),
+    ),
+    position: current
+      ? { ...current, label: POSITION_LABELS[current.position] }
+      : { position: 'unknown', label: POSITION_LABELS.unknown },
+    positions: desk.positions.map((p) => ({ ...p, label: POSITION_LABELS[p.position] })),
+    engagements: desk.engagements.map((e) => ({ ...e, kindLabel: ENGAGEMENT_KIND_LABELS[e.kind] })),
+    letters: {
+      ...letters,
+      items: letters.items.map(letterView),
+      totalText: numbers.format(letters.total),
+      pagesText: numbers.format(letters.pages),
+      first: numbers.format(letters.total === 0 ? 0 : (letters.page - 1) * letters.perPage + 1),
+      last: numbers.format((letters.page - 1) * letters.perPage + letters.items.length),
+      newer: letters.page > 1 ? letters.page - 1 : null,
+      older: letters.page < letters.pages ? letters.page + 1 : null,
+    },
+  }
+}
+
+function letterView(letter: DeskLetter) {
+  const template = letter.template.replace('-', ' ')
+  return {
+    ...letter,
+    templateLabel: template.charAt(0).toUpperCase() + template.slice(1),
+    channelLabel: letter.channel === 'email' ? 'E-mail' : letter.printedAt ? 'Paper' : '—',
+  }
+}
+
+/** A form's fields with what was typed (or the defaults) and each option marked if chosen. */
+function formView(state: { values: Form; errors: Record<string, string> } | undefined, defaults: Form) {
+  const values = { ...defaults, ...(state?.values ?? {}) }
+  const errors = state?.errors ?? {}
+  return {
+    values,
+    errors,
+    errorList: Object.entries(errors).map(([field, message]) => ({ field, message })),
+    kinds: ENGAGEMENT_KINDS.map((k) => ({
+      value: k,
+      label: ENGAGEMENT_KIND_LABELS[k],
+      selected: values.kind === k,
+    })),
+    positions: POSITIONS.map((p) => ({
+      value: p,
+      label: POSITION_LABELS[p],
+      selected: values.position === p,
+    })),
+  }
+}

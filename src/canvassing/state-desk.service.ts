@@ -1,0 +1,182 @@
+import type { AppContext } from '../context.js'
+import type { StateLetterStatsRow, StateTagName } from '../db/schema.js'
+import type { StateDto } from '../directory/directory.schemas.js'
+import { getStateForLetters } from '../directory/directory.service.js'
+import { canMarkPrintedDelivered } from '../letters/letter-handover.js'
+import { NotFoundError } from '../lib/errors.js'
+import { getCoverage, type LetterCounts, type StateCoverage } from './coverage.service.js'
+import {
+  type EngagementDto,
+  listEngagements,
+  type PositionDto,
+  positionHistory,
+} from './engagements.service.js'
+import * as repo from './state-desk.repository.js'
+
+// What organizers see of one state on its page and in its dossier, gathered in one place. The
+// coverage status is coverage.service's own row for the state: its rules are never restated here.
+
+type Ctx = Pick<AppContext, 'db' | 'clock'>
+
+export const LETTERS_PER_PAGE = 50
+/** How many of the latest letters the dossier lists. */
+export const DOSSIER_LETTERS = 40
+
+export const STATE_TAG_LABELS: Record<StateTagName, string> = {
+  troop_contributor: 'Troop contributor',
+  police_contributor: 'Police contributor',
+  peacekeeping_host: 'Hosts a peacekeeping mission',
+}
+
+const LETTER_STATUS_LABELS: Record<string, string> = {
+  draft: 'Draft',
+  awaiting_confirmation: 'Awaiting confirmation',
+  queued: 'Queued for e-mail',
+  sending: 'Sending',
+  sent: 'Delivered by e-mail',
+  failed: 'E-mail failed',
+  expired: 'Confirmation expired',
+  uncertain: 'E-mail uncertain',
+}
+
+/** A letter in the organizers' list: its writer's name is shown to organizers only. */
+export interface DeskLetter {
+  publicId: string
+  reference: string
+  createdAt: string
+  template: string
+  language: 'en' | 'fr' | 'es'
+  status: string
+  channel: 'email' | null
+  printedAt: string | null
+  printedDeliveredAt: string | null
+  sentAt: string | null
+  supporterName: string
+  supporterOrganization: string | null
+  /** How far it got, in words: "Delivered by hand", "Printed, not yet delivered", "Queued for e-mail"... */
+  statusLabel: string
+  /** When it was delivered (by hand or e-mail), else null. */
+  deliveredAt: string | null
+  /** Printed and not yet delivered: the page offers "Mark delivered". */
+  canMarkDelivered: boolean
+}
+
+export interface DeskLetterCounts extends LetterCounts {
+  firstDeliveredAt: string | null
+  lastDeliveredAt: string | null
+}
+
+interface StateBasics {
+  state: StateDto
+  tags: { tag: StateTagName; label: string; note: string | null }[]
+  /** The state's coverage row; null for an observer state, which coverage does not count. */
+  coverage: StateCoverage | null
+  counts: DeskLetterCounts
+  engagements: EngagementDto[]
+  /** Every recorded position, the current one first. */
+  positions: PositionDto[]
+}
+
+export interface StateDesk extends StateBasics {
+  letters: { items: DeskLetter[]; page: number; pages: number; total: number; perPage: number }
+}
+
+export interface StateDossier extends StateBasics {
+  latestLetters: DeskLetter[]
+  generatedAt: string
+}
+
+/** The organizers' page of a state: `page` (from 1) of its letters, newest first. */
+export async function getStateDesk(ctx: Ctx, iso3: string, page = 1): Promise<StateDesk> {
+  const basics = await getBasics(ctx, iso3)
+  const total = basics.counts.written
+  const pages = Math.max(1, Math.ceil(total / LETTERS_PER_PAGE))
+  if (!Number.isInteger(page) || page < 1 || page > pages) {
+    throw new NotFoundError(
+      `There is no page ${page} of letters: ${basics.state.name}'s letters fill ${pages} ${pages === 1 ? 'page' : 'pages'}.`,
+    )
+  }
+  const rows =
+    total === 0
+      ? []
+      : await repo.findStateLettersPage(ctx.db, basics.state.iso3, {
+          limit: LETTERS_PER_PAGE,
+          offset: (page - 1) * LETTERS_PER_PAGE,
+        })
+  return {
+    ...basics,
+    letters: { items: rows.map(toDeskLetter), page, pages, total, perPage: LETTERS_PER_PAGE },
+  }
+}
+
+/** What the dossier PDF holds: the page's facts and the latest letters. */
+export async function getStateDossier(ctx: Ctx, iso3: string): Promise<StateDossier> {
+  const basics = await getBasics(ctx, iso3)
+  const rows = await repo.findStateLettersPage(ctx.db, basics.state.iso3, {
+    limit: DOSSIER_LETTERS,
+    offset: 0,
+  })
+  return { ...basics, latestLetters: rows.map(toDeskLetter), generatedAt: ctx.clock.nowIso() }
+}
+
+async function getBasics(ctx: Ctx, iso3: string): Promise<StateBasics> {
+  // Checked here too: only a well-formed code reaches the database, whatever the route let through.
+  if (typeof iso3 !== 'string' || !/^[A-Za-z]{3}$/.test(iso3)) {
+    throw new NotFoundError('There is no UN member or observer state with this code.')
+  }
+  const code = iso3.toUpperCase()
+  const { state, tags } = await getStateForLetters(ctx, code)
+  const [coverage, stats, engagements, positions] = await Promise.all([
+    getCoverage(ctx),
+    repo.findStateLetterStats(ctx.db, code),
+    listEngagements(ctx, code),
+    positionHistory(ctx, code),
+  ])
+  return {
+    state,
+    tags: tags.map((t) => ({ ...t, label: STATE_TAG_LABELS[t.tag] ?? t.tag })),
+    coverage: coverage.states.find((s) => s.iso3 === code) ?? null,
+    counts: countsOf(stats),
+    engagements,
+    positions,
+  }
+}
+
+function countsOf(stats: StateLetterStatsRow | undefined): DeskLetterCounts {
+  return {
+    written: stats?.written ?? 0,
+    printed: stats?.printed ?? 0,
+    emailed: stats?.emailed ?? 0,
+    delivered: stats?.delivered ?? 0,
+    failed: stats?.failed ?? 0,
+    firstDeliveredAt: stats?.first_delivered_at ?? null,
+    lastDeliveredAt: stats?.last_delivered_at ?? null,
+  }
+}
+
+function toDeskLetter(row: repo.StateLetterRow): DeskLetter {
+  return {
+    publicId: row.public_id,
+    reference: row.reference,
+    createdAt: row.created_at,
+    template: row.template_id,
+    language: row.language,
+    status: row.status,
+    channel: row.channel,
+    printedAt: row.printed_at,
+    printedDeliveredAt: row.printed_delivered_at,
+    sentAt: row.sent_at,
+    supporterName: row.supporter_name,
+    supporterOrganization: row.supporter_organization,
+    statusLabel: statusLabelOf(row),
+    deliveredAt: row.printed_delivered_at ?? (row.status === 'sent' ? row.sent_at : null),
+    canMarkDelivered: canMarkPrintedDelivered(row),
+  }
+}
+
+function statusLabelOf(row: repo.StateLetterRow): string {
+  if (row.printed_delivered_at) return 'Delivered by hand'
+  if (row.printed_at && (row.status === 'draft' || row.status === 'expired'))
+    return 'Printed, not yet delivered'
+  return LETTER_STATUS_LABELS[row.status] ?? row.status
+}
