@@ -11,12 +11,13 @@ export interface ReplyDueLetter {
 }
 
 /**
- * Delivered letters with a writer's address, delivered before `sentBefore`, whose writer was not
- * asked yet: the oldest first, at most `limit`. Reads the partial index letter_reply_due, whose
+ * Delivered letters with a writer's address, delivered from `sentFrom` to `sentBefore`, whose
+ * writer was not asked yet: the oldest first, at most `limit`. Reads the partial index letter_reply_due, whose
  * condition the WHERE repeats word for word so that SQLite can use it.
  */
 export async function findLettersDueForReplyRequest(
   db: Database,
+  sentFrom: string,
   sentBefore: string,
   limit: number,
 ): Promise<ReplyDueLetter[]> {
@@ -25,6 +26,7 @@ export async function findLettersDueForReplyRequest(
     .select(['id', 'supporter_email'])
     .where('reply_requested_at', 'is', null)
     .where('status', '=', 'sent')
+    .where('sent_at', '>=', sentFrom)
     .where('sent_at', '<=', sentBefore)
     .where('supporter_email', 'is not', null)
     .orderBy('sent_at')

@@ -14,6 +14,11 @@ type Ctx = Pick<AppContext, 'db' | 'clock' | 'config'>
 
 const DAY = 86_400_000
 export const REPLY_REQUEST_AFTER_DAYS = 14
+/**
+ * Past this, the question comes too late to be useful and is not asked: this also keeps letters
+ * delivered before the question existed from being asked all at once.
+ */
+export const REPLY_REQUEST_UNTIL_DAYS = 45
 /** Questions queued per call: one call (one outbox pass) stays a short transaction. */
 export const REPLY_REQUEST_BATCH = 200
 export const REPLY_ANSWERS: readonly ReplyAnswer[] = ['replied', 'acknowledged', 'no_reply']
@@ -21,13 +26,18 @@ export const REPLY_ANSWERS: readonly ReplyAnswer[] = ['replied', 'acknowledged',
 const TOKEN = /^[A-Za-z0-9_-]{43}$/
 
 /**
- * Queues the question to the writers of letters delivered 14 days ago or more and not asked yet
+ * Queues the question to the writers of letters delivered 14 to 45 days ago and not asked yet
  * (at most `limit`); the outbox sends them. Returns how many were queued. The outbox worker
  * calls it on every pass.
  */
 export async function queueReplyRequests(ctx: Ctx, limit = REPLY_REQUEST_BATCH): Promise<number> {
-  const sentBefore = new Date(ctx.clock.now().getTime() - REPLY_REQUEST_AFTER_DAYS * DAY).toISOString()
-  const due = await repo.findLettersDueForReplyRequest(ctx.db, sentBefore, limit)
+  const daysAgo = (days: number) => new Date(ctx.clock.now().getTime() - days * DAY).toISOString()
+  const due = await repo.findLettersDueForReplyRequest(
+    ctx.db,
+    daysAgo(REPLY_REQUEST_UNTIL_DAYS),
+    daysAgo(REPLY_REQUEST_AFTER_DAYS),
+    limit,
+  )
   if (due.length === 0) return 0
   const now = ctx.clock.nowIso()
   return ctx.db.transaction().execute(async (trx) => {

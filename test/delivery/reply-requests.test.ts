@@ -159,6 +159,14 @@ describe('asking writers whether the mission replied', () => {
     }
   })
 
+  it('does not ask about a letter delivered more than 45 days ago (too late to be useful)', async () => {
+    const { letterId } = await deliveredLetter()
+    const longAgo = new Date(Date.parse(TEST_NOW) - 45 * DAY - 1).toISOString()
+    await ctx.db.updateTable('letter').set({ sent_at: longAgo }).where('id', '=', letterId).execute()
+    expect(await queueReplyRequests(ctx)).toBe(0)
+    expect(await replyRequestsOf(letterId)).toHaveLength(0)
+  })
+
   it('queues at most a batch per call', async () => {
     const letters = [await deliveredLetter(), await deliveredLetter(), await deliveredLetter()]
     clock.advance(15 * DAY)
