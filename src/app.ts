@@ -16,6 +16,7 @@ import { outboxRoutes } from './delivery/outbox.routes.js'
 import { repliesRoutes } from './delivery/replies.routes.js'
 import { directoryApi } from './directory/directory.api.js'
 import { directoryRoutes } from './directory/directory.routes.js'
+import { directoryUpkeepRoutes } from './directory/directory-upkeep.routes.js'
 import { lettersApi } from './letters/letters.api.js'
 import { lettersRoutes } from './letters/letters.routes.js'
 import { lettersPrintApi } from './letters/letters-print.api.js'
@@ -68,6 +69,7 @@ export async function buildApp({ ctx }: BuildAppOptions): Promise<FastifyInstanc
   await app.register(organizersRoutes, { ctx })
   await app.register(directoryApi, { ctx })
   await app.register(directoryRoutes, { ctx })
+  await app.register(directoryUpkeepRoutes, { ctx })
   await app.register(lettersApi, { ctx })
   await app.register(lettersPrintApi, { ctx })
   await app.register(lettersRoutes, { ctx })

@@ -1,0 +1,265 @@
+import multipart, { type MultipartFile } from '@fastify/multipart'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { AppContext } from '../context.js'
+import { ValidationError } from '../lib/errors.js'
+import { LANGUAGE_LABELS } from '../lib/labels.js'
+import {
+  organizerForm,
+  organizerPageData,
+  requireOrganizerPage,
+  signedIn,
+} from '../organizers/organizer-auth.js'
+import { actorOf } from '../organizers/organizers.service.js'
+import { Iso3Params } from './directory.schemas.js'
+import { listStates } from './directory.service.js'
+import {
+  confirmUpload,
+  discardUpload,
+  editMission,
+  getMissionForEdit,
+  getUpkeepOverview,
+  getUpload,
+  MissionChangedError,
+  type MissionForEdit,
+  reportView,
+  uploadBlueBook,
+} from './directory-upkeep.service.js'
+import {
+  formValuesAsTyped,
+  formValuesOf,
+  HEAD_STATUSES,
+  MAX_UPLOAD_BYTES,
+  MISSION_FIELD_IDS,
+  MISSION_LANGUAGES,
+  type MissionFormValues,
+  parseMissionEdit,
+} from './mission-edit-input.js'
+
+const UPLOAD_PARAMS = { params: Type.Object({ id: Type.Integer({ minimum: 1 }) }) }
+const REPORT_QUERY = {
+  ...UPLOAD_PARAMS,
+  querystring: Type.Object({
+    confirmed: Type.Optional(Type.Literal('1')),
+    refreshed: Type.Optional(Type.Literal('1')),
+  }),
+}
+const LIST_QUERY = {
+  querystring: Type.Object({
+    q: Type.Optional(Type.String({ maxLength: 100 })),
+    saved: Type.Optional(Type.String({ pattern: '^[A-Za-z]{3}$' })),
+    unchanged: Type.Optional(Type.String({ pattern: '^[A-Za-z]{3}$' })),
+    discarded: Type.Optional(Type.Integer({ minimum: 1 })),
+  }),
+}
+const HEAD_STATUS_LABELS: Record<string, string> = {
+  filled: 'Filled',
+  vacant: 'Vacant',
+  unknown: 'Not known',
+}
+
+/**
+ * Organizers' upkeep of the directory: correct a mission (a new, audited version), and import a
+ * Blue Book from the browser: upload, a dry run's report, then confirm or discard.
+ */
+export const directoryUpkeepRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
+  // Scoped to these routes. The fields land in request.body before the CSRF check (a route-level
+  // preValidation, which runs after this plugin's own), so the form's _csrf field is checked.
+  await app.register(multipart, {
+    attachFieldsToBody: 'keyValues',
+    limits: { files: 1, fileSize: MAX_UPLOAD_BYTES, fields: 10, fieldSize: 1000, parts: 12 },
+    // A file over the limit is answered on the form, not with a bare 413.
+    throwFileSizeLimit: false,
+    async onFile(part: MultipartFile) {
+      const content = await part.toBuffer()
+      part.value = { fileName: part.filename, content, truncated: part.file.truncated }
+    },
+  })
+
+  // Every answer here is for one signed-in organizer: never cached by a browser or a proxy.
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('cache-control', 'private, no-store')
+  })
+
+  const listPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    query: { q?: string; saved?: string; unchanged?: string; discarded?: number },
+    data: Record<string, unknown> = {},
+  ) => {
+    const [list, all, overview] = await Promise.all([
+      listStates(ctx, { q: query.q }),
+      query.saved || query.unchanged ? listStates(ctx) : null,
+      getUpkeepOverview(ctx),
+    ])
+    const noticeCode = (query.saved ?? query.unchanged)?.toUpperCase()
+    const noticeState = all?.states.find((s) => s.iso3 === noticeCode)
+    return reply.viewAsync('pages/directory/upkeep.hbs', {
+      title: 'Organizers: directory',
+      ...organizerPageData(request, reply),
+      q: query.q ?? '',
+      list,
+      overview,
+      pending: overview.uploads.filter((u) => u.status === 'pending'),
+      decided: overview.uploads.filter((u) => u.status !== 'pending'),
+      saved: query.saved ? noticeState : null,
+      unchanged: query.unchanged ? noticeState : null,
+      discarded: query.discarded ?? null,
+      maxMegabytes: MAX_UPLOAD_BYTES / 1024 / 1024,
+      errors: {},
+      values: {},
+      ...data,
+    })
+  }
+
+  app.get(
+    '/organizers/directory',
+    { onRequest: requireOrganizerPage, schema: LIST_QUERY },
+    (request, reply) => listPage(request, reply, request.query),
+  )
+
+  const editPage = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    mission: MissionForEdit,
+    values: MissionFormValues,
+    data: Record<string, unknown> = {},
+  ) => {
+    const errors = (data.errors ?? {}) as Record<string, string>
+    return reply.viewAsync('pages/directory/upkeep-edit.hbs', {
+      title: `Edit the mission of ${mission.stateName}`,
+      ...organizerPageData(request, reply),
+      mission,
+      nextVersion: mission.version + 1,
+      values,
+      iso3Lower: mission.iso3.toLowerCase(),
+      languageOptions: MISSION_LANGUAGES.map((code) => ({
+        code,
+        label: LANGUAGE_LABELS[code] ?? code,
+        checked: values.languages.includes(code),
+      })),
+      statusOptions: HEAD_STATUSES.map((value) => ({
+        value,
+        label: HEAD_STATUS_LABELS[value],
+        checked: values.headStatus === value,
+      })),
+      sources: sourceNotes(mission),
+      // In the order of the form, so the summary's links go down the page.
+      errorList: MISSION_FIELD_IDS.filter((id) => errors[id]).map((id) => ({ id, message: errors[id] })),
+      errors,
+      ...data,
+    })
+  }
+
+  app.get(
+    '/organizers/directory/:iso3/edit',
+    { onRequest: requireOrganizerPage, schema: { params: Iso3Params } },
+    async (request, reply) => {
+      const mission = await getMissionForEdit(ctx, request.params.iso3)
+      return editPage(request, reply, mission, formValuesOf(mission.details, mission.version))
+    },
+  )
+
+  app.post(
+    '/organizers/directory/:iso3/edit',
+    { ...organizerForm(app), schema: { params: Iso3Params } },
+    async (request, reply) => {
+      const mission = await getMissionForEdit(ctx, request.params.iso3)
+      const parsed = parseMissionEdit(request.body, ctx.clock.today())
+      if ('errors' in parsed) {
+        reply.code(422)
+        return editPage(request, reply, mission, formValuesAsTyped(request.body), { errors: parsed.errors })
+      }
+      try {
+        const outcome = await editMission(ctx, actorOf(signedIn(request)), mission.iso3, parsed.edit)
+        const key = outcome.saved ? 'saved' : 'unchanged'
+        return reply.redirect(`/organizers/directory?${key}=${mission.iso3.toLowerCase()}`, 303)
+      } catch (error) {
+        if (!(error instanceof MissionChangedError)) throw error
+        // Keep what they typed; the next save goes on top of the version they have now seen.
+        reply.code(409)
+        const values = { ...formValuesAsTyped(request.body), baseVersion: String(error.current.version) }
+        return editPage(request, reply, error.current, values, { changedMeanwhile: true })
+      }
+    },
+  )
+
+  app.post('/organizers/directory/import', organizerForm(app), async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, unknown>
+    try {
+      const id = await uploadBlueBook(ctx, signedIn(request).id, {
+        file: body.file,
+        sourceDate: body.sourceDate,
+      })
+      return reply.redirect(`/organizers/directory/import/${id}`, 303)
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error
+      reply.code(422)
+      return listPage(
+        request,
+        reply,
+        {},
+        {
+          errors: error.errors,
+          uploadErrors: ['file', 'sourceDate']
+            .filter((id) => error.errors[id])
+            .map((id) => ({ id, message: error.errors[id] })),
+          values: { sourceDate: typeof body.sourceDate === 'string' ? body.sourceDate.slice(0, 20) : '' },
+        },
+      )
+    }
+  })
+
+  app.get(
+    '/organizers/directory/import/:id',
+    { onRequest: requireOrganizerPage, schema: REPORT_QUERY },
+    async (request, reply) => {
+      const upload = await getUpload(ctx, request.params.id)
+      const query = request.query
+      return reply.viewAsync('pages/directory/upkeep-import.hbs', {
+        title: `Blue Book upload #${upload.id}`,
+        ...organizerPageData(request, reply),
+        upload,
+        view: reportView(upload.report),
+        justConfirmed: query.confirmed === '1',
+        refreshed: query.refreshed === '1',
+      })
+    },
+  )
+
+  app.post(
+    '/organizers/directory/import/:id/confirm',
+    { ...organizerForm(app), schema: UPLOAD_PARAMS },
+    async (request, reply) => {
+      const { id } = request.params
+      const result = await confirmUpload(ctx, actorOf(signedIn(request)), id)
+      const flag = result.outcome === 'applied' ? 'confirmed' : 'refreshed'
+      return reply.redirect(`/organizers/directory/import/${id}?${flag}=1`, 303)
+    },
+  )
+
+  app.post(
+    '/organizers/directory/import/:id/discard',
+    { ...organizerForm(app), schema: UPLOAD_PARAMS },
+    async (request, reply) => {
+      await discardUpload(ctx, actorOf(signedIn(request)), request.params.id)
+      return reply.redirect(`/organizers/directory?discarded=${request.params.id}`, 303)
+    },
+  )
+}
+
+/** Where each field's current value came from ("From the Blue Book x.json of 2024-12-18"). */
+function sourceNotes(mission: MissionForEdit): Record<string, string> {
+  const notes: Record<string, string> = {}
+  for (const [field, source] of Object.entries(mission.sources)) {
+    if (!source) continue
+    notes[field] =
+      source.kind === 'import'
+        ? `From the Blue Book ${source.ref} of ${source.date}`
+        : source.kind === 'organizer'
+          ? `Edited by ${source.ref} on ${source.date}`
+          : `From the seed data of ${source.date}`
+  }
+  return notes
+}
