@@ -8,6 +8,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
 import { canvassingApi } from './canvassing/canvassing.api.js'
 import { canvassingRoutes } from './canvassing/canvassing.routes.js'
+import { dashboardRoutes } from './canvassing/dashboard.routes.js'
 import { engagementsApi } from './canvassing/engagements.api.js'
 import { stateDeskRoutes } from './canvassing/state-desk.routes.js'
 import type { AppContext } from './context.js'
@@ -80,6 +81,7 @@ export async function buildApp({ ctx }: BuildAppOptions): Promise<FastifyInstanc
   await app.register(canvassingRoutes, { ctx })
   await app.register(engagementsApi, { ctx })
   await app.register(stateDeskRoutes, { ctx })
+  await app.register(dashboardRoutes, { ctx })
 
   return app as unknown as FastifyInstance
 }

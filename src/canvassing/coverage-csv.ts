@@ -1,0 +1,74 @@
+import { stringify } from 'csv-stringify/sync'
+import { COVERAGE_STATUS_LABELS, POSITION_LABELS, REGIONAL_GROUP_LABELS } from '../lib/labels.js'
+import type { Coverage } from './coverage.service.js'
+import type { ResponsivenessRow } from './engagements.service.js'
+
+// The coverage of the member states as a spreadsheet for organizers. Labels rather than codes
+// (except ISO3), so that it reads well in Excel; dates stay YYYY-MM-DD, which Excel sorts.
+
+const COLUMNS = [
+  { key: 'iso3', header: 'ISO3' },
+  { key: 'name', header: 'State' },
+  { key: 'group', header: 'Regional group' },
+  { key: 'council', header: 'Security Council seat' },
+  { key: 'status', header: 'Status' },
+  { key: 'canvassed', header: 'Canvassed' },
+  { key: 'canvassedOn', header: 'Canvassed on' },
+  { key: 'position', header: 'Position' },
+  { key: 'positionNotedOn', header: 'Position noted on' },
+  { key: 'written', header: 'Letters written' },
+  { key: 'printed', header: 'Letters printed' },
+  { key: 'emailed', header: 'Letters e-mailed' },
+  { key: 'delivered', header: 'Letters delivered' },
+  { key: 'failed', header: 'Letters failed' },
+  { key: 'firstContactOn', header: 'First contact' },
+  { key: 'lastContactOn', header: 'Last contact' },
+  { key: 'asked', header: 'Writers asked about a reply' },
+  { key: 'replied', header: 'Replied' },
+  { key: 'acknowledged', header: 'Acknowledged' },
+  { key: 'noReply', header: 'No reply' },
+] as const
+
+const COUNCIL_LABELS: Record<string, string> = { permanent: 'Permanent', elected: 'Elected' }
+
+/** The member states' coverage as CSV: UTF-8 with a BOM (Excel reads accents), one row a state. */
+export function coverageCsv(coverage: Coverage, responsiveness: readonly ResponsivenessRow[]): string {
+  const replies = new Map(responsiveness.map((r) => [r.iso3, r]))
+  const records = coverage.states.map((s) => {
+    const reply = replies.get(s.iso3)
+    return {
+      iso3: s.iso3,
+      name: s.name,
+      group: s.regionalGroup ? REGIONAL_GROUP_LABELS[s.regionalGroup] : '',
+      council: s.councilSeat ? COUNCIL_LABELS[s.councilSeat] : '',
+      status: COVERAGE_STATUS_LABELS[s.status] ?? s.status,
+      canvassed: s.canvassed ? 'yes' : 'no',
+      canvassedOn: s.canvassedOn ?? '',
+      position: POSITION_LABELS[s.position] ?? s.position,
+      positionNotedOn: s.positionNotedOn ?? '',
+      ...s.letters,
+      firstContactOn: s.firstContactOn ?? '',
+      lastContactOn: s.lastContactOn ?? '',
+      asked: reply?.asked ?? 0,
+      replied: reply?.replied ?? 0,
+      acknowledged: reply?.acknowledged ?? 0,
+      noReply: reply?.noReply ?? 0,
+    }
+  })
+  return stringify(records, {
+    bom: true,
+    header: true,
+    columns: COLUMNS.map((c) => ({ key: c.key, header: c.header })),
+    record_delimiter: 'windows',
+    cast: { string: neutralizeFormula },
+  })
+}
+
+/**
+ * A spreadsheet runs a cell that starts with = + - @ (or a tab or CR before one) as a formula:
+ * such a cell gets a leading apostrophe, which Excel and LibreOffice show as plain text.
+ * @NOTE state names never start so today; a name edited in the directory one day might.
+ */
+export function neutralizeFormula(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value
+}

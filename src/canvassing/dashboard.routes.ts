@@ -1,0 +1,154 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { AppContext } from '../context.js'
+import { findCouncilMembersOn } from '../directory/directory.service.js'
+import { COVERAGE_STATUS_LABELS, POSITION_LABELS } from '../lib/labels.js'
+import { organizerPageData, requireOrganizerPage } from '../organizers/organizer-auth.js'
+import { dropEmptyQueryValues } from '../plugins/query.js'
+import { type Coverage, getCoverage, type StateCoverage } from './coverage.service.js'
+import { renderCoverageChart } from './coverage-chart.js'
+import { coverageCsv } from './coverage-csv.js'
+import { COVERAGE_STATUSES } from './coverage-rules.js'
+import {
+  DashboardQuery,
+  dashboardHref,
+  filterOptions,
+  filterStates,
+  groupProgress,
+  percent,
+  sortHeaders,
+  sortOf,
+  sortStates,
+  stateRow,
+} from './dashboard-view.js'
+import { getResponsiveness, type ResponsivenessRow } from './engagements.service.js'
+import { renderMapLegend, renderWorldMap } from './world-map.js'
+
+const numbers = new Intl.NumberFormat('en-GB')
+
+/** The organizers' dashboard (coverage, Council, map, table, chart, replies) and its CSV export. */
+export const dashboardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
+  app.addHook('onRequest', requireOrganizerPage)
+  // Organizers' figures, per person: never kept by a browser or a proxy.
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('cache-control', 'private, no-store')
+  })
+
+  app.get(
+    '/organizers',
+    { preValidation: dropEmptyQueryValues, schema: { querystring: DashboardQuery } },
+    async (request, reply) => {
+      const query = request.query
+      const [coverage, responsiveness] = await Promise.all([getCoverage(ctx), getResponsiveness(ctx)])
+      const council = await councilPanel(ctx, coverage)
+      const { key, dir } = sortOf(query)
+      const rows = sortStates(filterStates(coverage.states, query), key, dir).map(stateRow)
+      const { totals } = coverage
+      const filtered = Boolean(
+        query.group || query.status || query.position || query.council || query.noLetter,
+      )
+      return reply.viewAsync('pages/canvassing/dashboard.hbs', {
+        ...organizerPageData(request, reply),
+        title: 'Dashboard',
+        on: coverage.on,
+        totals,
+        percent: percent(totals.canvassed, totals.memberStates),
+        lettersWritten: numbers.format(totals.lettersWritten),
+        lettersDelivered: numbers.format(totals.lettersDelivered),
+        breakdown: COVERAGE_STATUSES.map((status) => ({
+          status,
+          label: COVERAGE_STATUS_LABELS[status] ?? status,
+          count: totals.byStatus[status],
+        })),
+        groups: groupProgress(coverage),
+        council,
+        map: dashboardMap(coverage),
+        legend: renderMapLegend(
+          COVERAGE_STATUSES.map((status) => ({
+            status,
+            label: COVERAGE_STATUS_LABELS[status] ?? status,
+            count: totals.byStatus[status],
+          })),
+        ),
+        chart: renderCoverageChart(coverage.timeline, {
+          on: coverage.on,
+          idPrefix: 'coverage-chart',
+          description: timelineText(coverage),
+        }),
+        timeline: [...coverage.timeline].reverse(),
+        query,
+        filtered,
+        options: filterOptions(query),
+        headers: sortHeaders(query),
+        clearHref: dashboardHref({ sort: query.sort, dir: query.dir }),
+        rows,
+        responsiveness: responsiveness.map(replyRow),
+      })
+    },
+  )
+
+  app.get('/organizers/coverage.csv', async (_request, reply) => {
+    const [coverage, responsiveness] = await Promise.all([getCoverage(ctx), getResponsiveness(ctx)])
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="coverage-${coverage.on}.csv"`)
+      .send(coverageCsv(coverage, responsiveness))
+  })
+}
+
+/** The Council's members with their status, position and (elected members) the end of their term. */
+async function councilPanel(ctx: AppContext, coverage: Coverage) {
+  const seats = await findCouncilMembersOn(ctx, coverage.on)
+  const termEnd = new Map(seats.map((s) => [s.iso3, s.securityCouncil?.termEnd ?? null]))
+  const member = (s: StateCoverage) => ({
+    ...stateRow(s),
+    termEndYear: termEnd.get(s.iso3)?.slice(0, 4) ?? null,
+  })
+  return { permanent: coverage.council.permanent.map(member), elected: coverage.council.elected.map(member) }
+}
+
+let lastMap: { key: string; svg: string } | undefined
+
+/**
+ * The map, drawn again only when a state's status or position changed (~6 ms and 140 KB of
+ * SVG otherwise spent on every view). @NOTE hence no letter counts in the tooltips: they change
+ * with every letter, statuses and positions seldom; the table gives the counts.
+ */
+function dashboardMap(coverage: Coverage): string {
+  const entries = new Map(
+    coverage.states.map((s) => [
+      s.iso3,
+      {
+        status: s.status,
+        href: `/organizers/states/${s.iso3.toLowerCase()}`,
+        label: `${s.name}: ${COVERAGE_STATUS_LABELS[s.status]}${s.position === 'unknown' ? '' : `, ${POSITION_LABELS[s.position]}`}`,
+      },
+    ]),
+  )
+  const key = [...entries.values()].map((e) => `${e.status}|${e.label}`).join('\n')
+  if (lastMap?.key !== key) {
+    const svg = renderWorldMap(entries, {
+      idPrefix: 'dashboard-map',
+      legend: false,
+      title: 'Map of the member states by coverage status',
+      description:
+        'Each member state is coloured by its status (and position, once known) and links to its page. The table "Member states" below gives the same information.',
+    })
+    lastMap = { key, svg }
+  }
+  return lastMap.svg
+}
+
+function timelineText(coverage: Coverage): string {
+  const first = coverage.timeline[0]
+  const last = coverage.timeline.at(-1)
+  if (!first || !last) return 'No member state has been canvassed yet.'
+  return `The first member state was canvassed on ${first.date}; ${last.canvassed} of ${coverage.totals.memberStates} had been by ${last.date}. The figures are listed under the chart.`
+}
+
+function replyRow(r: ResponsivenessRow) {
+  return {
+    ...r,
+    href: `/organizers/states/${r.iso3.toLowerCase()}`,
+    rate: r.replyRate === null ? null : `${Math.round(r.replyRate * 100)}%`,
+  }
+}
