@@ -95,29 +95,15 @@ export async function importBlueBook(
   const file = typeof input === 'string' ? readBlueBook(input) : input
   if (options.dryRun) return (await planImport(ctx.db, file, options)).report
   const now = ctx.clock.nowIso()
-  return ctx.db.transaction().execute(async (trx) => {
-    const { report, writes } = await planImport(trx, file, options)
-    if (writes.length === 0) return report
-    const importId = await repo.insertDirectoryImport(trx, {
-      source: options.source,
-      source_date: options.sourceDate,
-      sha256: file.sha256,
-      imported_at: now,
-      summary: JSON.stringify(report.counts),
-    })
-    for (const write of writes) {
-      await repo.insertMissionVersion(trx, {
-        state_iso3: write.iso3,
-        valid_from: now,
-        ...missionDetailsToColumns(write.details),
-        field_sources: JSON.stringify(write.sources),
-        changed_fields: JSON.stringify(write.changed),
-        import_id: importId,
-        created_at: now,
-      })
-    }
-    return { ...report, importId }
-  })
+  return ctx.db
+    .transaction()
+    .execute(async (trx) => applyBlueBookPlan(trx, await planImport(trx, file, options), now))
+}
+
+/** A plan: its report, and the mission versions that make it true. */
+export interface BlueBookPlan {
+  report: BlueBookImportReport
+  writes: MissionWrite[]
 }
 
 interface MissionWrite {
@@ -127,11 +113,45 @@ interface MissionWrite {
   changed: MissionField[]
 }
 
+/**
+ * Writes a plan's mission versions, tied to one directory_import row, and returns its report
+ * with that row's id. A plan with nothing to write records no import row (importId stays null).
+ * @NOTE `trx` must be a transaction the caller opened (and planned in): the import row and its
+ * versions stand or fall together, with whatever else the caller writes.
+ */
+export async function applyBlueBookPlan(
+  trx: Database,
+  plan: BlueBookPlan,
+  now: string,
+): Promise<BlueBookImportReport> {
+  const { report, writes } = plan
+  if (writes.length === 0) return { ...report, importId: null }
+  const importId = await repo.insertDirectoryImport(trx, {
+    source: report.source,
+    source_date: report.sourceDate,
+    sha256: report.sha256,
+    imported_at: now,
+    summary: JSON.stringify(report.counts),
+  })
+  for (const write of writes) {
+    await repo.insertMissionVersion(trx, {
+      state_iso3: write.iso3,
+      valid_from: now,
+      ...missionDetailsToColumns(write.details),
+      field_sources: JSON.stringify(write.sources),
+      changed_fields: JSON.stringify(write.changed),
+      import_id: importId,
+      created_at: now,
+    })
+  }
+  return { ...report, importId }
+}
+
 async function planImport(
   db: Database,
   file: BlueBookFile,
   options: BlueBookImportOptions,
-): Promise<{ report: BlueBookImportReport; writes: MissionWrite[] }> {
+): Promise<BlueBookPlan> {
   const [states, missions] = await Promise.all([repo.findStates(db), repo.findCurrentMissions(db)])
   return planBlueBookImport(file, states, missions, options)
 }
@@ -144,7 +164,7 @@ export function planBlueBookImport(
   states: readonly StateRow[],
   missions: readonly MissionVersionRow[],
   options: BlueBookImportOptions,
-): { report: BlueBookImportReport; writes: MissionWrite[] } {
+): BlueBookPlan {
   const { book } = file
   const index = indexStateNames(states)
   const warnings = [...book.warnings]

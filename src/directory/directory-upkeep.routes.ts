@@ -12,25 +12,27 @@ import {
   signedIn,
 } from '../organizers/organizer-auth.js'
 import { actorOf } from '../organizers/organizers.service.js'
+import { MAX_UPLOAD_BYTES } from './bluebook-upload-input.js'
 import { Iso3Params } from './directory.schemas.js'
 import { listStates } from './directory.service.js'
 import {
-  confirmUpload,
-  discardUpload,
   editMission,
   getMissionForEdit,
-  getUpkeepOverview,
-  getUpload,
   MissionChangedError,
   type MissionForEdit,
+} from './directory-upkeep.service.js'
+import {
+  confirmUpload,
+  discardUpload,
+  getUpkeepOverview,
+  getUpload,
   reportView,
   uploadBlueBook,
-} from './directory-upkeep.service.js'
+} from './directory-upload.service.js'
 import {
   formValuesAsTyped,
   formValuesOf,
   HEAD_STATUSES,
-  MAX_UPLOAD_BYTES,
   MISSION_FIELD_IDS,
   MISSION_LANGUAGES,
   type MissionFormValues,

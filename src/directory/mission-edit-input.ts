@@ -1,5 +1,14 @@
 import type { HeadStatus } from '../db/schema.js'
-import { findTextProblem, isPlausibleEmail, normalizeLine, type TextProblem } from '../lib/text-safety.js'
+import { isPlausibleEmail } from '../lib/text-safety.js'
+import {
+  checkLength,
+  type FieldErrors,
+  fieldsOf,
+  isCalendarDate,
+  lines,
+  listOf,
+  oneLine,
+} from './form-field-input.js'
 import type { MissionDetails, MissionHead } from './mission-details.js'
 
 // What an organizer types into a mission's edit form, checked: every field at fault gets its
@@ -40,8 +49,6 @@ export interface MissionFormValues {
   /** The version the form was opened on: a save on top of a newer one is stopped. */
   baseVersion: string
 }
-
-export type FieldErrors = Record<string, string>
 
 /** The form's fields in page order (each is also its element's id). */
 export const MISSION_FIELD_IDS = [
@@ -151,75 +158,6 @@ export function parseMissionEdit(
   }
 }
 
-/** A real calendar day written YYYY-MM-DD (not 2026-02-30). */
-export function isCalendarDate(text: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false
-  const date = new Date(`${text}T00:00:00Z`)
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text
-}
-
-// The Blue Book upload form: a file (one, at most MAX_UPLOAD_BYTES) and the day it describes.
-
-/** The largest Blue Book file accepted (the real ones are ~415 KB). */
-export const MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-
-export interface UploadInput {
-  /** { fileName, content: Buffer, truncated } from the multipart form, or anything a client sent. */
-  file: unknown
-  sourceDate: unknown
-}
-
-export interface CheckedUpload {
-  fileName: string
-  /** The file as UTF-8 text; null when refused. */
-  text: string | null
-  sourceDate: string | null
-  errors: FieldErrors
-}
-
-/** Checks an uploaded Blue Book's form (the file itself is read by the importer). */
-export function parseUploadInput(input: UploadInput, today: string): CheckedUpload {
-  const errors: Record<string, string> = {}
-  const upload = (input.file && typeof input.file === 'object' ? input.file : {}) as Record<string, unknown>
-  const fileName = safeFileName(upload.fileName)
-  let text: string | null = null
-  if (!Buffer.isBuffer(upload.content) || upload.content.length === 0) {
-    errors.file = 'Choose the Blue Book file (JSON) to upload.'
-  } else if (upload.truncated === true || upload.content.length > MAX_UPLOAD_BYTES) {
-    errors.file = `The file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB; a Blue Book is about 400 KB. Is it the right file?`
-  } else {
-    try {
-      // ignoreBOM keeps the text as the import command reads it, so both fingerprint it alike.
-      text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(upload.content)
-    } catch {
-      errors.file = `The file “${fileName}” is not UTF-8 text: the Blue Book is a JSON file.`
-    }
-  }
-  const typed = typeof input.sourceDate === 'string' ? input.sourceDate.trim() : ''
-  const sourceDate = typed || dateInName(fileName)
-  if (!sourceDate) {
-    errors.sourceDate = 'Give the day the file describes (YYYY-MM-DD): its name does not say.'
-  } else if (!isCalendarDate(sourceDate)) {
-    errors.sourceDate = 'The file’s date must be a real date written YYYY-MM-DD.'
-  } else if (sourceDate > today) {
-    errors.sourceDate = `The file’s date cannot be in the future (today is ${today}).`
-  }
-  return { fileName, text, sourceDate, errors }
-}
-
-/** The name the browser gave, without folders or invisible characters: it is shown as a source. */
-function safeFileName(name: unknown): string {
-  const base = typeof name === 'string' ? (name.split(/[/\\]/).pop() ?? '') : ''
-  const clean = [...base].filter((c) => findTextProblem(c, false) === null).join('')
-  return normalizeLine(clean).slice(0, 200) || 'upload.json'
-}
-
-/** A YYYY-MM-DD in the file's name ("un-bluebook-2024-12-18.json"), if it is a real day. */
-function dateInName(name: string): string | null {
-  const found = /(\d{4}-\d{2}-\d{2})/.exec(name)?.[1]
-  return found && isCalendarDate(found) ? found : null
-}
-
 function parseHead(body: Record<string, unknown>, today: string, errors: FieldErrors): MissionHead | null {
   const status = typeof body.headStatus === 'string' ? body.headStatus.trim() : ''
   if (!HEAD_STATUSES.includes(status as HeadStatus)) {
@@ -305,66 +243,4 @@ function parseLanguages(value: unknown, errors: FieldErrors): string[] {
     if (!codes.includes(item)) codes.push(item)
   }
   return codes
-}
-
-/** An optional one-line field: null when empty or refused (with its message). */
-function oneLine(
-  value: unknown,
-  field: string,
-  label: string,
-  max: number,
-  errors: FieldErrors,
-): string | null {
-  if (value === undefined || value === null) return null
-  if (typeof value !== 'string') {
-    errors[field] = `${label} must be text.`
-    return null
-  }
-  const problem = findTextProblem(value, false)
-  if (problem) {
-    errors[field] = problemMessage(label, problem)
-    return null
-  }
-  const text = checkLength(normalizeLine(value), max, field, label, errors)
-  return text || null
-}
-
-/** A textarea's non-empty lines, each normalized; [] when refused. */
-function lines(value: unknown, field: string, label: string, errors: FieldErrors): string[] {
-  if (value === undefined || value === null) return []
-  if (typeof value !== 'string') {
-    errors[field] = `${label} must be text.`
-    return []
-  }
-  const problem = findTextProblem(value, true)
-  if (problem) {
-    errors[field] = problemMessage(label, problem)
-    return []
-  }
-  return value
-    .split(/\r\n?|\n/)
-    .map(normalizeLine)
-    .filter((l) => l !== '')
-}
-
-function checkLength(text: string, max: number, field: string, label: string, errors: FieldErrors): string {
-  if (text.length <= max) return text
-  errors[field] ??= `${label} can be at most ${max} characters (it has ${text.length}).`
-  return ''
-}
-
-function problemMessage(label: string, problem: TextProblem): string {
-  if (problem === 'line_break') return `${label} must be on one line.`
-  if (problem === 'bidi')
-    return `${label} contains invisible text-direction characters; please type it again.`
-  return `${label} contains invisible control characters; please type it again.`
-}
-
-function listOf(value: unknown): unknown[] {
-  if (value === undefined || value === null || value === '') return []
-  return Array.isArray(value) ? value : [value]
-}
-
-function fieldsOf(raw: unknown): Record<string, unknown> {
-  return raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {}
 }
