@@ -132,5 +132,7 @@ function statusText(status: number): string {
 async function send(request: FastifyRequest, reply: FastifyReply, body: ErrorBody) {
   reply.code(body.statusCode)
   if (request.url.startsWith('/api/') || request.url === '/api' || !reply.viewAsync) return body
-  return reply.viewAsync('pages/error.hbs', { title: body.error, error: body })
+  // A signed-in organizer keeps the organizers' bar (and its sign-out form) on an error page.
+  const organizer = request.organizer ? { organizer: request.organizer, csrfToken: reply.generateCsrf() } : {}
+  return reply.viewAsync('pages/error.hbs', { title: body.error, error: body, ...organizer })
 }

@@ -184,6 +184,17 @@ describe('signing in and out', () => {
     expect(after.headers.location).toBe('/organizers/login?next=%2Forganizers%2Faudit')
   })
 
+  it('keeps the organizers’ bar on an error page', async () => {
+    const { app, ctx } = await buildTestApp()
+    const { cookie } = await signInOrganizer(app, ctx, { name: 'Nadia Noor' })
+    const missing = await app.inject({ method: 'GET', url: '/organizers/nowhere', headers: { cookie } })
+    expect(missing.statusCode).toBe(404)
+    expect(missing.body).toContain('Nadia Noor')
+    expect(missing.body).toContain('action="/organizers/logout"')
+    const stranger = await app.inject({ method: 'GET', url: '/no-such-page' })
+    expect(stranger.body).not.toContain('action="/organizers/logout"')
+  })
+
   it('never sends a signed-in organizer off the site', async () => {
     const { app, ctx } = await buildTestApp()
     const { organizer } = await signInOrganizer(app, ctx)
