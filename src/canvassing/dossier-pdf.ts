@@ -2,6 +2,7 @@ import { once } from 'node:events'
 import PDFDocument from 'pdfkit'
 import { cleanPdfText } from '../letters/letter-pdf-text.js'
 import { defaultLetterFont, LETTER_FONTS, registerLetterFonts } from '../letters/pdf-fonts.js'
+import { englishDate } from '../lib/dates.js'
 import {
   COVERAGE_STATUS_LABELS,
   ENGAGEMENT_KIND_LABELS,
@@ -28,6 +29,9 @@ import type { StateDossier } from './state-desk.service.js'
 // stands, what the campaign sent it and what came of it. @NOTE it names supporters: organizers only.
 
 type Pdf = PDFKit.PDFDocument
+
+// @NOTE listEngagements returns at most this many (its LIST_LIMIT): a longer log is cut short.
+const ENGAGEMENTS_LISTED = 500
 
 /** The state's dossier as an A4 PDF, its pages numbered. */
 export async function renderDossierPdf(dossier: StateDossier): Promise<Buffer> {
@@ -58,7 +62,7 @@ export async function renderDossierPdf(dossier: StateDossier): Promise<Buffer> {
   letters(pdf, dossier)
   timeline(pdf, dossier)
   latestLetters(pdf, dossier)
-  footers(pdf, `Code Blue · ${state.name} · dossier of ${longDate(dossier.generatedAt)} · confidential`)
+  footers(pdf, `Code Blue · ${state.name} · dossier of ${shortDate(dossier.generatedAt)} · confidential`)
 
   pdf.end()
   await ended
@@ -72,7 +76,7 @@ function title(pdf: Pdf, { state, generatedAt }: StateDossier): void {
   if (state.formalName !== state.name) paragraph(pdf, state.formalName, { muted: true, gap: 0 })
   paragraph(
     pdf,
-    `Prepared on ${longDate(generatedAt)} for the campaign's organizers. It names supporters who wrote to the mission: keep it with you, do not hand it over.`,
+    `Prepared on ${shortDate(generatedAt)} for the campaign's organizers. It names supporters who wrote to the mission: keep it with you, do not hand it over.`,
     { muted: true, gap: 6 },
   )
 }
@@ -108,16 +112,16 @@ function standing(pdf: Pdf, dossier: StateDossier): void {
     [
       'Coverage status',
       coverage
-        ? `${COVERAGE_STATUS_LABELS[coverage.status]}${coverage.canvassedOn ? `, canvassed since ${longDate(coverage.canvassedOn)}` : ', not yet canvassed'}`
+        ? `${COVERAGE_STATUS_LABELS[coverage.status]}${coverage.canvassedOn ? `, canvassed since ${shortDate(coverage.canvassedOn)}` : ', not yet canvassed'}`
         : 'Observer state: not counted in the campaign’s coverage',
     ],
     [
       'Position',
       current
-        ? `${POSITION_LABELS[current.position]} (noted ${longDate(current.notedOn)} by ${current.author})${current.note ? `\n${current.note}` : ''}`
+        ? `${POSITION_LABELS[current.position]} (noted ${shortDate(current.notedOn)} by ${current.author})${current.note ? `\n${current.note}` : ''}`
         : 'Unknown: none recorded yet',
     ],
-    ['Last contact', coverage?.lastContactOn ? longDate(coverage.lastContactOn) : 'None yet'],
+    ['Last contact', coverage?.lastContactOn ? shortDate(coverage.lastContactOn) : 'None yet'],
     [
       'Security Council',
       state.securityCouncil
@@ -142,8 +146,14 @@ function letters(pdf: Pdf, { counts }: StateDossier): void {
     ['Sent by e-mail', n(counts.emailed)],
     ['Delivered', `${n(counts.delivered)} (e-mails accepted by the mission, printed letters handed over)`],
     ['E-mail failed', n(counts.failed)],
-    ['First delivered', counts.firstDeliveredAt ? longDate(counts.firstDeliveredAt) : '—'],
-    ['Latest delivered', counts.lastDeliveredAt ? longDate(counts.lastDeliveredAt) : '—'],
+    [
+      'Did the mission reply?',
+      counts.replies.asked
+        ? `${n(counts.replies.asked)} writers asked, ${n(counts.replies.replied + counts.replies.acknowledged + counts.replies.noReply)} answered: ${n(counts.replies.replied)} replied, ${n(counts.replies.acknowledged)} acknowledged, ${n(counts.replies.noReply)} no reply yet`
+        : 'No writer asked yet (they are asked 14 days after delivery)',
+    ],
+    ['First delivered', counts.firstDeliveredAt ? shortDate(counts.firstDeliveredAt) : '—'],
+    ['Latest delivered', counts.lastDeliveredAt ? shortDate(counts.lastDeliveredAt) : '—'],
   ])
 }
 
@@ -153,15 +163,21 @@ interface TimelineEntry {
   text: string
 }
 
-/** Contacts, positions and letter deliveries, oldest first: the story of the relationship. */
+/**
+ * Organizers' contacts, positions and letter deliveries, oldest first: the story of the
+ * relationship. Supporters' answers are counted under the letters instead: a popular state has
+ * hundreds, which would bury the meetings.
+ */
 function timeline(pdf: Pdf, dossier: StateDossier): void {
   const { engagements, positions, counts } = dossier
   const entries: TimelineEntry[] = [
-    ...engagements.map((e) => ({
-      date: e.occurredOn,
-      title: `${ENGAGEMENT_KIND_LABELS[e.kind]} · ${e.source === 'supporter' ? `Supporter (letter ${e.letterReference ?? '?'})` : e.author}`,
-      text: e.text,
-    })),
+    ...engagements
+      .filter((e) => e.source === 'organizer')
+      .map((e) => ({
+        date: e.occurredOn,
+        title: `${ENGAGEMENT_KIND_LABELS[e.kind]} · ${e.author}`,
+        text: e.text,
+      })),
     ...positions.map((p) => ({
       date: p.notedOn,
       title: `Position: ${POSITION_LABELS[p.position]} · ${p.author}`,
@@ -177,6 +193,11 @@ function timeline(pdf: Pdf, dossier: StateDossier): void {
   entries.sort((a, b) => a.date.localeCompare(b.date))
 
   sectionHeading(pdf, 'Timeline of contacts and positions')
+  if (engagements.length >= ENGAGEMENTS_LISTED) {
+    paragraph(pdf, `Engagements older than the newest ${ENGAGEMENTS_LISTED} in the log are left out.`, {
+      muted: true,
+    })
+  }
   if (entries.length === 0) {
     paragraph(pdf, 'Nothing yet: no contact, position or delivered letter.')
     return
@@ -190,7 +211,7 @@ function timeline(pdf: Pdf, dossier: StateDossier): void {
     pdf
       .font(LETTER_FONTS.regular, 9)
       .fillColor(MUTED)
-      .text(longDate(entry.date), MARGINS.left, top + 1, {
+      .text(shortDate(entry.date), MARGINS.left, top + 1, {
         width: dateWidth - 8,
       })
     pdf
@@ -223,20 +244,11 @@ function latestLetters(pdf: Pdf, { latestLetters: rows, counts }: StateDossier):
     ],
     rows.map((l) => [
       l.reference,
-      longDate(l.createdAt),
+      shortDate(l.createdAt),
       l.supporterOrganization ? `${l.supporterName}, ${l.supporterOrganization}` : l.supporterName,
-      l.deliveredAt ? `${l.statusLabel}, ${longDate(l.deliveredAt)}` : l.statusLabel,
+      l.deliveredAt ? `${l.statusLabel}, ${shortDate(l.deliveredAt)}` : l.statusLabel,
     ]),
   )
 }
 
-function longDate(iso: string): string {
-  const date = new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso)
-  if (Number.isNaN(date.getTime())) return iso
-  return date.toLocaleDateString('en-GB', {
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    timeZone: 'UTC',
-  })
-}
+const shortDate = (iso: string) => englishDate(iso, 'short')

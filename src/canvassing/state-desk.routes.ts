@@ -26,7 +26,13 @@ const StateParams = Type.Object({ iso3: Type.String({ maxLength: 10 }) })
 const DeskQuery = Type.Object({
   page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
   saved: Type.Optional(Type.String({ maxLength: 20 })),
+  log: Type.Optional(
+    Type.Literal('all', { description: 'Show every engagement fetched, not only the newest' }),
+  ),
 })
+
+/** Engagements shown before "Show all": a popular state gathers hundreds of supporters' answers. */
+const LOG_PREVIEW = 100
 const LetterParams = Type.Object({
   iso3: Type.String({ maxLength: 10 }),
   letterId: Type.String({ maxLength: 40 }),
@@ -57,13 +63,14 @@ export const stateDeskRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
     iso3: string,
     page: number,
     forms: FormState = {},
-    saved?: string,
+    query: { saved?: string; log?: 'all' } = {},
   ) => {
     const desk = await getStateDesk(ctx, iso3, page)
+    const saved = query.saved
     return reply.viewAsync('pages/canvassing/state.hbs', {
       title: `${desk.state.name}: state desk`,
       ...organizerPageData(request, reply),
-      ...deskView(desk),
+      ...deskView(desk, query.log === 'all' ? Number.POSITIVE_INFINITY : LOG_PREVIEW),
       today: ctx.clock.today(),
       notice: saved ? SAVED_NOTICES[saved] : undefined,
       engagementForm: formView(forms.engagement, { kind: 'meeting', occurredOn: ctx.clock.today() }),
@@ -82,7 +89,7 @@ export const stateDeskRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
       schema: { params: StateParams, querystring: DeskQuery },
     },
     async (request, reply) =>
-      deskPage(request, reply, request.params.iso3, request.query.page ?? 1, {}, request.query.saved),
+      deskPage(request, reply, request.params.iso3, request.query.page ?? 1, {}, request.query),
   )
 
   app.post(
@@ -154,8 +161,9 @@ function deskUrl(iso3: string): string {
   return `/organizers/states/${iso3.toLowerCase()}`
 }
 
-function deskView(desk: StateDesk) {
+function deskView(desk: StateDesk, logLimit: number) {
   const { state, coverage, letters } = desk
+  const replies = desk.counts.replies
   const slug = state.iso3.toLowerCase()
   const current = desk.positions[0]
   return {
@@ -173,7 +181,19 @@ function deskView(desk: StateDesk) {
       ? { ...current, label: POSITION_LABELS[current.position] }
       : { position: 'unknown', label: POSITION_LABELS.unknown },
     positions: desk.positions.map((p) => ({ ...p, label: POSITION_LABELS[p.position] })),
-    engagements: desk.engagements.map((e) => ({ ...e, kindLabel: ENGAGEMENT_KIND_LABELS[e.kind] })),
+    engagements: desk.engagements
+      .slice(0, logLimit)
+      .map((e) => ({ ...e, kindLabel: ENGAGEMENT_KIND_LABELS[e.kind] })),
+    engagementCount: desk.engagements.length,
+    logHidden: Math.max(0, desk.engagements.length - logLimit),
+    replies: replies.asked
+      ? Object.fromEntries(
+          Object.entries({
+            ...replies,
+            answered: replies.replied + replies.acknowledged + replies.noReply,
+          }).map(([k, v]) => [k, numbers.format(v)]),
+        )
+      : null,
     letters: {
       ...letters,
       items: letters.items.map(letterView),

@@ -64,6 +64,8 @@ export interface DeskLetter {
 export interface DeskLetterCounts extends LetterCounts {
   firstDeliveredAt: string | null
   lastDeliveredAt: string | null
+  /** Writers asked "did the mission reply?", and their latest answers (kept by triggers). */
+  replies: { asked: number; replied: number; acknowledged: number; noReply: number }
 }
 
 interface StateBasics {
@@ -151,6 +153,12 @@ function countsOf(stats: StateLetterStatsRow | undefined): DeskLetterCounts {
     failed: stats?.failed ?? 0,
     firstDeliveredAt: stats?.first_delivered_at ?? null,
     lastDeliveredAt: stats?.last_delivered_at ?? null,
+    replies: {
+      asked: stats?.reply_asked ?? 0,
+      replied: stats?.reply_replied ?? 0,
+      acknowledged: stats?.reply_acknowledged ?? 0,
+      noReply: stats?.reply_no_reply ?? 0,
+    },
   }
 }
 

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { addEngagement, setPosition } from '../../src/canvassing/engagements.service.js'
+import {
+  addEngagement,
+  recordSupporterAnswer,
+  setPosition,
+} from '../../src/canvassing/engagements.service.js'
 import { createLetter, markLetterPrinted } from '../../src/letters/letters.service.js'
 import { actorOf } from '../../src/organizers/organizers.service.js'
 import { FRANCE, setMission } from '../helpers/directory-fixtures.js'
@@ -63,6 +67,47 @@ describe('GET /organizers/states/:iso3/dossier.pdf', () => {
     expect(text).toContain('Łukasz Wiśniewski, Amis de la Cour')
     expect(text).toContain('Printed, not yet delivered')
     expect(text).toMatch(/Page 1 of [12]/)
+  })
+
+  it("counts supporters' answers under the letters instead of listing them in the timeline", async () => {
+    for (const [name, answer] of [
+      ['Ana Ruiz', 'replied'],
+      ['Ben Ode', 'no_reply'],
+      ['Cleo Tan', 'no_reply'],
+    ] as const) {
+      const letter = await createLetter(ctx, {
+        state: 'NZL',
+        supporter: { name, addressLines: ['1 Queen Street'], city: 'Auckland', country: 'NZ' },
+      })
+      const row = await ctx.db
+        .updateTable('letter')
+        .set({
+          reply_requested_at: '2026-05-20T09:00:00.000Z',
+          reply_answer: answer,
+          reply_answered_at: '2026-05-21T09:00:00.000Z',
+        })
+        .where('public_id', '=', letter.id)
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      await recordSupporterAnswer(ctx, ctx.db, { letterId: row.id, iso3: 'NZL', answer })
+    }
+    await addEngagement(ctx, actor, 'NZL', {
+      kind: 'call',
+      occurredOn: '2026-05-25',
+      text: 'Called the political coordinator.',
+    })
+    const text = await pdfText((await dossier('nzl')).rawPayload)
+    expect(text).toContain('3 writers asked, 3 answered: 1 replied, 0 acknowledged, 2 no reply yet')
+    expect(text).toContain('Call · Chloé Organizer')
+    expect(text).not.toContain('Supporter (letter')
+    // The state page lists them, as the log's entries.
+    const page = await app.inject({
+      method: 'GET',
+      url: '/organizers/states/nzl',
+      headers: { cookie: chloe.cookie },
+    })
+    expect(page.body).toContain('Supporter (letter CB-')
+    expect(page.body).toContain('3 writers asked, 3 answered: 1 replied, 0 acknowledged, 2 no reply yet')
   })
 
   it('wraps long texts and runs onto numbered pages', async () => {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { getCoverage } from '../../src/canvassing/coverage.service.js'
+import { addEngagement } from '../../src/canvassing/engagements.service.js'
 import { createLetter, markLetterPrinted } from '../../src/letters/letters.service.js'
 import { listAuditEvents } from '../../src/organizers/audit.repository.js'
+import { actorOf } from '../../src/organizers/organizers.service.js'
 import { FRANCE, setMission } from '../helpers/directory-fixtures.js'
 import { signInOrganizer } from '../helpers/organizer-session.js'
 import { buildTestApp } from '../helpers/test-app.js'
@@ -145,6 +147,28 @@ describe('the engagement form', () => {
       occurredOn: '2026-05-01',
     })
     expect(res.statusCode).toBe(404)
+  })
+})
+
+describe('a long engagement log', () => {
+  it('shows the newest 100 entries, and all of them on request', async () => {
+    for (let i = 1; i <= 103; i++) {
+      await addEngagement(ctx, actorOf(amina.organizer), 'MLT', {
+        kind: 'note',
+        occurredOn: '2026-05-01',
+        text: `Log entry number ${i}.`,
+      })
+    }
+    const preview = (await page('/organizers/states/mlt')).body
+    expect(preview).toContain('103 entries, newest first')
+    expect(preview).toContain('Log entry number 103.')
+    expect(preview).toContain('Log entry number 4.')
+    expect(preview).not.toContain('Log entry number 3.')
+    expect(preview).toContain('href="/organizers/states/mlt?page=1&amp;log=all#engagements"')
+    expect(preview).toContain('Show the 3 older entries')
+    const all = (await page('/organizers/states/mlt?log=all')).body
+    expect(all).toContain('Log entry number 1.')
+    expect(all).not.toContain('older entries')
   })
 })
 
