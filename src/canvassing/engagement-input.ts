@@ -1,4 +1,5 @@
 import type { EngagementKind, Position } from '../db/schema.js'
+import { fieldsOf, isCalendarDate } from '../lib/form-fields.js'
 import { findTextProblem, normalizeMultiline } from '../lib/text-safety.js'
 import { ENGAGEMENT_KINDS, POSITIONS } from './coverage-rules.js'
 
@@ -44,17 +45,6 @@ export function parsePositionInput(raw: unknown, today: string): Parsed<Position
   const note = freeText(body.note, ENGAGEMENT_LIMITS.note, 'note', 'The note', errors)
   if (!position || !notedOn || note === null || Object.keys(errors).length > 0) return { errors }
   return { input: { position, notedOn, note } }
-}
-
-/** A real calendar day written YYYY-MM-DD (not 2026-02-30). */
-export function isCalendarDate(text: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false
-  const date = new Date(`${text}T00:00:00Z`)
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text
-}
-
-function fieldsOf(raw: unknown): Record<string, unknown> {
-  return raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {}
 }
 
 function oneOf<T extends string>(

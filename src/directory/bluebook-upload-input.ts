@@ -1,5 +1,5 @@
+import { type FieldErrors, isCalendarDate } from '../lib/form-fields.js'
 import { findTextProblem, normalizeLine } from '../lib/text-safety.js'
-import { type FieldErrors, isCalendarDate } from './form-field-input.js'
 
 // The Blue Book upload form: a file (one, at most MAX_UPLOAD_BYTES) and the day it describes.
 

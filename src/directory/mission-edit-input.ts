@@ -1,5 +1,4 @@
 import type { HeadStatus } from '../db/schema.js'
-import { isPlausibleEmail } from '../lib/text-safety.js'
 import {
   checkLength,
   type FieldErrors,
@@ -8,7 +7,8 @@ import {
   lines,
   listOf,
   oneLine,
-} from './form-field-input.js'
+} from '../lib/form-fields.js'
+import { isPlausibleEmail } from '../lib/text-safety.js'
 import type { MissionDetails, MissionHead } from './mission-details.js'
 
 // What an organizer types into a mission's edit form, checked: every field at fault gets its

@@ -4,6 +4,7 @@ import view from '@fastify/view'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import Handlebars from 'handlebars'
+import { englishDate } from '../lib/dates.js'
 import { FIELD_LABELS, LANGUAGE_LABELS, REGIONAL_GROUP_LABELS } from '../lib/labels.js'
 import { projectPath } from '../lib/paths.js'
 
@@ -23,17 +24,7 @@ export function createHandlebars(): typeof Handlebars {
     Array.isArray(items) ? items.join(typeof separator === 'string' ? separator : ', ') : '',
   )
   // Dates are written the way an English reader expects ("20 September 1960"), in UTC.
-  hbs.registerHelper('longDate', (iso: string | null | undefined) => {
-    if (!iso) return ''
-    const date = new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso)
-    if (Number.isNaN(date.getTime())) return iso
-    return date.toLocaleDateString('en-GB', {
-      day: 'numeric',
-      month: 'long',
-      year: 'numeric',
-      timeZone: 'UTC',
-    })
-  })
+  hbs.registerHelper('longDate', (iso: string | null | undefined) => (iso ? englishDate(iso) : ''))
   hbs.registerHelper('year', (iso: string | null | undefined) => (iso ? iso.slice(0, 4) : ''))
   const partials = path.join(TEMPLATES, 'partials')
   for (const file of fs.readdirSync(partials)) {

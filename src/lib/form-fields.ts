@@ -1,7 +1,7 @@
-import { findTextProblem, normalizeLine, type TextProblem } from '../lib/text-safety.js'
+import { findTextProblem, normalizeLine, type TextProblem } from './text-safety.js'
 
-// Checks of single form fields, shared by the directory's forms (a mission's edit form, the Blue
-// Book upload): each refused field gets its message in `errors`, keyed by the field's name.
+// Checks of single form fields, shared by forms (a mission's edit form, the Blue Book upload,
+// engagements and positions): each refused field gets its message in `errors`, keyed by its name.
 
 /** Messages by form field name (which is also the field's element id). */
 export type FieldErrors = Record<string, string>
