@@ -72,7 +72,7 @@ export const stateDeskRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
       ...organizerPageData(request, reply),
       ...deskView(desk, query.log === 'all' ? Number.POSITIVE_INFINITY : LOG_PREVIEW),
       today: ctx.clock.today(),
-      notice: saved ? SAVED_NOTICES[saved] : undefined,
+      notice: saved && Object.hasOwn(SAVED_NOTICES, saved) ? SAVED_NOTICES[saved] : undefined,
       engagementForm: formView(forms.engagement, { kind: 'meeting', occurredOn: ctx.clock.today() }),
       positionForm: formView(forms.position, {
         position: desk.positions[0]?.position ?? 'unknown',

@@ -59,6 +59,10 @@ describe('GET /organizers/states/:iso3', () => {
     expect(res.body).toContain('href="/write/fra"')
     expect(res.body).toContain('Amina Organizer') // the organizer bar
     expect((await page('/organizers/states/fra')).statusCode).toBe(200)
+    // A notice is one of ours or none: ?saved= cannot put words on the page.
+    const odd = await page('/organizers/states/fra?saved=__proto__')
+    expect(odd.statusCode).toBe(200)
+    expect(odd.body).not.toContain('[object Object]')
   })
 
   it("shows the state's tags", async () => {
