@@ -23,15 +23,12 @@ import {
   table,
   WIDTH,
 } from './dossier-pdf-layout.js'
-import type { StateDossier } from './state-desk.service.js'
+import { DOSSIER_ENGAGEMENTS, type StateDossier } from './state-desk.service.js'
 
 // The dossier an organizer takes into a meeting with a mission: who they are, where the state
 // stands, what the campaign sent it and what came of it. @NOTE it names supporters: organizers only.
 
 type Pdf = PDFKit.PDFDocument
-
-// @NOTE listEngagements returns at most this many (its LIST_LIMIT): a longer log is cut short.
-const ENGAGEMENTS_LISTED = 500
 
 /** The state's dossier as an A4 PDF, its pages numbered. */
 export async function renderDossierPdf(dossier: StateDossier): Promise<Buffer> {
@@ -193,8 +190,8 @@ function timeline(pdf: Pdf, dossier: StateDossier): void {
   entries.sort((a, b) => a.date.localeCompare(b.date))
 
   sectionHeading(pdf, 'Timeline of contacts and positions')
-  if (engagements.length >= ENGAGEMENTS_LISTED) {
-    paragraph(pdf, `Engagements older than the newest ${ENGAGEMENTS_LISTED} in the log are left out.`, {
+  if (engagements.length >= DOSSIER_ENGAGEMENTS) {
+    paragraph(pdf, `Organizers' entries older than the newest ${DOSSIER_ENGAGEMENTS} are left out.`, {
       muted: true,
     })
   }

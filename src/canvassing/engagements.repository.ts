@@ -41,9 +41,11 @@ export async function findEngagementsOfState(
   db: Database,
   iso3: string,
   limit: number,
+  source?: 'organizer' | 'supporter',
 ): Promise<EngagementListRow[]> {
-  return engagementsWithAuthors(db)
-    .where('engagement.state_iso3', '=', iso3)
+  let query = engagementsWithAuthors(db).where('engagement.state_iso3', '=', iso3)
+  if (source) query = query.where('engagement.source', '=', source)
+  return query
     .orderBy('engagement.occurred_on', 'desc')
     .orderBy('engagement.id', 'desc')
     .limit(limit)

@@ -11,7 +11,8 @@ import * as repo from './engagements.repository.js'
 type Ctx = Pick<AppContext, 'db' | 'clock'>
 
 /** How many engagements and positions a state's page lists. */
-const LIST_LIMIT = 500
+/** Entries a list holds unless told otherwise. */
+export const LIST_LIMIT = 500
 
 export interface EngagementDto {
   id: number
@@ -75,9 +76,14 @@ export async function addEngagement(
 }
 
 /** A state's engagements, newest first. */
-export async function listEngagements(ctx: Ctx, iso3: string): Promise<EngagementDto[]> {
+export async function listEngagements(
+  ctx: Ctx,
+  iso3: string,
+  options: { source?: 'organizer' | 'supporter'; limit?: number } = {},
+): Promise<EngagementDto[]> {
   const { code } = await existingState(ctx, iso3)
-  return (await repo.findEngagementsOfState(ctx.db, code, LIST_LIMIT)).map(toEngagementDto)
+  const rows = await repo.findEngagementsOfState(ctx.db, code, options.limit ?? LIST_LIMIT, options.source)
+  return rows.map(toEngagementDto)
 }
 
 /** An organizer records where a state stands; the latest record is its current position. */

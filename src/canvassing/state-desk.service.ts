@@ -19,6 +19,8 @@ import * as repo from './state-desk.repository.js'
 type Ctx = Pick<AppContext, 'db' | 'clock'>
 
 export const LETTERS_PER_PAGE = 50
+/** An organizers' log longer than this is cut short in the dossier (and says so). */
+export const DOSSIER_ENGAGEMENTS = 2000
 /** How many of the latest letters the dossier lists. */
 export const DOSSIER_LETTERS = 40
 
@@ -114,11 +116,17 @@ export async function getStateDesk(ctx: Ctx, iso3: string, page = 1): Promise<St
 /** What the dossier PDF holds: the page's facts and the latest letters. */
 export async function getStateDossier(ctx: Ctx, iso3: string): Promise<StateDossier> {
   const basics = await getBasics(ctx, iso3)
-  const rows = await repo.findStateLettersPage(ctx.db, basics.state.iso3, {
-    limit: DOSSIER_LETTERS,
-    offset: 0,
-  })
-  return { ...basics, latestLetters: rows.map(toDeskLetter), generatedAt: ctx.clock.nowIso() }
+  const [rows, organizersLog] = await Promise.all([
+    repo.findStateLettersPage(ctx.db, basics.state.iso3, { limit: DOSSIER_LETTERS, offset: 0 }),
+    // Organizers' own entries only, however many supporters' answers came after them.
+    listEngagements(ctx, basics.state.iso3, { source: 'organizer', limit: DOSSIER_ENGAGEMENTS }),
+  ])
+  return {
+    ...basics,
+    engagements: organizersLog,
+    latestLetters: rows.map(toDeskLetter),
+    generatedAt: ctx.clock.nowIso(),
+  }
 }
 
 async function getBasics(ctx: Ctx, iso3: string): Promise<StateBasics> {

@@ -141,4 +141,29 @@ describe('GET /organizers/states/:iso3/dossier.pdf', () => {
     expect(stranger.headers.location).toMatch(/^\/organizers\/login\?next=/)
     expect((await dossier('zzz')).statusCode).toBe(404)
   })
+
+  it('keeps an old organizers’ meeting in the timeline however many supporters answered since', async () => {
+    await addEngagement(ctx, actor, 'GHA', {
+      kind: 'meeting',
+      occurredOn: '2026-01-15',
+      text: 'First meeting with the Ghanaian deputy, long before the letters.',
+    })
+    const now = ctx.clock.nowIso()
+    await ctx.db
+      .insertInto('engagement')
+      .values(
+        Array.from({ length: 600 }, () => ({
+          state_iso3: 'GHA',
+          kind: 'no_reply_yet' as const,
+          occurred_on: '2026-05-30',
+          text: '',
+          source: 'supporter' as const,
+          created_at: now,
+        })),
+      )
+      .execute()
+    const text = await pdfText((await dossier('gha')).rawPayload)
+    expect(text).toContain('First meeting with the Ghanaian deputy')
+    expect(text).not.toContain('are left out')
+  })
 })
