@@ -14,12 +14,13 @@ import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import SQLite from 'better-sqlite3'
 import { pino } from 'pino'
+import { getCoverage, type StatusCounts } from '../src/canvassing/coverage.service.js'
 import { loadConfig } from '../src/config.js'
 import { type AppContext, createContext } from '../src/context.js'
 import { importBlueBook } from '../src/directory/bluebook-import.js'
 import { fixedClock, systemClock } from '../src/lib/clock.js'
 import { projectPath } from '../src/lib/paths.js'
-import { insertEngagements, insertPositions } from './lib/demo-canvassing.js'
+import { assignTiers, insertEngagements, insertPositions } from './lib/demo-canvassing.js'
 import { DocumentCache } from './lib/demo-documents.js'
 import { demoLetters } from './lib/demo-letters.js'
 import { bulkInsertLetters, finishLoad } from './lib/demo-load.js'
@@ -59,6 +60,10 @@ export interface SeedDemoReport {
   seconds: number
   lettersPerSecond: number
   documentsComposed: number
+  /** Member states per coverage status, as the dashboard counts them. */
+  coverage: StatusCounts
+  /** Member states no letter was written to. */
+  withoutLetters: number
 }
 
 /** The database holds letters the seeder did not make (or is not this service's database). */
@@ -80,7 +85,7 @@ async function seedDatabase(options: SeedDemoOptions, log: (line: string) => voi
   const existing = inspectDatabase(file)
   if (existing.otherLetters > 0 && !options.force) {
     throw new DemoRefusal(
-      `${options.database} holds ${existing.otherLetters.toLocaleString('en')} letters the demo seeder did not make: refusing to touch it (--force to write into it anyway).`,
+      `${options.database} holds ${existing.otherLetters.toLocaleString('en')} ${existing.otherLetters === 1 ? 'letter' : 'letters'} the demo seeder did not make: refusing to touch it (--force to write into it anyway).`,
     )
   }
   if (existing.foreign && !options.force)
@@ -129,8 +134,10 @@ async function seedDatabase(options: SeedDemoOptions, log: (line: string) => voi
     })
     const loadSeconds = (performance.now() - loadStarted) / 1000
 
+    const tiers = assignTiers(states, rng)
     const engagements = await insertEngagements(ctx.db, rng, {
       states,
+      tiers,
       answers,
       total: Math.max(engagementTotal, answers.length),
       now,
@@ -138,6 +145,7 @@ async function seedDatabase(options: SeedDemoOptions, log: (line: string) => voi
     })
     const positions = await insertPositions(ctx.db, rng, {
       states,
+      tiers,
       count: options.positions ?? 80,
       now,
       days: DAYS,
@@ -145,6 +153,8 @@ async function seedDatabase(options: SeedDemoOptions, log: (line: string) => voi
     log(
       `${engagements.toLocaleString('en')} engagements (${answers.length.toLocaleString('en')} of them supporters' answers), positions for ${positions.states} states (${positions.rows} rows)`,
     )
+    const coverage = await summarizeCoverage(ctx)
+    log(coverage.line)
     const counts = finishLoad(file)
     return {
       database: file,
@@ -156,6 +166,8 @@ async function seedDatabase(options: SeedDemoOptions, log: (line: string) => voi
       seconds: 0,
       lettersPerSecond: Math.round(letters / loadSeconds),
       documentsComposed: documents.composed,
+      coverage: coverage.byStatus,
+      withoutLetters: coverage.withoutLetters,
     }
   } finally {
     await ctx.close()
@@ -177,6 +189,20 @@ export async function seedDemo(options: SeedDemoOptions): Promise<SeedDemoReport
   }
   printReport(report, options.database, log)
   return report
+}
+
+/** What the dashboard will show of the demo: the statuses should all have states. */
+async function summarizeCoverage(ctx: AppContext) {
+  const { totals, states } = await getCoverage(ctx)
+  const withoutLetters = states.filter((s) => s.letters.written === 0).length
+  const statuses = Object.entries(totals.byStatus)
+    .map(([status, n]) => `${n} ${status.replace('_', ' ')}`)
+    .join(', ')
+  return {
+    byStatus: totals.byStatus,
+    withoutLetters,
+    line: `Coverage as the dashboard counts it: ${totals.canvassed} of ${totals.memberStates} member states canvassed (${statuses}); ${withoutLetters} with no letter`,
+  }
 }
 
 interface Inspection {
@@ -257,6 +283,10 @@ function printReport(report: SeedDemoReport, database: string, log: (line: strin
       : `${(report.fileBytes / 1024 ** 2).toFixed(1)} MiB`
   log(`File: ${database}, ${size}`)
   log(`Start the server on it:  DATABASE_PATH=${database} npm start`)
+  // The demo's letters delivered in its last 14 days come due for "did the mission reply?".
+  log(
+    `(add OUTBOX_WORKER=off to keep the outbox worker from asking demo writers whether missions replied, as .eml files in ${path.relative(process.cwd(), loadConfig(process.env).mail.outboxDir) || '.'})`,
+  )
 }
 
 const USAGE =

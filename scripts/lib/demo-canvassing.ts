@@ -10,7 +10,7 @@ import type {
 
 type NewStatePositionRow = Insertable<StatePositionTable>
 
-import { ENGAGEMENT_TEXTS, POSITION_NOTES, SUPPORTER_ANSWER_TEXTS } from './demo-people.js'
+import { ENGAGEMENT_TEXTS, POSITION_NOTES } from './demo-people.js'
 import { cumulate, type Random } from './demo-random.js'
 import type { DemoState } from './demo-states.js'
 import { DAY } from './demo-timeline.js'
@@ -43,35 +43,85 @@ const ORGANIZER_KINDS: [EngagementKind, number][] = [
   ['note', 18],
 ]
 
+/**
+ * How far organizers got with a state, which bounds the kinds of engagement it has: otherwise
+ * twenty thousand engagements would show nearly every state "engaged", and the dashboard's
+ * statuses and filters would have nothing to tell apart.
+ */
+export type Tier = 'engaged' | 'replied' | 'contacted' | 'none'
+
+const KINDS_OF: Record<Exclude<Tier, 'none'>, ReadonlySet<EngagementKind>> = {
+  engaged: new Set(ORGANIZER_KINDS.map(([kind]) => kind)),
+  replied: new Set(['call', 'reply_received', 'acknowledgement', 'no_reply_yet', 'note']),
+  contacted: new Set(['call', 'no_reply_yet', 'note']),
+}
+
+/** Organizers called on a few missions nobody has written to. */
+const CONTACTED_WITHOUT_LETTERS = 5
+
+/** Each state's tier: the most written-to more often engaged; most without letters untouched. */
+export function assignTiers(states: DemoState[], rng: Random): Map<string, Tier> {
+  const tiers = new Map<string, Tier>(states.map((s) => [s.iso3, 'none']))
+  const written = states.filter((s) => s.member && s.weight > 0).sort((a, b) => b.weight - a.weight)
+  written.forEach((state, rank) => {
+    const engaged = rank < 30 ? 0.65 : rank < 90 ? 0.3 : 0.12
+    const roll = rng.next()
+    tiers.set(
+      state.iso3,
+      roll < engaged ? 'engaged' : roll < engaged + (1 - engaged) * 0.6 ? 'replied' : 'contacted',
+    )
+  })
+  const unwritten = states.filter((s) => s.member && s.weight === 0)
+  for (let i = 0; i < CONTACTED_WITHOUT_LETTERS && unwritten.length > 0; i++) {
+    tiers.set(unwritten.splice(rng.int(unwritten.length), 1)[0]!.iso3, 'contacted')
+  }
+  return tiers
+}
+
 const iso = (ms: number): string => new Date(ms).toISOString()
 
 /**
  * Inserts the supporters' answers as engagements, and organizers' engagements up to `total`,
- * all in date order; most with states that have letters, a few with states that have none.
+ * all in date order, each of a kind its state's tier allows.
  */
 export async function insertEngagements(
   db: Database,
   rng: Random,
-  options: { states: DemoState[]; answers: DemoAnswer[]; total: number; now: number; days: number },
+  options: {
+    states: DemoState[]
+    tiers: Map<string, Tier>
+    answers: DemoAnswer[]
+    total: number
+    now: number
+    days: number
+  },
 ): Promise<number> {
   const { states, now, days } = options
   const rows: NewEngagementRow[] = options.answers.map((a) => ({
     state_iso3: a.stateIso3,
     kind: ANSWER_KIND[a.answer],
     occurred_on: a.answeredAt.slice(0, 10),
-    text: SUPPORTER_ANSWER_TEXTS[a.answer],
+    // As recordSupporterAnswer writes it: the kind says it all.
+    text: '',
     source: 'supporter',
     organizer_id: null,
     letter_id: a.letterId,
     created_at: a.answeredAt,
   }))
-  const members = states.filter((s) => s.member)
-  // Organizers also call on missions nobody has written to: a few states without letters.
-  const weights = cumulate(members.map((s) => (s.weight > 0 ? s.weight : 0.0008)))
-  const kinds = cumulate(ORGANIZER_KINDS.map(([, w]) => w))
+  const reached = states.filter((s) => options.tiers.get(s.iso3) !== 'none')
+  // Organizers' attention follows the letters, less steeply; a state without letters gets little.
+  const least = Math.min(...reached.filter((s) => s.weight > 0).map((s) => s.weight))
+  const weights = cumulate(reached.map((s) => (s.weight > 0 ? s.weight : least * 0.3) ** 0.7))
+  const kindsOf = Object.fromEntries(
+    Object.entries(KINDS_OF).map(([tier, allowed]) => {
+      const kinds = ORGANIZER_KINDS.filter(([kind]) => allowed.has(kind))
+      return [tier, { kinds, cumulative: cumulate(kinds.map(([, w]) => w)) }]
+    }),
+  )
   for (let i = rows.length; i < options.total; i++) {
-    const state = members[rng.weighted(weights)]!
-    const kind = ORGANIZER_KINDS[rng.weighted(kinds)]![0]
+    const state = reached[rng.weighted(weights)]!
+    const { kinds, cumulative } = kindsOf[options.tiers.get(state.iso3)!]!
+    const kind = kinds[rng.weighted(cumulative)]![0]
     const occurred = now - Math.floor(rng.next() * days * DAY)
     const logged = Math.min(now, occurred + Math.floor(rng.next() ** 2 * 5 * DAY))
     rows.push({
@@ -109,14 +159,18 @@ const ROUTES: Record<Position, Position[][]> = {
   ],
 }
 
-/** Positions for `count` member states (most written-to first, by chance), with some history. */
+/**
+ * Positions for `count` member states (the most written-to likelier), with some history; only
+ * states of the engaged tier have made up their minds.
+ */
 export async function insertPositions(
   db: Database,
   rng: Random,
-  options: { states: DemoState[]; count: number; now: number; days: number },
+  options: { states: DemoState[]; tiers: Map<string, Tier>; count: number; now: number; days: number },
 ): Promise<{ states: number; rows: number }> {
-  const candidates = options.states.filter((s) => s.member && s.weight > 0)
-  const weights = candidates.map((s) => s.weight ** 0.5)
+  const candidates = options.states.filter((s) => s.member && options.tiers.get(s.iso3) !== 'none')
+  const least = Math.min(...candidates.filter((s) => s.weight > 0).map((s) => s.weight))
+  const weights = candidates.map((s) => (s.weight > 0 ? s.weight : least) ** 0.5)
   const chosen: DemoState[] = []
   while (chosen.length < Math.min(options.count, candidates.length)) {
     const index = rng.weighted(cumulate(weights))
@@ -125,7 +179,9 @@ export async function insertPositions(
   }
   const finals = cumulate(FINAL_POSITIONS.map(([, w]) => w))
   const rows: NewStatePositionRow[] = chosen.flatMap((state) => {
-    const route = rng.pick(ROUTES[FINAL_POSITIONS[rng.weighted(finals)]![0]])
+    const drawn = FINAL_POSITIONS[rng.weighted(finals)]![0]
+    const final = options.tiers.get(state.iso3) === 'engaged' || drawn === 'unknown' ? drawn : 'undecided'
+    const route = rng.pick(ROUTES[final])
     // Steps spread over the period, in order, the last one the current position.
     const times = route
       .map(() => options.now - Math.floor(rng.next() * options.days * DAY))

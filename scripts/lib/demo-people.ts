@@ -143,13 +143,6 @@ export const ENGAGEMENT_TEXTS = {
   ],
 } as const
 
-/** What a supporter says when answering "did the mission reply?". */
-export const SUPPORTER_ANSWER_TEXTS = {
-  replied: 'Demo: the Mission wrote back to me.',
-  acknowledged: 'Demo: I received an acknowledgement.',
-  no_reply: '',
-} as const
-
 export const POSITION_NOTES = {
   unknown: 'Demo: no information yet.',
   undecided: 'Demo: the Mission says the proposal is being studied in capital.',

@@ -63,13 +63,18 @@ describe('seedDemo', () => {
            sum(status = 'sent' or printed_delivered_at is not null) as delivered,
            sum(status = 'failed') as failed,
            min(case when status = 'sent' then sent_at when printed_delivered_at is not null then printed_delivered_at end) as first_delivered_at,
-           max(case when status = 'sent' then sent_at when printed_delivered_at is not null then printed_delivered_at end) as last_delivered_at
+           max(case when status = 'sent' then sent_at when printed_delivered_at is not null then printed_delivered_at end) as last_delivered_at,
+           sum(reply_requested_at is not null) as reply_asked,
+           sum(reply_answer is 'replied') as reply_replied,
+           sum(reply_answer is 'acknowledged') as reply_acknowledged,
+           sum(reply_answer is 'no_reply') as reply_no_reply
          from letter group by state_iso3 order by state_iso3`,
       )
       .all()
     const kept = db
       .prepare(
-        `select state_iso3, written, printed, emailed, delivered, failed, first_delivered_at, last_delivered_at
+        `select state_iso3, written, printed, emailed, delivered, failed, first_delivered_at, last_delivered_at,
+           reply_asked, reply_replied, reply_acknowledged, reply_no_reply
          from state_letter_stats where written > 0 order by state_iso3`,
       )
       .all()
@@ -84,6 +89,10 @@ describe('seedDemo', () => {
       .pluck()
       .get() as number
     expect(without).toBeGreaterThanOrEqual(25)
+    expect(report.withoutLetters).toBe(without)
+    // The dashboard's statuses each have states to show.
+    for (const status of ['not_contacted', 'contacted', 'replied', 'engaged'] as const)
+      expect(report.coverage[status]).toBeGreaterThan(0)
     const top = db
       .prepare('select count(*) as n from letter group by state_iso3 order by n desc limit 10')
       .pluck()
