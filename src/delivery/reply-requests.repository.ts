@@ -1,9 +1,10 @@
+import { sql } from 'kysely'
 import type { Database } from '../db/connection.js'
 import type { LetterRow, ReplyAnswer } from '../db/schema.js'
 
 // The letter's reply columns (reply_*), which only the replies follow-up writes: they change no
-// letter state, so they stay out of the letters module's state table. @NOTE the letter counters'
-// trigger does not watch these columns: recording a question or an answer costs one row update.
+// letter state, so they stay out of the letters module's state table. @NOTE the letter-count
+// triggers (migration 0006) count them per state: the replies table reads those counters.
 
 export interface ReplyDueLetter {
   id: number
@@ -21,17 +22,16 @@ export async function findLettersDueForReplyRequest(
   sentBefore: string,
   limit: number,
 ): Promise<ReplyDueLetter[]> {
-  const rows = await db
-    .selectFrom('letter')
-    .select(['id', 'supporter_email'])
-    .where('reply_requested_at', 'is', null)
-    .where('status', '=', 'sent')
-    .where('sent_at', '>=', sentFrom)
-    .where('sent_at', '<=', sentBefore)
-    .where('supporter_email', 'is not', null)
-    .orderBy('sent_at')
-    .limit(limit)
-    .execute()
+  // @NOTE INDEXED BY: left to itself, SQLite picks letter_status (status = 'sent' is most letters)
+  // and sorts them all, 2.6 s at a million letters on every outbox pass; the partial index answers
+  // in under a millisecond. INDEXED BY also makes the query fail loudly if the index is ever lost.
+  const { rows } = await sql<{ id: number; supporter_email: string | null }>`
+    select id, supporter_email from letter indexed by letter_reply_due
+    where reply_requested_at is null and status = 'sent'
+      and sent_at >= ${sentFrom} and sent_at <= ${sentBefore}
+      and supporter_email is not null
+    order by sent_at
+    limit ${limit}`.execute(db)
   return rows.filter((row): row is ReplyDueLetter => row.supporter_email !== null)
 }
 
