@@ -134,7 +134,7 @@ async function main(): Promise<void> {
       { label: "Organizers' dashboard", path: '/organizers', headers: { cookie } },
       {
         label: 'Dashboard, filtered and sorted',
-        path: '/organizers?group=african&sort=letters',
+        path: '/organizers?group=african&sort=written&dir=desc',
         headers: { cookie },
       },
       { label: 'Coverage CSV export', path: '/organizers/coverage.csv', headers: { cookie } },
