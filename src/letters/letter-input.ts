@@ -1,4 +1,5 @@
 import countries from 'i18n-iso-countries'
+import { type FieldErrors, oneLine, problemMessage } from '../lib/form-fields.js'
 import { findTextProblem, isPlausibleEmail, normalizeLine, normalizeMultiline } from '../lib/text-safety.js'
 import { LETTER_LANGUAGES, type LetterLanguage, PAPER_SIZES, type PaperSize } from './letter-document.js'
 
@@ -23,7 +24,7 @@ export interface LetterInput {
 }
 
 /** Field -> message, for every field at fault ("supporter.name": "Please give your name."). */
-export type FieldErrors = Record<string, string>
+export type { FieldErrors }
 
 export const LIMITS = {
   name: 120,
@@ -49,24 +50,8 @@ export function parseLetterInput(raw: unknown): { input: LetterInput } | { error
   const pick = (field: string): unknown => (field in nested ? nested[field] : body[`supporter.${field}`])
   const errors: FieldErrors = {}
 
-  const line = (field: string, value: unknown, max: number, label: string): string | null => {
-    if (value === undefined || value === null) return null
-    if (typeof value !== 'string') {
-      errors[field] = `${label} must be text.`
-      return null
-    }
-    const problem = findTextProblem(value, false)
-    if (problem) {
-      errors[field] = problemMessage(label, problem)
-      return null
-    }
-    const text = normalizeLine(value)
-    if (text.length > max) {
-      errors[field] = `${label} can be at most ${max} characters (it has ${text.length}).`
-      return null
-    }
-    return text || null
-  }
+  const line = (field: string, value: unknown, max: number, label: string): string | null =>
+    oneLine(value, field, label, max, errors)
 
   const name = line('supporter.name', pick('name'), LIMITS.name, 'Your name')
   if (!name && !errors['supporter.name'])
@@ -159,11 +144,4 @@ function parsePersonalNote(value: unknown, errors: FieldErrors): string | null {
     return null
   }
   return text || null
-}
-
-function problemMessage(label: string, problem: NonNullable<ReturnType<typeof findTextProblem>>): string {
-  if (problem === 'bidi')
-    return `${label} contains invisible text-direction characters; please type it again.`
-  if (problem === 'line_break') return `${label} must fit on one line.`
-  return `${label} contains invisible control characters; please type it again.`
 }

@@ -65,7 +65,8 @@ export function checkLength(
   return ''
 }
 
-function problemMessage(label: string, problem: TextProblem): string {
+/** What to say about a field holding text that may not be used (line breaks, invisible characters). */
+export function problemMessage(label: string, problem: TextProblem): string {
   if (problem === 'line_break') return `${label} must be on one line.`
   if (problem === 'bidi')
     return `${label} contains invisible text-direction characters; please type it again.`
