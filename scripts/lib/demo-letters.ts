@@ -138,6 +138,7 @@ export function* demoLetters(rng: Random, plan: LetterPlan): Generator<DemoLette
         mission_version_id: state.missionVersionId,
         outbox_id: null,
         printed_delivered_by: null,
+        personal_data_removed_at: null,
         created_at: createdIso,
         ...letterLife(rng, path, at, now, reference, { answerRate: plan.answerRate }),
       }

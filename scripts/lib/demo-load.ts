@@ -42,6 +42,7 @@ const LETTER_COLUMNS = Object.keys({
   reply_requested_at: true,
   reply_answer: true,
   reply_answered_at: true,
+  personal_data_removed_at: true,
   created_at: true,
   updated_at: true,
 } satisfies Record<keyof DemoLetterRow, true>)

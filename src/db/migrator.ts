@@ -5,6 +5,7 @@ import * as m0003 from './migrations/0003-delivery.js'
 import * as m0004 from './migrations/0004-canvassing.js'
 import * as m0005 from './migrations/0005-letter-stats-fix.js'
 import * as m0006 from './migrations/0006-reply-counts.js'
+import * as m0007 from './migrations/0007-members.js'
 
 // @NOTE a static map, not a folder scan: bundlers, tsx and vitest all see the same migrations,
 // and their order is the order of the keys (names sort as they were written).
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '0004-canvassing': m0004,
   '0005-letter-stats-fix': m0005,
   '0006-reply-counts': m0006,
+  '0007-members': m0007,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

@@ -117,6 +117,7 @@ export interface LetterTable {
   reply_requested_at: string | null
   reply_answer: ReplyAnswer | null
   reply_answered_at: string | null
+  personal_data_removed_at: string | null
   created_at: string
   updated_at: string
 }
@@ -141,6 +142,9 @@ export type OutboxKind =
   | 'digest'
   | 'supporter_copy'
   | 'reply_request'
+  | 'member_confirmation'
+  | 'member_update'
+  | 'erasure_link'
 export type OutboxStatus = 'collecting' | 'queued' | 'sending' | 'sent' | 'failed' | 'uncertain'
 
 export interface OutboxMessageTable {
@@ -160,6 +164,8 @@ export interface OutboxMessageTable {
   created_at: string
   updated_at: string
   sent_at: string | null
+  member_id: number | null
+  update_id: number | null
 }
 
 export interface DeliveryAttemptTable {
@@ -289,6 +295,56 @@ export interface DirectoryUploadTable {
   discarded_at: string | null
 }
 
+export type MemberKind = 'individual' | 'organization'
+export type MemberStatus = 'pending' | 'active' | 'unsubscribed' | 'erased'
+
+export interface MemberTable {
+  id: Generated<number>
+  public_id: string
+  kind: MemberKind
+  status: MemberStatus
+  email: string | null
+  name: string | null
+  country: string | null
+  organization_name: string | null
+  organization_kind: string | null
+  website: string | null
+  helps: string
+  source: 'join_form' | 'letter'
+  consent_updates: 0 | 1
+  consent_version: string | null
+  consent_at: string | null
+  confirm_token_hash: string | null
+  confirm_expires_at: string | null
+  confirmed_at: string | null
+  unsubscribed_at: string | null
+  erased_at: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface CampaignUpdateTable {
+  id: Generated<number>
+  subject: string
+  body: string
+  audience: string
+  created_by: number
+  created_at: string
+  test_sent_at: string | null
+  sent_by: number | null
+  sent_at: string | null
+  recipients: number
+}
+
+export interface ErasureRequestTable {
+  id: Generated<number>
+  token_hash: string
+  email: string | null
+  requested_at: string
+  expires_at: string
+  completed_at: string | null
+}
+
 export interface DB {
   state: StateTable
   security_council_seat: SecurityCouncilSeatTable
@@ -307,6 +363,9 @@ export interface DB {
   state_position: StatePositionTable
   state_letter_stats: StateLetterStatsTable
   directory_upload: DirectoryUploadTable
+  member: MemberTable
+  campaign_update: CampaignUpdateTable
+  erasure_request: ErasureRequestTable
 }
 
 export type StateRow = Selectable<StateTable>
@@ -330,3 +389,6 @@ export type EngagementRow = Selectable<EngagementTable>
 export type NewEngagementRow = Insertable<EngagementTable>
 export type StatePositionRow = Selectable<StatePositionTable>
 export type StateLetterStatsRow = Selectable<StateLetterStatsTable>
+export type MemberRow = Selectable<MemberTable>
+export type NewMemberRow = Insertable<MemberTable>
+export type CampaignUpdateRow = Selectable<CampaignUpdateTable>

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely'
 import { createLetterStatsTriggers } from './letter-stats-triggers.js'
+import { rebuildOutboxTables } from './outbox-rebuild.js'
 
 /** Organizer accounts, the audit log, canvassing (engagements, positions, letter counts), replies. */
 export async function up(db: Kysely<any>): Promise<void> {
@@ -176,57 +177,14 @@ async function replies(db: Kysely<any>): Promise<void> {
   await sql`create index letter_reply_due on letter (sent_at) where reply_requested_at is null and status = 'sent'`.execute(
     db,
   )
-  await widenOutboxKinds(db)
-}
-
-/**
- * SQLite cannot change a CHECK constraint, so the outbox table is rebuilt with the new kind
- * ('reply_request'). Renaming the old table first makes delivery_attempt's foreign key follow it;
- * delivery_attempt is then rebuilt to point at the new table, and the old one dropped.
- */
-async function widenOutboxKinds(db: Kysely<any>): Promise<void> {
-  for (const index of ['outbox_due', 'outbox_state_day', 'outbox_letter', 'delivery_attempt_outbox']) {
-    await sql.raw(`drop index ${index}`).execute(db)
-  }
-  await sql`alter table outbox_message rename to outbox_message_0003`.execute(db)
-  await sql`alter table delivery_attempt rename to delivery_attempt_0003`.execute(db)
-  await sql`
-    create table outbox_message (
-      id integer primary key autoincrement,
-      kind text not null check (kind in ('confirmation', 'reminder', 'mission_letter', 'digest', 'supporter_copy', 'reply_request')),
-      status text not null check (status in ('collecting', 'queued', 'sending', 'sent', 'failed', 'uncertain')),
-      letter_id integer references letter (id),
-      state_iso3 text references state (iso3),
-      digest_key text unique,
-      recipients text not null default '[]',
-      message_id text not null unique,
-      attempts integer not null default 0,
-      send_day text,
-      next_attempt_at text not null,
-      payload text,
-      last_response text,
-      created_at text not null,
-      updated_at text not null,
-      sent_at text
-    )`.execute(db)
-  await sql`insert into outbox_message select * from outbox_message_0003`.execute(db)
-  await sql`
-    create table delivery_attempt (
-      id integer primary key autoincrement,
-      outbox_id integer not null references outbox_message (id),
-      attempt integer not null,
-      started_at text not null,
-      finished_at text,
-      outcome text check (outcome in ('accepted', 'temporary_failure', 'permanent_failure', 'uncertain')),
-      response text
-    )`.execute(db)
-  await sql`insert into delivery_attempt select * from delivery_attempt_0003`.execute(db)
-  await sql`drop table delivery_attempt_0003`.execute(db)
-  await sql`drop table outbox_message_0003`.execute(db)
-  await sql`create index outbox_due on outbox_message (status, next_attempt_at)`.execute(db)
-  await sql`create index outbox_state_day on outbox_message (state_iso3, send_day)`.execute(db)
-  await sql`create index outbox_letter on outbox_message (letter_id)`.execute(db)
-  await sql`create index delivery_attempt_outbox on delivery_attempt (outbox_id)`.execute(db)
+  await rebuildOutboxTables(db, [
+    'confirmation',
+    'reminder',
+    'mission_letter',
+    'digest',
+    'supporter_copy',
+    'reply_request',
+  ])
 }
 
 async function directoryUploads(db: Kysely<any>): Promise<void> {
