@@ -30,6 +30,13 @@ export interface Config {
   readonly mail: MailConfig
   /** Per client IP and hour: letters written, e-mail confirmations asked for; per 15 minutes: sign-in attempts. */
   readonly rateLimits: { readonly letters: number; readonly sends: number; readonly logins: number }
+  /** Members and their data (issue 6). */
+  readonly members: {
+    /** Days after delivery when a letter's personal paragraph and postal address are removed. */
+    readonly retentionDays: number
+    /** Campaign update e-mails the outbox sends per minute at most (mail servers throttle bulk senders). */
+    readonly updatesPerMinute: number
+  }
   readonly campaign: {
     readonly signatoryName: string
     readonly signatoryTitle: string
@@ -127,6 +134,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logins: whole('RATE_LIMIT_LOGINS', 10, 1, 1_000_000),
   })
 
+  const members = Object.freeze({
+    retentionDays: whole('RETENTION_DAYS', 365, 1, 36_500),
+    updatesPerMinute: whole('UPDATES_PER_MINUTE', 60, 1, 100_000),
+  })
+
   if (problems.length > 0) throw new ConfigError(problems)
   return Object.freeze({
     port,
@@ -136,6 +148,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel,
     mail,
     rateLimits,
+    members,
     campaign,
   })
 }

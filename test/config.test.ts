@@ -22,6 +22,7 @@ describe('loadConfig', () => {
         workerIntervalMs: 5000,
       },
       rateLimits: { letters: 60, sends: 10, logins: 10 },
+      members: { retentionDays: 365, updatesPerMinute: 60 },
       campaign: { signatoryName: 'The Code Blue Campaign', signatoryTitle: 'AIDS-Free World', website: null },
     })
     expect(Object.isFrozen(config)).toBe(true)
