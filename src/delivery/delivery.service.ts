@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events'
 import type { AppContext } from '../context.js'
 import type { Database } from '../db/connection.js'
-import type { LetterRow } from '../db/schema.js'
+import type { LetterRow, OutboxKind } from '../db/schema.js'
 import { getStateForLetters } from '../directory/directory.service.js'
 import { isEditable } from '../letters/letter-states.js'
 import {
@@ -204,8 +204,12 @@ export async function remindAndExpire(ctx: Ctx): Promise<{ reminded: number; exp
 }
 
 interface QueueRequest {
-  kind: 'confirmation' | 'reminder' | 'mission_letter' | 'supporter_copy' | 'reply_request'
-  letterId: number
+  kind: Exclude<OutboxKind, 'digest'>
+  /** The letter the message is about; none for a member's messages. */
+  letterId?: number | null
+  /** The member a message is for (confirmation, campaign update), and the update it carries. */
+  memberId?: number | null
+  updateId?: number | null
   recipients: string[]
   stateIso3?: string
   sendDay?: string
@@ -220,7 +224,9 @@ export async function queueMessage(ctx: Ctx, db: Database, request: QueueRequest
   return repo.insertOutboxMessage(db, {
     kind: request.kind,
     status: 'queued',
-    letter_id: request.letterId,
+    letter_id: request.letterId ?? null,
+    member_id: request.memberId ?? null,
+    update_id: request.updateId ?? null,
     state_iso3: request.stateIso3 ?? null,
     digest_key: null,
     recipients: JSON.stringify(request.recipients),

@@ -14,7 +14,14 @@ import { loadTextTemplate, type TextTemplate } from '../lib/text-templates.js'
 // The e-mails themselves: subject and text from templates/emails/<kind>.<language>.hbs, the HTML
 // part from the same paragraphs in templates/emails/layout.html.hbs, the letter attached as PDF.
 
-type Kind = 'mission-letter' | 'digest' | 'confirmation' | 'reminder' | 'supporter-copy' | 'reply-request'
+type Kind =
+  | 'mission-letter'
+  | 'digest'
+  | 'confirmation'
+  | 'reminder'
+  | 'supporter-copy'
+  | 'reply-request'
+  | 'member-confirmation'
 const templates = new Map<string, TextTemplate<{ subject: string }>>()
 const html = Handlebars.create()
 let layout: HandlebarsTemplateDelegate | null = null
@@ -178,6 +185,31 @@ export async function buildLetterMail(
     }
     default:
       throw new Error(`buildLetterMail: a ${message.kind} message is not a letter's`)
+  }
+}
+
+/**
+ * The e-mail for a member's messages, from the message alone: everything it says is in its
+ * payload (written when it was queued), so the outbox needs nothing from the members module.
+ */
+export async function buildMemberMail(
+  config: Pick<Config, 'mail'>,
+  message: OutboxMessageRow,
+): Promise<Mail.Options> {
+  const payload = message.payload ? (JSON.parse(message.payload) as Record<string, unknown>) : null
+  switch (message.kind) {
+    case 'member_confirmation': {
+      // The payload is cleared once the mail server has the message (it holds the link's token).
+      if (!payload)
+        throw Object.assign(new Error('member confirmation without its link'), { responseCode: 554 })
+      const data = {
+        ...payload,
+        expires: typeof payload.expires === 'string' ? longDate(payload.expires) : '',
+      }
+      return { ...base(config, message), ...render('member-confirmation', 'en', data, null) }
+    }
+    default:
+      throw new Error(`buildMemberMail: a ${message.kind} message is not a member's`)
   }
 }
 

@@ -7,7 +7,7 @@ import {
 } from '../letters/letters-delivery.service.js'
 import * as repo from './delivery.repository.js'
 import { outboxEvents, queueMessage, remindAndExpire } from './delivery.service.js'
-import { buildDigestMail, buildLetterMail } from './mail-content.js'
+import { buildDigestMail, buildLetterMail, buildMemberMail } from './mail-content.js'
 import { queueReplyRequests } from './reply-requests.js'
 import type { Handover, MailTransport } from './transports.js'
 
@@ -92,6 +92,7 @@ async function lettersCarried(db: Ctx['db'], message: OutboxMessageRow): Promise
 }
 
 async function buildMail(ctx: Ctx, message: OutboxMessageRow) {
+  if (message.kind === 'member_confirmation') return buildMemberMail(ctx.config, message)
   if (message.kind === 'digest')
     return buildDigestMail(ctx.config, message, await findLettersByOutboxId(ctx.db, message.id))
   const letter = message.letter_id === null ? undefined : await findLetterRowById(ctx.db, message.letter_id)
@@ -113,8 +114,11 @@ async function recordAccepted(
       sent_at: now,
       updated_at: now,
       last_response: handover.response.slice(0, 500),
-      // A reply request's payload is the only copy of its link's token: once sent, it has served.
-      ...(message.kind === 'reply_request' ? { payload: null } : {}),
+      // A reply request's or a member confirmation's payload is the only copy of its link's
+      // token: once sent, it has served.
+      ...(message.kind === 'reply_request' || message.kind === 'member_confirmation'
+        ? { payload: null }
+        : {}),
     })
     await repo.finishAttempt(trx, attemptId, now, 'accepted', handover.response)
     if (handover.rejected.length > 0 && message.state_iso3) {
