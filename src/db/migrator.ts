@@ -7,6 +7,7 @@ import * as m0005 from './migrations/0005-letter-stats-fix.js'
 import * as m0006 from './migrations/0006-reply-counts.js'
 import * as m0007 from './migrations/0007-members.js'
 import * as m0008 from './migrations/0008-update-sending.js'
+import * as m0009 from './migrations/0009-privacy.js'
 
 // @NOTE a static map, not a folder scan: bundlers, tsx and vitest all see the same migrations,
 // and their order is the order of the keys (names sort as they were written).
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '0006-reply-counts': m0006,
   '0007-members': m0007,
   '0008-update-sending': m0008,
+  '0009-privacy': m0009,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }
