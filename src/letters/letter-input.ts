@@ -21,6 +21,8 @@ export interface LetterInput {
   paperSize: PaperSize | null
   supporter: SupporterInput
   personalNote: string | null
+  /** The writer ticked the offer to join the campaign (and receive its updates); never ticked in advance. */
+  joinCampaign: boolean
 }
 
 /** Field -> message, for every field at fault ("supporter.name": "Please give your name."). */
@@ -76,6 +78,14 @@ export function parseLetterInput(raw: unknown): { input: LetterInput } | { error
 
   const personalNote = parsePersonalNote(body.personalNote, errors)
 
+  const joinCampaign = joinOfferTicked(body)
+  if (!joinCampaign && !isUnticked(body.joinCampaign))
+    errors.joinCampaign =
+      'The box to join the campaign is either ticked or not: please send the form from the page.'
+  else if (joinCampaign && !emailRaw && !errors['supporter.email'])
+    errors.joinCampaign =
+      'To join the campaign, give your e-mail address above: the link to confirm is sent there.'
+
   const templateId = line('template', body.template, 40, 'The template')
   const language = line('language', body.language, 2, 'The language')
   if (language && !LETTER_LANGUAGES.includes(language as LetterLanguage)) {
@@ -101,8 +111,19 @@ export function parseLetterInput(raw: unknown): { input: LetterInput } | { error
         email: emailRaw,
       },
       personalNote,
+      joinCampaign,
     },
   }
+}
+
+/** Whether the letter form's offer to join the campaign was ticked ("yes"). */
+export function joinOfferTicked(raw: unknown): boolean {
+  const value = raw && typeof raw === 'object' ? (raw as Record<string, unknown>).joinCampaign : undefined
+  return value === 'yes' || value === true
+}
+
+function isUnticked(value: unknown): boolean {
+  return value === undefined || value === null || value === '' || value === false
 }
 
 function parseAddressLines(value: unknown, errors: FieldErrors): string[] {

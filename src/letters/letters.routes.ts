@@ -1,12 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
+import type { FastifyBaseLogger } from 'fastify'
 import type { AppContext } from '../context.js'
 import { Iso3Params } from '../directory/directory.schemas.js'
 import { getStateForLetters, listStates } from '../directory/directory.service.js'
 import { ValidationError } from '../lib/errors.js'
 import { LANGUAGE_LABELS } from '../lib/labels.js'
+import { CONSENT_TEXT } from '../members/consent.js'
+import { joinFromLetter } from '../members/members.service.js'
 import { defaultLanguage } from './letter-compose.js'
-import { LIMITS } from './letter-input.js'
+import { joinOfferTicked, LIMITS } from './letter-input.js'
 import { listTemplates } from './letter-templates.js'
 import { LetterIdParams } from './letters.schemas.js'
 import {
@@ -70,6 +73,7 @@ export const lettersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
       const form = { ...request.body, state: request.params.iso3 }
       try {
         const letter = await createLetter(ctx, form)
+        if (joinOfferTicked(form)) await joinWithLetter(ctx, letter.id, request.log)
         reply.setCookie(draftCookie(letter.state.iso3), letter.id, {
           path: '/',
           httpOnly: true,
@@ -121,6 +125,7 @@ export const lettersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
     async (request, reply) => {
       try {
         const letter = await updateLetter(ctx, request.params.id, request.body)
+        if (joinOfferTicked(request.body)) await joinWithLetter(ctx, letter.id, request.log)
         return reply.redirect(`/letters/${letter.id}`, 303)
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error
@@ -164,7 +169,9 @@ function composeModel(state: StateForLetters, form: Record<string, unknown>, err
       city: value('supporter.city'),
       email: value('supporter.email'),
       personalNote: value('personalNote'),
+      joinCampaign: value('joinCampaign') === 'yes',
     },
+    consentText: CONSENT_TEXT,
     templates: templates.map((t) => ({ id: t.id, title: t.title, checked: t.id === template })),
     languages: LANGUAGES.map((l) => ({ ...l, selected: l.value === language })),
     missionLanguages: state.mission.languages.map((code) => LANGUAGE_LABELS[code] ?? code).join(' and '),
@@ -179,6 +186,21 @@ function composeModel(state: StateForLetters, form: Record<string, unknown>, err
     ],
     countries: listCountryOptions().map((c) => ({ ...c, selected: c.code === country })),
     limits: LIMITS,
+  }
+}
+
+/**
+ * The writer ticked "join the campaign": a membership request with the letter's name, country
+ * and address (the letter's validation required one), once the letter is saved. The letter is
+ * what the writer came for: a failed request is logged and never turns it into an error page.
+ */
+async function joinWithLetter(ctx: AppContext, publicId: string, log: FastifyBaseLogger): Promise<void> {
+  try {
+    const { view, email } = await getLetterInput(ctx, publicId)
+    if (email)
+      await joinFromLetter(ctx, { name: view.supporter.name, email, country: view.supporter.country })
+  } catch (error) {
+    log.error({ err: error }, 'joining the campaign from a letter failed')
   }
 }
 

@@ -1,0 +1,178 @@
+import countries from 'i18n-iso-countries'
+import type { MemberKind } from '../db/schema.js'
+import { type FieldErrors, fieldsOf, listOf, oneLine } from '../lib/form-fields.js'
+import { isPlausibleEmail } from '../lib/text-safety.js'
+import { isMemberHelp, isOrganizationKind, type MemberHelp, type OrganizationKind } from './member-helps.js'
+
+// The join form, checked. It shows both field sets at once (it works without JavaScript): the
+// radio button `kind` says which one counts, and the other one's fields are ignored, whatever
+// they hold. Field names are also the elements' ids, so an error links to its field.
+
+/** What a person asks for when joining, checked and normalized. */
+export interface MemberRequest {
+  kind: MemberKind
+  /** The person, or the organization's contact person. */
+  name: string
+  /** Lower-cased: one membership per address, however it was typed. */
+  email: string
+  /** ISO 3166-1 alpha-2, upper case. */
+  country: string
+  organizationName: string | null
+  organizationKind: OrganizationKind | null
+  website: string | null
+  helps: MemberHelp[]
+  /** The consent checkbox was ticked (it is never ticked in advance). */
+  consent: boolean
+}
+
+export const MEMBER_LIMITS = { name: 120, organizationName: 160, email: 254, website: 300 } as const
+
+/** Checks the join form, naming every field at fault rather than stopping at the first. */
+export function parseJoinForm(raw: unknown): { request: MemberRequest } | { errors: FieldErrors } {
+  const body = fieldsOf(raw)
+  const errors: FieldErrors = {}
+  const kind: MemberKind | null =
+    body.kind === 'individual' || body.kind === 'organization' ? body.kind : null
+  if (!kind) errors.kind = 'Choose whether you join as an individual or for an organization.'
+  // Without a kind chosen, a set is checked only if something was typed into it: the page then
+  // points at the choice and at that set's problems, not at fields nobody meant to fill in.
+  const asPerson = kind === 'individual' || (!kind && typedInto(body, PERSON_FIELDS))
+  const asOrganization = kind === 'organization' || (!kind && typedInto(body, ORGANIZATION_FIELDS))
+
+  let person: Pick<MemberRequest, 'name' | 'email' | 'country'> | null = null
+  if (asPerson) {
+    const name = personName(body.name, 'name', 'Your name', 'Give your name.', errors)
+    const email = emailAddress(body.email, 'email', errors)
+    const country = countryCode(body.country, 'country', 'Choose the country where you live.', errors)
+    person = { name, email, country }
+  }
+  let organization: Pick<
+    MemberRequest,
+    'name' | 'email' | 'country' | 'organizationName' | 'organizationKind' | 'website'
+  > | null = null
+  if (asOrganization) {
+    const organizationName = oneLine(
+      body.org_name,
+      'org_name',
+      'The organization’s name',
+      MEMBER_LIMITS.organizationName,
+      errors,
+    )
+    if (!organizationName) errors.org_name ??= 'Give the organization’s name.'
+    const organizationKind = choice(body.org_kind, isOrganizationKind)
+    if (!organizationKind) errors.org_kind = 'Choose the kind of organization from the list.'
+    const country = countryCode(
+      body.org_country,
+      'org_country',
+      'Choose the country where the organization is based.',
+      errors,
+    )
+    const website = parseWebsite(body.org_website, errors)
+    const name = personName(
+      body.org_contact,
+      'org_contact',
+      'The contact person’s name',
+      'Give the name of a contact person.',
+      errors,
+    )
+    const email = emailAddress(body.org_email, 'org_email', errors)
+    organization = { name, email, country, organizationName, organizationKind, website }
+  }
+
+  const helps = parseHelps(body.helps, errors)
+  const consent = parseConsentBox(body.consent, 'consent', errors)
+  if (Object.keys(errors).length > 0 || !kind) return { errors }
+  const base = { kind, helps, consent }
+  if (kind === 'individual' && person)
+    return {
+      request: { ...base, ...person, organizationName: null, organizationKind: null, website: null },
+    }
+  return { request: { ...base, ...organization! } }
+}
+
+/**
+ * A consent checkbox: ticked ("yes") or not (absent). Anything else is refused rather than
+ * guessed: consent is never inferred.
+ */
+export function parseConsentBox(value: unknown, field: string, errors: FieldErrors): boolean {
+  if (value === undefined || value === null || value === '') return false
+  if (value === 'yes' || value === true) return true
+  errors[field] = 'This box is either ticked or not: please send the form from the page.'
+  return false
+}
+
+const PERSON_FIELDS = ['name', 'email', 'country']
+const ORGANIZATION_FIELDS = ['org_name', 'org_kind', 'org_country', 'org_website', 'org_contact', 'org_email']
+
+function typedInto(body: Record<string, unknown>, fields: string[]): boolean {
+  return fields.some((field) => body[field] !== undefined && body[field] !== null && body[field] !== '')
+}
+
+function personName(
+  value: unknown,
+  field: string,
+  label: string,
+  missing: string,
+  errors: FieldErrors,
+): string {
+  const name = oneLine(value, field, label, MEMBER_LIMITS.name, errors)
+  if (!name) errors[field] ??= missing
+  return name ?? ''
+}
+
+/** Lower-cased: one membership per address, however it was typed. */
+function emailAddress(value: unknown, field: string, errors: FieldErrors): string {
+  const email = oneLine(value, field, 'The e-mail address', MEMBER_LIMITS.email, errors)
+  if (!email) errors[field] ??= 'Give an e-mail address: the link to confirm is sent there.'
+  else if (!isPlausibleEmail(email)) errors[field] = 'This does not look like an e-mail address.'
+  return (email ?? '').toLowerCase()
+}
+
+function countryCode(value: unknown, field: string, missing: string, errors: FieldErrors): string {
+  const code = oneLine(value, field, 'The country', 2, errors)?.toUpperCase()
+  if (!code || !countries.isValid(code)) errors[field] ??= missing
+  return code ?? ''
+}
+
+function choice<T extends string>(value: unknown, valid: (code: string) => code is T): T | null {
+  return typeof value === 'string' && valid(value) ? value : null
+}
+
+function parseHelps(value: unknown, errors: FieldErrors): MemberHelp[] {
+  const chosen: MemberHelp[] = []
+  for (const item of listOf(value)) {
+    const code = choice(item, isMemberHelp)
+    if (!code) {
+      errors.helps = 'Choose the ways to help from the list.'
+      return []
+    }
+    if (!chosen.includes(code)) chosen.push(code)
+  }
+  return chosen
+}
+
+/** An http(s) address; "example.org" alone is taken as https://example.org. */
+function parseWebsite(value: unknown, errors: FieldErrors): string | null {
+  const text = oneLine(value, 'org_website', 'The website', MEMBER_LIMITS.website, errors)
+  if (!text) return null
+  const withScheme = /^[a-z][a-z0-9+.-]*:/i.test(text) ? text : `https://${text}`
+  let url: URL | null = null
+  try {
+    url = new URL(withScheme)
+  } catch {
+    url = null
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname.includes('.')) {
+    errors.org_website = 'Give the website’s address, starting with https:// or http://.'
+    return null
+  }
+  if (url.username || url.password) {
+    errors.org_website = 'The website’s address may not contain a user name or password.'
+    return null
+  }
+  if (url.href.length > MEMBER_LIMITS.website) {
+    errors.org_website = `The website’s address can be at most ${MEMBER_LIMITS.website} characters.`
+    return null
+  }
+  return url.href
+}

@@ -1,0 +1,214 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import type { FastifyReply } from 'fastify'
+import countries from 'i18n-iso-countries'
+import type { AppContext } from '../context.js'
+import { AppError, ValidationError } from '../lib/errors.js'
+import { fieldsOf } from '../lib/form-fields.js'
+import { CONSENT_TEXT } from './consent.js'
+import { helpLabel, MEMBER_HELPS, ORGANIZATION_KINDS, organizationKindLabel } from './member-helps.js'
+import { MEMBER_LIMITS } from './member-input.js'
+import {
+  confirmMembership,
+  findMembershipToConfirm,
+  getMembership,
+  joinCampaign,
+  memberLinkStatus,
+  unsubscribeMember,
+} from './members.service.js'
+
+// Checked by the service (404 for anything that is not a link we made), not by a pattern here: a
+// truncated link gets the same "not valid" page as a wrong one.
+const TokenParams = Type.Object({ token: Type.String({ maxLength: 100 }) })
+const MemberParams = Type.Object({ publicId: Type.String({ maxLength: 100 }) })
+const WelcomeQuery = Type.Object({ welcome: Type.Optional(Type.String({ maxLength: 5 })) })
+
+/** Joining (form, confirmation), a member's own page, unsubscribing, and the privacy page. */
+export const membersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
+  app.get('/join', async (_request, reply) => reply.viewAsync('pages/members/join.hbs', joinModel({}, {})))
+
+  // Each request e-mails an address: limited per client like the letters' e-mail confirmations.
+  const sendLimit = { rateLimit: { max: ctx.config.rateLimits.sends, timeWindow: '1 hour' } }
+  app.post('/join', { config: sendLimit }, async (request, reply) => {
+    try {
+      await joinCampaign(ctx, request.body)
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error
+      return reply
+        .code(422)
+        .viewAsync('pages/members/join.hbs', joinModel(fieldsOf(request.body), error.errors))
+    }
+    return reply.redirect('/join/check-inbox', 303)
+  })
+
+  // The same page whatever the address was (new, pending, a member's): see requestMembership.
+  app.get('/join/check-inbox', async (_request, reply) =>
+    reply.viewAsync('pages/members/check-inbox.hbs', { title: 'Check your inbox' }),
+  )
+
+  app.get('/join/confirm/:token', { schema: { params: TokenParams } }, async (request, reply) => {
+    private_(reply)
+    try {
+      const membership = await findMembershipToConfirm(ctx, request.params.token)
+      return reply.viewAsync('pages/members/confirm.hbs', {
+        title: 'Confirm that you are joining',
+        token: request.params.token,
+        membership: {
+          ...membership,
+          helps: membership.helps.map(helpLabel),
+        },
+      })
+    } catch (error) {
+      return linkProblem(reply, error)
+    }
+  })
+
+  // @NOTE the membership is confirmed only by this POST, from the page's button, never by opening
+  // the e-mail's link (a GET): mail scanners and link previewers open every link in a message,
+  // and would confirm addresses whose owners never saw the e-mail.
+  app.post('/join/confirm/:token', { schema: { params: TokenParams } }, async (request, reply) => {
+    private_(reply)
+    try {
+      const { publicId } = await confirmMembership(ctx, request.params.token)
+      return reply.redirect(`/members/${publicId}?welcome=1`, 303)
+    } catch (error) {
+      return linkProblem(reply, error)
+    }
+  })
+
+  app.get(
+    '/members/:publicId',
+    { schema: { params: MemberParams, querystring: WelcomeQuery } },
+    async (request, reply) => {
+      private_(reply)
+      const member = await getMembership(ctx, request.params.publicId)
+      return reply.viewAsync('pages/members/member.hbs', {
+        title: 'Your membership',
+        welcome: request.query.welcome === '1' && member.status === 'active',
+        member: {
+          ...member,
+          countryName: member.country ? (countries.getName(member.country, 'en') ?? member.country) : null,
+          organizationKind: member.organizationKind ? organizationKindLabel(member.organizationKind) : null,
+          helps: member.helps.map(helpLabel),
+          receivesUpdates: member.status === 'active' && member.consent.given,
+        },
+      })
+    },
+  )
+
+  app.get('/members/:publicId/unsubscribe', { schema: { params: MemberParams } }, async (request, reply) => {
+    private_(reply)
+    const status = await memberLinkStatus(ctx, request.params.publicId)
+    return reply.viewAsync('pages/members/unsubscribe.hbs', {
+      title: 'Stop the campaign’s updates',
+      publicId: request.params.publicId,
+      done: status === 'unsubscribed' || status === 'erased',
+    })
+  })
+
+  // Two callers: the page's button (a browser: 303 back to the page), and a mail provider's
+  // one-click unsubscribe (RFC 8058: a POST of "List-Unsubscribe=One-Click" to the address in the
+  // List-Unsubscribe header, with no cookie and no Origin; it wants a 200, never a redirect).
+  // RFC 8058's own example sends the field as multipart/form-data, hence the small parser.
+  const unsubscribePost: FastifyPluginAsyncTypebox = async (scope) => {
+    scope.addContentTypeParser(
+      'multipart/form-data',
+      { parseAs: 'string', bodyLimit: 4096 },
+      (_req, body, done) =>
+        done(null, {
+          'List-Unsubscribe': /name="List-Unsubscribe"\r?\n\r?\n\s*One-Click/i.test(String(body))
+            ? 'One-Click'
+            : '',
+        }),
+    )
+    scope.post(
+      '/members/:publicId/unsubscribe',
+      { schema: { params: MemberParams } },
+      async (request, reply) => {
+        private_(reply)
+        await unsubscribeMember(ctx, request.params.publicId)
+        if (fieldsOf(request.body)['List-Unsubscribe'] === 'One-Click')
+          return reply
+            .type('text/plain; charset=utf-8')
+            .send('Unsubscribed: no more updates will be sent to this address.\n')
+        return reply.redirect(`/members/${request.params.publicId}/unsubscribe`, 303)
+      },
+    )
+  }
+  await app.register(unsubscribePost)
+
+  app.get('/privacy', async (_request, reply) =>
+    reply.viewAsync('pages/privacy.hbs', {
+      title: 'Privacy: what the campaign keeps, and why',
+      retentionDays: ctx.config.members.retentionDays,
+    }),
+  )
+}
+
+/** The join form: the choices, what was typed (to show it again), and the messages. */
+function joinModel(form: Record<string, unknown>, errors: Record<string, string>) {
+  const value = (field: string): string => {
+    const v = form[field]
+    return typeof v === 'string' ? v : ''
+  }
+  const picked = (field: string): string[] => {
+    const v = form[field]
+    return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string')
+  }
+  const helps = picked('helps')
+  const country = value('country')
+  const orgCountry = value('org_country')
+  return {
+    title: 'Join the campaign',
+    errors,
+    errorList: Object.entries(errors).map(([field, message]) => ({ id: field, message })),
+    kind: value('kind'),
+    values: {
+      name: value('name'),
+      email: value('email'),
+      org_name: value('org_name'),
+      org_website: value('org_website'),
+      org_contact: value('org_contact'),
+      org_email: value('org_email'),
+    },
+    countries: countryOptions().map((c) => ({ ...c, selected: c.code === country })),
+    orgCountries: countryOptions().map((c) => ({ ...c, selected: c.code === orgCountry })),
+    orgKinds: ORGANIZATION_KINDS.map((k) => ({ ...k, selected: k.code === value('org_kind') })),
+    helps: MEMBER_HELPS.map((h) => ({ ...h, checked: helps.includes(h.code) })),
+    consent: value('consent') === 'yes',
+    consentText: CONSENT_TEXT,
+    limits: MEMBER_LIMITS,
+  }
+}
+
+let countryList: { code: string; name: string }[] | null = null
+
+/** Every country by its English name. */
+function countryOptions(): { code: string; name: string }[] {
+  countryList ??= Object.entries(countries.getNames('en', { select: 'official' }))
+    .map(([code, name]) => ({ code, name }))
+    .sort((a, b) => a.name.localeCompare(b.name, 'en'))
+  return countryList
+}
+
+/** A page whose address holds a secret: kept out of caches, Referer headers and search engines. */
+function private_(reply: FastifyReply): void {
+  reply
+    .header('cache-control', 'private, no-store')
+    .header('referrer-policy', 'no-referrer')
+    .header('x-robots-tag', 'noindex')
+}
+
+/** An unknown (404), used (409) or expired (410) confirmation link, with the way forward. */
+function linkProblem(reply: FastifyReply, error: unknown) {
+  if (!(error instanceof AppError) || ![404, 409, 410].includes(error.statusCode)) throw error
+  const titles: Record<number, string> = {
+    404: 'This link is not valid',
+    409: 'This link has already been used',
+    410: 'This link has expired',
+  }
+  return reply.code(error.statusCode).viewAsync('pages/members/link-problem.hbs', {
+    title: titles[error.statusCode],
+    message: error.message,
+  })
+}

@@ -1,0 +1,283 @@
+import type { AppContext } from '../context.js'
+import type { Database } from '../db/connection.js'
+import type { MemberKind, MemberRow, MemberStatus } from '../db/schema.js'
+import { outboxEvents, queueMessage } from '../delivery/delivery.service.js'
+import { ConflictError, GoneError, NotFoundError, ValidationError } from '../lib/errors.js'
+import { hashToken, newLinkToken, newPublicId } from '../lib/tokens.js'
+import { CONSENT_VERSION, consentWording } from './consent.js'
+import { type MemberRequest, parseJoinForm } from './member-input.js'
+import * as repo from './members.repository.js'
+import { memberPageUrl } from './unsubscribe-links.js'
+
+// Joining the campaign: a request (the join form, or the offer on the letter form), a link
+// e-mailed to the address, and a membership that is active only once that link is used.
+
+type Ctx = Pick<AppContext, 'db' | 'clock' | 'config'>
+
+const DAY = 86_400_000
+export const MEMBER_CONFIRMATION_DAYS = 7
+const TOKEN = /^[A-Za-z0-9_-]{43}$/
+const PUBLIC_ID = /^[A-Za-z0-9_-]{22}$/
+
+/** A membership as its member sees it from their own link, and as organizers' lists show it. */
+export interface MemberView {
+  publicId: string
+  kind: MemberKind
+  status: MemberStatus
+  /** The person, or the organization's contact person. */
+  name: string | null
+  organizationName: string | null
+  organizationKind: string | null
+  /** ISO 3166-1 alpha-2. */
+  country: string | null
+  website: string | null
+  helps: string[]
+  source: 'join_form' | 'letter'
+  consent: { given: boolean; version: string | null; at: string | null; wording: string | null }
+  joinedAt: string
+  confirmedAt: string | null
+  unsubscribedAt: string | null
+  /** Letters written from the member's address, whenever they were written. */
+  letters: number
+}
+
+/** Someone asks to join from the join form (`raw` is the form); throws a ValidationError naming every field at fault. */
+export async function joinCampaign(ctx: Ctx, raw: unknown): Promise<void> {
+  const parsed = parseJoinForm(raw)
+  if ('errors' in parsed) throw new ValidationError(parsed.errors)
+  await requestMembership(ctx, parsed.request, 'join_form')
+}
+
+/**
+ * A letter's writer ticked "join the campaign": a membership for the letter's name, country and
+ * address, with consent to updates (the offer's wording is the consent's).
+ */
+export async function joinFromLetter(
+  ctx: Ctx,
+  writer: { name: string; email: string; country: string | null },
+): Promise<void> {
+  await requestMembership(
+    ctx,
+    {
+      kind: 'individual',
+      name: writer.name,
+      email: writer.email.toLowerCase(),
+      country: writer.country ?? '',
+      organizationName: null,
+      organizationKind: null,
+      website: null,
+      helps: [],
+      consent: true,
+    },
+    'letter',
+  )
+}
+
+/**
+ * The one rule for a request, whoever typed it. Nobody has proved the address is theirs yet, so:
+ * - a new address gets a pending membership and a link to confirm it;
+ * - a pending or former (unsubscribed) member's address gets a new link, and the request's
+ *   consent choice (which the e-mail and the confirmation page spell out, so the owner confirms
+ *   it knowingly); nothing else typed is merged into their record;
+ * - an active member's address: nothing changes, and the owner (not whoever typed it) gets a
+ *   short note with the link to their membership page. @NOTE the page after the form says the
+ *   same "check your inbox" in every case, so the form never tells anyone whether an address
+ *   belongs to a member.
+ */
+async function requestMembership(
+  ctx: Ctx,
+  request: MemberRequest,
+  source: 'join_form' | 'letter',
+): Promise<void> {
+  const now = ctx.clock.nowIso()
+  const expiresAt = new Date(ctx.clock.now().getTime() + MEMBER_CONFIRMATION_DAYS * DAY).toISOString()
+  const { token, hash } = newLinkToken()
+  await ctx.db.transaction().execute(async (trx) => {
+    const existing = await repo.findMemberByEmail(trx, request.email)
+    if (existing?.status === 'active') {
+      await queueNote(ctx, trx, existing)
+      return
+    }
+    const consent = {
+      consent_updates: request.consent ? (1 as const) : (0 as const),
+      consent_version: CONSENT_VERSION,
+      consent_at: request.consent ? now : null,
+    }
+    const link = { confirm_token_hash: hash, confirm_expires_at: expiresAt, updated_at: now }
+    const member = existing
+      ? await repo.updateMember(trx, existing.id, { status: 'pending', ...consent, ...link })
+      : await repo.insertMember(trx, {
+          public_id: newPublicId(),
+          kind: request.kind,
+          status: 'pending',
+          email: request.email,
+          name: request.name,
+          country: request.country || null,
+          organization_name: request.organizationName,
+          organization_kind: request.organizationKind,
+          website: request.website,
+          helps: JSON.stringify(request.helps),
+          source,
+          ...consent,
+          ...link,
+          created_at: now,
+        })
+    await queueMessage(ctx, trx, {
+      kind: 'member_confirmation',
+      memberId: member.id,
+      recipients: [request.email],
+      // @NOTE the only copy of the token; the worker clears the payload once the server has it.
+      payload: {
+        name: member.name ?? '',
+        organizationName: member.kind === 'organization' ? member.organization_name : null,
+        fromLetter: source === 'letter',
+        updates: member.consent_updates === 1,
+        url: `${ctx.config.publicUrl}/join/confirm/${token}`,
+        expires: expiresAt,
+      },
+    })
+  })
+  outboxEvents.emit('wake') // after the commit: the e-mail goes once the membership exists
+}
+
+async function queueNote(ctx: Ctx, trx: Database, member: MemberRow): Promise<void> {
+  await queueMessage(ctx, trx, {
+    kind: 'member_confirmation',
+    memberId: member.id,
+    recipients: [member.email ?? ''],
+    payload: {
+      already: true,
+      name: member.name ?? '',
+      memberUrl: memberPageUrl(ctx.config, member.public_id),
+    },
+  })
+}
+
+/** What the confirmation page shows: what the owner of the address is about to confirm. */
+export interface MembershipToConfirm {
+  kind: MemberKind
+  name: string | null
+  organizationName: string | null
+  helps: string[]
+  updates: boolean
+  consentWording: string | null
+  expiresAt: string | null
+}
+
+/** The request a confirmation link is for: 404 unknown, 410 expired, 409 already used. */
+export async function findMembershipToConfirm(ctx: Ctx, token: string): Promise<MembershipToConfirm> {
+  const member = await memberToConfirm(ctx, ctx.db, token)
+  return {
+    kind: member.kind,
+    name: member.name,
+    organizationName: member.organization_name,
+    helps: JSON.parse(member.helps) as string[],
+    updates: member.consent_updates === 1,
+    consentWording: member.consent_updates === 1 ? consentWording(member.consent_version) : null,
+    expiresAt: member.confirm_expires_at,
+  }
+}
+
+/** The owner of the address confirms: the membership becomes active. Returns its public id. */
+export async function confirmMembership(ctx: Ctx, token: string): Promise<{ publicId: string }> {
+  const now = ctx.clock.nowIso()
+  return ctx.db.transaction().execute(async (trx) => {
+    // Checked inside the transaction: two presses at once confirm once, the second gets a 409.
+    const member = await memberToConfirm(ctx, trx, token)
+    await repo.updateMember(trx, member.id, { status: 'active', confirmed_at: now, updated_at: now })
+    return { publicId: member.public_id }
+  })
+}
+
+async function memberToConfirm(ctx: Ctx, db: Database, token: string): Promise<MemberRow> {
+  const member = TOKEN.test(token) ? await repo.findMemberByConfirmTokenHash(db, hashToken(token)) : undefined
+  if (!member || member.status === 'erased')
+    throw new NotFoundError(
+      'This confirmation link is not valid. Please use the link in the latest e-mail we sent you, or join again.',
+    )
+  if (member.status === 'active')
+    throw new ConflictError('This membership is already confirmed: the link has done its work.')
+  if (member.status === 'unsubscribed')
+    throw new ConflictError(
+      'This link was used before, and the membership has since been ended. To join again, fill in the join form.',
+    )
+  if (member.confirm_expires_at !== null && member.confirm_expires_at <= ctx.clock.nowIso())
+    throw new GoneError(
+      `This confirmation link has expired: links work for ${MEMBER_CONFIRMATION_DAYS} days. Fill in the join form again to get a new one.`,
+    )
+  return member
+}
+
+/** A membership by its member's own link: 404 for an unknown or erased one. */
+export async function getMembership(ctx: Pick<Ctx, 'db'>, publicId: string): Promise<MemberView> {
+  const member = await memberOfLink(ctx, publicId)
+  if (member.status === 'erased') throw new NotFoundError('There is no membership at this address.')
+  return toView(member, await countLettersOf(ctx, member.email ?? ''))
+}
+
+/**
+ * Stops updates and ends the membership; doing it again changes nothing. An erased member has
+ * nothing left to stop: that is a success too (mail providers retry what fails).
+ */
+export async function unsubscribeMember(ctx: Ctx, publicId: string): Promise<{ changed: boolean }> {
+  const member = await memberOfLink(ctx, publicId)
+  if (member.status === 'unsubscribed' || member.status === 'erased') return { changed: false }
+  const now = ctx.clock.nowIso()
+  await repo.updateMember(ctx.db, member.id, {
+    status: 'unsubscribed',
+    consent_updates: 0,
+    unsubscribed_at: now,
+    updated_at: now,
+  })
+  return { changed: true }
+}
+
+/** Whether a member's link leads to anyone (unknown and erased alike: false). */
+export async function memberLinkStatus(ctx: Pick<Ctx, 'db'>, publicId: string): Promise<MemberStatus> {
+  return (await memberOfLink(ctx, publicId)).status
+}
+
+/** Letters written from an address (a returning supporter is recognised by it, without an account). */
+export async function countLettersOf(ctx: Pick<Ctx, 'db'>, email: string): Promise<number> {
+  if (!email) return 0
+  return (await repo.countLettersByEmails(ctx.db, [email.toLowerCase()])).get(email.toLowerCase()) ?? 0
+}
+
+/** Letters written from each of many addresses, in one query (a page of the members list). */
+export async function countLettersOfEmails(
+  ctx: Pick<Ctx, 'db'>,
+  emails: string[],
+): Promise<Map<string, number>> {
+  return repo.countLettersByEmails(ctx.db, [...new Set(emails.map((e) => e.toLowerCase()))])
+}
+
+async function memberOfLink(ctx: Pick<Ctx, 'db'>, publicId: string): Promise<MemberRow> {
+  const member = PUBLIC_ID.test(publicId) ? await repo.findMemberByPublicId(ctx.db, publicId) : undefined
+  if (!member) throw new NotFoundError('There is no membership at this address.')
+  return member
+}
+
+function toView(member: MemberRow, letters: number): MemberView {
+  return {
+    publicId: member.public_id,
+    kind: member.kind,
+    status: member.status,
+    name: member.name,
+    organizationName: member.organization_name,
+    organizationKind: member.organization_kind,
+    country: member.country,
+    website: member.website,
+    helps: JSON.parse(member.helps) as string[],
+    source: member.source,
+    consent: {
+      given: member.consent_updates === 1,
+      version: member.consent_version,
+      at: member.consent_at,
+      wording: consentWording(member.consent_version),
+    },
+    joinedAt: member.created_at,
+    confirmedAt: member.confirmed_at,
+    unsubscribedAt: member.unsubscribed_at,
+    letters,
+  }
+}
