@@ -5,6 +5,7 @@ import { pino } from 'pino'
 import { loadConfig } from '../src/config.js'
 import { createContext } from '../src/context.js'
 import { type BlueBookImportReport, importBlueBook, readBlueBook } from '../src/directory/bluebook-import.js'
+import { createLogger } from '../src/lib/log.js'
 
 // npm run directory:import -- <file or URL> [--dry-run] [--date YYYY-MM-DD]
 // Imports the UN Blue Book into the mission directory and prints what changed. Bad input: one
@@ -25,7 +26,7 @@ async function main(argv: string[]): Promise<void> {
   // @NOTE parsed before the database is opened: a file that is not a Blue Book touches nothing.
   const file = readBlueBook(text)
   // Logs go to stderr so that stdout holds the report alone.
-  const ctx = await createContext(config, { log: pino({ level: config.logLevel }, pino.destination(2)) })
+  const ctx = await createContext(config, { log: createLogger(config, pino.destination(2)) })
   try {
     const report = await importBlueBook(ctx, file, {
       source: sourceName(args.input),

@@ -13,12 +13,12 @@ import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import SQLite from 'better-sqlite3'
-import { pino } from 'pino'
 import { getCoverage, type StatusCounts } from '../src/canvassing/coverage.service.js'
 import { loadConfig } from '../src/config.js'
 import { type AppContext, createContext } from '../src/context.js'
 import { importBlueBook } from '../src/directory/bluebook-import.js'
 import { fixedClock, systemClock } from '../src/lib/clock.js'
+import { createLogger } from '../src/lib/log.js'
 import { projectPath } from '../src/lib/paths.js'
 import { assignTiers, insertEngagements, insertPositions } from './lib/demo-canvassing.js'
 import { DocumentCache } from './lib/demo-documents.js'
@@ -94,7 +94,7 @@ async function seedDatabase(options: SeedDemoOptions, log: (line: string) => voi
 
   const clock = options.now ? fixedClock(options.now) : systemClock()
   const config = loadConfig({ ...process.env, DATABASE_PATH: file, LOG_LEVEL: 'warn' })
-  const ctx = await createContext(config, { clock, log: pino({ level: 'warn' }) })
+  const ctx = await createContext(config, { clock, log: createLogger(config) })
   try {
     await importDirectory(ctx, options.bluebook === undefined ? DEFAULT_BLUEBOOK : options.bluebook, log)
     const now = clock.now().getTime()

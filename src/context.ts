@@ -1,9 +1,10 @@
-import { type Logger, pino } from 'pino'
+import type { Logger } from 'pino'
 import type { Config } from './config.js'
 import { type Database, openDatabase } from './db/connection.js'
 import { migrateToLatest } from './db/migrator.js'
 import { seedDirectory } from './directory/directory-seed.js'
 import { type Clock, systemClock } from './lib/clock.js'
+import { createLogger } from './lib/log.js'
 
 /** Everything a service needs, built once: routes, scripts, workers and tests all share it. */
 export interface AppContext {
@@ -23,7 +24,7 @@ export interface ContextOverrides {
 
 /** Opens the database, migrates it to the latest schema and seeds the directory if needed. */
 export async function createContext(config: Config, overrides: ContextOverrides = {}): Promise<AppContext> {
-  const log = overrides.log ?? pino({ level: config.logLevel })
+  const log = overrides.log ?? createLogger(config)
   const clock = overrides.clock ?? systemClock()
   const db = openDatabase(config.databasePath)
   try {
