@@ -22,6 +22,7 @@ import { lettersApi } from './letters/letters.api.js'
 import { lettersRoutes } from './letters/letters.routes.js'
 import { lettersPrintApi } from './letters/letters-print.api.js'
 import { projectPath } from './lib/paths.js'
+import { erasureRoutes } from './members/erasure.routes.js'
 import { membersRoutes } from './members/members.routes.js'
 import { organizerAuthPlugin } from './organizers/organizer-auth.js'
 import { organizersRoutes } from './organizers/organizers.routes.js'
@@ -83,6 +84,7 @@ export async function buildApp({ ctx }: BuildAppOptions): Promise<FastifyInstanc
   await app.register(engagementsApi, { ctx })
   await app.register(stateDeskRoutes, { ctx })
   await app.register(dashboardRoutes, { ctx })
+  await app.register(erasureRoutes, { ctx })
   await app.register(membersRoutes, { ctx })
 
   return app as unknown as FastifyInstance

@@ -22,6 +22,7 @@ type Kind =
   | 'supporter-copy'
   | 'reply-request'
   | 'member-confirmation'
+  | 'erasure-link'
 const templates = new Map<string, TextTemplate<{ subject: string }>>()
 const html = Handlebars.create()
 let layout: HandlebarsTemplateDelegate | null = null
@@ -207,6 +208,15 @@ export async function buildMemberMail(
         expires: typeof payload.expires === 'string' ? longDate(payload.expires) : '',
       }
       return { ...base(config, message), ...render('member-confirmation', 'en', data, null) }
+    }
+    case 'erasure_link': {
+      // Cleared once the mail server has the message, like a confirmation's: it holds the token.
+      if (!payload) throw Object.assign(new Error('erasure link without its link'), { responseCode: 554 })
+      const data = {
+        url: payload.url,
+        expires: typeof payload.expires === 'string' ? longDate(payload.expires) : '',
+      }
+      return { ...base(config, message), ...render('erasure-link', 'en', data, null) }
     }
     default:
       throw new Error(`buildMemberMail: a ${message.kind} message is not a member's`)

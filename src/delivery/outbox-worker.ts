@@ -9,6 +9,7 @@ import * as repo from './delivery.repository.js'
 import { outboxEvents, queueMessage, remindAndExpire } from './delivery.service.js'
 import { buildDigestMail, buildLetterMail, buildMemberMail } from './mail-content.js'
 import { queueReplyRequests } from './reply-requests.js'
+import { applyRetention } from './retention.js'
 import type { Handover, MailTransport } from './transports.js'
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'config' | 'log'>
@@ -32,8 +33,8 @@ export interface PassOptions {
 }
 
 /**
- * One pass: reminders and expiries, "did the mission reply?" questions, digests whose day is
- * over, then every message due.
+ * One pass: reminders and expiries, "did the mission reply?" questions, retention (personal
+ * data removed RETENTION_DAYS after delivery), digests whose day is over, then every message due.
  */
 export async function runOutboxOnce(
   ctx: Ctx,
@@ -42,6 +43,7 @@ export async function runOutboxOnce(
 ): Promise<PassResult> {
   await remindAndExpire(ctx)
   await queueReplyRequests(ctx)
+  await applyRetention(ctx)
   await repo.queueDigestsBefore(ctx.db, ctx.clock.today(), ctx.clock.nowIso())
   const result: PassResult = { sent: 0, retried: 0, failed: 0 }
   for (let n = 0; n < (options.max ?? 500); n++) {
@@ -92,7 +94,8 @@ async function lettersCarried(db: Ctx['db'], message: OutboxMessageRow): Promise
 }
 
 async function buildMail(ctx: Ctx, message: OutboxMessageRow) {
-  if (message.kind === 'member_confirmation') return buildMemberMail(ctx.config, message)
+  if (message.kind === 'member_confirmation' || message.kind === 'erasure_link')
+    return buildMemberMail(ctx.config, message)
   if (message.kind === 'digest')
     return buildDigestMail(ctx.config, message, await findLettersByOutboxId(ctx.db, message.id))
   const letter = message.letter_id === null ? undefined : await findLetterRowById(ctx.db, message.letter_id)
@@ -114,9 +117,11 @@ async function recordAccepted(
       sent_at: now,
       updated_at: now,
       last_response: handover.response.slice(0, 500),
-      // A reply request's or a member confirmation's payload is the only copy of its link's
-      // token: once sent, it has served.
-      ...(message.kind === 'reply_request' || message.kind === 'member_confirmation'
+      // A reply request's, a member confirmation's or an erasure link's payload is the only copy
+      // of its link's token: once sent, it has served.
+      ...(message.kind === 'reply_request' ||
+      message.kind === 'member_confirmation' ||
+      message.kind === 'erasure_link'
         ? { payload: null }
         : {}),
     })
