@@ -1,9 +1,9 @@
-import type { Updateable } from 'kysely'
+import { sql, type Updateable } from 'kysely'
 import type { Database } from '../db/connection.js'
 import type { MemberRow, MemberTable, NewMemberRow } from '../db/schema.js'
 
 // Queries on members. Letters are read here for one thing only, how many a member wrote: by the
-// address (index letter_supporter_email), the way a returning supporter is recognised.
+// address, the way a returning supporter is recognised.
 
 export async function findMemberByEmail(db: Database, email: string): Promise<MemberRow | undefined> {
   return db.selectFrom('member').selectAll().where('email', '=', email).executeTakeFirst()
@@ -32,14 +32,20 @@ export async function updateMember(
   return db.updateTable('member').set(patch).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
 }
 
-/** Letters written from each address (addresses with none are absent); one query for many. */
+/**
+ * Letters written from each address, whatever case it was typed in (addresses with none are
+ * absent); one query for many. `emails` are lower-case. @NOTE the terms repeat the partial index
+ * letter_supporter_email_lower's (migration 0009) so that SQLite uses it.
+ */
 export async function countLettersByEmails(db: Database, emails: string[]): Promise<Map<string, number>> {
   if (emails.length === 0) return new Map()
+  const folded = sql<string>`lower(supporter_email)`
   const rows = await db
     .selectFrom('letter')
-    .select(['supporter_email', db.fn.countAll<number>().as('letters')])
-    .where('supporter_email', 'in', emails)
-    .groupBy('supporter_email')
+    .select([folded.as('email'), db.fn.countAll<number>().as('letters')])
+    .where('supporter_email', 'is not', null)
+    .where(folded, 'in', emails)
+    .groupBy(folded)
     .execute()
-  return new Map(rows.map((row) => [row.supporter_email ?? '', Number(row.letters)]))
+  return new Map(rows.map((row) => [row.email, Number(row.letters)]))
 }
