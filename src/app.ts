@@ -24,6 +24,7 @@ import { lettersPrintApi } from './letters/letters-print.api.js'
 import { projectPath } from './lib/paths.js'
 import { erasureRoutes } from './members/erasure.routes.js'
 import { membersRoutes } from './members/members.routes.js'
+import { membersAdminRoutes } from './members/members-admin.routes.js'
 import { organizerAuthPlugin } from './organizers/organizer-auth.js'
 import { organizersRoutes } from './organizers/organizers.routes.js'
 import { errorsPlugin } from './plugins/errors.js'
@@ -85,6 +86,7 @@ export async function buildApp({ ctx }: BuildAppOptions): Promise<FastifyInstanc
   await app.register(stateDeskRoutes, { ctx })
   await app.register(dashboardRoutes, { ctx })
   await app.register(erasureRoutes, { ctx })
+  await app.register(membersAdminRoutes, { ctx })
   await app.register(membersRoutes, { ctx })
 
   return app as unknown as FastifyInstance

@@ -23,6 +23,7 @@ type Kind =
   | 'reply-request'
   | 'member-confirmation'
   | 'erasure-link'
+  | 'member-update'
 const templates = new Map<string, TextTemplate<{ subject: string }>>()
 const html = Handlebars.create()
 let layout: HandlebarsTemplateDelegate | null = null
@@ -196,6 +197,7 @@ export async function buildLetterMail(
 export async function buildMemberMail(
   config: Pick<Config, 'mail'>,
   message: OutboxMessageRow,
+  update?: UpdateMailParts,
 ): Promise<Mail.Options> {
   const payload = message.payload ? (JSON.parse(message.payload) as Record<string, unknown>) : null
   switch (message.kind) {
@@ -209,6 +211,20 @@ export async function buildMemberMail(
       }
       return { ...base(config, message), ...render('member-confirmation', 'en', data, null) }
     }
+    case 'member_update': {
+      if (!update) throw Object.assign(new Error('campaign update without its text'), { responseCode: 554 })
+      return {
+        ...base(config, message),
+        ...renderUpdate(update),
+        // RFC 2369 and RFC 8058: mail clients show an "Unsubscribe" button that POSTs to the link.
+        list: { unsubscribe: update.unsubscribeUrl },
+        headers: {
+          ...base(config, message).headers,
+          'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+          Precedence: 'bulk',
+        },
+      }
+    }
     case 'erasure_link': {
       // Cleared once the mail server has the message, like a confirmation's: it holds the token.
       if (!payload) throw Object.assign(new Error('erasure link without its link'), { responseCode: 554 })
@@ -221,6 +237,59 @@ export async function buildMemberMail(
     default:
       throw new Error(`buildMemberMail: a ${message.kind} message is not a member's`)
   }
+}
+
+/** A campaign update's e-mail, as the member (or, for a test, the organizer) gets it. */
+export interface UpdateMailParts {
+  subject: string
+  /** The organizer's plain text: paragraphs parted by blank lines. */
+  body: string
+  test: boolean
+  unsubscribeUrl: string
+}
+
+// Stands in the template for the organizer's paragraphs, which are not a template's to reflow.
+const UPDATE_MARK = '\u0000update\u0000'
+
+function renderUpdate(update: UpdateMailParts): { subject: string; text: string; html: string } {
+  const t = template('member-update', 'en')
+  const data = {
+    subject: update.subject,
+    test: update.test,
+    unsubscribeUrl: update.unsubscribeUrl,
+    update: UPDATE_MARK,
+  }
+  const subject = t.renderMeta('subject', data)
+  const own = update.body
+    .split(/\n[ \t]*\n/)
+    .map((p) => p.trim())
+    .filter(Boolean)
+  const parts = t
+    .renderParagraphs(data)
+    .flatMap((p) =>
+      p === UPDATE_MARK ? own.map((text) => ({ text, own: true })) : [{ text: p, own: false }],
+    )
+  layout ??= html.compile(fs.readFileSync(projectPath('templates/emails/layout.html.hbs'), 'utf8'))
+  const body = layout({
+    language: 'en',
+    subject,
+    paragraphs: parts
+      .flatMap(({ text, own }) => (own ? htmlParagraphs(text) : [text]))
+      .map((p) => (/^https?:\/\/\S+$/.test(p) ? { link: p } : { text: p })),
+    letter: null,
+  })
+  return { subject, text: parts.map((p) => p.text).join('\n\n'), html: body }
+}
+
+/**
+ * One of the organizer's paragraphs in HTML, a paragraph a line: the layout has no line breaks
+ * inside a paragraph, and a list, a lead-in or a signature must not run into one line.
+ */
+function htmlParagraphs(paragraph: string): string[] {
+  return paragraph
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
 }
 
 /** A mission's digest: that day's letters, listed, and bound as one PDF. */

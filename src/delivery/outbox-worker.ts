@@ -5,6 +5,7 @@ import {
   findLetterRowById,
   findLettersByOutboxId,
 } from '../letters/letters-delivery.service.js'
+import { nextMessageToSend, updateMailOf, whyUpdateMayNotGo } from '../members/update-sending.js'
 import * as repo from './delivery.repository.js'
 import { outboxEvents, queueMessage, remindAndExpire } from './delivery.service.js'
 import { buildDigestMail, buildLetterMail, buildMemberMail } from './mail-content.js'
@@ -71,7 +72,7 @@ export async function runOutboxOnce(
 async function claimNextMessage(ctx: Ctx): Promise<{ message: OutboxMessageRow; attemptId: number } | null> {
   const now = ctx.clock.nowIso()
   return ctx.db.transaction().execute(async (trx) => {
-    const due = await repo.findNextDueMessage(trx, now)
+    const due = await nextSendable(ctx, trx, now)
     if (!due) return null
     const message = await repo.updateOutboxMessage(trx, due.id, {
       status: 'sending',
@@ -85,6 +86,24 @@ async function claimNextMessage(ctx: Ctx): Promise<{ message: OutboxMessageRow; 
   })
 }
 
+/**
+ * The next message due, other kinds before campaign updates and those within UPDATES_PER_MINUTE
+ * (members/update-sending.ts). An update whose member left since it was queued is marked failed,
+ * never handed over (attempts stay 0), with the reason, and the next message is taken instead.
+ */
+async function nextSendable(ctx: Ctx, trx: Ctx['db'], now: string): Promise<OutboxMessageRow | undefined> {
+  for (;;) {
+    const due = await nextMessageToSend(ctx, trx, now)
+    const refusal = due ? await whyUpdateMayNotGo(trx, due) : null
+    if (!due || !refusal) return due
+    await repo.updateOutboxMessage(trx, due.id, {
+      status: 'failed',
+      updated_at: now,
+      last_response: `not sent: ${refusal}`,
+    })
+  }
+}
+
 /** The letters whose delivery this message is: its letter, or a digest's letters. */
 async function lettersCarried(db: Ctx['db'], message: OutboxMessageRow): Promise<LetterRow[]> {
   if (message.kind === 'digest') return findLettersByOutboxId(db, message.id)
@@ -96,6 +115,8 @@ async function lettersCarried(db: Ctx['db'], message: OutboxMessageRow): Promise
 async function buildMail(ctx: Ctx, message: OutboxMessageRow) {
   if (message.kind === 'member_confirmation' || message.kind === 'erasure_link')
     return buildMemberMail(ctx.config, message)
+  if (message.kind === 'member_update')
+    return buildMemberMail(ctx.config, message, await updateMailOf(ctx, message))
   if (message.kind === 'digest')
     return buildDigestMail(ctx.config, message, await findLettersByOutboxId(ctx.db, message.id))
   const letter = message.letter_id === null ? undefined : await findLetterRowById(ctx.db, message.letter_id)

@@ -1,0 +1,146 @@
+import { type SelectQueryBuilder, sql } from 'kysely'
+import type { Database } from '../db/connection.js'
+import type { DB, MemberKind, MemberStatus } from '../db/schema.js'
+
+// The members as organizers list them, filter them and choose an update's audience. Erased
+// members are never listed: nothing of them is left to show.
+
+/** The members list's filters; every one optional. An update's audience uses the first three. */
+export interface MemberFilter {
+  kind?: MemberKind
+  /** ISO 3166 alpha-2, upper case. */
+  country?: string
+  /** A way to help (member-helps.ts code). */
+  help?: string
+  status?: Exclude<MemberStatus, 'erased'>
+}
+
+/** A member as the list and the CSV show them: who, how to reach them, what they agreed to. */
+export interface MemberListRow {
+  id: number
+  kind: MemberKind
+  status: MemberStatus
+  email: string | null
+  name: string | null
+  country: string | null
+  organization_name: string | null
+  organization_kind: string | null
+  website: string | null
+  helps: string
+  source: 'join_form' | 'letter'
+  consent_updates: 0 | 1
+  consent_version: string | null
+  consent_at: string | null
+  created_at: string
+  confirmed_at: string | null
+  unsubscribed_at: string | null
+}
+
+const LIST_COLUMNS = [
+  'id',
+  'kind',
+  'status',
+  'email',
+  'name',
+  'country',
+  'organization_name',
+  'organization_kind',
+  'website',
+  'helps',
+  'source',
+  'consent_updates',
+  'consent_version',
+  'consent_at',
+  'created_at',
+  'confirmed_at',
+  'unsubscribed_at',
+] as const
+
+/** `query` narrowed to the members `filter` matches (never the erased). */
+export function whereMembers<O>(
+  query: SelectQueryBuilder<DB, 'member', O>,
+  filter: MemberFilter,
+): SelectQueryBuilder<DB, 'member', O> {
+  let q = filter.status
+    ? query.where('member.status', '=', filter.status)
+    : query.where('member.status', '<>', 'erased')
+  if (filter.kind) q = q.where('member.kind', '=', filter.kind)
+  if (filter.country) q = q.where('member.country', '=', filter.country)
+  if (filter.help)
+    q = q.where(sql<boolean>`exists (select 1 from json_each(member.helps) where value = ${filter.help})`)
+  return q
+}
+
+/** How many members match, by status (the status filter itself left out), erased excepted. */
+export async function countMembersByStatus(
+  db: Database,
+  filter: Omit<MemberFilter, 'status'>,
+): Promise<Record<string, number>> {
+  const rows = await whereMembers(
+    db.selectFrom('member').select(['member.status', (eb) => eb.fn.countAll<number>().as('n')]),
+    filter,
+  )
+    .groupBy('member.status')
+    .execute()
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]))
+}
+
+/** One page of the matching members, the newest first. */
+export async function findMembersPage(
+  db: Database,
+  filter: MemberFilter,
+  page: { limit: number; offset: number },
+): Promise<MemberListRow[]> {
+  return whereMembers(db.selectFrom('member').select(LIST_COLUMNS), filter)
+    .orderBy('member.created_at', 'desc')
+    .orderBy('member.id', 'desc')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute()
+}
+
+/** Every matching member, the newest first (the CSV export). */
+export async function findMembers(db: Database, filter: MemberFilter): Promise<MemberListRow[]> {
+  return whereMembers(db.selectFrom('member').select(LIST_COLUMNS), filter)
+    .orderBy('member.created_at', 'desc')
+    .orderBy('member.id', 'desc')
+    .execute()
+}
+
+/**
+ * Letters written from each address, whatever case the writer typed it in (letters keep the
+ * address as typed, members lower-cased), in one query per 5,000 addresses through
+ * letter_supporter_email_lower. Keyed by the addresses given.
+ */
+export async function countLettersByEmail(
+  db: Database,
+  emails: readonly string[],
+): Promise<Map<string, number>> {
+  // SQLite's lower() folds ASCII letters only: the addresses are folded the same way to match.
+  const fold = (email: string) => email.replace(/[A-Z]/g, (c) => c.toLowerCase())
+  const byFolded = new Map<string, number>()
+  const folded = [...new Set(emails.map(fold))]
+  // SQLite takes at most 32,766 parameters per statement: the export asks in slices.
+  for (let i = 0; i < folded.length; i += 5000) {
+    const slice = folded.slice(i, i + 5000)
+    const { rows } = await sql<{ email: string; n: number }>`
+      select lower(supporter_email) as email, count(*) as n
+      from letter indexed by letter_supporter_email_lower
+      where lower(supporter_email) in (${sql.join(slice)}) and supporter_email is not null
+      group by lower(supporter_email)`.execute(db)
+    for (const row of rows) byFolded.set(row.email, Number(row.n))
+  }
+  return new Map(emails.map((email) => [email, byFolded.get(fold(email)) ?? 0]))
+}
+
+/** The countries members (not erased) come from, for the filter's list. */
+export async function findMemberCountries(db: Database): Promise<string[]> {
+  const rows = await db
+    .selectFrom('member')
+    .select('country')
+    .distinct()
+    .where('status', '<>', 'erased')
+    .where('country', 'is not', null)
+    .execute()
+  return rows.map((r) => r.country).filter((c): c is string => c !== null)
+}
