@@ -24,22 +24,6 @@ export async function findOutboxMessage(db: Db, id: number): Promise<OutboxMessa
   return db.selectFrom('outbox_message').selectAll().where('id', '=', id).executeTakeFirst()
 }
 
-/** The oldest message due now. */
-export async function findNextDueMessage(db: Db, now: string): Promise<OutboxMessageRow | undefined> {
-  return (
-    db
-      .selectFrom('outbox_message')
-      .selectAll()
-      .where('status', '=', 'queued')
-      .where('next_attempt_at', '<=', now)
-      .orderBy('next_attempt_at')
-      .orderBy('id')
-      // @NOTE Kysely's executeTakeFirst fetches every row: the limit keeps a claim O(1) in the queue.
-      .limit(1)
-      .executeTakeFirst()
-  )
-}
-
 export async function findMessagesByStatus(db: Db, status: OutboxStatus): Promise<OutboxMessageRow[]> {
   return db.selectFrom('outbox_message').selectAll().where('status', '=', status).orderBy('id').execute()
 }
@@ -155,24 +139,32 @@ export async function findFailingAddresses(db: Db) {
 
 /** Mission messages that need an organizer: uncertain after a crash, or failed. */
 export async function findMessagesNeedingAttention(db: Db) {
-  return db
-    .selectFrom('outbox_message')
-    .leftJoin('letter', 'letter.id', 'outbox_message.letter_id')
-    .select([
-      'outbox_message.id',
-      'outbox_message.kind',
-      'outbox_message.status',
-      'outbox_message.state_iso3',
-      'outbox_message.attempts',
-      'outbox_message.last_response',
-      'outbox_message.updated_at',
-      'letter.reference',
-      'letter.state_iso3 as letter_state',
-    ])
-    .where('outbox_message.status', 'in', ['uncertain', 'failed'])
-    .orderBy('outbox_message.updated_at', 'desc')
-    .limit(500)
-    .execute()
+  return (
+    db
+      .selectFrom('outbox_message')
+      .leftJoin('letter', 'letter.id', 'outbox_message.letter_id')
+      .select([
+        'outbox_message.id',
+        'outbox_message.kind',
+        'outbox_message.status',
+        'outbox_message.state_iso3',
+        'outbox_message.attempts',
+        'outbox_message.last_response',
+        'outbox_message.updated_at',
+        'letter.reference',
+        'letter.state_iso3 as letter_state',
+      ])
+      .where('outbox_message.status', 'in', ['uncertain', 'failed'])
+      // An update held back on purpose (the member left before it went: never attempted) needs nobody.
+      .where((eb) =>
+        eb.not(
+          eb.and([eb('outbox_message.kind', '=', 'member_update'), eb('outbox_message.attempts', '=', 0)]),
+        ),
+      )
+      .orderBy('outbox_message.updated_at', 'desc')
+      .limit(500)
+      .execute()
+  )
 }
 
 export async function countMessagesByStatus(db: Db): Promise<Record<string, number>> {
