@@ -232,7 +232,7 @@ export async function unsubscribeMember(ctx: Ctx, publicId: string): Promise<{ c
   return { changed: true }
 }
 
-/** Whether a member's link leads to anyone (unknown and erased alike: false). */
+/** The status of the membership behind a member's link (the unsubscribe page); 404 for an unknown link. */
 export async function memberLinkStatus(ctx: Pick<Ctx, 'db'>, publicId: string): Promise<MemberStatus> {
   return (await memberOfLink(ctx, publicId)).status
 }
