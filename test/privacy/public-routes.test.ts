@@ -24,6 +24,9 @@ const PERSONAL_BY_DESIGN = [
   /^\/api\/letters\/:id/,
   /^\/confirm\/:token/,
   /^\/replies\/:token/,
+  /^\/members\/:publicId/,
+  /^\/join\/confirm\/:token/,
+  /^\/privacy\/erase\/:token/,
 ]
 const ORGANIZERS_ONLY = [
   /^\/organizers/,
@@ -76,6 +79,26 @@ describe('public pages and API', async () => {
     })
     .execute()
 
+  await ctx.db
+    .insertInto('member')
+    .values({
+      public_id: 'privacy-test-member-00001',
+      kind: 'organization',
+      status: 'active',
+      email: SECRETS.email,
+      name: SECRETS.name,
+      country: 'KE',
+      organization_name: SECRETS.organization,
+      source: 'join_form',
+      consent_updates: 1,
+      consent_version: 'test',
+      consent_at: now,
+      confirmed_at: now,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute()
+
   const routes = listRoutes(app).filter(
     (route) =>
       route.method === 'GET' &&
@@ -93,6 +116,9 @@ describe('public pages and API', async () => {
         '/states/:iso3',
         '/api/states/:iso3',
         '/write/:iso3',
+        '/join',
+        '/privacy',
+        '/privacy/erase',
       ]),
     )
   })
