@@ -89,6 +89,7 @@ describe('public pages and API', async () => {
       name: SECRETS.name,
       country: 'KE',
       organization_name: SECRETS.organization,
+      helps: '[]',
       source: 'join_form',
       consent_updates: 1,
       consent_version: 'test',
