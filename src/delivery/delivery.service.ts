@@ -136,7 +136,7 @@ export async function confirmEmailDelivery(ctx: Ctx, token: string): Promise<Let
   const confirmed = await ctx.db.transaction().execute(async (trx) => {
     // Read again inside the transaction: two clicks at once confirm once.
     const current = await findLetterRowByTokenHash(trx, hashToken(token))
-    if (!current || current.status !== 'awaiting_confirmation')
+    if (current?.status !== 'awaiting_confirmation')
       throw new ConflictError('This letter has already been confirmed.')
     // One e-mailed letter per writer and mission. Checked here, where the writer has proved the
     // address is theirs: asked earlier, the answer would tell anyone who wrote to whom.

@@ -86,9 +86,7 @@ function place(letter: LetterRow): string | null {
 }
 
 function longDate(iso: string): string {
-  return (
-    new Date(iso).toLocaleString('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }) + ' UTC'
-  )
+  return `${new Date(iso).toLocaleString('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' })} UTC`
 }
 
 const base = (config: Pick<Config, 'mail'>, message: OutboxMessageRow): Mail.Options => ({
