@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { NewMemberRow } from '../../src/db/schema.js'
 import { manualClock } from '../../src/lib/clock.js'
-import { newPublicId } from '../../src/lib/tokens.js'
 import { FRANCE_EMAIL, letterAwaitingConfirmation, pass, transportFor } from '../delivery/delivery-helpers.js'
 import { FRANCE, setMission } from '../helpers/directory-fixtures.js'
+import { insertMember } from '../helpers/member-fixtures.js'
 import { type OrganizerSession, signInOrganizer } from '../helpers/organizer-session.js'
 import { startTestSmtpServer } from '../helpers/smtp-server.js'
 import { buildTestApp } from '../helpers/test-app.js'
@@ -20,33 +20,7 @@ afterAll(async () => {
 })
 beforeEach(() => smtp.reset())
 
-let counter = 0
-/** A member row as the join form leaves it once confirmed; `over` changes what a case needs. */
-async function member(over: Partial<NewMemberRow> = {}) {
-  counter++
-  const at = '2026-05-01T10:00:00.000Z'
-  return ctx.db
-    .insertInto('member')
-    .values({
-      public_id: newPublicId(),
-      kind: 'individual',
-      status: 'active',
-      email: `member${counter}@example.org`,
-      name: `Member ${counter}`,
-      country: 'KE',
-      helps: JSON.stringify(['letters']),
-      source: 'join_form',
-      consent_updates: 1,
-      consent_version: '2026-11-30',
-      consent_at: at,
-      confirmed_at: at,
-      created_at: at,
-      updated_at: at,
-      ...over,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow()
-}
+const member = (over: Partial<NewMemberRow> = {}) => insertMember(ctx, over)
 
 let organizer: OrganizerSession
 const post = (url: string, fields: Record<string, string> = {}, session = organizer) =>

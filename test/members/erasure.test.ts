@@ -15,10 +15,10 @@ import { createTransport } from '../../src/delivery/transports.js'
 import { markPrintedLetterDelivered } from '../../src/letters/letter-handover.js'
 import { createLetter, markLetterPrinted } from '../../src/letters/letters.service.js'
 import { manualClock } from '../../src/lib/clock.js'
-import { newPublicId } from '../../src/lib/tokens.js'
 import { SHELL_ACTOR } from '../../src/organizers/audit.repository.js'
 import { pass, tokenFromOutbox, transportFor } from '../delivery/delivery-helpers.js'
 import { FRANCE, setMission } from '../helpers/directory-fixtures.js'
+import { insertMember } from '../helpers/member-fixtures.js'
 import { startTestSmtpServer } from '../helpers/smtp-server.js'
 import { buildTestApp } from '../helpers/test-app.js'
 import { TEST_NOW } from '../helpers/test-context.js'
@@ -99,28 +99,19 @@ async function letterRow(publicId: string) {
   return ctx.db.selectFrom('letter').selectAll().where('public_id', '=', publicId).executeTakeFirstOrThrow()
 }
 
-async function insertMember(email: string, name: string) {
+async function insertPersonAsMember(email: string, name: string) {
   const now = ctx.clock.nowIso()
-  return ctx.db
-    .insertInto('member')
-    .values({
-      public_id: newPublicId(),
-      kind: 'individual',
-      status: 'active',
-      email: email.toLowerCase(),
-      name,
-      country: 'KE',
-      helps: JSON.stringify(['writing', 'contacts']),
-      source: 'letter',
-      consent_updates: 1,
-      consent_version: '2026-06',
-      consent_at: now,
-      confirmed_at: now,
-      created_at: now,
-      updated_at: now,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow()
+  return insertMember(ctx, {
+    email: email.toLowerCase(),
+    name,
+    helps: JSON.stringify(['writing', 'contacts']),
+    source: 'letter',
+    consent_version: '2026-06',
+    consent_at: now,
+    confirmed_at: now,
+    created_at: now,
+    updated_at: now,
+  })
 }
 
 /** Every table, every column, searched for each value (case-insensitive): where it still is. */
@@ -216,8 +207,8 @@ describe('erasure on request, end to end', async () => {
   await pass(ctx, viaFiles)
 
   // The membership, its confirmation e-mail (sent) and a campaign update (still waiting).
-  const member = await insertMember(PERSON.email, PERSON.name)
-  const otherMember = await insertMember(OTHER.email, OTHER.name)
+  const member = await insertPersonAsMember(PERSON.email, PERSON.name)
+  const otherMember = await insertPersonAsMember(OTHER.email, OTHER.name)
   await queueMessage(ctx, ctx.db, {
     kind: 'member_confirmation',
     memberId: member.id,
@@ -476,7 +467,7 @@ describe('asking for erasure', () => {
   })
 
   it('sends one link per address in a quarter of an hour', async () => {
-    await insertMember('twice@asked.example', 'Twice Asked')
+    await insertPersonAsMember('twice@asked.example', 'Twice Asked')
     await post('/privacy/erase', 'email=twice%40asked.example')
     await post('/privacy/erase', 'email=Twice%40Asked.example')
     expect(await linksQueuedTo('twice@asked.example')).toBe(1)
@@ -514,7 +505,7 @@ describe('erasure links', () => {
   })
 
   it('expires after 48 hours (410), and the address is then forgotten with its message', async () => {
-    await insertMember('late@slow.example', 'Late Reader')
+    await insertPersonAsMember('late@slow.example', 'Late Reader')
     await post('/privacy/erase', 'email=late%40slow.example')
     await pass(ctx, viaFiles)
     const token = await linkFromFiles('late@slow.example')

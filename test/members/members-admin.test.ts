@@ -2,40 +2,14 @@ import { parse } from 'csv-parse/sync'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { NewMemberRow } from '../../src/db/schema.js'
 import { createLetter } from '../../src/letters/letters.service.js'
-import { newPublicId } from '../../src/lib/tokens.js'
+import { insertMember } from '../helpers/member-fixtures.js'
 import { signInOrganizer } from '../helpers/organizer-session.js'
 import { buildTestApp } from '../helpers/test-app.js'
 
 const { app, ctx } = await buildTestApp()
 let cookie = ''
 
-let counter = 0
-/** A member row as the join form leaves it once confirmed; `over` changes what a case needs. */
-async function member(over: Partial<NewMemberRow> = {}) {
-  counter++
-  const at = '2026-05-01T10:00:00.000Z'
-  return ctx.db
-    .insertInto('member')
-    .values({
-      public_id: newPublicId(),
-      kind: 'individual',
-      status: 'active',
-      email: `member${counter}@example.org`,
-      name: `Member ${counter}`,
-      country: 'KE',
-      helps: JSON.stringify(['letters']),
-      source: 'join_form',
-      consent_updates: 1,
-      consent_version: '2026-11-30',
-      consent_at: at,
-      confirmed_at: at,
-      created_at: at,
-      updated_at: at,
-      ...over,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow()
-}
+const member = (over: Partial<NewMemberRow> = {}) => insertMember(ctx, over)
 
 const get = (url: string) => app.inject({ method: 'GET', url, headers: { cookie } })
 /** The e-mail addresses listed on a page, in order. */
