@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AppContext } from '../context.js'
-import { ValidationError } from '../lib/errors.js'
+import { BadRequestError, ValidationError } from '../lib/errors.js'
 import { LANGUAGE_LABELS } from '../lib/labels.js'
 import {
   organizerForm,
@@ -77,6 +77,18 @@ export const directoryUpkeepRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext 
       const content = await part.toBuffer()
       part.value = { fileName: part.filename, content, truncated: part.file.truncated }
     },
+  })
+
+  // busboy reports a malformed upload (no boundary, a body cut short) as a plain Error, which the
+  // app's handler would answer with a 500 (found by npm run fuzz). It is the sender's fault: a
+  // 400 saying so, rethrown so the app's handler still writes the answer, page or JSON.
+  app.setErrorHandler((error) => {
+    if (error instanceof Error && !('statusCode' in error) && /multipart|boundary/i.test(error.message)) {
+      throw new BadRequestError(
+        'The upload was not a well-formed form (multipart/form-data). Send it again from the page.',
+      )
+    }
+    throw error
   })
 
   // Every answer here is for one signed-in organizer: never cached by a browser or a proxy.

@@ -1,0 +1,160 @@
+/**
+ * npm run load [-- --seconds 60 --connections 100 --write-readme]
+ *
+ * The real server (`src/server.ts`) as a child process on a fresh SQLite file (created, migrated
+ * and seeded with the 195 states at its first start; the Blue Book imported where
+ * ../shared/reference is present), then autocannon from this process with mixed requests: every
+ * connection cycles through five reads (the list of states as a page and as JSON, a state's page,
+ * /progress, /api/coverage) and one letter written with POST /api/letters, each to a state drawn
+ * at random. RATE_LIMIT_LETTERS is raised to its maximum for the run: 100 connections from one
+ * address would otherwise be stopped after 60 letters an hour. Reports throughput, latency,
+ * errors and non-2xx answers (target 0), the letters the database holds afterwards, and the
+ * server's memory before and after. --write-readme puts the figures between the load markers.
+ */
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import autocannon from 'autocannon'
+import Database from 'better-sqlite3'
+import { projectPath } from '../src/lib/paths.js'
+import { writeReadmeFigures } from './lib/readme-figures.js'
+import { startServer, TSX } from './lib/reliability-server.js'
+
+const { values: args } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '60' },
+    connections: { type: 'string', default: '100' },
+    'write-readme': { type: 'boolean', default: false },
+  },
+})
+const seconds = Number(args.seconds)
+const connections = Number(args.connections)
+if (!(seconds > 0) || !(connections > 0)) {
+  console.error('--seconds and --connections must be numbers above 0')
+  process.exit(1)
+}
+const PORT = 3919
+const REFERENCE = path.resolve(projectPath(), '../shared/reference/un-bluebook-2024-12-18.json')
+const RATE_LIMIT_LETTERS = '1000000'
+const COUNTRIES = ['KE', 'FR', 'BR', 'IN', 'ZA', 'CA', 'MX', 'DE', 'NG', 'JP']
+
+const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!
+
+async function main(): Promise<boolean> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'code-blue-load-'))
+  const databasePath = path.join(dir, 'load.sqlite')
+  const env = {
+    DATABASE_PATH: databasePath,
+    OUTBOX_DIR: path.join(dir, 'outbox'),
+    RATE_LIMIT_LETTERS,
+  }
+  const server = await startServer(PORT, env)
+  try {
+    const imported = fs.existsSync(REFERENCE)
+    if (imported) {
+      execFileSync(TSX, [projectPath('scripts/directory-import.ts'), REFERENCE], {
+        env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
+        stdio: 'ignore',
+      })
+    }
+    const { states } = (await (await fetch(`${server.base}/api/states`)).json()) as {
+      states: { iso3: string; membership?: string }[]
+    }
+    const iso3s = states.map((s) => s.iso3)
+    if (iso3s.length < 190) throw new Error(`the directory holds ${iso3s.length} states, not 195`)
+
+    // Warm-up: the first requests compile templates and fill caches; not what a minute of load is.
+    for (const p of ['/states', '/api/states', '/states/tcd', '/progress', '/api/coverage'])
+      await fetch(server.base + p)
+    const rssBefore = server.rssMiB()
+    let peakRss = rssBefore
+    const sampler = setInterval(() => {
+      peakRss = Math.max(peakRss, server.rssMiB())
+    }, 500)
+
+    let written = 0
+    const result = await autocannon({
+      url: server.base,
+      connections,
+      duration: seconds,
+      requests: [
+        { method: 'GET', path: '/states' },
+        { method: 'GET', path: '/api/states' },
+        { method: 'GET', setupRequest: (req) => ({ ...req, path: `/states/${pick(iso3s).toLowerCase()}` }) },
+        { method: 'GET', path: '/progress' },
+        { method: 'GET', path: '/api/coverage' },
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          setupRequest: (req) => {
+            written++
+            return {
+              ...req,
+              path: '/api/letters',
+              body: JSON.stringify({
+                state: pick(iso3s),
+                supporter: {
+                  name: `Load Writer ${written}`,
+                  city: 'Nairobi',
+                  country: pick(COUNTRIES),
+                  email: `load-${written}@supporters.example`,
+                },
+                personalNote: `A personal paragraph from load writer ${written}.\n\nA second one.`,
+              }),
+            }
+          },
+        },
+      ],
+    })
+    clearInterval(sampler)
+    const rssAfter = server.rssMiB()
+    peakRss = Math.max(peakRss, rssAfter)
+
+    const db = new Database(databasePath, { readonly: true })
+    const letters = (db.prepare('SELECT count(*) AS n FROM letter').get() as { n: number }).n
+    db.close()
+
+    const statuses = Object.entries(
+      (result as unknown as { statusCodeStats?: Record<string, { count: number }> }).statusCodeStats ?? {},
+    )
+      .map(([code, s]) => `${code}: ${s.count}`)
+      .join(', ')
+    // autocannon counts a timeout among the errors too.
+    const failures = result.errors + result.non2xx
+    const table = [
+      `Node ${process.version}, ${os.cpus().length} cores, server and autocannon on the same machine; ${connections} connections for ${seconds} s, each cycling through five reads (\`/states\`, \`/api/states\`, \`/states/<iso3>\`, \`/progress\`, \`/api/coverage\`) and one \`POST /api/letters\` to a random state; SQLite (WAL) on a fresh file${imported ? ', Blue Book imported' : ''}; RATE_LIMIT_LETTERS=${RATE_LIMIT_LETTERS} for the run (the default, 60 an hour per address, would stop one load generator within a second).`,
+      '',
+      '| measure | result |',
+      '| --- | --- |',
+      `| requests | ${result.requests.total} in ${seconds} s: **${Math.round(result.requests.average)} requests/s** on average (${Math.round(result.throughput.average / 1024)} KiB/s) |`,
+      `| latency | p50 ${result.latency.p50} ms, **p99 ${result.latency.p99} ms**, max ${result.latency.max} ms |`,
+      `| letters written (rows in the database afterwards) | ${letters} |`,
+      `| answers | ${statuses} |`,
+      `| errors, non-2xx | **${result.errors} errors (${result.timeouts} of them timeouts after 10 s), ${result.non2xx} non-2xx** (target 0${failures > 0 ? ': missed' : ': met'}) |`,
+      `| server memory (RSS) | ${rssBefore} MiB before, ${rssAfter} MiB after (peak ${peakRss} MiB) |`,
+    ].join('\n')
+    console.log(table)
+    // Written even when the target is missed: the README shows the last real run, good or bad.
+    if (args['write-readme']) writeReadmeFigures('load', table)
+    if (failures > 0) {
+      console.error(`\nFAILED: ${failures} errors or non-2xx answers`)
+      return false
+    }
+    return true
+  } finally {
+    await server.stop()
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+main().then(
+  (ok) => {
+    if (!ok) process.exitCode = 1
+  },
+  (error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error)
+    process.exit(1)
+  },
+)
