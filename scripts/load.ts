@@ -68,6 +68,9 @@ async function main(): Promise<boolean> {
     // Warm-up: the first requests compile templates and fill caches; not what a minute of load is.
     for (const p of ['/states', '/api/states', '/states/tcd', '/progress', '/api/coverage'])
       await fetch(server.base + p)
+    // The machine's 1-minute load average as the run starts: on a shared machine, other work
+    // competes with the server and autocannon for the same cores, and the figures say so.
+    const loadBefore = os.loadavg()[0]!.toFixed(1)
     const rssBefore = server.rssMiB()
     let peakRss = rssBefore
     const sampler = setInterval(() => {
@@ -133,6 +136,7 @@ async function main(): Promise<boolean> {
       `| letters written (rows in the database afterwards) | ${letters} |`,
       `| answers | ${statuses} |`,
       `| errors, non-2xx | **${result.errors} errors (${result.timeouts} of them timeouts after 10 s), ${result.non2xx} non-2xx** (target 0${failures > 0 ? ': missed' : ': met'}) |`,
+      `| machine | 1-minute load average ${loadBefore} as the run started (${os.cpus().length} cores; above ${os.cpus().length}, other work was competing for them) |`,
       `| server memory (RSS) | ${rssBefore} MiB before, ${rssAfter} MiB after (peak ${peakRss} MiB) |`,
     ].join('\n')
     console.log(table)
