@@ -92,10 +92,13 @@ export const lettersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
 
   app.get('/letters/:id', { schema: { params: LetterIdParams } }, async (request, reply) => {
     const letter = await getLetter(ctx, request.params.id)
+    // Whether to offer e-mail delivery: the mission as it is now, not as the letter recorded it.
+    const { state } = await getStateForLetters(ctx, letter.state.iso3)
     reply.header('cache-control', 'private, no-store')
     return reply.viewAsync('pages/letters/preview.hbs', {
       title: `Your letter to ${letter.state.name}`,
       letter,
+      missionHasEmail: state.mission.emails.length > 0,
     })
   })
 
