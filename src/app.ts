@@ -29,8 +29,10 @@ import { organizerAuthPlugin } from './organizers/organizer-auth.js'
 import { organizersRoutes } from './organizers/organizers.routes.js'
 import { errorsPlugin } from './plugins/errors.js'
 import { healthRoutes } from './plugins/health.js'
+import { notFoundPlugin } from './plugins/not-found.js'
 import { openapiPlugin } from './plugins/openapi.js'
 import { sameOriginPlugin } from './plugins/same-origin.js'
+import { BODY_LIMIT_BYTES, FORM_BODY_LIMIT_BYTES, securityPlugin } from './plugins/security.js'
 import { viewPlugin } from './plugins/view.js'
 
 export interface BuildAppOptions {
@@ -45,11 +47,13 @@ export async function buildApp({ ctx }: BuildAppOptions): Promise<FastifyInstanc
     logController: new LogController({
       disableRequestLogging: !['debug', 'trace'].includes(ctx.config.logLevel),
     }),
-    bodyLimit: 1024 * 1024,
+    bodyLimit: BODY_LIMIT_BYTES,
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   // 1. Ecosystem plugins.
+  // Security headers and the Content-Security-Policy first, so every answer carries them.
+  await app.register(securityPlugin, { publicUrl: ctx.config.publicUrl })
   // Supporters often write from phones: the list of states is 160 KB as JSON, ~15 KB compressed.
   // Brotli at quality 4 compresses better than gzip at about its speed (11, the default, is slow).
   await app.register(compress, {
@@ -57,7 +61,7 @@ export async function buildApp({ ctx }: BuildAppOptions): Promise<FastifyInstanc
     encodings: ['br', 'gzip', 'deflate'],
     brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } },
   })
-  await app.register(formbody, { bodyLimit: 64 * 1024 })
+  await app.register(formbody, { bodyLimit: FORM_BODY_LIMIT_BYTES })
   await app.register(cookie)
   // Limits are set per route (writing letters, asking for e-mail confirmations).
   await app.register(rateLimit, { global: false })
@@ -66,6 +70,7 @@ export async function buildApp({ ctx }: BuildAppOptions): Promise<FastifyInstanc
   // 2. Our cross-cutting plugins.
   await app.register(viewPlugin)
   await app.register(errorsPlugin)
+  await app.register(notFoundPlugin, { ctx })
   await app.register(sameOriginPlugin)
   await app.register(organizerAuthPlugin, { ctx })
   // 3. Modules.

@@ -28,8 +28,13 @@ export interface Config {
   readonly publicUrl: string
   readonly logLevel: LogLevel
   readonly mail: MailConfig
-  /** Per client IP and hour: letters written, e-mail confirmations asked for; per 15 minutes: sign-in attempts. */
-  readonly rateLimits: { readonly letters: number; readonly sends: number; readonly logins: number }
+  /** Per client IP and hour: letters written, e-mail confirmations asked for; per 15 minutes: sign-in attempts; per minute: 404s. */
+  readonly rateLimits: {
+    readonly letters: number
+    readonly sends: number
+    readonly logins: number
+    readonly notFound: number
+  }
   /** Members and their data (issue 6). */
   readonly members: {
     /** Days after delivery when a letter's personal paragraph and postal address are removed. */
@@ -132,6 +137,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     letters: whole('RATE_LIMIT_LETTERS', 60, 1, 1_000_000),
     sends: whole('RATE_LIMIT_SENDS', 10, 1, 1_000_000),
     logins: whole('RATE_LIMIT_LOGINS', 10, 1, 1_000_000),
+    notFound: whole('RATE_LIMIT_NOT_FOUND', 120, 1, 1_000_000),
   })
 
   const members = Object.freeze({

@@ -21,6 +21,12 @@ async function main(): Promise<void> {
     if (stopping) return
     stopping = true
     ctx.log.info({ signal }, 'stopping')
+    // A stop must end: a mail server that never answers would otherwise hold it open until the
+    // platform kills the process, with nothing in the log saying why.
+    setTimeout(() => {
+      ctx.log.error('stopping took over 30 s: exiting without waiting further')
+      process.exit(1)
+    }, 30_000).unref()
     // close() stops accepting connections and waits for requests in flight; the worker finishes
     // the message it is handing over, so nothing is left "sending" by a clean stop.
     await app.close()

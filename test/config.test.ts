@@ -21,7 +21,7 @@ describe('loadConfig', () => {
         workerInServer: true,
         workerIntervalMs: 5000,
       },
-      rateLimits: { letters: 60, sends: 10, logins: 10 },
+      rateLimits: { letters: 60, sends: 10, logins: 10, notFound: 120 },
       members: { retentionDays: 365, updatesPerMinute: 60 },
       campaign: { signatoryName: 'The Code Blue Campaign', signatoryTitle: 'AIDS-Free World', website: null },
     })

@@ -1,8 +1,9 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { AppError, ValidationError } from '../lib/errors.js'
+import { bodyTooLargeMessage } from './security.js'
 
-interface ErrorBody {
+export interface ErrorBody {
   statusCode: number
   error: string
   code: string
@@ -31,23 +32,14 @@ const STATUS_TEXT: Record<number, string> = {
  */
 export const errorsPlugin = fp(async (app: FastifyInstance) => {
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
-    const body = describe(error)
+    const body = describe(error, request.headers['content-type'])
     if (body.statusCode >= 500) request.log.error({ err: error }, 'request failed')
     else request.log.info({ code: body.code, field: body.field }, body.message)
-    return send(request, reply, body)
-  })
-
-  app.setNotFoundHandler(async (request, reply) => {
-    return send(request, reply, {
-      statusCode: 404,
-      error: 'Not Found',
-      code: 'not_found',
-      message: `There is no page at ${request.url.split('?')[0]}`,
-    })
+    return sendError(request, reply, body)
   })
 })
 
-function describe(error: FastifyError): ErrorBody {
+function describe(error: FastifyError, contentType: string | undefined): ErrorBody {
   if (error instanceof AppError) {
     const field = 'field' in error && typeof error.field === 'string' ? error.field : undefined
     const errors = error instanceof ValidationError ? { errors: error.errors } : {}
@@ -87,7 +79,16 @@ function describe(error: FastifyError): ErrorBody {
       field: '_csrf',
     }
   }
-  // Fastify's own client errors (a malformed body, a body too large, a bad content type).
+  // Over bodyLimit (JSON) or formbody's limit: say which limit, in words a supporter can act on.
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    return {
+      statusCode: 413,
+      error: 'Payload Too Large',
+      code: 'body_too_large',
+      message: bodyTooLargeMessage(contentType),
+    }
+  }
+  // Fastify's own client errors (a malformed body, a bad content type).
   if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
     return {
       statusCode: error.statusCode,
@@ -129,7 +130,8 @@ function statusText(status: number): string {
   return STATUS_TEXT[status] ?? (status >= 500 ? 'Server Error' : 'Client Error')
 }
 
-async function send(request: FastifyRequest, reply: FastifyReply, body: ErrorBody) {
+/** The error's answer: JSON under /api/, the error page elsewhere (the 404 handler uses it too). */
+export async function sendError(request: FastifyRequest, reply: FastifyReply, body: ErrorBody) {
   reply.code(body.statusCode)
   if (request.url.startsWith('/api/') || request.url === '/api' || !reply.viewAsync) return body
   // A signed-in organizer keeps the organizers' bar (and its sign-out form) on an error page.
