@@ -8,35 +8,10 @@
  */
 import type { FastifyInstance } from 'fastify'
 import { createRandom, type Random } from './demo-random.js'
+import { listRoutes, type RouteEntry } from './route-list.js'
 
-export interface RouteEntry {
-  readonly method: string
-  readonly url: string
-}
-
-/**
- * Every route of the app, read back from Fastify's own route tree (printRoutes), so the fuzzer
- * covers routes added later without being told. (test/helpers/route-list.ts reads it the same way.)
- */
-export function listAppRoutes(app: FastifyInstance): RouteEntry[] {
-  const lines = app.printRoutes({ commonPrefix: false }).split('\n')
-  const stack: string[] = []
-  const routes: RouteEntry[] = []
-  for (const line of lines) {
-    const match = /^([\s│├└─]*?)([├└]── )(.+?) \(([A-Z, ]+)\)$/.exec(line)
-    if (!match) continue
-    const depth = Math.round(((match[1] ?? '').length + 4) / 4)
-    stack.length = depth - 1
-    const parent = stack.join('')
-    const segment = match[3] ?? ''
-    const path = depth === 1 ? segment : parent + segment
-    stack.push(path.slice(parent.length))
-    for (const method of (match[4] ?? '').split(', ')) {
-      if (method !== 'HEAD') routes.push({ method, url: path.startsWith('/') ? path : `/${path}` })
-    }
-  }
-  return routes
-}
+/** Every route of the app (scripts/lib/route-list.ts), so the fuzzer covers routes added later. */
+export const listAppRoutes = listRoutes
 
 export interface FuzzFixtures {
   /** A letter that exists, so routes get past "not found" into their real checks. */
