@@ -28,7 +28,7 @@ import { listStates } from '../src/directory/directory.service.js'
 import { setMission } from '../test/helpers/directory-fixtures.js'
 import { startLocalSmtpServer } from './lib/local-smtp.js'
 import { writeReadmeFigures } from './lib/readme-figures.js'
-import { startServer } from './lib/reliability-server.js'
+import { runReliabilityScript, startServer } from './lib/reliability-server.js'
 
 const { values: args } = parseArgs({
   options: {
@@ -273,12 +273,4 @@ async function main(): Promise<boolean> {
   }
 }
 
-main().then(
-  (ok) => {
-    if (!ok) process.exitCode = 1
-  },
-  (error: unknown) => {
-    console.error(error instanceof Error ? (error.stack ?? error.message) : error)
-    process.exit(1)
-  },
-)
+runReliabilityScript(main)

@@ -18,6 +18,7 @@ import { createLetter } from '../src/letters/letters.service.js'
 import { signInOrganizer } from '../test/helpers/organizer-session.js'
 import { writeReadmeFigures } from './lib/readme-figures.js'
 import { buildFuzzRequests, listAppRoutes, runFuzz } from './lib/reliability-fuzz.js'
+import { runReliabilityScript } from './lib/reliability-server.js'
 
 const { values: args } = parseArgs({
   options: {
@@ -89,12 +90,4 @@ async function main(): Promise<boolean> {
   }
 }
 
-main().then(
-  (ok) => {
-    if (!ok) process.exitCode = 1
-  },
-  (error: unknown) => {
-    console.error(error instanceof Error ? (error.stack ?? error.message) : error)
-    process.exit(1)
-  },
-)
+runReliabilityScript(main)

@@ -20,7 +20,7 @@ import autocannon from 'autocannon'
 import Database from 'better-sqlite3'
 import { projectPath } from '../src/lib/paths.js'
 import { writeReadmeFigures } from './lib/readme-figures.js'
-import { startServer, TSX } from './lib/reliability-server.js'
+import { runReliabilityScript, startServer, TSX } from './lib/reliability-server.js'
 
 const { values: args } = parseArgs({
   options: {
@@ -153,12 +153,4 @@ async function main(): Promise<boolean> {
   }
 }
 
-main().then(
-  (ok) => {
-    if (!ok) process.exitCode = 1
-  },
-  (error: unknown) => {
-    console.error(error instanceof Error ? (error.stack ?? error.message) : error)
-    process.exit(1)
-  },
-)
+runReliabilityScript(main)

@@ -70,3 +70,19 @@ export async function startServer(port: number, env: Record<string, string>): Pr
 }
 
 export { TSX }
+
+/**
+ * Runs a reliability script's `main`: exit status 1 when it reports its target missed (false), or
+ * when it throws (with the stack, to find where).
+ */
+export function runReliabilityScript(main: () => Promise<boolean>): void {
+  main().then(
+    (ok) => {
+      if (!ok) process.exitCode = 1
+    },
+    (error: unknown) => {
+      console.error(error instanceof Error ? (error.stack ?? error.message) : error)
+      process.exit(1)
+    },
+  )
+}

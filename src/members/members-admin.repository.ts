@@ -1,6 +1,6 @@
 import { type SelectQueryBuilder, sql } from 'kysely'
 import type { Database } from '../db/connection.js'
-import type { DB, MemberKind, MemberStatus } from '../db/schema.js'
+import type { DB, MemberKind, MemberRow, MemberStatus } from '../db/schema.js'
 
 // The members as organizers list them, filter them and choose an update's audience. Erased
 // members are never listed: nothing of them is left to show.
@@ -13,27 +13,6 @@ export interface MemberFilter {
   /** A way to help (member-helps.ts code). */
   help?: string
   status?: Exclude<MemberStatus, 'erased'>
-}
-
-/** A member as the list and the CSV show them: who, how to reach them, what they agreed to. */
-export interface MemberListRow {
-  id: number
-  kind: MemberKind
-  status: MemberStatus
-  email: string | null
-  name: string | null
-  country: string | null
-  organization_name: string | null
-  organization_kind: string | null
-  website: string | null
-  helps: string
-  source: 'join_form' | 'letter'
-  consent_updates: 0 | 1
-  consent_version: string | null
-  consent_at: string | null
-  created_at: string
-  confirmed_at: string | null
-  unsubscribed_at: string | null
 }
 
 const LIST_COLUMNS = [
@@ -55,6 +34,9 @@ const LIST_COLUMNS = [
   'confirmed_at',
   'unsubscribed_at',
 ] as const
+
+/** A member as the list and the CSV show them: who, how to reach them, what they agreed to. */
+export type MemberListRow = Pick<MemberRow, (typeof LIST_COLUMNS)[number]>
 
 /** `query` narrowed to the members `filter` matches (never the erased). */
 export function whereMembers<O>(
@@ -85,26 +67,25 @@ export async function countMembersByStatus(
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]))
 }
 
+/** The matching members, the newest first. */
+function newestMembers(db: Database, filter: MemberFilter) {
+  return whereMembers(db.selectFrom('member').select(LIST_COLUMNS), filter)
+    .orderBy('member.created_at', 'desc')
+    .orderBy('member.id', 'desc')
+}
+
 /** One page of the matching members, the newest first. */
 export async function findMembersPage(
   db: Database,
   filter: MemberFilter,
   page: { limit: number; offset: number },
 ): Promise<MemberListRow[]> {
-  return whereMembers(db.selectFrom('member').select(LIST_COLUMNS), filter)
-    .orderBy('member.created_at', 'desc')
-    .orderBy('member.id', 'desc')
-    .limit(page.limit)
-    .offset(page.offset)
-    .execute()
+  return newestMembers(db, filter).limit(page.limit).offset(page.offset).execute()
 }
 
 /** Every matching member, the newest first (the CSV export). */
 export async function findMembers(db: Database, filter: MemberFilter): Promise<MemberListRow[]> {
-  return whereMembers(db.selectFrom('member').select(LIST_COLUMNS), filter)
-    .orderBy('member.created_at', 'desc')
-    .orderBy('member.id', 'desc')
-    .execute()
+  return newestMembers(db, filter).execute()
 }
 
 /**
