@@ -1,27 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { manualClock } from '../../src/lib/clock.js'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { CONSENT_TEXT, CONSENT_VERSION } from '../../src/members/consent.js'
-import { pass, transportFor } from '../delivery/delivery-helpers.js'
+import { pass } from '../delivery/delivery-helpers.js'
 import { FRANCE, setMission } from '../helpers/directory-fixtures.js'
-import { startTestSmtpServer } from '../helpers/smtp-server.js'
-import { buildTestApp } from '../helpers/test-app.js'
+import { buildMailTestApp } from '../helpers/mail-test-app.js'
 import { TEST_NOW } from '../helpers/test-context.js'
 
 const LINK = /http:\/\/localhost:3000\/join\/confirm\/([A-Za-z0-9_-]{43})/
 
-const smtp = await startTestSmtpServer()
-const clock = manualClock(TEST_NOW)
-const { app, ctx } = await buildTestApp({ clock, env: { SMTP_URL: smtp.url } })
-const transport = transportFor(ctx)
-afterAll(async () => {
-  transport.close()
-  await smtp.stop()
-})
+const { smtp, app, ctx, transport } = await buildMailTestApp()
 beforeAll(() => setMission(ctx, 'FRA', FRANCE))
-beforeEach(() => {
-  smtp.reset()
-  clock.set(TEST_NOW)
-})
 
 function post(url: string, fields: Record<string, string>) {
   return app.inject({

@@ -1,29 +1,17 @@
-import { afterAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createLetter } from '../../src/letters/letters.service.js'
-import { manualClock } from '../../src/lib/clock.js'
 import { hashToken } from '../../src/lib/tokens.js'
 import { CONSENT_TEXT, CONSENT_VERSION } from '../../src/members/consent.js'
 import { countLettersOf } from '../../src/members/members.service.js'
-import { pass, transportFor } from '../delivery/delivery-helpers.js'
-import { startTestSmtpServer } from '../helpers/smtp-server.js'
+import { pass } from '../delivery/delivery-helpers.js'
+import { buildMailTestApp } from '../helpers/mail-test-app.js'
 import { buildTestApp } from '../helpers/test-app.js'
 import { TEST_NOW } from '../helpers/test-context.js'
 
 const DAY = 86_400_000
 const LINK = /http:\/\/localhost:3000\/join\/confirm\/([A-Za-z0-9_-]{43})/
 
-const smtp = await startTestSmtpServer()
-const clock = manualClock(TEST_NOW)
-const { app, ctx } = await buildTestApp({ clock, env: { SMTP_URL: smtp.url } })
-const transport = transportFor(ctx)
-afterAll(async () => {
-  transport.close()
-  await smtp.stop()
-})
-beforeEach(() => {
-  smtp.reset()
-  clock.set(TEST_NOW)
-})
+const { smtp, clock, app, ctx, transport } = await buildMailTestApp()
 
 function formBody(fields: Record<string, string | string[]>): string {
   const body = new URLSearchParams()

@@ -1,28 +1,15 @@
-import { afterAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config.js'
-import { manualClock } from '../../src/lib/clock.js'
 import { CONSENT_VERSION } from '../../src/members/consent.js'
 import { unsubscribeUrl } from '../../src/members/unsubscribe-links.js'
-import { pass, transportFor } from '../delivery/delivery-helpers.js'
-import { startTestSmtpServer } from '../helpers/smtp-server.js'
-import { buildTestApp } from '../helpers/test-app.js'
+import { pass } from '../delivery/delivery-helpers.js'
+import { buildMailTestApp } from '../helpers/mail-test-app.js'
 import { TEST_NOW } from '../helpers/test-context.js'
 
 const HOUR = 3_600_000
 const LINK = /http:\/\/localhost:3000\/join\/confirm\/([A-Za-z0-9_-]{43})/
 
-const smtp = await startTestSmtpServer()
-const clock = manualClock(TEST_NOW)
-const { app, ctx } = await buildTestApp({ clock, env: { SMTP_URL: smtp.url } })
-const transport = transportFor(ctx)
-afterAll(async () => {
-  transport.close()
-  await smtp.stop()
-})
-beforeEach(() => {
-  smtp.reset()
-  clock.set(TEST_NOW)
-})
+const { smtp, clock, app, ctx, transport } = await buildMailTestApp()
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' }
 
