@@ -77,11 +77,28 @@ interface MapGeometry {
 
 let geometry: MapGeometry | undefined
 
+/** Maps drawn lately, by everything that went into them (see renderWorldMap). */
+const drawnMaps = new Map<string, string>()
+const DRAWN_MAPS_KEPT = 8
+
 /** An SVG world map with each state in `entries` (keyed by ISO3) coloured and linked. */
 export function renderWorldMap(
   entries: ReadonlyMap<string, MapEntry>,
   options: WorldMapOptions = {},
 ): string {
+  // @NOTE the map is ~200 KB of SVG and took ~4 ms to write, on every public /progress view; its
+  // input (a status, link and label per state) changes only when the coverage does. So a drawn
+  // map is kept under a key made of that whole input, which is cheap to build and cannot go stale.
+  const key = JSON.stringify([[...entries], options])
+  const drawn = drawnMaps.get(key)
+  if (drawn !== undefined) return drawn
+  const svg = drawWorldMap(entries, options)
+  if (drawnMaps.size >= DRAWN_MAPS_KEPT) drawnMaps.delete(drawnMaps.keys().next().value!)
+  drawnMaps.set(key, svg)
+  return svg
+}
+
+function drawWorldMap(entries: ReadonlyMap<string, MapEntry>, options: WorldMapOptions): string {
   const geo = loadGeometry()
   const id = safeId(options.idPrefix ?? 'world-map')
   const palette = options.palette ?? COVERAGE_PALETTE

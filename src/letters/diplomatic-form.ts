@@ -190,16 +190,18 @@ export function courtesyClose(language: LetterLanguage, plural: boolean): string
 }
 
 const LOCALES: Record<LetterLanguage, string> = { en: 'en-GB', fr: 'fr-FR', es: 'es-ES' }
+// Built once per language: a formatter costs far more to build than to use.
+const LONG_DATE = Object.fromEntries(
+  Object.entries(LOCALES).map(([language, locale]) => [
+    language,
+    new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }),
+  ]),
+) as Record<LetterLanguage, Intl.DateTimeFormat>
 
 /** "Nairobi, 29 November 2026" / "Nairobi, le 29 novembre 2026" / "Nairobi, 29 de noviembre de 2026". */
 export function dateLine(language: LetterLanguage, isoDate: string, city: string | null): string {
   const date = new Date(`${isoDate.slice(0, 10)}T12:00:00Z`)
-  let written = new Intl.DateTimeFormat(LOCALES[language], {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  }).format(date)
+  let written = LONG_DATE[language].format(date)
   // French writes the first of the month as an ordinal: "le 1er juin".
   if (language === 'fr' && date.getUTCDate() === 1) written = written.replace(/^1 /, '1er ')
   if (!city) return written

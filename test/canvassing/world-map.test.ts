@@ -150,4 +150,21 @@ describe('the world map', () => {
     expect(html).toContain('Contacted &#60;b&#62; <span class="map-legend__count">12</span>')
     expect(html).toContain('class="map-status-contacted"')
   })
+
+  it('draws the map again when a status, link or label of any state changes (drawn maps are kept)', () => {
+    const entries = entriesFor(members)
+    const first = renderWorldMap(entries)
+    expect(renderWorldMap(new Map(entries))).toBe(first)
+    const changed = (patch: Partial<MapEntry>) => {
+      const copy = new Map(entries)
+      copy.set('FRA', { ...entries.get('FRA')!, ...patch })
+      return linksOf(renderWorldMap(copy)).get('FRA')!
+    }
+    expect(changed({ status: 'engaged' }).inner).toContain('fill="#08306b"')
+    expect(changed({ status: 'not_contacted' }).inner).toContain('fill="#f3dfc1"')
+    expect(changed({ label: 'France: replied' }).inner).toContain('<title>France: replied</title>')
+    expect(changed({ href: '/states/fra?from=map' }).href).toBe('/states/fra?from=map')
+    expect(renderWorldMap(entries, { title: 'Another title' })).toContain('Another title')
+    expect(renderWorldMap(entries)).toBe(first)
+  })
 })
