@@ -28,6 +28,7 @@ import { membersAdminRoutes } from './members/members-admin.routes.js'
 import { organizerAuthPlugin } from './organizers/organizer-auth.js'
 import { organizersRoutes } from './organizers/organizers.routes.js'
 import { errorsPlugin } from './plugins/errors.js'
+import { fairAdmissionPlugin } from './plugins/fair-admission.js'
 import { healthRoutes } from './plugins/health.js'
 import { notFoundPlugin } from './plugins/not-found.js'
 import { openapiPlugin } from './plugins/openapi.js'
@@ -51,6 +52,9 @@ export async function buildApp({ ctx }: BuildAppOptions): Promise<FastifyInstanc
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
+  // 0. Requests queue in arrival order, a few per turn of the event loop, so a busy server still
+  // accepts new connections (see the plugin).
+  await app.register(fairAdmissionPlugin)
   // 1. Ecosystem plugins.
   // Security headers and the Content-Security-Policy first, so every answer carries them.
   await app.register(securityPlugin, { publicUrl: ctx.config.publicUrl })
