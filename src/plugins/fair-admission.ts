@@ -21,10 +21,14 @@ export const fairAdmissionPlugin = fp(
     let scheduled = false
 
     const runBatch = () => {
-      for (let i = 0; i < REQUESTS_PER_TURN && waiting.length > 0; i++) waiting.shift()!()
-      // Scheduled from within setImmediate, the next batch runs in the next turn, after its poll.
-      scheduled = waiting.length > 0
-      if (scheduled) setImmediate(runBatch)
+      try {
+        for (let i = 0; i < REQUESTS_PER_TURN && waiting.length > 0; i++) waiting.shift()!()
+      } finally {
+        // Scheduled from within setImmediate, the next batch runs in the next turn, after its
+        // poll. In `finally`: whatever one request does, those behind it are never left waiting.
+        scheduled = waiting.length > 0
+        if (scheduled) setImmediate(runBatch)
+      }
     }
 
     app.addHook('onRequest', (_request, _reply, done) => {
