@@ -1,5 +1,5 @@
 /**
- * npm run load [-- --seconds 60 --connections 100 --write-readme]
+ * npm run load [-- --seconds 60 --connections 100 --rounds 1 --write-readme]
  *
  * The real server (`src/server.ts`) as a child process on a fresh SQLite file (created, migrated
  * and seeded with the 195 states at its first start; the Blue Book imported where
@@ -9,7 +9,9 @@
  * at random. RATE_LIMIT_LETTERS is raised to its maximum for the run: 100 connections from one
  * address would otherwise be stopped after 60 letters an hour. Reports throughput, latency,
  * errors and non-2xx answers (target 0), the letters the database holds afterwards, and the
- * server's memory before and after. --write-readme puts the figures between the load markers.
+ * server's memory before and after. `--rounds N` runs the load N times on the same server, each
+ * opening its connections afresh, with the memory after each: a leak grows round after round,
+ * a heap that has found its size does not. --write-readme puts the figures between the load markers.
  */
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
@@ -26,13 +28,15 @@ const { values: args } = parseArgs({
   options: {
     seconds: { type: 'string', default: '60' },
     connections: { type: 'string', default: '100' },
+    rounds: { type: 'string', default: '1' },
     'write-readme': { type: 'boolean', default: false },
   },
 })
 const seconds = Number(args.seconds)
 const connections = Number(args.connections)
-if (!(seconds > 0) || !(connections > 0)) {
-  console.error('--seconds and --connections must be numbers above 0')
+const rounds = Number(args.rounds)
+if (!(seconds > 0) || !(connections > 0) || !Number.isInteger(rounds) || rounds < 1) {
+  console.error('--seconds and --connections must be numbers above 0, --rounds a whole number from 1')
   process.exit(1)
 }
 const PORT = 3919
@@ -78,39 +82,13 @@ async function main(): Promise<boolean> {
     }, 500)
 
     let written = 0
-    const result = await autocannon({
-      url: server.base,
-      connections,
-      duration: seconds,
-      requests: [
-        { method: 'GET', path: '/states' },
-        { method: 'GET', path: '/api/states' },
-        { method: 'GET', setupRequest: (req) => ({ ...req, path: `/states/${pick(iso3s).toLowerCase()}` }) },
-        { method: 'GET', path: '/progress' },
-        { method: 'GET', path: '/api/coverage' },
-        {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          setupRequest: (req) => {
-            written++
-            return {
-              ...req,
-              path: '/api/letters',
-              body: JSON.stringify({
-                state: pick(iso3s),
-                supporter: {
-                  name: `Load Writer ${written}`,
-                  city: 'Nairobi',
-                  country: pick(COUNTRIES),
-                  email: `load-${written}@supporters.example`,
-                },
-                personalNote: `A personal paragraph from load writer ${written}.\n\nA second one.`,
-              }),
-            }
-          },
-        },
-      ],
-    })
+    const results: autocannon.Result[] = []
+    const rssAfterRound: number[] = []
+    for (let round = 1; round <= rounds; round++) {
+      if (rounds > 1) console.log(`round ${round} of ${rounds}...`)
+      results.push(await runLoad(server.base, iso3s, () => ++written))
+      rssAfterRound.push(server.rssMiB())
+    }
     clearInterval(sampler)
     const rssAfter = server.rssMiB()
     peakRss = Math.max(peakRss, rssAfter)
@@ -119,25 +97,34 @@ async function main(): Promise<boolean> {
     const letters = (db.prepare('SELECT count(*) AS n FROM letter').get() as { n: number }).n
     db.close()
 
-    const statuses = Object.entries(
-      (result as unknown as { statusCodeStats?: Record<string, { count: number }> }).statusCodeStats ?? {},
-    )
-      .map(([code, s]) => `${code}: ${s.count}`)
-      .join(', ')
+    const statusCounts = new Map<string, number>()
+    for (const result of results) {
+      const stats = (result as unknown as { statusCodeStats?: Record<string, { count: number }> })
+        .statusCodeStats
+      for (const [code, s] of Object.entries(stats ?? {}))
+        statusCounts.set(code, (statusCounts.get(code) ?? 0) + s.count)
+    }
+    const statuses = [...statusCounts].map(([code, n]) => `${code}: ${n}`).join(', ')
+    const sum = (pick: (r: autocannon.Result) => number) => results.reduce((total, r) => total + pick(r), 0)
     // autocannon counts a timeout among the errors too.
-    const failures = result.errors + result.non2xx
+    const errors = sum((r) => r.errors)
+    const timeouts = sum((r) => r.timeouts)
+    const non2xx = sum((r) => r.non2xx)
+    const failures = errors + non2xx
+    const roundRows = results.map(
+      (r, i) =>
+        `| ${i + 1} | ${r.requests.total} | **${Math.round(r.requests.average)}** | ${r.latency.p50} | **${r.latency.p99}** | ${r.latency.max} | ${r.errors} (${r.timeouts} timeouts) | ${r.non2xx} | ${rssAfterRound[i]} |`,
+    )
     const table = [
-      `Node ${process.version}, ${os.cpus().length} cores, server and autocannon on the same machine; ${connections} connections for ${seconds} s, each cycling through five reads (\`/states\`, \`/api/states\`, \`/states/<iso3>\`, \`/progress\`, \`/api/coverage\`) and one \`POST /api/letters\` to a random state; SQLite (WAL) on a fresh file${imported ? ', Blue Book imported' : ''}; RATE_LIMIT_LETTERS=${RATE_LIMIT_LETTERS} for the run (the default, 60 an hour per address, would stop one load generator within a second).`,
+      `Node ${process.version}, ${os.cpus().length} cores, server and autocannon on the same machine; ${connections} connections for ${seconds} s${rounds > 1 ? `, ${rounds} rounds one after another on the same server (each opening its connections afresh)` : ''}, each connection cycling through five reads (\`/states\`, \`/api/states\`, \`/states/<iso3>\`, \`/progress\`, \`/api/coverage\`) and one \`POST /api/letters\` to a random state; SQLite (WAL) on a fresh file${imported ? ', Blue Book imported' : ''}; RATE_LIMIT_LETTERS=${RATE_LIMIT_LETTERS} for the run (the default, 60 an hour per address, would stop one load generator within a second). The machine's 1-minute load average was ${loadBefore} as the run started (${os.cpus().length} cores; above ${os.cpus().length}, other work was competing for them).`,
       '',
-      '| measure | result |',
-      '| --- | --- |',
-      `| requests | ${result.requests.total} in ${seconds} s: **${Math.round(result.requests.average)} requests/s** on average (${Math.round(result.throughput.average / 1024)} KiB/s) |`,
-      `| latency | p50 ${result.latency.p50} ms, **p99 ${result.latency.p99} ms**, max ${result.latency.max} ms |`,
-      `| letters written (rows in the database afterwards) | ${letters} |`,
-      `| answers | ${statuses} |`,
-      `| errors, non-2xx | **${result.errors} errors (${result.timeouts} of them timeouts after 10 s), ${result.non2xx} non-2xx** (target 0${failures > 0 ? ': missed' : ': met'}) |`,
-      `| machine | 1-minute load average ${loadBefore} as the run started (${os.cpus().length} cores; above ${os.cpus().length}, other work was competing for them) |`,
-      `| server memory (RSS) | ${rssBefore} MiB before, ${rssAfter} MiB after (peak ${peakRss} MiB) |`,
+      '| round | requests | requests/s | p50 ms | p99 ms | max ms | errors | non-2xx | server RSS after, MiB |',
+      '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      ...roundRows,
+      '',
+      `- **errors and non-2xx: ${errors} errors (${timeouts} of them timeouts after 10 s), ${non2xx} non-2xx** (target 0${failures > 0 ? ': missed' : ': met'})`,
+      `- answers: ${statuses}; letters in the database afterwards: ${letters}`,
+      `- server memory (RSS): ${rssBefore} MiB before the first round, ${rssAfter} MiB after the last (peak ${peakRss} MiB)`,
     ].join('\n')
     console.log(table)
     // Written even when the target is missed: the README shows the last real run, good or bad.
@@ -151,6 +138,47 @@ async function main(): Promise<boolean> {
     await server.stop()
     fs.rmSync(dir, { recursive: true, force: true })
   }
+}
+
+/** One round: `connections` connections for `seconds` seconds through the mix of requests. */
+function runLoad(
+  base: string,
+  iso3s: readonly string[],
+  nextWriter: () => number,
+): Promise<autocannon.Result> {
+  return autocannon({
+    url: base,
+    connections,
+    duration: seconds,
+    requests: [
+      { method: 'GET', path: '/states' },
+      { method: 'GET', path: '/api/states' },
+      { method: 'GET', setupRequest: (req) => ({ ...req, path: `/states/${pick(iso3s).toLowerCase()}` }) },
+      { method: 'GET', path: '/progress' },
+      { method: 'GET', path: '/api/coverage' },
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (req) => {
+          const writer = nextWriter()
+          return {
+            ...req,
+            path: '/api/letters',
+            body: JSON.stringify({
+              state: pick(iso3s),
+              supporter: {
+                name: `Load Writer ${writer}`,
+                city: 'Nairobi',
+                country: pick(COUNTRIES),
+                email: `load-${writer}@supporters.example`,
+              },
+              personalNote: `A personal paragraph from load writer ${writer}.\n\nA second one.`,
+            }),
+          }
+        },
+      },
+    ],
+  })
 }
 
 runReliabilityScript(main)
