@@ -254,7 +254,7 @@ async function main(): Promise<boolean> {
     const table = [
       `Node ${process.version}, ${os.cpus().length} cores; ${rounds} rounds of: start the real server on one SQLite file (WAL), ${writers} writers creating letters over HTTP and asking for e-mail delivery of two in three (request, then confirm from the link), the outbox worker sending every 50 ms to a local SMTP server, then \`kill -9\` at a random moment ${KILL_AFTER_MS[0] / 1000}–${KILL_AFTER_MS[1] / 1000} s after the start. Checked after each restart.`,
       '',
-      '| after kill | acknowledged letters present | missing | integrity_check | e-mails received | received twice |',
+      '| after kill | acknowledged letters present | missing | integrity_check | e-mails received so far | received twice |',
       '| ---: | --- | ---: | --- | ---: | ---: |',
       ...rows,
       '',
