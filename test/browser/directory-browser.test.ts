@@ -1,7 +1,6 @@
-import type { AddressInfo } from 'node:net'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { findChromium, launchChromium } from '../helpers/browser.js'
+import { findChromium, launchChromium, listenOnLoopback, PHONE_VIEWPORT } from '../helpers/browser.js'
 import { buildTestApp } from '../helpers/test-app.js'
 
 const chromiumPath = findChromium()
@@ -13,8 +12,7 @@ describe.skipIf(!chromiumPath.path)('the directory in a real browser', () => {
 
   beforeAll(async () => {
     const { app } = await buildTestApp()
-    await app.listen({ port: 0, host: '127.0.0.1' })
-    base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
+    base = await listenOnLoopback(app)
     browser = await launchChromium(chromiumPath.path!)
   })
   afterAll(async () => {
@@ -42,7 +40,7 @@ describe.skipIf(!chromiumPath.path)('the directory in a real browser', () => {
   it('searches with the form and opens a state, with JavaScript turned off', async () => {
     const context = await browser.newContext({
       javaScriptEnabled: false,
-      viewport: { width: 360, height: 740 },
+      viewport: PHONE_VIEWPORT,
     })
     const page = await context.newPage()
     await page.goto(`${base}/states`)

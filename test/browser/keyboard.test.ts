@@ -1,8 +1,7 @@
-import type { AddressInfo } from 'node:net'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { axeViolations, horizontalOverflow } from '../helpers/axe.js'
-import { findChromium, launchChromium } from '../helpers/browser.js'
+import { axeViolations, expectAccessible } from '../helpers/axe.js'
+import { findChromium, launchChromium, listenOnLoopback, PHONE_VIEWPORT } from '../helpers/browser.js'
 import { buildTestApp } from '../helpers/test-app.js'
 
 // Issue 7: writing a letter with the keyboard alone (Tab, Shift+Tab, Space, Enter, and typing in
@@ -72,8 +71,7 @@ describe.skipIf(!chromium.path)('keyboard only', () => {
 
   beforeAll(async () => {
     const { app } = await buildTestApp()
-    await app.listen({ port: 0, host: '127.0.0.1' })
-    base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
+    base = await listenOnLoopback(app)
     browser = await launchChromium(chromium.path!)
     const context = await browser.newContext({
       javaScriptEnabled: false,
@@ -119,15 +117,13 @@ describe.skipIf(!chromium.path)('keyboard only', () => {
   it('the public pages around the journeys: axe finds nothing serious, nothing scrolls at 360 px', async () => {
     const phone = await browser.newContext({
       javaScriptEnabled: false,
-      viewport: { width: 360, height: 740 },
+      viewport: PHONE_VIEWPORT,
     })
     const small = await phone.newPage()
     for (const path of ['/progress', '/privacy', '/states', '/states/fra']) {
       const response = await small.goto(`${base}${path}`)
       expect(response?.status(), path).toBe(200)
-      const report = await axeViolations(small)
-      expect(report.findings, report.summary).toEqual([])
-      expect(await horizontalOverflow(small), `${path} scrolls sideways at 360 px`).toBeLessThanOrEqual(0)
+      await expectAccessible(small)
     }
     await phone.close()
   }, 90_000)

@@ -1,7 +1,6 @@
-import type { AddressInfo } from 'node:net'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { findChromium, launchChromium } from '../helpers/browser.js'
+import { findChromium, launchChromium, listenOnLoopback, PHONE_VIEWPORT } from '../helpers/browser.js'
 import { FRANCE, setMission } from '../helpers/directory-fixtures.js'
 import { pdfText } from '../helpers/pdf-text.js'
 import { buildTestApp } from '../helpers/test-app.js'
@@ -16,8 +15,7 @@ describe.skipIf(!chromiumPath.path)('writing a letter in a real browser', () => 
   beforeAll(async () => {
     const { app, ctx } = await buildTestApp()
     await setMission(ctx, 'FRA', FRANCE)
-    await app.listen({ port: 0, host: '127.0.0.1' })
-    base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
+    base = await listenOnLoopback(app)
     browser = await launchChromium(chromiumPath.path!)
   })
   afterAll(async () => {
@@ -27,7 +25,7 @@ describe.skipIf(!chromiumPath.path)('writing a letter in a real browser', () => 
   it('on a phone, without JavaScript: choose, write, fix a mistake, preview, download the PDF', async () => {
     const context = await browser.newContext({
       javaScriptEnabled: false,
-      viewport: { width: 360, height: 740 },
+      viewport: PHONE_VIEWPORT,
       acceptDownloads: true,
     })
     const page = await context.newPage()

@@ -1,11 +1,10 @@
-import type { AddressInfo } from 'node:net'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AppContext } from '../../src/context.js'
 import { runOutboxOnce } from '../../src/delivery/outbox-worker.js'
 import { createTransport, type MailTransport } from '../../src/delivery/transports.js'
-import { axeViolations, horizontalOverflow } from '../helpers/axe.js'
-import { findChromium, launchChromium } from '../helpers/browser.js'
+import { expectAccessible } from '../helpers/axe.js'
+import { findChromium, launchChromium, listenOnLoopback, PHONE_VIEWPORT } from '../helpers/browser.js'
 import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.js'
 import { buildTestApp } from '../helpers/test-app.js'
 
@@ -24,12 +23,6 @@ describe.skipIf(!chromium.path)('a member in a real browser', () => {
   let smtp: TestSmtpServer
   let transport: MailTransport
 
-  async function checkPage(): Promise<void> {
-    const report = await axeViolations(page)
-    expect(report.findings, report.summary).toEqual([])
-    expect(await horizontalOverflow(page), `${page.url()} scrolls sideways at 360 px`).toBeLessThanOrEqual(0)
-  }
-
   beforeAll(async () => {
     smtp = await startTestSmtpServer()
     const built = await buildTestApp({
@@ -37,12 +30,11 @@ describe.skipIf(!chromium.path)('a member in a real browser', () => {
     })
     ctx = built.ctx
     transport = createTransport(ctx.config.mail)
-    await built.app.listen({ port: 0, host: '127.0.0.1' })
-    base = `http://127.0.0.1:${(built.app.server.address() as AddressInfo).port}`
+    base = await listenOnLoopback(built.app)
     browser = await launchChromium(chromium.path!)
     const context = await browser.newContext({
       javaScriptEnabled: false,
-      viewport: { width: 360, height: 740 },
+      viewport: PHONE_VIEWPORT,
     })
     page = await context.newPage()
   }, 30_000)
@@ -54,20 +46,20 @@ describe.skipIf(!chromium.path)('a member in a real browser', () => {
 
   it('joins, confirms from the e-mail, and unsubscribes from the membership page', async () => {
     await page.goto(`${base}/join`)
-    await checkPage()
+    await expectAccessible(page)
     // First without an e-mail address: the form comes back with its errors, and is checked too.
     await page.getByLabel('as an individual').check()
     await page.getByLabel('Your name').fill('Sipho Dlamini')
     await page.getByRole('button', { name: 'Join the campaign' }).click()
     await expect.poll(() => page.locator('.error-summary').count()).toBe(1)
-    await checkPage()
+    await expectAccessible(page)
 
     await page.getByLabel('E-mail address', { exact: true }).fill('sipho@example.org')
     await page.getByLabel('Country where you live').selectOption('ZA')
     await page.locator('#consent').check()
     await page.getByRole('button', { name: 'Join the campaign' }).click()
     await page.waitForURL(/\/join\/check-inbox/)
-    await checkPage()
+    await expectAccessible(page)
 
     await runOutboxOnce(ctx, transport)
     const [mail] = await smtp.waitForMessages(1)
@@ -76,19 +68,19 @@ describe.skipIf(!chromium.path)('a member in a real browser', () => {
     expect(link, mail?.parsed.text).toBeTruthy()
 
     await page.goto(`${base}${new URL(link!).pathname}`)
-    await checkPage()
+    await expectAccessible(page)
     await page.getByRole('button', { name: 'Confirm my membership' }).click()
     await page.waitForURL(/\/members\/[^/]+\?welcome=1$/)
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('You are a member of Code Blue')
-    await checkPage()
+    await expectAccessible(page)
 
     await page.getByRole('link', { name: 'Stop the updates and leave the campaign' }).click()
     await page.waitForURL(/\/members\/[^/]+\/unsubscribe$/)
-    await checkPage()
+    await expectAccessible(page)
     await page.getByRole('button', { name: 'Unsubscribe' }).click()
     await page.waitForURL(/\/members\/[^/]+\/unsubscribe$/)
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('You are unsubscribed')
-    await checkPage()
+    await expectAccessible(page)
 
     const member = await ctx.db
       .selectFrom('member')

@@ -1,12 +1,11 @@
 import { readFile } from 'node:fs/promises'
-import type { AddressInfo } from 'node:net'
 import { parse } from 'csv-parse/sync'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AppContext } from '../../src/context.js'
 import { issueSetupLinkIfNeeded } from '../../src/organizers/organizers.service.js'
-import { axeViolations, horizontalOverflow } from '../helpers/axe.js'
-import { findChromium, launchChromium } from '../helpers/browser.js'
+import { expectAccessible } from '../helpers/axe.js'
+import { findChromium, launchChromium, listenOnLoopback, PHONE_VIEWPORT } from '../helpers/browser.js'
 import { buildTestApp } from '../helpers/test-app.js'
 
 // Issue 7: the organizer's journey in Debian's Chromium without JavaScript: the first account
@@ -26,12 +25,6 @@ describe.skipIf(!chromium.path)('an organizer in a real browser', () => {
   let base: string
   let ctx: AppContext
 
-  async function checkPage(): Promise<void> {
-    const report = await axeViolations(page)
-    expect(report.findings, report.summary).toEqual([])
-    expect(await horizontalOverflow(page), `${page.url()} scrolls sideways at 360 px`).toBeLessThanOrEqual(0)
-  }
-
   /** "N of 193" in the dashboard's headline. */
   async function canvassedCount(): Promise<number> {
     const text = (await page.locator('.progress-headline__count').first().textContent()) ?? ''
@@ -43,12 +36,11 @@ describe.skipIf(!chromium.path)('an organizer in a real browser', () => {
   beforeAll(async () => {
     const built = await buildTestApp()
     ctx = built.ctx
-    await built.app.listen({ port: 0, host: '127.0.0.1' })
-    base = `http://127.0.0.1:${(built.app.server.address() as AddressInfo).port}`
+    base = await listenOnLoopback(built.app)
     browser = await launchChromium(chromium.path!)
     const context = await browser.newContext({
       javaScriptEnabled: false,
-      viewport: { width: 360, height: 740 },
+      viewport: PHONE_VIEWPORT,
       acceptDownloads: true,
     })
     page = await context.newPage()
@@ -61,7 +53,7 @@ describe.skipIf(!chromium.path)('an organizer in a real browser', () => {
     const setup = await issueSetupLinkIfNeeded(ctx)
     expect(setup, 'a fresh database has no organizer, so a setup link').not.toBeNull()
     await page.goto(`${base}${new URL(setup!.url).pathname}`)
-    await checkPage()
+    await expectAccessible(page)
     await page.getByLabel('Your name').fill('Grace Mwangi')
     await page.getByLabel(/^E-mail address/).fill(EMAIL)
     await page.getByLabel(/^Password/).fill(PASSWORD)
@@ -73,16 +65,16 @@ describe.skipIf(!chromium.path)('an organizer in a real browser', () => {
     // Out, and in again with the new account, as on any other day.
     await page.getByRole('button', { name: 'Sign out' }).click()
     await page.waitForURL(/\/organizers\/login/)
-    await checkPage()
+    await expectAccessible(page)
     await page.getByLabel('E-mail address').fill(EMAIL)
     await page.getByLabel('Password').fill(PASSWORD)
     await page.getByRole('button', { name: 'Sign in' }).click()
     await page.waitForURL(`${base}/organizers`)
-    await checkPage()
+    await expectAccessible(page)
     const before = await canvassedCount()
 
     await page.goto(`${base}/organizers/states/ken`)
-    await checkPage()
+    await expectAccessible(page)
     await page.getByLabel('What happened').selectOption('meeting')
     await page.getByLabel('When').fill('2026-05-28')
     await page
@@ -93,7 +85,7 @@ describe.skipIf(!chromium.path)('an organizer in a real browser', () => {
     expect(await page.locator('.desk-entries').first().textContent()).toContain(
       'raise it in the Fifth Committee',
     )
-    await checkPage()
+    await expectAccessible(page)
 
     await page.getByRole('link', { name: 'Dashboard' }).click()
     await page.waitForURL(`${base}/organizers`)

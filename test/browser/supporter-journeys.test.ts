@@ -1,12 +1,11 @@
 import { readFile } from 'node:fs/promises'
-import type { AddressInfo } from 'node:net'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AppContext } from '../../src/context.js'
 import { runOutboxOnce } from '../../src/delivery/outbox-worker.js'
 import { createTransport, type MailTransport } from '../../src/delivery/transports.js'
-import { axeViolations, horizontalOverflow } from '../helpers/axe.js'
-import { findChromium, launchChromium } from '../helpers/browser.js'
+import { expectAccessible } from '../helpers/axe.js'
+import { findChromium, launchChromium, listenOnLoopback, PHONE_VIEWPORT } from '../helpers/browser.js'
 import { FRANCE, setMission } from '../helpers/directory-fixtures.js'
 import { pdfText } from '../helpers/pdf-text.js'
 import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.js'
@@ -31,13 +30,6 @@ describe.skipIf(!chromium.path)('supporter journeys in a real browser', () => {
   let smtp: TestSmtpServer
   let transport: MailTransport
 
-  /** axe (no serious or critical violation) and no sideways scroll at 360 px, on the page shown. */
-  async function checkPage(): Promise<void> {
-    const report = await axeViolations(page)
-    expect(report.findings, report.summary).toEqual([])
-    expect(await horizontalOverflow(page), `${page.url()} scrolls sideways at 360 px`).toBeLessThanOrEqual(0)
-  }
-
   /** The site's address in a link from an e-mail (which carries PUBLIC_URL, not the test port). */
   function onTestServer(link: string): string {
     const url = new URL(link)
@@ -52,12 +44,11 @@ describe.skipIf(!chromium.path)('supporter journeys in a real browser', () => {
     ctx = built.ctx
     transport = createTransport(ctx.config.mail)
     await setMission(ctx, 'FRA', { ...FRANCE, emails: [MISSION_EMAIL] })
-    await built.app.listen({ port: 0, host: '127.0.0.1' })
-    base = `http://127.0.0.1:${(built.app.server.address() as AddressInfo).port}`
+    base = await listenOnLoopback(built.app)
     browser = await launchChromium(chromium.path!)
     context = await browser.newContext({
       javaScriptEnabled: false,
-      viewport: { width: 360, height: 740 },
+      viewport: PHONE_VIEWPORT,
       acceptDownloads: true,
     })
     page = await context.newPage()
@@ -70,11 +61,11 @@ describe.skipIf(!chromium.path)('supporter journeys in a real browser', () => {
 
   it('asks for a suggested state, writes, previews and downloads a PDF with their words', async () => {
     await page.goto(`${base}/write`)
-    await checkPage()
+    await expectAccessible(page)
     await page.getByRole('link', { name: 'Suggest a state for me' }).click()
     await page.waitForURL(/\/write\/[a-z]{3}$/)
     const suggested = new URL(page.url()).pathname.split('/').pop()
-    await checkPage()
+    await expectAccessible(page)
 
     await page.getByLabel('Your name (required)').fill('Amina Odhiambo')
     await page.getByLabel('City').fill('Kisumu')
@@ -84,7 +75,7 @@ describe.skipIf(!chromium.path)('supporter journeys in a real browser', () => {
       .fill('I nursed survivors in Bangui; they deserve a court that answers them.')
     await page.getByRole('button', { name: 'Preview my letter' }).click()
     await page.waitForURL(/\/letters\/[A-Za-z0-9_-]{22}$/)
-    await checkPage()
+    await expectAccessible(page)
     expect(await page.locator('article.paper').textContent()).toContain(
       'they deserve a court that answers them',
     )
@@ -119,12 +110,12 @@ describe.skipIf(!chromium.path)('supporter journeys in a real browser', () => {
     const letterUrl = page.url()
 
     // The preview offers e-mail delivery for a mission with an address, as a plain form.
-    await checkPage()
+    await expectAccessible(page)
     await page.getByLabel('Your e-mail address').fill('tomas@example.org')
     await page.getByRole('button', { name: 'Send me the confirmation link' }).click()
     await page.waitForURL(letterUrl)
     expect(await page.locator('.delivery [role=status]').textContent()).toContain('Check your e-mail')
-    await checkPage()
+    await expectAccessible(page)
 
     // The outbox sends the confirmation link to the writer, and nothing to the mission yet.
     await runOutboxOnce(ctx, transport)
@@ -135,12 +126,12 @@ describe.skipIf(!chromium.path)('supporter journeys in a real browser', () => {
     expect(link, confirmation?.parsed.text).toBeTruthy()
 
     await page.goto(onTestServer(link!))
-    await checkPage()
+    await expectAccessible(page)
     expect(await page.locator('article.paper').textContent()).toContain('pido justicia para las víctimas')
     await page.getByRole('button', { name: 'Send my letter' }).click()
     await page.waitForURL(letterUrl)
     expect(await page.locator('.delivery [role=status]').textContent()).toContain('Confirmed')
-    await checkPage()
+    await expectAccessible(page)
 
     await runOutboxOnce(ctx, transport)
     const toMission = smtp.messages.filter((m) => m.envelope.to.includes(MISSION_EMAIL))
@@ -151,6 +142,6 @@ describe.skipIf(!chromium.path)('supporter journeys in a real browser', () => {
 
     await page.reload()
     expect(await page.locator('.delivery [role=status]').textContent()).toContain('Delivered')
-    await checkPage()
+    await expectAccessible(page)
   }, 90_000)
 })

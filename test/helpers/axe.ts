@@ -1,5 +1,6 @@
 import { AxeBuilder } from '@axe-core/playwright'
 import type { Browser, Page } from 'playwright-core'
+import { expect } from 'vitest'
 
 // axe-core on the page as the browser shows it. axe needs JavaScript (its queue runs on timers),
 // and the journeys run with javaScriptEnabled: false, so the page's HTML is replayed, at the same
@@ -87,4 +88,14 @@ export async function axeViolations(page: Page): Promise<AxeReport> {
 /** The page's width beyond the viewport, in CSS pixels (0 when nothing scrolls sideways). */
 export async function horizontalOverflow(page: Page): Promise<number> {
   return page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth')
+}
+
+/** The page shown passes axe (nothing serious or critical) and does not scroll sideways. */
+export async function expectAccessible(page: Page): Promise<void> {
+  const report = await axeViolations(page)
+  expect(report.findings, report.summary).toEqual([])
+  expect(
+    await horizontalOverflow(page),
+    `${page.url()} scrolls sideways at ${page.viewportSize()?.width} px`,
+  ).toBeLessThanOrEqual(0)
 }

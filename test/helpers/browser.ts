@@ -1,4 +1,6 @@
 import fs from 'node:fs'
+import type { AddressInfo } from 'node:net'
+import type { FastifyInstance } from 'fastify'
 import { type Browser, chromium } from 'playwright-core'
 
 const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(
@@ -32,4 +34,13 @@ export async function launchChromium(executablePath: string): Promise<Browser> {
       '--no-first-run',
     ],
   })
+}
+
+/** A phone's screen: the narrowest width pages must read at without scrolling sideways. */
+export const PHONE_VIEWPORT = { width: 360, height: 740 }
+
+/** Listens on a free port of 127.0.0.1, for a browser to visit; returns the site's address. */
+export async function listenOnLoopback(app: FastifyInstance): Promise<string> {
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
 }

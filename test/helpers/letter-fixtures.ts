@@ -1,3 +1,5 @@
+import type { FastifyInstance } from 'fastify'
+import { expect } from 'vitest'
 import type { LetterDocument, LetterLanguage } from '../../src/letters/letter-document.js'
 
 // Hand-made letters, as the composer would store them, for the PDF and preview tests. The
@@ -126,4 +128,24 @@ export function longLetterDocument(overrides: Partial<LetterDocument> = {}): Let
   const language = overrides.language ?? 'en'
   const paragraphs = SAMPLE_PARAGRAPHS[language]
   return sampleLetterDocument({ ...overrides, paragraphs: [...paragraphs, ...paragraphs, ...paragraphs] })
+}
+
+/** Writes a letter to France through POST /api/letters (a postal address, a paragraph); its id. */
+export async function writeLetterToFrance(app: FastifyInstance): Promise<string> {
+  const written = await app.inject({
+    method: 'POST',
+    url: '/api/letters',
+    payload: {
+      state: 'FRA',
+      supporter: {
+        name: 'Amina Wanjiru',
+        addressLines: ['Kenyatta Avenue 14'],
+        city: 'Nairobi',
+        country: 'KE',
+      },
+      personalNote: 'I write from Nairobi.',
+    },
+  })
+  expect(written.statusCode, written.body).toBe(201)
+  return written.json().id
 }

@@ -1,8 +1,8 @@
-import type { AddressInfo } from 'node:net'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { findChromium, launchChromium } from '../helpers/browser.js'
+import { findChromium, launchChromium, listenOnLoopback } from '../helpers/browser.js'
 import { FRANCE, setMission } from '../helpers/directory-fixtures.js'
+import { writeLetterToFrance } from '../helpers/letter-fixtures.js'
 import { signInOrganizer } from '../helpers/organizer-session.js'
 import { buildTestApp } from '../helpers/test-app.js'
 
@@ -42,21 +42,7 @@ describe.skipIf(!chromiumPath.path)('the Content-Security-Policy in a real brows
   beforeAll(async () => {
     const { app, ctx } = await buildTestApp()
     await setMission(ctx, 'FRA', FRANCE)
-    const written = await app.inject({
-      method: 'POST',
-      url: '/api/letters',
-      payload: {
-        state: 'FRA',
-        supporter: {
-          name: 'Amina Wanjiru',
-          addressLines: ['Kenyatta Avenue 14'],
-          city: 'Nairobi',
-          country: 'KE',
-        },
-        personalNote: 'I write from Nairobi.',
-      },
-    })
-    letterId = written.json().id
+    letterId = await writeLetterToFrance(app)
     const session = await signInOrganizer(app, ctx, { role: 'admin' })
     cookie = session.cookie
     // A reply from Chile: the dashboard then draws its status bars, whose widths are inline styles.
@@ -67,8 +53,7 @@ describe.skipIf(!chromiumPath.path)('the Content-Security-Policy in a real brows
       payload: { kind: 'reply_received', occurredOn: '2026-05-30', text: 'A letter from the Ambassador.' },
     })
     expect(engagement.statusCode).toBe(201)
-    await app.listen({ port: 0, host: '127.0.0.1' })
-    base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
+    base = await listenOnLoopback(app)
     browser = await launchChromium(chromiumPath.path!)
   })
   afterAll(async () => {

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { cspHeader, PAGE_CSP } from '../../src/plugins/security.js'
 import { FRANCE, setMission } from '../helpers/directory-fixtures.js'
+import { writeLetterToFrance } from '../helpers/letter-fixtures.js'
 import { signInOrganizer } from '../helpers/organizer-session.js'
 import { listRoutes } from '../helpers/route-list.js'
 import { buildTestApp } from '../helpers/test-app.js'
@@ -11,22 +12,7 @@ let organizerCookie = ''
 
 beforeAll(async () => {
   await setMission(ctx, 'FRA', FRANCE)
-  const written = await app.inject({
-    method: 'POST',
-    url: '/api/letters',
-    payload: {
-      state: 'FRA',
-      supporter: {
-        name: 'Amina Wanjiru',
-        addressLines: ['Kenyatta Avenue 14'],
-        city: 'Nairobi',
-        country: 'KE',
-      },
-      personalNote: 'I write from Nairobi.',
-    },
-  })
-  expect(written.statusCode).toBe(201)
-  letterId = written.json().id
+  letterId = await writeLetterToFrance(app)
   organizerCookie = (await signInOrganizer(app, ctx, { role: 'admin' })).cookie
 })
 
