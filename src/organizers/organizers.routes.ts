@@ -30,9 +30,23 @@ type Form = Record<string, unknown>
 const TOKEN_PARAMS = { params: Type.Object({ token: Type.String({ maxLength: 100 }) }) }
 const SESSION_MAX_AGE_S = 30 * 24 * 60 * 60
 
-/** Only a path on this site: `next` must not send a freshly signed-in organizer elsewhere. */
-function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/organizers'
+/**
+ * Where to send an organizer after signing in: a path of the organizers' area on this site, else
+ * `/organizers`. `next` is parsed as a browser would (which drops tabs and newlines and reads `\`
+ * as `/`, so "/\t/evil.com" is another host), and what is sent on is the parsed path written out
+ * again, never the raw input.
+ */
+function safeNext(next: unknown, publicUrl: string): string {
+  if (typeof next !== 'string') return '/organizers'
+  const site = new URL(publicUrl)
+  let url: URL
+  try {
+    url = new URL(next, site.origin)
+  } catch {
+    return '/organizers'
+  }
+  const inArea = url.pathname === '/organizers' || url.pathname.startsWith('/organizers/')
+  return url.origin === site.origin && inArea ? url.pathname + url.search : '/organizers'
 }
 
 /** Accounts: sign in and out, the welcome page of invitations, the team (admins), the audit log. */
@@ -53,7 +67,7 @@ export const organizersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = 
     })
 
   app.get('/organizers/login', async (request, reply) => {
-    const next = safeNext((request.query as Form).next)
+    const next = safeNext((request.query as Form).next, ctx.config.publicUrl)
     if (request.organizer) return reply.redirect(next, 303)
     return loginPage(request, reply, { next })
   })
@@ -77,7 +91,7 @@ export const organizersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = 
     },
     async (request, reply) => {
       const form = (request.body ?? {}) as Form
-      const next = safeNext(form.next)
+      const next = safeNext(form.next, ctx.config.publicUrl)
       const result = await signIn(ctx, form.email, form.password)
       if (!result) {
         reply.code(401)

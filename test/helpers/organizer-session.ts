@@ -43,8 +43,7 @@ export async function signInOrganizer(
     headers: { cookie: session },
   })
   if (response.statusCode !== 200) throw new Error(`csrf: ${response.statusCode} ${response.body}`)
-  const secret = response.cookies.find((c) => c.name === 'cb_csrf')?.value
-  const cookie = `${session}; cb_csrf=${secret}`
+  const cookie = nextCookie(session, response)
   const csrfToken = (response.json() as { token: string }).token
   return { organizer, cookie, csrfToken, apiHeaders: { cookie, 'x-csrf-token': csrfToken } }
 }
@@ -52,4 +51,31 @@ export async function signInOrganizer(
 /** The value of a form's hidden _csrf field in a page. */
 export function csrfFieldOf(html: string): string | null {
   return /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? null
+}
+
+interface SetCookies {
+  readonly cookies: ReadonlyArray<{ name: string; value: string; expires?: Date }>
+}
+
+/** The Cookie header a browser sends after `response`: `cookie`, with what it set or cleared. */
+export function nextCookie(cookie: string, response: SetCookies): string {
+  const jar = new Map(
+    cookie
+      .split(';')
+      .map((pair) => pair.trim())
+      .filter(Boolean)
+      .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)] as const),
+  )
+  for (const set of response.cookies) {
+    const cleared = set.value === '' || (set.expires !== undefined && set.expires.getTime() <= Date.now())
+    if (cleared) jar.delete(set.name)
+    else jar.set(set.name, set.value)
+  }
+  return [...jar].map(([name, value]) => `${name}=${value}`).join('; ')
+}
+
+/** A browser's visit to a form page: the page, the Cookie header it sends next, the form's CSRF field. */
+export async function openForm(app: FastifyInstance, url: string, cookie = '') {
+  const page = await app.inject({ method: 'GET', url, headers: cookie ? { cookie } : {} })
+  return { page, cookie: nextCookie(cookie, page), csrf: csrfFieldOf(page.body) ?? '' }
 }

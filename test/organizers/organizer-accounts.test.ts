@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { listAuditEvents } from '../../src/organizers/audit.repository.js'
 import { issueSetupLinkIfNeeded } from '../../src/organizers/organizers.service.js'
-import { csrfFieldOf, signInOrganizer } from '../helpers/organizer-session.js'
+import { openForm, signInOrganizer } from '../helpers/organizer-session.js'
 import { buildTestApp } from '../helpers/test-app.js'
 
 const PASSWORD = 'a long enough passphrase'
-
-/** A browser's visit: GET a form page, keep its CSRF cookie and field. */
-async function openForm(app: Awaited<ReturnType<typeof buildTestApp>>['app'], url: string, cookie = '') {
-  const page = await app.inject({ method: 'GET', url, headers: cookie ? { cookie } : {} })
-  const secret = page.cookies.find((c) => c.name === 'cb_csrf')?.value
-  const cookies = [cookie, secret ? `cb_csrf=${secret}` : ''].filter(Boolean).join('; ')
-  return { page, cookie: cookies, csrf: csrfFieldOf(page.body) ?? '' }
-}
 
 describe('the first admin', () => {
   it('is created once from the setup link, which the server issues only while nobody has an account', async () => {
