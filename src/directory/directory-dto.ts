@@ -1,6 +1,15 @@
 import type { MissionVersionRow, SecurityCouncilSeatRow, StateRow } from '../db/schema.js'
 import type { StateDto } from './directory.schemas.js'
-import { fieldSourcesFromRow, type MissionField, missionDetailsFromRow } from './mission-details.js'
+import {
+  type FieldSource,
+  type FieldSources,
+  fieldSourcesFromRow,
+  type MissionField,
+  missionDetailsFromRow,
+} from './mission-details.js'
+
+/** Who the public is told edited a mission: the campaign, never which organizer. */
+export const PUBLIC_EDITOR = 'the campaign'
 
 // Rows to the API's shapes (directory.schemas.ts). Pages render the same objects.
 
@@ -26,7 +35,7 @@ export function toStateDto(
 
 export function toMissionDto(row: MissionVersionRow): StateDto['mission'] {
   const details = missionDetailsFromRow(row)
-  const sources = fieldSourcesFromRow(row)
+  const sources = publicFieldSources(row)
   const changed = JSON.parse(row.changed_fields) as MissionField[]
   // The version's source is that of what it changed; a version that changed nothing is the seed's.
   const source = sources[changed[0] ?? 'name'] ??
@@ -48,6 +57,17 @@ export function toMissionDto(row: MissionVersionRow): StateDto['mission'] {
     updatedAt: row.valid_from,
     version: row.version,
   }
+}
+
+/**
+ * Where each field came from, as the public may see it: an organizer's edit says "the campaign".
+ * @NOTE organizers' names stay on their own pages (directory-upkeep reads the row itself).
+ */
+export function publicFieldSources(row: MissionVersionRow): FieldSources {
+  const sources = fieldSourcesFromRow(row)
+  for (const [field, source] of Object.entries(sources) as [MissionField, FieldSource][])
+    if (source.kind === 'organizer') sources[field] = { ...source, ref: PUBLIC_EDITOR }
+  return sources
 }
 
 export function toCouncilSeat(seat: SecurityCouncilSeatRow): NonNullable<StateDto['securityCouncil']> {

@@ -43,7 +43,9 @@ export type StateQuery = Static<typeof StateQuery>
 
 export const FieldSourceSchema = Type.Object({
   kind: StringEnum(['seed', 'import', 'organizer']),
-  ref: Type.String(),
+  ref: Type.String({
+    description: 'The seed or imported file; "the campaign" for an organizer\'s edit (never their name)',
+  }),
   date: IsoDate,
 })
 

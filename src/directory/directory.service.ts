@@ -4,9 +4,9 @@ import { NotFoundError } from '../lib/errors.js'
 import { foldForSearch } from '../lib/text.js'
 import * as repo from './directory.repository.js'
 import type { StateDetailDto, StateDto, StateQuery } from './directory.schemas.js'
-import { seatInYear, toCouncilSeat, toMissionDto, toStateDto } from './directory-dto.js'
+import { publicFieldSources, seatInYear, toCouncilSeat, toMissionDto, toStateDto } from './directory-dto.js'
 import { loadDirectorySnapshot } from './directory-snapshot.js'
-import { type FieldSource, fieldSourcesFromRow } from './mission-details.js'
+import type { FieldSource } from './mission-details.js'
 
 type Ctx = Pick<AppContext, 'db' | 'clock'>
 
@@ -51,7 +51,7 @@ export async function getState(ctx: Ctx, iso3: string, on = ctx.clock.today()): 
   return {
     ...toStateDto(row, current, seatInYear(terms, yearOf(on))),
     councilTerms: terms.map(toCouncilSeat),
-    fieldSources: fieldSourcesFromRow(current) as Record<string, FieldSource>,
+    fieldSources: publicFieldSources(current) as Record<string, FieldSource>,
     history: history.map((v) => {
       const { version: _v, updatedAt: _u, ...mission } = toMissionDto(v)
       return {

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest'
+import { editMission, getMissionForEdit } from '../../src/directory/directory-upkeep.service.js'
 import { createLetter } from '../../src/letters/letters.service.js'
+import { actorOf } from '../../src/organizers/organizers.service.js'
 import { confirmedLetter, FRANCE_EMAIL, pass, transportFor } from '../delivery/delivery-helpers.js'
 import { FRANCE, setMission } from '../helpers/directory-fixtures.js'
+import { signInOrganizer } from '../helpers/organizer-session.js'
 import { listRoutes } from '../helpers/route-list.js'
 import { buildTestApp } from '../helpers/test-app.js'
 
@@ -15,6 +18,7 @@ const SECRETS = {
   note: 'A private paragraph that must stay between the writer and the mission.',
   engagement: 'Met the deputy in private; she asked us not to quote her.',
   positionNote: 'Internal: their legal adviser hinted at support.',
+  organizer: 'Zed Quill',
 }
 
 // Routes whose whole point is to show one person their own letter: reached only with an
@@ -100,6 +104,14 @@ describe('public pages and API', async () => {
     })
     .execute()
 
+  // An organizer corrects Kenya's mission (its telephone): the public sees the campaign did.
+  const editor = await signInOrganizer(app, ctx, { name: SECRETS.organizer })
+  const kenya = await getMissionForEdit(ctx, 'KEN')
+  await editMission(ctx, actorOf(editor.organizer), 'KEN', {
+    details: { ...kenya.details, phone: '+1 212 421 4740' },
+    baseVersion: kenya.version,
+  })
+
   const routes = listRoutes(app).filter(
     (route) =>
       route.method === 'GET' &&
@@ -139,6 +151,20 @@ describe('public pages and API', async () => {
       }
     }
     expect(checked.length).toBeGreaterThan(10)
+  })
+
+  it('say a mission was edited by the campaign, never by which organizer', async () => {
+    const page = await app.inject({ method: 'GET', url: '/states/ken' })
+    expect(page.body).toContain('+1 212 421 4740')
+    expect(page.body).toContain('edited by the campaign on')
+    expect(page.body).not.toContain(SECRETS.organizer)
+    const api = (await app.inject({ method: 'GET', url: '/api/states/ken' })).json()
+    expect(api.mission.source).toEqual({ kind: 'organizer', ref: 'the campaign', date: '2026-06-01' })
+    expect(api.fieldSources.phone).toEqual(api.mission.source)
+    expect(api.history[0].mission.source).toEqual(api.mission.source)
+    const list = await app.inject({ method: 'GET', url: '/api/states?q=kenya' })
+    expect(list.body).toContain('"ref":"the campaign"')
+    expect(list.body).not.toContain(SECRETS.organizer)
   })
 
   it('still count those letters (the facts are there, the people are not)', async () => {
