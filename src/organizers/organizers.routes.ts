@@ -1,3 +1,4 @@
+import type { errorResponseBuilderContext } from '@fastify/rate-limit'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
@@ -54,6 +55,21 @@ export const organizersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = 
   const startSession = (reply: FastifyReply, token: string) =>
     reply.setCookie(SESSION_COOKIE, token, { ...sessionCookieOptions(ctx), maxAge: SESSION_MAX_AGE_S })
 
+  // Sign-in and the invitation form each test a secret (a password, a link) and may run scrypt:
+  // a few tries per client per quarter-hour, counted per route.
+  const attemptsLimit = (what: string) => ({
+    rateLimit: {
+      max: ctx.config.rateLimits.logins,
+      timeWindow: '15 minutes',
+      errorResponseBuilder: (_request: FastifyRequest, context: errorResponseBuilderContext) => ({
+        statusCode: 429,
+        error: 'Too Many Requests',
+        code: 'too_many_requests',
+        message: `Too many ${what} from here. Try again in ${context.after}.`,
+      }),
+    },
+  })
+
   // Every answer here is about one person: never cached by a browser or a proxy.
   app.addHook('onSend', async (_request, reply) => {
     reply.header('cache-control', 'private, no-store')
@@ -76,18 +92,7 @@ export const organizersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = 
     '/organizers/login',
     {
       preValidation: verifyCsrf(app),
-      config: {
-        rateLimit: {
-          max: ctx.config.rateLimits.logins,
-          timeWindow: '15 minutes',
-          errorResponseBuilder: (_request, context) => ({
-            statusCode: 429,
-            error: 'Too Many Requests',
-            code: 'too_many_requests',
-            message: `Too many sign-in attempts from here. Try again in ${context.after}.`,
-          }),
-        },
-      },
+      config: attemptsLimit('sign-in attempts'),
     },
     async (request, reply) => {
       const form = (request.body ?? {}) as Form
@@ -138,7 +143,7 @@ export const organizersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = 
 
   app.post(
     '/organizers/welcome/:token',
-    { schema: TOKEN_PARAMS, preValidation: verifyCsrf(app) },
+    { schema: TOKEN_PARAMS, preValidation: verifyCsrf(app), config: attemptsLimit('attempts at this form') },
     async (request, reply) => {
       const form = (request.body ?? {}) as Form
       try {
