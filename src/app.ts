@@ -34,6 +34,7 @@ import { notFoundPlugin } from './plugins/not-found.js'
 import { openapiPlugin } from './plugins/openapi.js'
 import { sameOriginPlugin } from './plugins/same-origin.js'
 import { BODY_LIMIT_BYTES, FORM_BODY_LIMIT_BYTES, securityPlugin } from './plugins/security.js'
+import { serverTimeouts } from './plugins/timeouts.js'
 import { viewPlugin } from './plugins/view.js'
 
 export interface BuildAppOptions {
@@ -50,6 +51,10 @@ export async function buildApp({ ctx }: BuildAppOptions): Promise<FastifyInstanc
     }),
     bodyLimit: BODY_LIMIT_BYTES,
     routerOptions: { ignoreTrailingSlash: true },
+    // request.ip (what every rate limit counts by) is the socket's address, or with TRUST_PROXY
+    // the address the named proxy saw; the proxy's X-Forwarded-Proto and -Host are believed too.
+    trustProxy: ctx.config.trustProxy ? [...ctx.config.trustProxy] : false,
+    ...serverTimeouts(ctx.config.requestTimeoutMs),
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   // 0. Requests queue in arrival order, a few per turn of the event loop, so a busy server still
@@ -67,8 +72,9 @@ export async function buildApp({ ctx }: BuildAppOptions): Promise<FastifyInstanc
   })
   await app.register(formbody, { bodyLimit: FORM_BODY_LIMIT_BYTES })
   await app.register(cookie)
-  // Limits are set per route (writing letters, asking for e-mail confirmations).
-  await app.register(rateLimit, { global: false })
+  // Limits are set per route (writing letters, asking for e-mail confirmations), each counted per
+  // client address: request.ip, never a header a visitor writes (see trustProxy above).
+  await app.register(rateLimit, { global: false, keyGenerator: (request) => request.ip })
   await app.register(fastifyStatic, { root: projectPath('public'), prefix: '/public/', maxAge: '1h' })
   await app.register(openapiPlugin)
   // 2. Our cross-cutting plugins.

@@ -1,3 +1,4 @@
+import net from 'node:net'
 import path from 'node:path'
 
 export interface MailConfig {
@@ -28,6 +29,14 @@ export interface Config {
   readonly publicUrl: string
   readonly logLevel: LogLevel
   readonly mail: MailConfig
+  /**
+   * The reverse proxies whose X-Forwarded-For (and -Proto, -Host) are believed: addresses, CIDR
+   * ranges or proxy-addr's names (loopback, linklocal, uniquelocal), as Fastify's `trustProxy`
+   * takes them; false: none, the client is the socket's address.
+   */
+  readonly trustProxy: readonly string[] | false
+  /** A request, headers and body, must arrive whole within this many ms, or it is answered 408. */
+  readonly requestTimeoutMs: number
   /** Per client IP and hour: letters written, e-mail confirmations asked for; per 15 minutes: sign-in attempts; per minute: 404s. */
   readonly rateLimits: {
     readonly letters: number
@@ -50,6 +59,46 @@ export interface Config {
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+
+/** The ranges proxy-addr (under Fastify's trustProxy) knows by name. */
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal']
+
+/**
+ * TRUST_PROXY: unset or "off", or a comma-separated list of proxy addresses, CIDR ranges and
+ * range names. Returns the list (false for off) or the problem with it.
+ *
+ * @NOTE No hop count and no "true": either makes X-Forwarded-For believed from whoever connects,
+ * and a visitor who writes the header themselves picks the address their rate limits count
+ * against (Fastify 5.12.1 stopped honouring hop counts for that reason). Naming the proxy's own
+ * address lets only what the proxy appended count.
+ */
+function parseTrustProxy(text: string): { value: readonly string[] | false; problem?: string } {
+  if (text === '' || text === 'off') return { value: false }
+  const example = 'e.g. 127.0.0.1, loopback or 10.0.0.0/8'
+  if (/^(true|on|yes)$/i.test(text) || /^\d+$/.test(text)) {
+    return {
+      value: false,
+      problem: `TRUST_PROXY must name the proxy's addresses (${example}), not "${text}": that would let any visitor choose the address their rate limits count against`,
+    }
+  }
+  const entries = text.split(',').map((entry) => entry.trim())
+  const bad = entries.filter((entry) => {
+    if (PROXY_RANGE_NAMES.includes(entry)) return false
+    const [address = '', prefix, ...rest] = entry.split('/')
+    const family = net.isIP(address)
+    if (family === 0 || rest.length > 0) return true
+    if (prefix === undefined) return false
+    // A /0 range is every address: the same as trusting every client.
+    return !/^\d+$/.test(prefix) || Number(prefix) < 1 || Number(prefix) > (family === 4 ? 32 : 128)
+  })
+  if (bad.length > 0) {
+    return {
+      value: false,
+      problem: `TRUST_PROXY must be off or a comma-separated list of proxy addresses or CIDR ranges (${example}); not understood: ${bad.map((b) => `"${b}"`).join(', ')}`,
+    }
+  }
+  return { value: Object.freeze(entries) }
+}
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -140,6 +189,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     notFound: whole('RATE_LIMIT_NOT_FOUND', 120, 1, 1_000_000),
   })
 
+  const trustProxy = parseTrustProxy(text('TRUST_PROXY', 'off'))
+  if (trustProxy.problem) problems.push(trustProxy.problem)
+  const requestTimeoutMs = whole('REQUEST_TIMEOUT_MS', 30_000, 100, 600_000)
+
   const members = Object.freeze({
     retentionDays: whole('RETENTION_DAYS', 365, 1, 36_500),
     updatesPerMinute: whole('UPDATES_PER_MINUTE', 60, 1, 100_000),
@@ -153,6 +206,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     publicUrl,
     logLevel,
     mail,
+    trustProxy: trustProxy.value,
+    requestTimeoutMs,
     rateLimits,
     members,
     campaign,

@@ -21,6 +21,8 @@ describe('loadConfig', () => {
         workerInServer: true,
         workerIntervalMs: 5000,
       },
+      trustProxy: false,
+      requestTimeoutMs: 30_000,
       rateLimits: { letters: 60, sends: 10, logins: 10, notFound: 120 },
       members: { retentionDays: 365, updatesPerMinute: 60 },
       campaign: { signatoryName: 'The Code Blue Campaign', signatoryTitle: 'AIDS-Free World', website: null },
@@ -56,5 +58,44 @@ describe('loadConfig', () => {
     const problems = (error as ConfigError).problems
     expect(problems).toHaveLength(3)
     expect(problems.join('\n')).toMatch(/PORT[\s\S]*PUBLIC_URL[\s\S]*LOG_LEVEL/)
+  })
+
+  it('reads TRUST_PROXY as the proxies to believe: addresses, CIDR ranges and range names', () => {
+    expect(loadConfig({ TRUST_PROXY: 'off' }).trustProxy).toBe(false)
+    expect(loadConfig({ TRUST_PROXY: '127.0.0.1' }).trustProxy).toEqual(['127.0.0.1'])
+    expect(loadConfig({ TRUST_PROXY: ' 10.0.0.0/8, ::1 ,loopback,fd00::/8' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      '::1',
+      'loopback',
+      'fd00::/8',
+    ])
+    expect(loadConfig({ REQUEST_TIMEOUT_MS: '5000' }).requestTimeoutMs).toBe(5000)
+  })
+
+  it('refuses a TRUST_PROXY that would let visitors choose their own address, naming it', () => {
+    // "true" and a hop count believe X-Forwarded-For from anyone who connects; /0 is every address.
+    for (const value of [
+      'true',
+      '1',
+      '0.0.0.0/0',
+      'proxy.example.org',
+      '10.0.0.0/33',
+      '127.0.0.1,',
+      '::1/x',
+    ]) {
+      let error: unknown
+      try {
+        loadConfig({ TRUST_PROXY: value })
+      } catch (e) {
+        error = e
+      }
+      expect(error, value).toBeInstanceOf(ConfigError)
+      const problems = (error as ConfigError).problems
+      expect(problems, value).toHaveLength(1)
+      expect(problems[0]).toMatch(/^TRUST_PROXY must /)
+    }
+    expect(() => loadConfig({ REQUEST_TIMEOUT_MS: '30s' })).toThrow(
+      /REQUEST_TIMEOUT_MS must be a whole number/,
+    )
   })
 })
