@@ -139,6 +139,8 @@ export function* demoLetters(rng: Random, plan: LetterPlan): Generator<DemoLette
         outbox_id: null,
         printed_delivered_by: null,
         personal_data_removed_at: null,
+        // Demo drafts were written by no browser: no draft cookie proves anything about them.
+        draft_token_hash: null,
         created_at: createdIso,
         ...letterLife(rng, path, at, now, reference, { answerRate: plan.answerRate }),
       }

@@ -43,6 +43,7 @@ const LETTER_COLUMNS = Object.keys({
   reply_answer: true,
   reply_answered_at: true,
   personal_data_removed_at: true,
+  draft_token_hash: true,
   created_at: true,
   updated_at: true,
 } satisfies Record<keyof DemoLetterRow, true>)

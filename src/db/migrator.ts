@@ -8,6 +8,7 @@ import * as m0006 from './migrations/0006-reply-counts.js'
 import * as m0007 from './migrations/0007-members.js'
 import * as m0008 from './migrations/0008-update-sending.js'
 import * as m0009 from './migrations/0009-privacy.js'
+import * as m0011 from './migrations/0011-letter-privacy.js'
 
 // @NOTE a static map, not a folder scan: bundlers, tsx and vitest all see the same migrations,
 // and their order is the order of the keys (names sort as they were written).
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '0007-members': m0007,
   '0008-update-sending': m0008,
   '0009-privacy': m0009,
+  '0011-letter-privacy': m0011,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

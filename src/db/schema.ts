@@ -118,8 +118,18 @@ export interface LetterTable {
   reply_answer: ReplyAnswer | null
   reply_answered_at: string | null
   personal_data_removed_at: string | null
+  /** Digest of the secret in the writing browser's draft cookie (migration 0011). */
+  draft_token_hash: string | null
   created_at: string
   updated_at: string
+}
+
+/** A letter's rendered PDF, kept under the ETag of its document (dropped when that changes). */
+export interface LetterPdfTable {
+  letter_id: number
+  etag: string
+  bytes: Buffer
+  created_at: string
 }
 
 /** A writer's answer to "did the mission reply?". */
@@ -345,6 +355,13 @@ export interface ErasureRequestTable {
   completed_at: string | null
 }
 
+/** "Erase my data" asked on the form, waiting for the outbox pass to answer it. */
+export interface ErasureAskTable {
+  id: Generated<number>
+  email: string
+  asked_at: string
+}
+
 export interface DB {
   state: StateTable
   security_council_seat: SecurityCouncilSeatTable
@@ -366,6 +383,8 @@ export interface DB {
   member: MemberTable
   campaign_update: CampaignUpdateTable
   erasure_request: ErasureRequestTable
+  letter_pdf: LetterPdfTable
+  erasure_ask: ErasureAskTable
 }
 
 export type StateRow = Selectable<StateTable>

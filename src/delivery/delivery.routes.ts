@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox'
 import type { AppContext } from '../context.js'
 import { ErrorSchema } from '../directory/directory.schemas.js'
 import { getStateForLetters } from '../directory/directory.service.js'
+import { forgetDraft } from '../letters/draft-cookie.js'
 import { LetterIdParams } from '../letters/letters.schemas.js'
 import { getLetter } from '../letters/letters.service.js'
 import { ValidationError } from '../lib/errors.js'
@@ -61,6 +62,8 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
     async (request, reply) => {
       try {
         await requestEmailDelivery(ctx, request.params.id, request.body)
+        // No longer a draft: this browser's cookie has nothing left to reopen.
+        forgetDraft(request, reply, ctx, request.params.id)
         return reply.redirect(`/letters/${request.params.id}`, 303)
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error
@@ -95,6 +98,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
     { config: sendLimit, schema: { params: TokenParams } },
     async (request, reply) => {
       const letter = await confirmEmailDelivery(ctx, request.params.token)
+      forgetDraft(request, reply, ctx, letter.public_id)
       return reply.redirect(`/letters/${letter.public_id}`, 303)
     },
   )

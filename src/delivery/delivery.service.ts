@@ -3,7 +3,7 @@ import type { AppContext } from '../context.js'
 import type { Database } from '../db/connection.js'
 import type { LetterRow, OutboxKind } from '../db/schema.js'
 import { getStateForLetters } from '../directory/directory.service.js'
-import { isEditable } from '../letters/letter-states.js'
+import { DRAFT_LIFE_DAYS, isEditable } from '../letters/letter-states.js'
 import {
   changeLetterStatus,
   findAwaitingConfirmation,
@@ -19,7 +19,7 @@ import * as repo from './delivery.repository.js'
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'config'>
 
 const DAY = 86_400_000
-export const CONFIRMATION_DAYS = 7
+export const CONFIRMATION_DAYS = DRAFT_LIFE_DAYS
 export const REMINDER_AFTER_DAYS = 3
 
 /** Tells an in-process outbox worker that there is mail to send now. */

@@ -30,6 +30,12 @@ export function assertLetterTransition(from: LetterStatus, to: LetterStatus): vo
     )
 }
 
+/**
+ * How long a letter stays its writer's to finish: a confirmation link works this long (delivery's
+ * CONFIRMATION_DAYS is this), and the writing browser's draft cookie lives no longer.
+ */
+export const DRAFT_LIFE_DAYS = 7
+
 /** Whether the writer may still change the letter's text. */
 export function isEditable(status: LetterStatus): boolean {
   return status === 'draft' || status === 'awaiting_confirmation' || status === 'expired'

@@ -8,6 +8,13 @@ import { ValidationError } from '../lib/errors.js'
 import { LANGUAGE_LABELS } from '../lib/labels.js'
 import { CONSENT_TEXT } from '../members/consent.js'
 import { joinFromLetter } from '../members/members.service.js'
+import {
+  clearDraftCookie,
+  draftSecretFor,
+  newDraftSecret,
+  readDraftCookie,
+  setDraftCookie,
+} from './draft-cookie.js'
 import { defaultLanguage } from './letter-compose.js'
 import { joinOfferTicked, LIMITS } from './letter-input.js'
 import { listTemplates } from './letter-templates.js'
@@ -16,7 +23,9 @@ import {
   createLetter,
   DEFAULT_TEMPLATE,
   getLetter,
+  getLetterForEdit,
   getLetterInput,
+  isOwnDraft,
   suggestState,
   updateLetter,
 } from './letters.service.js'
@@ -56,10 +65,14 @@ export const lettersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
     { schema: { params: Iso3Params, querystring: Type.Object({ new: Type.Optional(Type.String()) }) } },
     async (request, reply) => {
       const { state } = await getStateForLetters(ctx, request.params.iso3)
-      // A second attempt from the same browser edits the draft it already wrote to this state.
-      const draft = request.query.new === undefined ? request.cookies[draftCookie(state.iso3)] : undefined
-      if (draft && (await findEditableDraft(ctx, draft, state.iso3)))
-        return reply.redirect(`/letters/${draft}/edit`, 303)
+      // A second attempt from the same browser edits the draft it already wrote to this state;
+      // a cookie for a letter since sent (or never this browser's) is dropped.
+      const draft = request.query.new === undefined ? readDraftCookie(request, state.iso3) : null
+      if (draft) {
+        if (await isOwnDraft(ctx, draft.letterId, state.iso3, draft.secret))
+          return reply.redirect(`/letters/${draft.letterId}/edit`, 303)
+        clearDraftCookie(reply, ctx, state.iso3)
+      }
       return reply.viewAsync('pages/letters/compose.hbs', composeModel(state, {}, {}))
     },
   )
@@ -72,15 +85,10 @@ export const lettersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
     async (request, reply) => {
       const form = { ...request.body, state: request.params.iso3 }
       try {
-        const letter = await createLetter(ctx, form)
+        const { secret, hash } = newDraftSecret()
+        const letter = await createLetter(ctx, form, { draftTokenHash: hash })
         if (joinOfferTicked(form)) await joinWithLetter(ctx, letter.id, request.log)
-        reply.setCookie(draftCookie(letter.state.iso3), letter.id, {
-          path: '/',
-          httpOnly: true,
-          sameSite: 'lax',
-          secure: ctx.config.publicUrl.startsWith('https:'),
-          maxAge: 30 * 24 * 3600,
-        })
+        setDraftCookie(reply, ctx, letter.state.iso3, { letterId: letter.id, secret })
         return reply.redirect(`/letters/${letter.id}`, 303)
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error
@@ -103,7 +111,11 @@ export const lettersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
   })
 
   app.get('/letters/:id/edit', { schema: { params: LetterIdParams } }, async (request, reply) => {
-    const { view, email } = await getLetterInput(ctx, request.params.id)
+    const { view, email, emailHidden } = await getLetterForEdit(
+      ctx,
+      request.params.id,
+      draftSecretFor(request, request.params.id),
+    )
     const { state } = await getStateForLetters(ctx, view.state.iso3)
     const form = {
       template: view.template,
@@ -119,7 +131,11 @@ export const lettersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
       personalNote: view.personalNote ?? '',
     }
     reply.header('cache-control', 'private, no-store')
-    return reply.viewAsync('pages/letters/compose.hbs', { ...composeModel(state, form, {}), editing: view })
+    return reply.viewAsync('pages/letters/compose.hbs', {
+      ...composeModel(state, form, {}),
+      editing: view,
+      emailHidden,
+    })
   })
 
   app.post(
@@ -127,7 +143,12 @@ export const lettersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
     { schema: { params: LetterIdParams, body: FormBody } },
     async (request, reply) => {
       try {
-        const letter = await updateLetter(ctx, request.params.id, request.body)
+        const letter = await updateLetter(
+          ctx,
+          request.params.id,
+          request.body,
+          draftSecretFor(request, request.params.id),
+        )
         if (joinOfferTicked(request.body)) await joinWithLetter(ctx, letter.id, request.log)
         return reply.redirect(`/letters/${letter.id}`, 303)
       } catch (error) {
@@ -204,21 +225,6 @@ async function joinWithLetter(ctx: AppContext, publicId: string, log: FastifyBas
       await joinFromLetter(ctx, { name: view.supporter.name, email, country: view.supporter.country })
   } catch (error) {
     log.error({ err: error }, 'joining the campaign from a letter failed')
-  }
-}
-
-/** The cookie that remembers, in this browser only, the draft written to a state. */
-function draftCookie(iso3: string): string {
-  return `draft_${iso3.toLowerCase()}`
-}
-
-async function findEditableDraft(ctx: AppContext, publicId: string, iso3: string): Promise<boolean> {
-  if (!/^[A-Za-z0-9_-]{22}$/.test(publicId)) return false
-  try {
-    const letter = await getLetter(ctx, publicId)
-    return letter.state.iso3 === iso3 && letter.editable
-  } catch {
-    return false
   }
 }
 

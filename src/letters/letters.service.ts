@@ -3,7 +3,7 @@ import type { LetterRow } from '../db/schema.js'
 import type { StateDto } from '../directory/directory.schemas.js'
 import { getStateForLetters, listStates, type StateTag } from '../directory/directory.service.js'
 import { NotFoundError, ValidationError } from '../lib/errors.js'
-import { newPublicId, newReferenceCode } from '../lib/tokens.js'
+import { hashToken, newPublicId, newReferenceCode } from '../lib/tokens.js'
 import {
   type AddresseeSnapshot,
   composeLetter,
@@ -49,7 +49,7 @@ export interface LetterView {
 export async function createLetter(
   ctx: Ctx,
   raw: unknown,
-  options: { allowCampaign?: boolean } = {},
+  options: { allowCampaign?: boolean; draftTokenHash?: string } = {},
 ): Promise<LetterView> {
   const parsed = parseLetterInput(raw)
   const errors: FieldErrors = 'errors' in parsed ? { ...parsed.errors } : {}
@@ -76,6 +76,7 @@ export async function createLetter(
       document: JSON.stringify(document),
       mission_version_id: missionVersionId,
       printed_at: null,
+      draft_token_hash: options.draftTokenHash ?? null,
       created_at: now,
       updated_at: now,
     })
@@ -85,14 +86,25 @@ export async function createLetter(
 
 /**
  * Rewrites a draft with new input, keeping its id and reference. The addressee is taken afresh
- * from the directory: an edit is a new writing of the letter.
+ * from the directory: an edit is a new writing of the letter. From a browser that does not hold
+ * the draft's secret (`draftSecret`), the form did not show the e-mail address: left blank, the
+ * address stays as it was.
  */
-export async function updateLetter(ctx: Ctx, publicId: string, raw: unknown): Promise<LetterView> {
+export async function updateLetter(
+  ctx: Ctx,
+  publicId: string,
+  raw: unknown,
+  draftSecret?: string,
+): Promise<LetterView> {
   const existing = await requireLetter(ctx, publicId)
   if (existing.status !== 'draft')
     throw new ValidationError({ letter: 'This letter has been sent and can no longer be changed.' })
   const { state, missionVersionId, tags } = await getStateForLetters(ctx, existing.state_iso3)
-  const input = parseOrThrow(raw)
+  const typed = parseOrThrow(raw)
+  const input =
+    typed.supporter.email || holdsDraft(existing, draftSecret)
+      ? typed
+      : { ...typed, supporter: { ...typed.supporter, email: existing.supporter_email } }
   const template = chooseTemplate(input, state, false)
   const now = ctx.clock.nowIso()
   const previous = await previousLetter(ctx.db, template, state.iso3, input, existing.id)
@@ -129,6 +141,44 @@ export async function getLetterInput(
 ): Promise<{ view: LetterView; email: string | null }> {
   const row = await requireLetter(ctx, publicId)
   return { view: toView(row), email: row.supporter_email }
+}
+
+/**
+ * The letter to fill the edit form with. Its e-mail address only while it is a draft, and only
+ * for the browser holding the draft's secret: anyone else with the letter's link sees none.
+ */
+export async function getLetterForEdit(
+  ctx: Ctx,
+  publicId: string,
+  draftSecret: string | undefined,
+): Promise<{ view: LetterView; email: string | null; emailHidden: boolean }> {
+  const row = await requireLetter(ctx, publicId)
+  const shown = holdsDraft(row, draftSecret)
+  return {
+    view: toView(row),
+    email: shown ? row.supporter_email : null,
+    emailHidden: !shown && row.status === 'draft' && row.supporter_email !== null,
+  }
+}
+
+/** Whether `draftSecret` is that of the draft at `publicId`, written to `iso3`, still a draft. */
+export async function isOwnDraft(
+  ctx: Ctx,
+  publicId: string,
+  iso3: string,
+  draftSecret: string,
+): Promise<boolean> {
+  const row = await repo.findLetterByPublicId(ctx.db, publicId)
+  return row !== undefined && row.state_iso3 === iso3 && holdsDraft(row, draftSecret)
+}
+
+function holdsDraft(row: LetterRow, draftSecret: string | undefined): boolean {
+  return (
+    row.status === 'draft' &&
+    row.draft_token_hash !== null &&
+    draftSecret !== undefined &&
+    hashToken(draftSecret) === row.draft_token_hash
+  )
 }
 
 /** Records that the letter was printed (downloaded as PDF); the first time counts. */
