@@ -11,10 +11,12 @@
  * moment the server is killed with SIGKILL, mid-request and mid-send.
  *
  * After each restart: every letter acknowledged with 201 is in the database, `PRAGMA
- * integrity_check` says ok, and the SMTP server never received the same Message-ID twice. An
- * e-mail the worker was handing over when it died is left uncertain ("sending"), never resent
- * automatically: that is the design (README, How delivery works), so uncertain deliveries are
- * counted, not failed. Exits with status 1 on any missing letter, duplicate or integrity fault.
+ * integrity_check` says ok, and the SMTP server never received the same Message-ID twice (a
+ * Message-ID received twice is printed with its outbox message and attempts: which path sent it
+ * again). An e-mail the worker was handing over when it died, to a mission or to a writer, is left
+ * uncertain, never resent automatically: that is the design (README, How delivery works), so
+ * uncertain deliveries are counted, not failed. Exits with status 1 on any missing letter,
+ * duplicate or integrity fault.
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -80,6 +82,28 @@ function outboxStatuses(file: string): Record<string, number> {
       n: number
     }[]
     return Object.fromEntries(rows.map((r) => [r.status, r.n]))
+  } finally {
+    db.close()
+  }
+}
+
+/** What the outbox holds of each Message-ID received twice: which path handed it over again. */
+function describeDuplicates(file: string, messageIds: string[]): string[] {
+  const db = new Database(file, { readonly: true, fileMustExist: true })
+  try {
+    db.pragma('busy_timeout = 5000')
+    return messageIds.map((id) => {
+      const row = db
+        .prepare('SELECT id, kind, status, attempts FROM outbox_message WHERE message_id = ?')
+        .get(id) as { id: number; kind: string; status: string; attempts: number } | undefined
+      if (!row) return `${id}: no outbox message has this Message-ID now`
+      const outcomes = (
+        db
+          .prepare('SELECT outcome, response FROM delivery_attempt WHERE outbox_id = ? ORDER BY id')
+          .all(row.id) as { outcome: string | null; response: string | null }[]
+      ).map((a) => `${a.outcome ?? 'unfinished'} (${a.response ?? ''})`)
+      return `${id}: outbox ${row.id}, ${row.kind}, now ${row.status}, ${row.attempts} attempts: ${outcomes.join('; ')}`
+    })
   } finally {
     db.close()
   }
@@ -203,6 +227,7 @@ async function main(): Promise<boolean> {
     const acknowledged = new Set<string>()
     const rows: string[] = []
     let failed = false
+    let reported = 0
     const totals = { acknowledged: 0, sendRequests: 0, confirmed: 0 }
     for (let round = 1; round <= rounds + 1; round++) {
       const server = await startServer(PORT, env)
@@ -218,6 +243,9 @@ async function main(): Promise<boolean> {
         console.log(rows.at(-1))
         if (checks.missing.length > 0)
           console.error(`missing after round ${round - 1}: ${checks.missing.slice(0, 10).join(', ')}`)
+        for (const line of describeDuplicates(dbFile, smtp.duplicateIds().slice(reported)))
+          console.error(`received twice: ${line}`)
+        reported = smtp.duplicateIds().length
       }
       if (round > rounds) {
         // The last start: let the worker send what is owed (up to a minute), then stop it gently.

@@ -32,8 +32,13 @@ export interface SmtpRejection {
   stage?: 'data' | 'rcpt'
 }
 
-/** What the server answers to a message. */
-export type SmtpBehaviour = 'accept' | SmtpRejection
+/**
+ * What the server answers to a message. 'drop': read the whole message and record it as accepted
+ * (`receive` and the hooks run), then close the connection without a reply: the server has the
+ * message, the sender only sees the connection end (a reply lost in the network, a server that
+ * restarted right after queueing it).
+ */
+export type SmtpBehaviour = 'accept' | 'drop' | SmtpRejection
 
 export interface SmtpEnvelope {
   /** MAIL FROM address ('' for the null sender). */
@@ -137,7 +142,7 @@ function checkBehaviour(behaviour: SmtpBehaviour, count: number | undefined): vo
   if (count !== undefined && !(Number.isInteger(count) && count > 0)) {
     throw new RangeError(`respondWith: count must be a positive integer, got ${count}`)
   }
-  if (behaviour === 'accept') return
+  if (behaviour === 'accept' || behaviour === 'drop') return
   if (!(Number.isInteger(behaviour.code) && behaviour.code >= 400 && behaviour.code <= 599)) {
     throw new RangeError(`respondWith: an SMTP error code is 4xx or 5xx, got ${behaviour.code}`)
   }
@@ -236,7 +241,7 @@ export async function startLoopbackSmtp<T>(options: LoopbackSmtpOptions<T>): Pro
     callback: (err?: Error | null) => void,
   ): void {
     const answer = answers.get(session.envelope) ?? 'accept'
-    if (answer !== 'accept' && answer.stage === 'rcpt') {
+    if (typeof answer === 'object' && answer.stage === 'rcpt') {
       callback(rejectionError(answer))
       return
     }
@@ -254,7 +259,7 @@ export async function startLoopbackSmtp<T>(options: LoopbackSmtpOptions<T>): Pro
     const context = { authUser: authUserOf(session) }
     readMessage(stream, maxCaptureBytes).then(
       async ({ raw, size }) => {
-        if (answer !== 'accept' && answer.stage !== 'rcpt') {
+        if (typeof answer === 'object' && answer.stage !== 'rcpt') {
           callback(rejectionError(answer))
           return
         }
@@ -266,6 +271,13 @@ export async function startLoopbackSmtp<T>(options: LoopbackSmtpOptions<T>): Pro
           callback(
             rejectionError({ code: 451, message: `Local SMTP server failed on the message: ${reason}` }),
           )
+          return
+        }
+        if (answer === 'drop') {
+          // No reply at all: the connection ends as if the 250 had been lost on its way.
+          for (const connection of server?.connections ?? [])
+            if (connection.id === session.id) connection.close()
+          runHooks(message)
           return
         }
         callback(null, 'OK: message queued')
@@ -404,6 +416,8 @@ export interface LocalSmtpServer {
   messageIds: Set<string>
   /** Accepted messages whose Message-ID had already been accepted: double deliveries. */
   duplicates(): number
+  /** The Message-IDs received more than once, in the order the second copy came. */
+  duplicateIds(): string[]
   /** Accepted messages without a Message-ID header. */
   withoutMessageId(): number
   /** Scripted failures, see `LoopbackSmtpServer.respondWith`. */
@@ -426,7 +440,7 @@ export interface LocalSmtpServer {
 export async function startLocalSmtpServer(options: { port?: number } = {}): Promise<LocalSmtpServer> {
   const messageIds = new Set<string>()
   let count = 0
-  let duplicates = 0
+  const duplicateIds: string[] = []
   let withoutMessageId = 0
   const core = await startLoopbackSmtp<null>({
     port: options.port ?? 0,
@@ -435,7 +449,7 @@ export async function startLocalSmtpServer(options: { port?: number } = {}): Pro
       count += 1
       const id = messageIdFromHead(raw)
       if (id === null) withoutMessageId += 1
-      else if (messageIds.has(id)) duplicates += 1
+      else if (messageIds.has(id)) duplicateIds.push(id)
       else messageIds.add(id)
       return null
     },
@@ -446,7 +460,8 @@ export async function startLocalSmtpServer(options: { port?: number } = {}): Pro
     transportOptions: core.transportOptions,
     count: () => count,
     messageIds,
-    duplicates: () => duplicates,
+    duplicates: () => duplicateIds.length,
+    duplicateIds: () => [...duplicateIds],
     withoutMessageId: () => withoutMessageId,
     respondWith: (behaviour, times) => core.respondWith(behaviour, times),
     restart: () => core.restart(),
