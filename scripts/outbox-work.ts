@@ -21,7 +21,7 @@ async function main(): Promise<void> {
       const reconciled = await reconcileInterrupted(ctx)
       const result = await runOutboxOnce(ctx, transport)
       console.log(
-        `sent ${result.sent}, to retry ${result.retried}, failed ${result.failed}; interrupted before: ${reconciled.uncertain} uncertain, ${reconciled.requeued} queued again`,
+        `sent ${result.sent}, to retry ${result.retried}, failed ${result.failed}; interrupted before: ${reconciled.uncertain} uncertain (not sent again: see npm run outbox:resolve)`,
       )
     } finally {
       transport.close()

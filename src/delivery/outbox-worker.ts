@@ -11,14 +11,17 @@ import { outboxEvents, queueMessage, remindAndExpire } from './delivery.service.
 import { buildDigestMail, buildLetterMail, buildMemberMail } from './mail-content.js'
 import { queueReplyRequests } from './reply-requests.js'
 import { applyRetention } from './retention.js'
-import type { Handover, MailTransport } from './transports.js'
+import { type Handover, type MailTransport, mayHaveArrived } from './transports.js'
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'config' | 'log'>
 
 // The outbox: every message is written to the database before it is handed to the mail server
 // ("sending") and after ("sent", "queued" again, or "failed"). A message found "sending" when a
 // worker starts was being handed over when the process died: the server may or may not have it.
-// See reconcileInterrupted for the rule.
+// @NOTE the rule, for every kind of message: once the mail server may have a message, it is never
+// handed over again by itself (same Message-ID, same recipients: a second delivery). It becomes
+// "uncertain" (markUncertain). A mission letter or digest goes again only when an organizer says
+// so (outbox-resolve.ts); a writer or member asks again for what may be lost (a new link).
 
 export interface PassResult {
   sent: number
@@ -26,11 +29,21 @@ export interface PassResult {
   failed: number
 }
 
+/**
+ * The steps of a handover, for tests that stop the process at each: 'claiming' inside the
+ * transaction that marks the message "sending" (before it commits), 'claimed' once that is
+ * committed (before the mail server is called), 'accepted' once the server took the message
+ * (before that is recorded), 'recorded' once "sent" is committed.
+ */
+export type HandoverStep = 'claiming' | 'claimed' | 'accepted' | 'recorded'
+
 export interface PassOptions {
   /** At most this many messages in one pass. */
   max?: number
   /** Tests: called after the server accepted a message and before that is recorded. */
   afterHandover?: (message: OutboxMessageRow) => void | Promise<void>
+  /** Tests: called at each step of a handover (see HandoverStep); a throw there ends the pass. */
+  onStep?: (step: HandoverStep, message: OutboxMessageRow) => void | Promise<void>
 }
 
 /**
@@ -48,9 +61,10 @@ export async function runOutboxOnce(
   await repo.queueDigestsBefore(ctx.db, ctx.clock.today(), ctx.clock.nowIso())
   const result: PassResult = { sent: 0, retried: 0, failed: 0 }
   for (let n = 0; n < (options.max ?? 500); n++) {
-    const claimed = await claimNextMessage(ctx)
+    const claimed = await claimNextMessage(ctx, options)
     if (!claimed) break
     const { message, attemptId } = claimed
+    await options.onStep?.('claimed', message)
     let handover: Handover
     try {
       handover = await transport.send(await buildMail(ctx, message))
@@ -62,14 +76,19 @@ export async function runOutboxOnce(
     // @NOTE outside the try: a crash here (the server has the message, the database does not
     // know yet) must leave the message "sending", never be taken for a failed send and retried.
     await options.afterHandover?.(message)
+    await options.onStep?.('accepted', message)
     await recordAccepted(ctx, message, attemptId, handover)
+    await options.onStep?.('recorded', message)
     result.sent++
   }
   return result
 }
 
 /** Marks the oldest due message "sending" (and its letters), in one transaction. */
-async function claimNextMessage(ctx: Ctx): Promise<{ message: OutboxMessageRow; attemptId: number } | null> {
+async function claimNextMessage(
+  ctx: Ctx,
+  options: PassOptions,
+): Promise<{ message: OutboxMessageRow; attemptId: number } | null> {
   const now = ctx.clock.nowIso()
   return ctx.db.transaction().execute(async (trx) => {
     const due = await nextSendable(ctx, trx, now)
@@ -82,6 +101,7 @@ async function claimNextMessage(ctx: Ctx): Promise<{ message: OutboxMessageRow; 
     const attemptId = await repo.insertAttempt(trx, message.id, message.attempts, now)
     for (const letter of await lettersCarried(trx, message))
       await changeLetterStatus(trx, letter, 'sending', {}, now)
+    await options.onStep?.('claiming', message)
     return { message, attemptId }
   })
 }
@@ -179,6 +199,17 @@ async function recordFailure(
   const now = ctx.clock.nowIso()
   const code = (error as { responseCode?: number }).responseCode
   const response = describeError(error)
+  if (mayHaveArrived(error)) {
+    // The whole message went out and no answer came back: the server may have queued it.
+    // Retrying would risk a second delivery under the same Message-ID (the crash rule applies).
+    const why = `no reply after the whole message was sent: ${response}`
+    await ctx.db.transaction().execute((trx) => markUncertain(trx, message, now, why))
+    ctx.log.warn(
+      { outbox: message.id, kind: message.kind },
+      'delivery uncertain: no reply from the mail server',
+    )
+    return 'failed'
+  }
   const permanent = typeof code === 'number' && code >= 500
   const retry = !permanent && message.attempts < ctx.config.mail.maxAttempts
   await ctx.db.transaction().execute(async (trx) => {
@@ -227,37 +258,42 @@ function describeError(error: unknown): string {
 }
 
 /**
- * At start, before the first pass. A mission letter or digest found "sending" may have reached
- * the mission's server: it becomes "uncertain" and is NOT sent again (a duplicate to a diplomat
- * is worse than a delay); organizers see it and decide. A message to a supporter found "sending"
- * is queued again: a second copy of a confirmation link does no harm, a lost one does.
+ * At start, before the first pass. Every message found "sending" may have reached the mail
+ * server: it becomes "uncertain" and is NOT sent again. To a mission, a duplicate is worse than a
+ * delay; organizers see it and decide. To a writer or member, the same holds: the mail server never
+ * gets one Message-ID twice, and what may be lost can be asked for again (a new confirmation link
+ * from the letter's page, the reminder three days on carries the link too).
  */
-export async function reconcileInterrupted(ctx: Ctx): Promise<{ uncertain: number; requeued: number }> {
+export async function reconcileInterrupted(ctx: Ctx): Promise<{ uncertain: number }> {
   const now = ctx.clock.nowIso()
   let uncertain = 0
-  let requeued = 0
   for (const message of await repo.findMessagesByStatus(ctx.db, 'sending')) {
-    await ctx.db.transaction().execute(async (trx) => {
-      const toMission = message.kind === 'mission_letter' || message.kind === 'digest'
-      for (const attempt of await repo.findAttempts(trx, message.id)) {
-        if (attempt.finished_at === null) {
-          await repo.finishAttempt(trx, attempt.id, now, 'uncertain', 'interrupted while being handed over')
-        }
-      }
-      await repo.updateOutboxMessage(trx, message.id, {
-        status: toMission ? 'uncertain' : 'queued',
-        updated_at: now,
-        last_response: 'interrupted while being handed over',
-      })
-      for (const letter of await lettersCarried(trx, message))
-        await changeLetterStatus(trx, letter, 'uncertain', {}, now)
-    })
-    if (message.kind === 'mission_letter' || message.kind === 'digest') uncertain++
-    else requeued++
+    await ctx.db
+      .transaction()
+      .execute((trx) => markUncertain(trx, message, now, 'interrupted while being handed over'))
+    uncertain++
   }
-  if (uncertain + requeued > 0)
-    ctx.log.warn({ uncertain, requeued }, 'outbox: messages interrupted by a stop')
-  return { uncertain, requeued }
+  if (uncertain > 0) ctx.log.warn({ uncertain }, 'outbox: messages interrupted by a stop')
+  return { uncertain }
+}
+
+/** A message the mail server may or may not have: its open attempt, itself and its letters uncertain. */
+async function markUncertain(
+  trx: Ctx['db'],
+  message: OutboxMessageRow,
+  now: string,
+  why: string,
+): Promise<void> {
+  for (const attempt of await repo.findAttempts(trx, message.id)) {
+    if (attempt.finished_at === null) await repo.finishAttempt(trx, attempt.id, now, 'uncertain', why)
+  }
+  await repo.updateOutboxMessage(trx, message.id, {
+    status: 'uncertain',
+    updated_at: now,
+    last_response: why.slice(0, 500),
+  })
+  for (const letter of await lettersCarried(trx, message))
+    await changeLetterStatus(trx, letter, 'uncertain', {}, now)
 }
 
 export interface OutboxWorker {

@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { Transform } from 'node:stream'
 import nodemailer from 'nodemailer'
 import type Mail from 'nodemailer/lib/mailer/index.js'
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js'
@@ -13,21 +14,43 @@ export interface Handover {
   rejected: string[]
 }
 
+/**
+ * A failed handover after the whole message was written to the mail server (the connection
+ * dropped or timed out while waiting for its reply): the server may have queued it. Such a message
+ * is never handed over again by itself (outbox-worker.ts, the "uncertain" rule).
+ */
+export function mayHaveArrived(error: unknown): boolean {
+  return (error as { mayHaveArrived?: unknown } | null)?.mayHaveArrived === true
+}
+
+export interface TransportOptions {
+  /**
+   * Tests: called once the first bytes of a message's DATA are on their way to the server, before
+   * the rest. A promise that never settles leaves the message half written, as a process killed
+   * there would.
+   */
+  duringData?: (messageId: string) => void | Promise<void>
+}
+
 export interface MailTransport {
   readonly kind: 'smtp' | 'file'
   send(mail: Mail.Options): Promise<Handover>
-  close(): void
+  /**
+   * Closes the pool once the message being handed over is done; `force` drops its connection at
+   * once instead (the message fails; tests use it for a process killed mid-message).
+   */
+  close(options?: { force?: boolean }): void
 }
 
 /**
  * SMTP (pooled, TLS as SMTP_URL says) when SMTP_URL is set; otherwise every message becomes an
  * .eml file in OUTBOX_DIR, never dropped: `npm start` works with no mail server at all.
  */
-export function createTransport(config: MailConfig): MailTransport {
-  return config.smtpUrl ? smtpTransport(config.smtpUrl) : fileTransport(config.outboxDir)
+export function createTransport(config: MailConfig, options: TransportOptions = {}): MailTransport {
+  return config.smtpUrl ? smtpTransport(config.smtpUrl, options) : fileTransport(config.outboxDir)
 }
 
-function smtpTransport(url: string): MailTransport {
+function smtpTransport(url: string, { duringData }: TransportOptions): MailTransport {
   const options: SMTPPool.Options & { url: string } = {
     url,
     pool: true,
@@ -37,17 +60,52 @@ function smtpTransport(url: string): MailTransport {
     socketTimeout: 60_000,
   }
   const transporter = nodemailer.createTransport(options)
+  // The Message-IDs whose every byte went through to the SMTP connection, which then only has the
+  // final "." to write: from there on a failure does not prove the server lacks the message.
+  const written = new Set<string>()
+  transporter.use('stream', (mail, done) => {
+    const id = String(mail.data.messageId ?? '')
+    // A function: a fresh stage for every read of the message (the pool may read it again when a
+    // connection closed before a byte of it was sent).
+    mail.message.transform(() => {
+      let started = false
+      return new Transform({
+        transform(chunk, _encoding, next) {
+          if (started || !duringData) return next(null, chunk)
+          started = true
+          this.push(chunk)
+          Promise.resolve(duringData(id)).then(() => next(), next)
+        },
+        flush(next) {
+          written.add(id)
+          next()
+        },
+      })
+    })
+    done()
+  })
   return {
     kind: 'smtp',
     async send(mail) {
-      const info = await transporter.sendMail(mail)
+      const id = String(mail.messageId ?? '')
+      written.delete(id)
+      const info = await transporter
+        .sendMail(mail)
+        .catch((error: unknown) => {
+          // A reply from the server (4xx, 5xx) is an answer: it does not have the message.
+          const answered = typeof (error as { responseCode?: unknown }).responseCode === 'number'
+          if (written.has(id) && !answered && error instanceof Error)
+            Object.assign(error, { mayHaveArrived: true })
+          throw error
+        })
+        .finally(() => written.delete(id))
       return {
         response: String(info.response ?? ''),
         accepted: (info.accepted ?? []).map(String),
         rejected: (info.rejected ?? []).map(String),
       }
     },
-    close: () => transporter.close(),
+    close: (closing) => transporter.close(closing),
   }
 }
 
