@@ -87,6 +87,24 @@ function outboxStatuses(file: string): Record<string, number> {
   }
 }
 
+/** Uncertain messages (and any still "sending") by kind: to missions, or to writers. */
+function uncertainByKind(file: string): { toMissions: number; toWriters: number } {
+  const db = new Database(file, { readonly: true, fileMustExist: true })
+  try {
+    db.pragma('busy_timeout = 5000')
+    const rows = db
+      .prepare(
+        `SELECT kind IN ('mission_letter', 'digest') AS mission, count(*) AS n FROM outbox_message
+         WHERE status IN ('uncertain', 'sending') GROUP BY 1`,
+      )
+      .all() as { mission: number; n: number }[]
+    const count = (mission: number) => rows.find((r) => r.mission === mission)?.n ?? 0
+    return { toMissions: count(1), toWriters: count(0) }
+  } finally {
+    db.close()
+  }
+}
+
 /** What the outbox holds of each Message-ID received twice: which path handed it over again. */
 function describeDuplicates(file: string, messageIds: string[]): string[] {
   const db = new Database(file, { readonly: true, fileMustExist: true })
@@ -276,6 +294,7 @@ async function main(): Promise<boolean> {
     const finalChecks = checkDatabase(dbFile, acknowledged)
     const outbox = outboxStatuses(dbFile)
     const uncertain = (outbox.sending ?? 0) + (outbox.uncertain ?? 0)
+    const { toMissions, toWriters } = uncertainByKind(dbFile)
     const summary = Object.entries(outbox)
       .map(([status, n]) => `${status} ${n}`)
       .join(', ')
@@ -286,7 +305,7 @@ async function main(): Promise<boolean> {
       '| ---: | --- | ---: | --- | ---: | ---: |',
       ...rows,
       '',
-      `Totals: **${acknowledged.size} letters acknowledged with 201, ${acknowledged.size - finalChecks.present} missing** (target 0); ${totals.sendRequests} e-mail deliveries asked for, ${totals.confirmed} confirmed; **${smtp.count()} e-mails received, ${smtp.duplicates()} twice** (target 0); integrity_check **${finalChecks.integrity}**. Outbox at the end: ${summary}; ${uncertain} uncertain (being handed to SMTP when the server died: never resent automatically, left for an organizer to resolve with \`npm run outbox:resolve\`).`,
+      `Totals: **${acknowledged.size} letters acknowledged with 201, ${acknowledged.size - finalChecks.present} missing** (target 0); ${totals.sendRequests} e-mail deliveries asked for, ${totals.confirmed} confirmed; **${smtp.count()} e-mails received, ${smtp.duplicates()} twice** (target 0); integrity_check **${finalChecks.integrity}**. Outbox at the end: ${summary}; ${uncertain} uncertain (being handed to SMTP when the server died, or no reply after the whole message: never resent automatically): ${toMissions} to missions, left for an organizer to resolve with \`npm run outbox:resolve\`, ${toWriters} to writers or members (not sent again either: a lost link is asked for again).`,
     ].join('\n')
     console.log(`\n${table}`)
     if (failed || finalChecks.missing.length > 0 || finalChecks.integrity !== 'ok' || smtp.duplicates() > 0) {

@@ -74,7 +74,8 @@ export interface TestSmtpServer {
   messages: ReceivedMessage[]
   /**
    * What the server answers to the next messages: 'accept' (default), or an SMTP error, at DATA
-   * (after reading the whole message; default) or at RCPT TO (`stage: 'rcpt'`). With `count`, for
+   * (after reading the whole message; default) or at RCPT TO (`stage: 'rcpt'`), or 'drop' (the
+   * message is recorded as accepted, then the connection closes with no reply). With `count`, for
    * the next `count` messages only, then back to 'accept'; without, until changed. Chosen per
    * message at MAIL FROM.
    */
