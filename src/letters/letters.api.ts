@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
 import type { AppContext } from '../context.js'
 import { ErrorSchema } from '../directory/directory.schemas.js'
-import { renderLetterPdf } from './letter-pdf.js'
+import { getLetterPdf } from './letter-pdf.service.js'
 import { listTemplates } from './letter-templates.js'
 import {
   CreatedLetterSchema,
@@ -63,18 +64,26 @@ export const lettersApi: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
         summary: 'The letter as a print-ready PDF',
         params: LetterIdParams,
         produces: ['application/pdf'],
-        response: { 200: PdfSchema, 400: ErrorSchema, 404: ErrorSchema },
+        headers: Type.Object({ 'if-none-match': Type.Optional(Type.String({ maxLength: 2000 })) }),
+        response: {
+          200: PdfSchema,
+          304: Type.Null({ description: 'The copy named by If-None-Match is current' }),
+          400: ErrorSchema,
+          404: ErrorSchema,
+        },
       },
     },
     async (request, reply) => {
-      const letter = await getLetter(ctx, request.params.id)
-      const pdf = await renderLetterPdf(letter.document)
-      await markLetterPrinted(ctx, letter.id)
+      const pdf = await getLetterPdf(ctx, request.params.id, request.headers['if-none-match'])
+      // Private (it names its writer), kept by the browser but checked each time (no-cache): an
+      // erased or edited letter is never shown from an old copy.
+      reply.header('etag', pdf.etag).header('cache-control', 'private, no-cache')
+      if (pdf.bytes === null) return reply.code(304).send(null)
+      await markLetterPrinted(ctx, pdf.letter.id)
       return reply
         .type('application/pdf')
-        .header('content-disposition', `attachment; filename="${pdfFileName(letter)}"`)
-        .header('cache-control', 'private, no-store')
-        .send(pdf)
+        .header('content-disposition', `attachment; filename="${pdfFileName(pdf.letter)}"`)
+        .send(pdf.bytes)
     },
   )
 

@@ -1,0 +1,30 @@
+import { sql } from 'kysely'
+import type { Database } from '../db/connection.js'
+
+// The kept copies of letters' PDFs (migration 0011). A trigger on letter.document drops a copy
+// whenever the document changes, so the only way a copy can be wrong is a race, closed below.
+
+export async function findKeptPdf(
+  db: Database,
+  letterId: number,
+): Promise<{ etag: string; bytes: Buffer } | undefined> {
+  return db
+    .selectFrom('letter_pdf')
+    .select(['etag', 'bytes'])
+    .where('letter_id', '=', letterId)
+    .executeTakeFirst()
+}
+
+/**
+ * Keeps `bytes`, drawn from `document`, unless the letter's document has changed since it was
+ * read (an erasure committed while the PDF was drawn): a copy of the old text must not return.
+ */
+export async function keepPdf(
+  db: Database,
+  row: { letterId: number; document: string; etag: string; bytes: Buffer; at: string },
+): Promise<void> {
+  await sql`
+    insert or replace into letter_pdf (letter_id, etag, bytes, created_at)
+    select ${row.letterId}, ${row.etag}, ${row.bytes}, ${row.at}
+    where (select document from letter where id = ${row.letterId}) = ${row.document}`.execute(db)
+}
