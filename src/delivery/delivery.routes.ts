@@ -83,7 +83,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
   app.get('/confirm/:token', { schema: { params: TokenParams } }, async (request, reply) => {
     const row = await findLetterToConfirm(ctx, request.params.token)
     const letter = await getLetter(ctx, row.public_id)
-    reply.header('cache-control', 'private, no-store').header('referrer-policy', 'no-referrer')
+    reply.header('cache-control', 'private, no-store').header('referrer-policy', 'same-origin')
     return reply.viewAsync('pages/delivery/confirm.hbs', {
       title: `Confirm your letter to ${letter.state.name}`,
       letter,

@@ -1,8 +1,8 @@
-import csrfProtection from '@fastify/csrf-protection'
 import type { FastifyInstance, FastifyReply, FastifyRequest, preValidationHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import type { AppContext } from '../context.js'
 import { ForbiddenError, UnauthorizedError } from '../lib/errors.js'
+import { bindCsrfToSession, organizerCookieNames, registerOrganizerCsrf } from './organizer-csrf.js'
 import { organizerForSession, type SignedInOrganizer } from './organizers.service.js'
 
 declare module 'fastify' {
@@ -12,34 +12,20 @@ declare module 'fastify' {
   }
 }
 
-export const SESSION_COOKIE = 'cb_organizer'
-
-/** The session cookie's attributes: HttpOnly, SameSite=Lax, and Secure when the site is https. */
-export function sessionCookieOptions(ctx: Pick<AppContext, 'config'>) {
-  return {
-    path: '/',
-    httpOnly: true,
-    sameSite: 'lax' as const,
-    secure: ctx.config.publicUrl.startsWith('https:'),
-  }
-}
-
 /**
  * Who is signed in (`request.organizer`), and CSRF tokens for every state-changing organizer
- * form and JSON call: a secret in an HttpOnly cookie, a token derived from it in each form
- * (`_csrf`) or in the `x-csrf-token` header (double-submit, @fastify/csrf-protection).
+ * form and JSON call, bound to the session (organizer-csrf.ts): `_csrf` in each form, or the
+ * `x-csrf-token` header.
  */
 export const organizerAuthPlugin = fp(
   async (app: FastifyInstance, { ctx }: { ctx: AppContext }) => {
-    await app.register(csrfProtection, {
-      sessionPlugin: '@fastify/cookie',
-      cookieKey: 'cb_csrf',
-      cookieOpts: sessionCookieOptions(ctx),
-    })
+    registerOrganizerCsrf(app, ctx.config)
+    const sessionCookie = organizerCookieNames(ctx.config).session
     app.decorateRequest('organizer', null)
     app.addHook('onRequest', async (request) => {
-      const token = request.cookies[SESSION_COOKIE]
+      const token = request.cookies[sessionCookie]
       request.organizer = token ? await organizerForSession(ctx, token) : null
+      if (request.organizer && token) bindCsrfToSession(request, token)
     })
   },
   { name: 'organizer-auth', dependencies: ['@fastify/cookie'] },

@@ -11,11 +11,10 @@ import {
   requireAdmin,
   requireOrganizerApi,
   requireOrganizerPage,
-  SESSION_COOKIE,
-  sessionCookieOptions,
   signedIn,
   verifyCsrf,
 } from './organizer-auth.js'
+import { endPreSession, organizerCookieNames, organizerCookieOptions } from './organizer-csrf.js'
 import {
   acceptInvite,
   actorOf,
@@ -52,8 +51,16 @@ function safeNext(next: unknown, publicUrl: string): string {
 
 /** Accounts: sign in and out, the welcome page of invitations, the team (admins), the audit log. */
 export const organizersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
-  const startSession = (reply: FastifyReply, token: string) =>
-    reply.setCookie(SESSION_COOKIE, token, { ...sessionCookieOptions(ctx), maxAge: SESSION_MAX_AGE_S })
+  const sessionCookie = organizerCookieNames(ctx.config).session
+  const cookieOptions = organizerCookieOptions(ctx.config)
+  // A new session means new CSRF tokens (they are bound to it); the pre-session secret ends, and
+  // a session this browser held before is closed rather than left live in the database.
+  const startSession = async (request: FastifyRequest, reply: FastifyReply, token: string) => {
+    const previous = request.cookies[sessionCookie]
+    if (previous) await signOut(ctx, previous)
+    endPreSession(reply, ctx.config)
+    reply.setCookie(sessionCookie, token, { ...cookieOptions, maxAge: SESSION_MAX_AGE_S })
+  }
 
   // Sign-in and the invitation form each test a secret (a password, a link) and may run scrypt:
   // a few tries per client per quarter-hour, counted per route.
@@ -106,16 +113,21 @@ export const organizersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = 
           failed: true,
         })
       }
-      startSession(reply, result.sessionToken)
+      await startSession(request, reply, result.sessionToken)
       request.log.info({ organizerId: result.organizer.id }, 'organizer signed in')
       return reply.redirect(next, 303)
     },
   )
 
-  app.post('/organizers/logout', { preValidation: verifyCsrf(app) }, async (request, reply) => {
-    const token = request.cookies[SESSION_COOKIE]
+  // Signed in, signing out is a change like any other and needs the page's token. With no live
+  // session (it expired while the page was open) there is nothing to protect: the cookie is cleared.
+  const verifySignOut = async (request: FastifyRequest) => {
+    if (request.organizer) await app.csrfProtection(request)
+  }
+  app.post('/organizers/logout', { preValidation: verifySignOut }, async (request, reply) => {
+    const token = request.cookies[sessionCookie]
     if (token) await signOut(ctx, token)
-    reply.clearCookie(SESSION_COOKIE, sessionCookieOptions(ctx))
+    reply.clearCookie(sessionCookie, cookieOptions)
     return reply.redirect('/organizers/login?signedOut=1', 303)
   })
 
@@ -153,7 +165,7 @@ export const organizersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = 
           password: form.password,
           passwordAgain: form.passwordAgain,
         })
-        startSession(reply, sessionToken)
+        await startSession(request, reply, sessionToken)
         return reply.redirect('/organizers', 303)
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { AppContext } from '../../src/context.js'
 import type { OrganizerRole } from '../../src/db/schema.js'
 import { SHELL_ACTOR } from '../../src/organizers/audit.repository.js'
+import { organizerCookieNames } from '../../src/organizers/organizer-csrf.js'
 import {
   acceptInvite,
   inviteOrganizer,
@@ -10,7 +11,7 @@ import {
 
 export interface OrganizerSession {
   readonly organizer: SignedInOrganizer
-  /** The Cookie header: the session and the CSRF secret. */
+  /** The Cookie header: the session (the CSRF tokens are bound to it). */
   readonly cookie: string
   /** The token for `_csrf` form fields and the x-csrf-token header. */
   readonly csrfToken: string
@@ -36,7 +37,7 @@ export async function signInOrganizer(
     password: 'correct horse battery staple',
     passwordAgain: 'correct horse battery staple',
   })
-  const session = `cb_organizer=${sessionToken}`
+  const session = `${organizerCookieNames(ctx.config).session}=${sessionToken}`
   const response = await app.inject({
     method: 'GET',
     url: '/api/organizers/csrf',

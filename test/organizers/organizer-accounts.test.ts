@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { listAuditEvents } from '../../src/organizers/audit.repository.js'
 import { issueSetupLinkIfNeeded } from '../../src/organizers/organizers.service.js'
-import { openForm, signInOrganizer } from '../helpers/organizer-session.js'
+import { csrfFieldOf, openForm, signInOrganizer } from '../helpers/organizer-session.js'
 import { buildTestApp } from '../helpers/test-app.js'
 
 const PASSWORD = 'a long enough passphrase'
@@ -91,7 +91,8 @@ describe('the first admin', () => {
     const { app, ctx } = await buildTestApp({ env: { PUBLIC_URL: 'https://letters.example.org' } })
     const link = new URL((await issueSetupLinkIfNeeded(ctx))!.url).pathname
     const form = await openForm(app, link)
-    expect(form.page.cookies.find((c) => c.name === 'cb_csrf')?.secure).toBe(true)
+    // On https the organizers' cookies are __Host- cookies (csrf-session.test.ts has the details).
+    expect(form.page.cookies.find((c) => c.name === '__Host-cb_csrf')?.secure).toBe(true)
     const created = await app.inject({
       method: 'POST',
       url: link,
@@ -104,7 +105,7 @@ describe('the first admin', () => {
         passwordAgain: PASSWORD,
       },
     })
-    expect(created.cookies.find((c) => c.name === 'cb_organizer')?.secure).toBe(true)
+    expect(created.cookies.find((c) => c.name === '__Host-cb_organizer')?.secure).toBe(true)
   })
 })
 
@@ -167,8 +168,9 @@ describe('signing in and out', () => {
     const out = await app.inject({
       method: 'POST',
       url: '/organizers/logout',
-      headers: { cookie: `${session}; ${login.cookie}` },
-      payload: { _csrf: login.csrf },
+      headers: { cookie: session },
+      // The sign-out form of a signed-in page: the sign-in page's token ended with the new session.
+      payload: { _csrf: csrfFieldOf(audit.body) },
     })
     expect(out.statusCode).toBe(303)
     const after = await app.inject({ method: 'GET', url: '/organizers/audit', headers: { cookie: session } })
