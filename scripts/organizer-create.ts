@@ -1,5 +1,5 @@
 /**
- * npm run organizer:create [-- --role admin|organizer] [--note "for Amina"]
+ * npm run organizer:create [-- --role admin|coordinator|organizer|viewer] [--note "for Amina"]
  *
  * Prints a one-time link that creates an organizer account (an admin by default): the way in for
  * the first admin, or for anyone when no admin can sign in. The change is audited as "shell".

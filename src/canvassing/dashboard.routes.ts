@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { AppContext } from '../context.js'
 import { findCouncilMembersOn } from '../directory/directory.service.js'
 import { COVERAGE_STATUS_LABELS, POSITION_LABELS } from '../lib/labels.js'
-import { organizerPageData, requireOrganizerPage } from '../organizers/organizer-auth.js'
+import { organizerPageData, requireOrganizerPage, requirePermission } from '../organizers/organizer-auth.js'
 import { dropEmptyQueryValues } from '../plugins/query.js'
 import { type Coverage, getCoverage, type StateCoverage } from './coverage.service.js'
 import { renderCoverageChart } from './coverage-chart.js'
@@ -28,6 +28,8 @@ const numbers = new Intl.NumberFormat('en-GB')
 /** The organizers' dashboard (coverage, Council, map, table, chart, replies) and its CSV export. */
 export const dashboardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   app.addHook('onRequest', requireOrganizerPage)
+  // Every role reads these: counts and positions, no person's details (the CSV neither).
+  app.addHook('onRequest', requirePermission('canvassing.view'))
   // Organizers' figures, per person: never kept by a browser or a proxy.
   app.addHook('onSend', async (_request, reply) => {
     reply.header('cache-control', 'private, no-store')

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { AppContext } from '../context.js'
 import { ErrorSchema, Iso3Params } from '../directory/directory.schemas.js'
-import { organizerApiChange, requireOrganizerApi, signedIn } from '../organizers/organizer-auth.js'
+import { organizerApi, organizerApiChangeWith, signedIn } from '../organizers/organizer-auth.js'
 import { actorOf } from '../organizers/organizers.service.js'
 import { EngagementListSchema, EngagementSchema, NewEngagementSchema } from './engagements.schemas.js'
 import { addEngagement, listEngagements } from './engagements.service.js'
@@ -15,13 +15,19 @@ export const engagementsApi: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
   app.get(
     '/api/states/:iso3/engagements',
     {
-      onRequest: requireOrganizerApi,
+      ...organizerApi('canvassing.view'),
       schema: {
         tags: ['canvassing'],
         summary: "Organizers: a state's engagements (meetings, calls, replies, notes), newest first",
         security: [{ organizerSession: [] }],
         params: Iso3Params,
-        response: { 200: EngagementListSchema, 400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema },
+        response: {
+          200: EngagementListSchema,
+          400: ErrorSchema,
+          401: ErrorSchema,
+          403: ErrorSchema,
+          404: ErrorSchema,
+        },
       },
     },
     async (request) => {
@@ -33,7 +39,7 @@ export const engagementsApi: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
   app.post(
     '/api/states/:iso3/engagements',
     {
-      ...organizerApiChange(app),
+      ...organizerApiChangeWith(app, 'canvassing.edit'),
       schema: {
         tags: ['canvassing'],
         summary: 'Organizers: log an engagement with a state (needs the x-csrf-token header)',

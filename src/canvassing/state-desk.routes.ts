@@ -6,12 +6,13 @@ import { markPrintedLetterDelivered } from '../letters/letter-handover.js'
 import { ValidationError } from '../lib/errors.js'
 import { COVERAGE_STATUS_LABELS, ENGAGEMENT_KIND_LABELS, POSITION_LABELS } from '../lib/labels.js'
 import {
-  organizerForm,
+  organizerFormWith,
+  organizerPage,
   organizerPageData,
-  requireOrganizerPage,
   signedIn,
 } from '../organizers/organizer-auth.js'
 import { actorOf } from '../organizers/organizers.service.js'
+import { can } from '../organizers/permissions.js'
 import { dropEmptyQueryValues } from '../plugins/query.js'
 import { ENGAGEMENT_KINDS, POSITIONS } from './coverage-rules.js'
 import { renderDossierPdf } from './dossier-pdf.js'
@@ -67,10 +68,12 @@ export const stateDeskRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
   ) => {
     const desk = await getStateDesk(ctx, iso3, page)
     const saved = query.saved
+    // A viewer reads the state's coverage and letters' progress, not who wrote them.
+    const withPeople = can(request.organizer?.role, 'personal_data.view')
     return reply.viewAsync('pages/canvassing/state.hbs', {
       title: `${desk.state.name}: state desk`,
       ...organizerPageData(request, reply),
-      ...deskView(desk, query.log === 'all' ? Number.POSITIVE_INFINITY : LOG_PREVIEW),
+      ...deskView(desk, query.log === 'all' ? Number.POSITIVE_INFINITY : LOG_PREVIEW, withPeople),
       today: ctx.clock.today(),
       notice: saved && Object.hasOwn(SAVED_NOTICES, saved) ? SAVED_NOTICES[saved] : undefined,
       engagementForm: formView(forms.engagement, { kind: 'meeting', occurredOn: ctx.clock.today() }),
@@ -84,7 +87,7 @@ export const stateDeskRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
   app.get(
     '/organizers/states/:iso3',
     {
-      onRequest: requireOrganizerPage,
+      ...organizerPage('canvassing.view'),
       preValidation: dropEmptyQueryValues,
       schema: { params: StateParams, querystring: DeskQuery },
     },
@@ -94,7 +97,7 @@ export const stateDeskRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
 
   app.post(
     '/organizers/states/:iso3/engagements',
-    { ...organizerForm(app), schema: { params: StateParams } },
+    { ...organizerFormWith(app, 'canvassing.edit'), schema: { params: StateParams } },
     async (request, reply) => {
       const form = (request.body ?? {}) as Form
       const input = { kind: form.kind, occurredOn: form.occurredOn, text: form.text }
@@ -113,7 +116,7 @@ export const stateDeskRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
 
   app.post(
     '/organizers/states/:iso3/position',
-    { ...organizerForm(app), schema: { params: StateParams } },
+    { ...organizerFormWith(app, 'canvassing.edit'), schema: { params: StateParams } },
     async (request, reply) => {
       const form = (request.body ?? {}) as Form
       const input = { position: form.position, notedOn: form.notedOn, note: form.note }
@@ -132,7 +135,7 @@ export const stateDeskRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
 
   app.post(
     '/organizers/states/:iso3/letters/:letterId/delivered',
-    { ...organizerForm(app), schema: { params: LetterParams } },
+    { ...organizerFormWith(app, 'canvassing.edit'), schema: { params: LetterParams } },
     async (request, reply) => {
       const { iso3, letterId } = request.params
       const done = await markPrintedLetterDelivered(ctx, actorOf(signedIn(request)), letterId, iso3)
@@ -144,9 +147,10 @@ export const stateDeskRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
 
   app.get(
     '/organizers/states/:iso3/dossier.pdf',
-    { onRequest: requireOrganizerPage, schema: { params: StateParams } },
+    // It names the supporters who wrote: an export of personal data, audited.
+    { ...organizerPage('personal_data.export'), schema: { params: StateParams } },
     async (request, reply) => {
-      const dossier = await getStateDossier(ctx, request.params.iso3)
+      const dossier = await getStateDossier(ctx, request.params.iso3, actorOf(signedIn(request)))
       const pdf = await renderDossierPdf(dossier)
       const file = `code-blue-dossier-${dossier.state.iso3.toLowerCase()}-${ctx.clock.today()}.pdf`
       return reply
@@ -161,7 +165,7 @@ function deskUrl(iso3: string): string {
   return `/organizers/states/${iso3.toLowerCase()}`
 }
 
-function deskView(desk: StateDesk, logLimit: number) {
+function deskView(desk: StateDesk, logLimit: number, withPeople: boolean) {
   const { state, coverage, letters } = desk
   const replies = desk.counts.replies
   const slug = state.iso3.toLowerCase()
@@ -196,7 +200,7 @@ function deskView(desk: StateDesk, logLimit: number) {
       : null,
     letters: {
       ...letters,
-      items: letters.items.map(letterView),
+      items: letters.items.map((letter) => letterView(letter, withPeople)),
       totalText: numbers.format(letters.total),
       pagesText: numbers.format(letters.pages),
       first: numbers.format(letters.total === 0 ? 0 : (letters.page - 1) * letters.perPage + 1),
@@ -207,10 +211,11 @@ function deskView(desk: StateDesk, logLimit: number) {
   }
 }
 
-function letterView(letter: DeskLetter) {
+function letterView(letter: DeskLetter, withPeople: boolean) {
   const template = letter.template.replace('-', ' ')
   return {
     ...letter,
+    ...(withPeople ? {} : { supporterName: 'A supporter', supporterOrganization: null }),
     templateLabel: template.charAt(0).toUpperCase() + template.slice(1),
     channelLabel: letter.channel === 'email' ? 'E-mail' : letter.printedAt ? 'Paper' : '—',
   }

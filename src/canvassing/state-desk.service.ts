@@ -4,6 +4,7 @@ import type { StateDto } from '../directory/directory.schemas.js'
 import { getStateForLetters } from '../directory/directory.service.js'
 import { canMarkPrintedDelivered } from '../letters/letter-handover.js'
 import { NotFoundError } from '../lib/errors.js'
+import { type Actor, recordExport } from '../organizers/audit.repository.js'
 import { getCoverage, type LetterCounts, type StateCoverage } from './coverage.service.js'
 import {
   type EngagementDto,
@@ -113,14 +114,24 @@ export async function getStateDesk(ctx: Ctx, iso3: string, page = 1): Promise<St
   }
 }
 
-/** What the dossier PDF holds: the page's facts and the latest letters. */
-export async function getStateDossier(ctx: Ctx, iso3: string): Promise<StateDossier> {
+/**
+ * What the dossier PDF holds: the page's facts and the latest letters. It names supporters, so
+ * each one made for `actor` is written to the audit log (with how many letters it lists).
+ */
+export async function getStateDossier(ctx: Ctx, iso3: string, actor: Actor): Promise<StateDossier> {
   const basics = await getBasics(ctx, iso3)
   const [rows, organizersLog] = await Promise.all([
     repo.findStateLettersPage(ctx.db, basics.state.iso3, { limit: DOSSIER_LETTERS, offset: 0 }),
     // Organizers' own entries only, however many supporters' answers came after them.
     listEngagements(ctx, basics.state.iso3, { source: 'organizer', limit: DOSSIER_ENGAGEMENTS }),
   ])
+  await recordExport(ctx.db, actor, ctx.clock.nowIso(), {
+    what: 'dossier',
+    subjectType: 'state',
+    subjectId: basics.state.iso3,
+    summary: `Downloaded the dossier of ${basics.state.name}: ${rows.length} ${rows.length === 1 ? 'letter' : 'letters'} with their writers' names`,
+    rows: rows.length,
+  })
   return {
     ...basics,
     engagements: organizersLog,

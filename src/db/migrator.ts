@@ -8,6 +8,7 @@ import * as m0006 from './migrations/0006-reply-counts.js'
 import * as m0007 from './migrations/0007-members.js'
 import * as m0008 from './migrations/0008-update-sending.js'
 import * as m0009 from './migrations/0009-privacy.js'
+import * as m0010 from './migrations/0010-roles.js'
 import * as m0011 from './migrations/0011-letter-privacy.js'
 
 // @NOTE a static map, not a folder scan: bundlers, tsx and vitest all see the same migrations,
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '0007-members': m0007,
   '0008-update-sending': m0008,
   '0009-privacy': m0009,
+  '0010-roles': m0010,
   '0011-letter-privacy': m0011,
 }
 

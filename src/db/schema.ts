@@ -155,6 +155,7 @@ export type OutboxKind =
   | 'member_confirmation'
   | 'member_update'
   | 'erasure_link'
+  | 'organizer_notice'
 export type OutboxStatus = 'collecting' | 'queued' | 'sending' | 'sent' | 'failed' | 'uncertain'
 
 export interface OutboxMessageTable {
@@ -196,7 +197,7 @@ export interface MissionEmailFailureTable {
   last_response: string
 }
 
-export type OrganizerRole = 'admin' | 'organizer'
+export type OrganizerRole = 'viewer' | 'organizer' | 'coordinator' | 'admin'
 
 export interface OrganizerTable {
   id: Generated<number>
@@ -229,6 +230,35 @@ export interface OrganizerSessionTable {
   created_at: string
   expires_at: string
   last_seen_at: string
+}
+
+export type MissionEmailChangeStatus = 'pending' | 'approved' | 'rejected' | 'superseded'
+
+/**
+ * A proposed change of a mission's e-mail addresses, by an edit or an import: the directory keeps
+ * the approved addresses (mission_version.emails) until a second admin approves, or, with one
+ * admin, until due_at passes after every admin was told.
+ */
+export interface MissionEmailChangeTable {
+  id: Generated<number>
+  state_iso3: string
+  /** JSON arrays of addresses: the approved ones when proposed, and the proposed ones. */
+  old_emails: string
+  new_emails: string
+  source: 'edit' | 'import'
+  /** The FieldSource (JSON) the addresses will carry once applied: the editor or the file. */
+  field_source: string
+  proposed_by: number | null
+  proposed_by_label: string
+  proposed_at: string
+  /** When the admins were e-mailed (null: none yet, e.g. no admin account exists). */
+  notified_at: string | null
+  /** With a single admin: applied from then on unless rejected. Set when the admins are told. */
+  due_at: string | null
+  status: MissionEmailChangeStatus
+  decided_by: number | null
+  decided_by_label: string | null
+  decided_at: string | null
 }
 
 export interface AuditEventTable {
@@ -376,6 +406,7 @@ export interface DB {
   organizer_invite: OrganizerInviteTable
   organizer_session: OrganizerSessionTable
   audit_event: AuditEventTable
+  mission_email_change: MissionEmailChangeTable
   engagement: EngagementTable
   state_position: StatePositionTable
   state_letter_stats: StateLetterStatsTable
@@ -404,6 +435,7 @@ export type NewOutboxMessageRow = Insertable<OutboxMessageTable>
 export type DeliveryAttemptRow = Selectable<DeliveryAttemptTable>
 export type OrganizerRow = Selectable<OrganizerTable>
 export type AuditEventRow = Selectable<AuditEventTable>
+export type MissionEmailChangeRow = Selectable<MissionEmailChangeTable>
 export type EngagementRow = Selectable<EngagementTable>
 export type NewEngagementRow = Insertable<EngagementTable>
 export type StatePositionRow = Selectable<StatePositionTable>

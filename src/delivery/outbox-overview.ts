@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { AppContext } from '../context.js'
 import { NotFoundError } from '../lib/errors.js'
+import { type Actor, recordExport } from '../organizers/audit.repository.js'
 import * as repo from './delivery.repository.js'
 
 type Ctx = Pick<AppContext, 'db' | 'config'>
@@ -39,4 +40,22 @@ export function readEmlFile(ctx: Ctx, name: string): Buffer {
   const file = path.join(ctx.config.mail.outboxDir, name)
   if (!fs.existsSync(file)) throw new NotFoundError('There is no such message file.')
   return fs.readFileSync(file)
+}
+
+/** One .eml file's bytes for an organizer's download, written to the audit log first. */
+export async function downloadEmlFile(
+  ctx: Ctx & Pick<AppContext, 'clock'>,
+  actor: Actor,
+  name: string,
+): Promise<Buffer> {
+  const bytes = readEmlFile(ctx, name)
+  await recordExport(ctx.db, actor, ctx.clock.nowIso(), {
+    what: 'outbox_message',
+    subjectType: 'outbox_file',
+    subjectId: name,
+    summary: `Downloaded the outbox message ${name}`,
+    rows: 1,
+    details: { bytes: bytes.length },
+  })
+  return bytes
 }

@@ -6,9 +6,9 @@ import type { AppContext } from '../context.js'
 import { BadRequestError, ValidationError } from '../lib/errors.js'
 import { LANGUAGE_LABELS } from '../lib/labels.js'
 import {
-  organizerForm,
+  organizerFormWith,
+  organizerPage,
   organizerPageData,
-  requireOrganizerPage,
   signedIn,
 } from '../organizers/organizer-auth.js'
 import { actorOf } from '../organizers/organizers.service.js'
@@ -55,6 +55,8 @@ const LIST_QUERY = {
     discarded: Type.Optional(Type.Integer({ minimum: 1 })),
   }),
 }
+/** Every page here corrects the directory; approving an e-mail address takes an admin. */
+const EDIT = 'directory.edit'
 const HEAD_STATUS_LABELS: Record<string, string> = {
   filled: 'Filled',
   vacant: 'Vacant',
@@ -127,10 +129,8 @@ export const directoryUpkeepRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext 
     })
   }
 
-  app.get(
-    '/organizers/directory',
-    { onRequest: requireOrganizerPage, schema: LIST_QUERY },
-    (request, reply) => listPage(request, reply, request.query),
+  app.get('/organizers/directory', { ...organizerPage(EDIT), schema: LIST_QUERY }, (request, reply) =>
+    listPage(request, reply, request.query),
   )
 
   const editPage = (
@@ -168,7 +168,7 @@ export const directoryUpkeepRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext 
 
   app.get(
     '/organizers/directory/:iso3/edit',
-    { onRequest: requireOrganizerPage, schema: { params: Iso3Params } },
+    { ...organizerPage(EDIT), schema: { params: Iso3Params } },
     async (request, reply) => {
       const mission = await getMissionForEdit(ctx, request.params.iso3)
       return editPage(request, reply, mission, formValuesOf(mission.details, mission.version))
@@ -177,7 +177,7 @@ export const directoryUpkeepRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext 
 
   app.post(
     '/organizers/directory/:iso3/edit',
-    { ...organizerForm(app), schema: { params: Iso3Params } },
+    { ...organizerFormWith(app, EDIT), schema: { params: Iso3Params } },
     async (request, reply) => {
       const mission = await getMissionForEdit(ctx, request.params.iso3)
       const parsed = parseMissionEdit(request.body, ctx.clock.today())
@@ -199,7 +199,7 @@ export const directoryUpkeepRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext 
     },
   )
 
-  app.post('/organizers/directory/import', organizerForm(app), async (request, reply) => {
+  app.post('/organizers/directory/import', organizerFormWith(app, EDIT), async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>
     try {
       const id = await uploadBlueBook(ctx, signedIn(request).id, {
@@ -227,7 +227,7 @@ export const directoryUpkeepRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext 
 
   app.get(
     '/organizers/directory/import/:id',
-    { onRequest: requireOrganizerPage, schema: REPORT_QUERY },
+    { ...organizerPage(EDIT), schema: REPORT_QUERY },
     async (request, reply) => {
       const upload = await getUpload(ctx, request.params.id)
       const query = request.query
@@ -244,7 +244,7 @@ export const directoryUpkeepRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext 
 
   app.post(
     '/organizers/directory/import/:id/confirm',
-    { ...organizerForm(app), schema: UPLOAD_PARAMS },
+    { ...organizerFormWith(app, EDIT), schema: UPLOAD_PARAMS },
     async (request, reply) => {
       const { id } = request.params
       const result = await confirmUpload(ctx, actorOf(signedIn(request)), id)
@@ -255,7 +255,7 @@ export const directoryUpkeepRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext 
 
   app.post(
     '/organizers/directory/import/:id/discard',
-    { ...organizerForm(app), schema: UPLOAD_PARAMS },
+    { ...organizerFormWith(app, EDIT), schema: UPLOAD_PARAMS },
     async (request, reply) => {
       await discardUpload(ctx, actorOf(signedIn(request)), request.params.id)
       return reply.redirect(`/organizers/directory?discarded=${request.params.id}`, 303)

@@ -1,5 +1,6 @@
 import type { AppContext } from '../context.js'
 import { listStates } from '../directory/directory.service.js'
+import { type Actor, recordExport } from '../organizers/audit.repository.js'
 import type { LetterDocument } from './letter-document.js'
 import { writeLettersPdf } from './letter-pdf.js'
 import * as repo from './letters.repository.js'
@@ -40,6 +41,27 @@ export async function printLetters(
     title: 'Code Blue letters',
     onLetter: onLetter ? (n) => onLetter(n, total) : undefined,
   })
+}
+
+/**
+ * Writes an organizer's batch print to the audit log (who, the filter, how many letters: names
+ * and postal addresses on paper), before the first page is drawn. Answers the count.
+ */
+export async function recordLetterPrint(
+  ctx: Pick<Ctx, 'db' | 'clock'>,
+  actor: Actor,
+  filter: repo.LetterFilter,
+): Promise<number> {
+  const rows = await repo.countLetters(ctx.db, filter)
+  await recordExport(ctx.db, actor, ctx.clock.nowIso(), {
+    what: 'letters_print',
+    subjectType: 'letter',
+    subjectId: null,
+    summary: `Printed ${rows} ${rows === 1 ? 'letter' : 'letters'} (names and postal addresses)`,
+    rows,
+    details: { filter },
+  })
+  return rows
 }
 
 export const CAMPAIGN_TEMPLATE = 'campaign'

@@ -3,8 +3,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { AppContext } from '../context.js'
 import { ErrorSchema } from '../directory/directory.schemas.js'
-import { requireOrganizerApi } from '../organizers/organizer-auth.js'
-import { printLetters } from './letter-batch.js'
+import { organizerApi, signedIn } from '../organizers/organizer-auth.js'
+import { actorOf } from '../organizers/organizers.service.js'
+import { printLetters, recordLetterPrint } from './letter-batch.js'
 import { PdfSchema } from './letters.schemas.js'
 
 const PrintQuery = Type.Object(
@@ -27,14 +28,15 @@ export const lettersPrintApi: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
   app.get(
     '/api/letters/print',
     {
-      onRequest: requireOrganizerApi,
+      // Names and postal addresses on paper: letters.print, and every batch audited.
+      ...organizerApi('letters.print'),
       schema: {
         tags: ['letters'],
         summary: 'Organizers: the matching letters as one PDF, each on a new page',
         security: [{ organizerSession: [] }],
         querystring: PrintQuery,
         produces: ['application/pdf'],
-        response: { 200: PdfSchema, 400: ErrorSchema, 401: ErrorSchema },
+        response: { 200: PdfSchema, 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema },
       },
     },
     async (request, reply) => {
@@ -45,6 +47,7 @@ export const lettersPrintApi: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
         from: q.from ? `${q.from}T00:00:00.000Z` : undefined,
         to: q.to ? new Date(Date.parse(`${q.to}T00:00:00.000Z`) + 86_400_000).toISOString() : undefined,
       }
+      await recordLetterPrint(ctx, actorOf(signedIn(request)), filter)
       const body = new PassThrough()
       // @NOTE the status is sent with the first bytes: a failure mid-way can only cut the file
       // short, so it is logged and the stream destroyed (the client sees an aborted download).

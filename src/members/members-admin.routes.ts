@@ -5,11 +5,13 @@ import type { AppContext } from '../context.js'
 import { ConflictError, ValidationError } from '../lib/errors.js'
 import { StringEnum } from '../lib/schema-types.js'
 import {
-  organizerForm,
+  organizerFormWith,
+  organizerPage,
   organizerPageData,
-  requireOrganizerPage,
   signedIn,
 } from '../organizers/organizer-auth.js'
+import { actorOf } from '../organizers/organizers.service.js'
+import type { Permission } from '../organizers/permissions.js'
 import { dropEmptyQueryValues } from '../plugins/query.js'
 import {
   createUpdate,
@@ -59,11 +61,16 @@ export const membersAdminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> 
   app.addHook('onSend', async (_request, reply) => {
     reply.header('cache-control', 'private, no-store')
   })
-  const listGuards = { onRequest: requireOrganizerPage, preValidation: dropEmptyQueryValues }
+  // The list shows names and addresses (members.view); the CSV takes them away (personal_data.export).
+  const listGuards = (permission: Permission) => ({
+    ...organizerPage(permission),
+    preValidation: dropEmptyQueryValues,
+  })
+  const UPDATES: Permission = 'members.send_updates'
 
   app.get(
     '/organizers/members',
-    { ...listGuards, schema: { querystring: ListQuery } },
+    { ...listGuards('members.view'), schema: { querystring: ListQuery } },
     async (request, reply) => {
       const query: MembersQuery = request.query
       const [list, countries] = await Promise.all([listMembers(ctx, query), memberCountryOptions(ctx)])
@@ -89,9 +96,9 @@ export const membersAdminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> 
 
   app.get(
     '/organizers/members.csv',
-    { ...listGuards, schema: { querystring: ListQuery } },
+    { ...listGuards('personal_data.export'), schema: { querystring: ListQuery } },
     async (request, reply) => {
-      const csv = await membersCsv(ctx, request.query)
+      const csv = await membersCsv(ctx, actorOf(signedIn(request)), request.query)
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="members-${ctx.clock.today()}.csv"`)
@@ -122,7 +129,7 @@ export const membersAdminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> 
 
   app.get(
     '/organizers/updates',
-    { ...listGuards, schema: { querystring: ComposeQuery } },
+    { ...listGuards(UPDATES), schema: { querystring: ComposeQuery } },
     async (request, reply) => {
       const { from, ...audience } = request.query
       // "A new draft from this one": an update cannot be edited once tested, only copied.
@@ -134,7 +141,7 @@ export const membersAdminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> 
     },
   )
 
-  app.post('/organizers/updates', organizerForm(app), async (request, reply) => {
+  app.post('/organizers/updates', organizerFormWith(app, UPDATES), async (request, reply) => {
     try {
       const update = await createUpdate(ctx, signedIn(request), request.body)
       return reply.redirect(`/organizers/updates/${update.id}?done=created`, 303)
@@ -163,7 +170,7 @@ export const membersAdminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> 
 
   app.get(
     '/organizers/updates/:id',
-    { onRequest: requireOrganizerPage, schema: { params: UpdateParams, querystring: UpdateQuery } },
+    { ...organizerPage(UPDATES), schema: { params: UpdateParams, querystring: UpdateQuery } },
     (request, reply) =>
       updatePage(request, reply, request.params.id, {
         notice: request.query.done ? NOTICES[request.query.done] : null,
@@ -176,16 +183,20 @@ export const membersAdminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> 
     act: (request: FastifyRequest, id: number) => Promise<unknown>,
     done: keyof typeof NOTICES,
   ) =>
-    app.post(path, { ...organizerForm(app), schema: { params: UpdateParams } }, async (request, reply) => {
-      const { id } = request.params
-      try {
-        await act(request, id)
-      } catch (error) {
-        if (!(error instanceof ConflictError)) throw error
-        return updatePage(request, reply.code(409), id, { problem: error.message })
-      }
-      return reply.redirect(`/organizers/updates/${id}?done=${done}`, 303)
-    })
+    app.post(
+      path,
+      { ...organizerFormWith(app, UPDATES), schema: { params: UpdateParams } },
+      async (request, reply) => {
+        const { id } = request.params
+        try {
+          await act(request, id)
+        } catch (error) {
+          if (!(error instanceof ConflictError)) throw error
+          return updatePage(request, reply.code(409), id, { problem: error.message })
+        }
+        return reply.redirect(`/organizers/updates/${id}?done=${done}`, 303)
+      },
+    )
   change(
     '/organizers/updates/:id/test',
     (request, id) => sendTestUpdate(ctx, signedIn(request), id),

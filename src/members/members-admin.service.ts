@@ -5,6 +5,7 @@ import { neutralizeFormula } from '../canvassing/coverage-csv.js'
 import type { AppContext } from '../context.js'
 import type { MemberStatus } from '../db/schema.js'
 import { BadRequestError } from '../lib/errors.js'
+import { type Actor, recordExport } from '../organizers/audit.repository.js'
 import { helpLabel, organizationKindLabel } from './member-helps.js'
 import {
   countLettersByEmail,
@@ -106,9 +107,24 @@ export async function listMembers(ctx: Ctx, query: MembersQuery) {
   return { members: await withLetters(ctx, rows), counts, total, page, pages }
 }
 
-/** The filtered list as CSV: UTF-8 with a BOM (Excel reads accents), formula cells defused. */
-export async function membersCsv(ctx: Ctx, query: MembersQuery): Promise<string> {
+/**
+ * The filtered list as CSV: UTF-8 with a BOM (Excel reads accents), formula cells defused. The
+ * export is written to the audit log (who, which filter, how many members) before it is returned.
+ */
+export async function membersCsv(
+  ctx: Pick<AppContext, 'db' | 'clock'>,
+  actor: Actor,
+  query: MembersQuery,
+): Promise<string> {
   const members = await withLetters(ctx, await findMembers(ctx.db, memberFilterOf(query)))
+  await recordExport(ctx.db, actor, ctx.clock.nowIso(), {
+    what: 'members_csv',
+    subjectType: 'member',
+    subjectId: null,
+    summary: `Downloaded the members list (CSV): ${members.length} ${members.length === 1 ? 'member' : 'members'}`,
+    rows: members.length,
+    details: { filter: query },
+  })
   const records = members.map((m) => ({
     ...m,
     kind: m.kind === 'organization' ? 'Organization' : 'Individual',

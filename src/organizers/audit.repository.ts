@@ -56,3 +56,33 @@ export async function listAuditEvents(
     .limit(filter.limit ?? 200)
     .execute()
 }
+
+export interface ExportEntry {
+  /** What left: 'members_csv', 'outbox_message', 'letters_print', 'dossier' (action 'export.<what>'). */
+  readonly what: string
+  readonly subjectType: string
+  readonly subjectId: string | null
+  readonly summary: string
+  /** How many people's records (members, letters) it holds. */
+  readonly rows: number
+  readonly details?: Record<string, unknown>
+}
+
+/**
+ * Records that personal data left the service (an export or a download): who, what, how many
+ * rows. Written before the bytes are sent, so a download cut short is still on record.
+ */
+export async function recordExport(
+  db: Kysely<DB>,
+  actor: Actor,
+  at: string,
+  entry: ExportEntry,
+): Promise<void> {
+  await recordAudit(db, actor, at, {
+    action: `export.${entry.what}`,
+    subjectType: entry.subjectType,
+    subjectId: entry.subjectId,
+    summary: entry.summary,
+    details: { rows: entry.rows, ...entry.details },
+  })
+}

@@ -4,6 +4,7 @@ import type { AppContext } from '../context.js'
 import { ForbiddenError, UnauthorizedError } from '../lib/errors.js'
 import { bindCsrfToSession, organizerCookieNames, registerOrganizerCsrf } from './organizer-csrf.js'
 import { organizerForSession, type SignedInOrganizer } from './organizers.service.js'
+import { can, type Permission } from './permissions.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -47,10 +48,42 @@ export async function requireOrganizerApi(request: FastifyRequest): Promise<void
   }
 }
 
-/** After requireOrganizer*: only admins pass. */
-export async function requireAdmin(request: FastifyRequest): Promise<void> {
-  if (request.organizer?.role !== 'admin') throw new ForbiddenError('Only admins can do this.')
+/**
+ * onRequest hook, after requireOrganizer*: only a role with `permission` passes (permissions.ts);
+ * the others get a 403 naming what is missing, page or JSON.
+ */
+export function requirePermission(permission: Permission) {
+  return async function permissionGuard(request: FastifyRequest): Promise<void> {
+    const role = request.organizer?.role
+    if (!can(role, permission))
+      throw new ForbiddenError(
+        `Your role (${role ?? 'none'}) does not allow this: it needs the permission “${permission}”. An admin can give you another role.`,
+      )
+  }
 }
+
+/** The guards of an organizers' page that needs `permission`: signed in (or sent to sign in), then allowed. */
+export function organizerPage(permission: Permission) {
+  return { onRequest: [requireOrganizerPage, requirePermission(permission)] }
+}
+
+/** The guards of an organizers' form that needs `permission`: signed in, allowed, a valid CSRF token. */
+export function organizerFormWith(app: FastifyInstance, permission: Permission) {
+  return { ...organizerForm(app), ...organizerPage(permission) }
+}
+
+/** The guards of an organizers' JSON call that needs `permission` (401, then 403). */
+export function organizerApi(permission: Permission) {
+  return { onRequest: [requireOrganizerApi, requirePermission(permission)] }
+}
+
+/** The guards of an organizers' JSON change that needs `permission`, with its CSRF token. */
+export function organizerApiChangeWith(app: FastifyInstance, permission: Permission) {
+  return { ...organizerApiChange(app), ...organizerApi(permission) }
+}
+
+/** After requireOrganizer*: only those who manage accounts (admins) pass. */
+export const requireAdmin = requirePermission('accounts.manage')
 
 /** preValidation hook (the body is parsed by then): refuses a change without a valid CSRF token. */
 export function verifyCsrf(app: FastifyInstance): preValidationHookHandler {

@@ -7,6 +7,7 @@ import { ValidationError } from '../lib/errors.js'
 import { listAuditEvents } from './audit.repository.js'
 import {
   organizerForm,
+  organizerPage,
   organizerPageData,
   requireAdmin,
   requireOrganizerApi,
@@ -25,6 +26,7 @@ import {
   signIn,
   signOut,
 } from './organizers.service.js'
+import { ROLE_LABELS } from './permissions.js'
 
 type Form = Record<string, unknown>
 const TOKEN_PARAMS = { params: Type.Object({ token: Type.String({ maxLength: 100 }) }) }
@@ -184,6 +186,7 @@ export const organizersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = 
       title: 'Organizers: team',
       ...organizerPageData(request, reply),
       team: await listTeam(ctx),
+      roleLabels: Object.values(ROLE_LABELS),
       errors: {},
       ...data,
     })
@@ -230,7 +233,7 @@ export const organizersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = 
     },
   )
 
-  app.get('/organizers/audit', { onRequest: requireOrganizerPage }, async (request, reply) =>
+  app.get('/organizers/audit', organizerPage('audit.view'), async (request, reply) =>
     reply.viewAsync('pages/organizers/audit.hbs', {
       title: 'Organizers: audit log',
       ...organizerPageData(request, reply),

@@ -30,6 +30,7 @@ import {
   touchLastLogin,
   useInvite,
 } from './organizers.repository.js'
+import { can, isOrganizerRole, ORGANIZER_ROLES } from './permissions.js'
 
 const HOUR = 60 * 60 * 1000
 /** A setup link or invitation works for this long, once. */
@@ -97,8 +98,8 @@ export async function inviteOrganizer(
   input: { role: unknown; note?: unknown },
 ): Promise<IssuedInvite> {
   const errors: Record<string, string> = {}
-  const role = input.role === 'admin' || input.role === 'organizer' ? input.role : null
-  if (!role) errors.role = 'Choose a role: admin or organizer.'
+  const role = isOrganizerRole(input.role) ? input.role : null
+  if (!role) errors.role = `Choose a role: ${ORGANIZER_ROLES.join(', ')}.`
   const note = typeof input.note === 'string' ? normalizeLine(input.note) : ''
   if (input.note !== undefined && typeof input.note !== 'string') errors.note = 'The note must be text.'
   else if (note.length > 200) errors.note = 'Keep the note under 200 characters.'
@@ -287,7 +288,7 @@ export async function setOrganizerActive(
   organizerId: number,
   active: boolean,
 ): Promise<void> {
-  if (actor.role !== 'admin') throw new ForbiddenError('Only admins can change accounts.')
+  if (!can(actor.role, 'accounts.manage')) throw new ForbiddenError('Only admins can change accounts.')
   if (actor.id === organizerId)
     throw new ValidationError({ organizer: 'You cannot disable your own account.' })
   await ctx.db.transaction().execute(async (trx) => {

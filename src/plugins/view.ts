@@ -4,9 +4,11 @@ import view from '@fastify/view'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import Handlebars from 'handlebars'
+import type { OrganizerRole } from '../db/schema.js'
 import { englishDate } from '../lib/dates.js'
 import { FIELD_LABELS, LANGUAGE_LABELS, REGIONAL_GROUP_LABELS } from '../lib/labels.js'
 import { projectPath } from '../lib/paths.js'
+import { can, type Permission } from '../organizers/permissions.js'
 
 const TEMPLATES = projectPath('templates')
 
@@ -14,6 +16,12 @@ const TEMPLATES = projectPath('templates')
 export function createHandlebars(): typeof Handlebars {
   const hbs = Handlebars.create()
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b)
+  // {{#if (can @root.organizer "members.view")}}: pages offer only what the role may do.
+  hbs.registerHelper(
+    'can',
+    (organizer: { role?: OrganizerRole } | null | undefined, permission: Permission) =>
+      can(organizer?.role, permission),
+  )
   hbs.registerHelper('lowercase', (text: unknown) => (typeof text === 'string' ? text.toLowerCase() : ''))
   hbs.registerHelper('groupLabel', (code: string | null) =>
     code ? ((REGIONAL_GROUP_LABELS as Record<string, string>)[code] ?? code) : '',

@@ -13,7 +13,7 @@ import { buildTestApp } from '../helpers/test-app.js'
 
 const { app, ctx } = await buildTestApp()
 await setMission(ctx, 'FRA', FRANCE)
-const chloe = await signInOrganizer(app, ctx, { name: 'Chloé Organizer' })
+const chloe = await signInOrganizer(app, ctx, { name: 'Chloé Organizer', role: 'coordinator' })
 const actor = actorOf(chloe.organizer)
 
 const dossier = (iso3: string, cookie = chloe.cookie) =>

@@ -10,7 +10,7 @@ import { buildTestApp } from '../helpers/test-app.js'
 
 const { app, ctx } = await buildTestApp()
 await setMission(ctx, 'FRA', FRANCE)
-const amina = await signInOrganizer(app, ctx, { name: 'Amina Organizer' })
+const amina = await signInOrganizer(app, ctx, { name: 'Amina Organizer', role: 'coordinator' })
 
 const supporter = (name: string, organization?: string) => ({
   name,

@@ -9,7 +9,7 @@ import { confirmedLetter, FRANCE_EMAIL, letterStatus, pass, transportFor } from 
 
 describe("the organizers' outbox page", async () => {
   const { app, ctx } = await buildTestApp()
-  const { cookie } = await signInOrganizer(app, ctx)
+  const { cookie } = await signInOrganizer(app, ctx, { role: 'coordinator' })
   await setMission(ctx, 'FRA', { ...FRANCE, emails: [FRANCE_EMAIL] })
   const transport = transportFor(ctx)
   await confirmedLetter(ctx, transport)

@@ -7,7 +7,7 @@ import { pdfPagesText } from '../helpers/pdf-text.js'
 import { buildTestApp } from '../helpers/test-app.js'
 
 const { app, ctx } = await buildTestApp()
-const { cookie } = await signInOrganizer(app, ctx)
+const { cookie } = await signInOrganizer(app, ctx, { role: 'coordinator' })
 
 /** A sink that keeps what it is given. */
 function collect(): { sink: Writable; bytes: () => Buffer } {

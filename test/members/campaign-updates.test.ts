@@ -54,7 +54,7 @@ async function sendAllDue() {
 }
 
 beforeAll(async () => {
-  organizer = await signInOrganizer(app, ctx, { name: 'Nia Organizer' })
+  organizer = await signInOrganizer(app, ctx, { name: 'Nia Organizer', role: 'coordinator' })
   await setMission(ctx, 'FRA', { ...FRANCE, emails: [FRANCE_EMAIL] })
 })
 

@@ -18,7 +18,7 @@ type CsvRecord = Record<string, string>
 const csvOf = (payload: Buffer) => parse(payload, { bom: true, columns: true }) as CsvRecord[]
 
 beforeAll(async () => {
-  cookie = (await signInOrganizer(app, ctx)).cookie
+  cookie = (await signInOrganizer(app, ctx, { role: 'coordinator' })).cookie
   await member({ email: 'ada@example.org', name: 'Ada Obi', helps: JSON.stringify(['letters', 'research']) })
   await member({
     kind: 'organization',
