@@ -81,7 +81,7 @@ export async function buildApp({ ctx }: BuildAppOptions): Promise<FastifyInstanc
   await app.register(viewPlugin)
   await app.register(errorsPlugin)
   await app.register(notFoundPlugin, { ctx })
-  await app.register(sameOriginPlugin)
+  await app.register(sameOriginPlugin, { publicUrl: ctx.config.publicUrl })
   await app.register(organizerAuthPlugin, { ctx })
   // 3. Modules.
   await app.register(healthRoutes, { ctx })

@@ -64,10 +64,11 @@ function page(
   question: ReplyQuestion,
   state: { chosen: ReplyAnswer | null; thanks: boolean; errors?: Record<string, string> },
 ) {
-  // The token is in the address: keep it out of caches and of Referer headers.
+  // The token is in the address: keep it out of caches and of Referer headers to other sites
+  // (same-origin, not no-referrer: under that, browsers send "Origin: null" with its form).
   reply
     .header('cache-control', 'private, no-store')
-    .header('referrer-policy', 'no-referrer')
+    .header('referrer-policy', 'same-origin')
     .header('x-robots-tag', 'noindex')
   const highlighted = state.chosen ?? question.answer
   return reply.viewAsync('pages/delivery/reply.hbs', {

@@ -75,10 +75,11 @@ function form(reply: FastifyReply, email: string, errors: Record<string, string>
   return reply.viewAsync('pages/members/erase.hbs', { title: 'Erase your data', email, errors })
 }
 
-// The token is in the address: keep it out of caches, search engines and Referer headers.
+// The token is in the address: keep it out of caches, search engines and Referer headers to other
+// sites (same-origin, not no-referrer: under that, browsers send "Origin: null" with its form).
 function private_(reply: FastifyReply): FastifyReply {
   return reply
     .header('cache-control', 'private, no-store')
-    .header('referrer-policy', 'no-referrer')
+    .header('referrer-policy', 'same-origin')
     .header('x-robots-tag', 'noindex')
 }

@@ -191,11 +191,14 @@ function countryOptions(): { code: string; name: string }[] {
   return countryList
 }
 
-/** A page whose address holds a secret: kept out of caches, Referer headers and search engines. */
+/**
+ * A page whose address holds a secret: kept out of caches, search engines and Referer headers to
+ * other sites (same-origin, not no-referrer: under that, browsers send "Origin: null" with its form).
+ */
 function private_(reply: FastifyReply): void {
   reply
     .header('cache-control', 'private, no-store')
-    .header('referrer-policy', 'no-referrer')
+    .header('referrer-policy', 'same-origin')
     .header('x-robots-tag', 'noindex')
 }
 

@@ -71,6 +71,10 @@ export const securityPlugin = fp(async (app: FastifyInstance, options: SecurityO
     },
     // For browsers older than frame-ancestors: never framed either.
     frameguard: { action: 'deny' },
+    // Not helmet's "no-referrer": under it browsers send "Origin: null" with the site's own forms,
+    // which the same-origin check must refuse (a sandboxed frame on another site sends that).
+    // "same-origin" still sends nothing to other sites, so no address with a token in it leaks.
+    referrerPolicy: { policy: 'same-origin' },
     // Behind plain http (local use, tests) HSTS would pin browsers to an https that is not there.
     strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
   })

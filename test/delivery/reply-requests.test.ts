@@ -183,7 +183,7 @@ describe('the answer page', () => {
     const page = await app.inject({ method: 'GET', url: `/replies/${token}?answer=acknowledged` })
     expect(page.statusCode).toBe(200)
     expect(page.headers['cache-control']).toBe('private, no-store')
-    expect(page.headers['referrer-policy']).toBe('no-referrer')
+    expect(page.headers['referrer-policy']).toBe('same-origin')
     expect(page.body).toContain('Did the Mission of France reply?')
     expect(page.body).toContain(reference)
     expect(page.body).toContain('1 June 2026')

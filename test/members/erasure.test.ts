@@ -289,7 +289,7 @@ describe('erasure on request, end to end', async () => {
     expect(asked.headers.location).toBe('/privacy/erase/sent')
     expect(page.statusCode).toBe(200)
     expect(page.headers['cache-control']).toBe('private, no-store')
-    expect(page.headers['referrer-policy']).toBe('no-referrer')
+    expect(page.headers['referrer-policy']).toBe('same-origin')
     for (const letter of [toFrance, toKenya, toUk, draft]) expect(page.body).toContain(letter.reference)
     expect(page.body).toContain('4 letters')
     expect(page.body).toContain('A membership of the campaign (as an individual)')
@@ -499,7 +499,7 @@ describe('erasure links', () => {
       const page = await app.inject({ method: 'GET', url: `/privacy/erase/${token}` })
       expect(page.statusCode, token).toBe(404)
       expect(page.body).toContain('This link is not valid')
-      expect(page.headers['referrer-policy']).toBe('no-referrer')
+      expect(page.headers['referrer-policy']).toBe('same-origin')
       expect((await post(`/privacy/erase/${token}`, '')).statusCode, token).toBe(404)
     }
   })

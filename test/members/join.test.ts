@@ -249,7 +249,7 @@ describe('double opt-in', () => {
     const page = await app.inject({ url: `/join/confirm/${token}` })
     expect(page.statusCode).toBe(200)
     expect(page.headers['cache-control']).toBe('private, no-store')
-    expect(page.headers['referrer-policy']).toBe('no-referrer')
+    expect(page.headers['referrer-policy']).toBe('same-origin')
     expect(page.body).toContain(`action="/join/confirm/${token}"`)
     expect(page.body).toContain('Kofi &lt;b&gt;Mensah&lt;/b&gt;')
     expect(page.body).toContain('Research and legal analysis')

@@ -29,7 +29,8 @@ function expectHardened(headers: Record<string, unknown>, where: string, csp = c
   expect(headers['content-security-policy'], where).toBe(csp)
   expect(headers['x-content-type-options'], where).toBe('nosniff')
   expect(headers['x-frame-options'], where).toBe('DENY')
-  expect(headers['referrer-policy'], where).toBe('no-referrer')
+  // same-origin, not no-referrer: under that browsers send "Origin: null" with the site's own forms.
+  expect(headers['referrer-policy'], where).toBe('same-origin')
   expect(headers['cross-origin-opener-policy'], where).toBe('same-origin')
   expect(headers['x-powered-by'], where).toBeUndefined()
 }
