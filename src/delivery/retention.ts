@@ -1,5 +1,6 @@
 import type { AppContext } from '../context.js'
 import { removePersonalDataDeliveredBefore } from '../letters/letter-redaction.js'
+import { answerErasureAsks } from '../members/erasure.service.js'
 import { finishErasures } from '../members/erasure-sweep.js'
 import * as repo from './delivery.repository.js'
 import { deleteOutboxFiles } from './outbox-files.js'
@@ -23,7 +24,10 @@ export function retentionCutoff(today: string, days: number): string {
   return new Date(Date.parse(`${today}T00:00:00Z`) - (days - 1) * DAY).toISOString()
 }
 
-/** One retention step: at most `limit` letters, then the erasures left to finish. */
+/**
+ * One retention step: at most `limit` letters, then the erasures left to finish, then the
+ * erasure links asked for on the form (looked up here, never while the form's request waits).
+ */
 export async function applyRetention(ctx: Ctx, limit = RETENTION_BATCH): Promise<number> {
   const before = retentionCutoff(ctx.clock.today(), ctx.config.members.retentionDays)
   const now = ctx.clock.nowIso()
@@ -49,5 +53,6 @@ export async function applyRetention(ctx: Ctx, limit = RETENTION_BATCH): Promise
     ctx.log.info({ letters: count }, 'retention: personal paragraphs and addresses removed')
   }
   await finishErasures(ctx)
+  await answerErasureAsks(ctx)
   return count
 }

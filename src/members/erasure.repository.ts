@@ -19,6 +19,20 @@ export async function insertErasureRequest(
     .executeTakeFirstOrThrow()
 }
 
+/** Records an ask from the form: the one write the request makes, whatever the address. */
+export async function insertErasureAsk(db: Database, email: string, at: string): Promise<void> {
+  await db.insertInto('erasure_ask').values({ email, asked_at: at }).execute()
+}
+
+/** The asks waiting for the outbox pass, oldest first. */
+export async function findErasureAsks(db: Database, limit: number): Promise<{ id: number; email: string }[]> {
+  return db.selectFrom('erasure_ask').select(['id', 'email']).orderBy('id').limit(limit).execute()
+}
+
+export async function deleteErasureAsk(db: Database, id: number): Promise<void> {
+  await db.deleteFrom('erasure_ask').where('id', '=', id).execute()
+}
+
 export async function findErasureRequestByTokenHash(
   db: Database,
   hash: string,

@@ -17,6 +17,8 @@ import { scrubOutbox } from './erasure-scrub.js'
 // "Erase my data": whoever can read the mail of an address may erase everything the campaign
 // holds under it. The request is answered the same way whether or not the address is known, so
 // the form tells nobody who wrote a letter or joined; only the mailbox's owner learns, by the link.
+// Nor does the answer's time tell: the request only records the ask (the same single write for
+// any address); the outbox pass looks the address up afterwards and queues the link if known.
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'config' | 'log'>
 
@@ -27,35 +29,64 @@ export const ERASURE_RESEND_MINUTES = 15
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/
 
+/** Asks answered per outbox pass: a flood of asks waits for later passes, mail goes on. */
+export const ERASURE_ASKS_PER_PASS = 200
+
 /**
- * The form's request (field `email`): if any letter or membership holds the address, the link
- * is queued to it. Throws a ValidationError naming `email` for an address that is not one.
+ * The form's request (field `email`): recorded, for the outbox pass to answer. Throws a
+ * ValidationError naming `email` for an address that is not one (that check does not depend on
+ * what the campaign holds).
  */
 export async function requestErasure(ctx: Ctx, body: unknown): Promise<void> {
   const email = parseEmail(body)
-  const now = ctx.clock.now()
-  const known =
+  await repo.insertErasureAsk(ctx.db, email, ctx.clock.nowIso())
+  // After this turn: the pass that answers the ask must not run before the answer is sent.
+  setImmediate(() => outboxEvents.emit('wake'))
+}
+
+/**
+ * The outbox pass's side of the form: for each ask waiting, if any letter or membership holds
+ * the address, a link is queued to it (one per address in ERASURE_RESEND_MINUTES); then the ask
+ * is forgotten, with the address of anyone the campaign does not know. Returns the links queued.
+ */
+export async function answerErasureAsks(ctx: Ctx, limit = ERASURE_ASKS_PER_PASS): Promise<number> {
+  let queued = 0
+  for (const ask of await repo.findErasureAsks(ctx.db, limit)) {
+    const now = ctx.clock.now()
+    const since = new Date(now.getTime() - ERASURE_RESEND_MINUTES * 60_000).toISOString()
+    const send =
+      (await isKnownAddress(ctx, ask.email)) &&
+      !(await repo.findRecentErasureRequest(ctx.db, ask.email, since))
+    await ctx.db.transaction().execute(async (trx) => {
+      if (send) await queueErasureLink(ctx, trx, ask.email, now)
+      await repo.deleteErasureAsk(trx, ask.id)
+    })
+    if (send) queued++
+  }
+  return queued
+}
+
+async function isKnownAddress(ctx: Ctx, email: string): Promise<boolean> {
+  return (
     (await hasLettersOfAddress(ctx.db, email)) || (await repo.findMembersByEmails(ctx.db, [email])).length > 0
-  if (!known) return
-  const since = new Date(now.getTime() - ERASURE_RESEND_MINUTES * 60_000).toISOString()
-  if (await repo.findRecentErasureRequest(ctx.db, email, since)) return
+  )
+}
+
+async function queueErasureLink(ctx: Ctx, trx: Ctx['db'], email: string, now: Date): Promise<void> {
   const expiresAt = new Date(now.getTime() + ERASURE_LINK_HOURS * HOUR).toISOString()
   const { token, hash } = newLinkToken()
-  await ctx.db.transaction().execute(async (trx) => {
-    await repo.insertErasureRequest(trx, {
-      token_hash: hash,
-      email,
-      requested_at: now.toISOString(),
-      expires_at: expiresAt,
-    })
-    await queueMessage(ctx, trx, {
-      kind: 'erasure_link',
-      recipients: [email],
-      // @NOTE the only copy of the token; the worker clears it once the mail server has it.
-      payload: { url: `${ctx.config.publicUrl}/privacy/erase/${token}`, expires: expiresAt },
-    })
+  await repo.insertErasureRequest(trx, {
+    token_hash: hash,
+    email,
+    requested_at: now.toISOString(),
+    expires_at: expiresAt,
   })
-  outboxEvents.emit('wake')
+  await queueMessage(ctx, trx, {
+    kind: 'erasure_link',
+    recipients: [email],
+    // @NOTE the only copy of the token; the worker clears it once the mail server has it.
+    payload: { url: `${ctx.config.publicUrl}/privacy/erase/${token}`, expires: expiresAt },
+  })
 }
 
 /** What the link's page lists before anything is erased. */
