@@ -68,17 +68,6 @@ function describe(error: FastifyError, contentType: string | undefined): ErrorBo
       ...(field ? { field } : {}),
     }
   }
-  // @fastify/csrf-protection: a form from an old page, from another site, or without its token.
-  if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') {
-    return {
-      statusCode: 403,
-      error: 'Forbidden',
-      code: 'csrf_invalid',
-      message:
-        'This form is out of date or did not come from this site (its CSRF token is missing or wrong). Reload the page and send it again.',
-      field: '_csrf',
-    }
-  }
   // Over bodyLimit (JSON) or formbody's limit: say which limit, in words a supporter can act on.
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
     return {
