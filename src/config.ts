@@ -1,5 +1,6 @@
 import net from 'node:net'
 import path from 'node:path'
+import { trimEndWhere } from './lib/text-safety.js'
 
 export interface MailConfig {
   /** smtp(s)://user:pass@host:port; null: messages are written as .eml files to `outboxDir`. */
@@ -133,7 +134,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   try {
     const url = new URL(publicUrlText)
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme')
-    publicUrl = url.origin + url.pathname.replace(/\/+$/, '')
+    publicUrl = url.origin + trimEndWhere(url.pathname, (char) => char === '/')
   } catch {
     problems.push(
       `PUBLIC_URL must be an http(s) URL such as https://letters.example.org (got "${publicUrlText}")`,

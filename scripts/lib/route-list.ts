@@ -14,7 +14,8 @@ export function listRoutes(app: FastifyInstance): RouteEntry[] {
   const stack: string[] = []
   const routes: RouteEntry[] = []
   for (const line of lines) {
-    const match = /^([\s│├└─]*?)([├└]── )(.+?) \(([A-Z, ]+)\)$/.exec(line)
+    // The indent is spaces and "│" only, so it cannot also match the "├── " that follows it.
+    const match = /^([ │]*)([├└]── )(.+?) \(([A-Z, ]+)\)$/.exec(line)
     if (!match) continue
     const depth = Math.round(((match[1] ?? '').length + 4) / 4)
     stack.length = depth - 1

@@ -1,4 +1,5 @@
 import type { Membership } from '../db/schema.js'
+import { trimEndWhere, trimStartWhere } from '../lib/text-safety.js'
 import { type BlueBookStaff, headOfMission, parseStaff } from './bluebook-staff.js'
 import { cleanText, nameKey, straightenApostrophes } from './bluebook-text.js'
 import type { MissionDetails, MissionHead } from './mission-details.js'
@@ -204,15 +205,15 @@ export function parsePhones(text: string): string | null {
   if (/^none\b/i.test(text.trim())) return null
   const numbers = text
     .split(/\n|;/)
-    .map((n) =>
-      n
-        .replace(/(\d)-\s+(\d)/g, '$1-$2')
-        .replace(/[,;\s]+$/, '')
-        .trim(),
-    )
+    .map((n) => trimEndWhere(n.replace(/(\d)-\s+(\d)/g, '$1-$2'), isSeparator).trim())
     .filter(Boolean)
   return numbers.length > 0 ? numbers.join('; ') : null
 }
+
+const isSeparator = (char: string): boolean => char === ',' || char === ';' || /\s/.test(char)
+// What wraps an address in running text: "(a@b.org)", "<a@b.org>.", "'a@b.org':".
+const isOpening = (char: string): boolean => '(<["\''.includes(char)
+const isClosing = (char: string): boolean => ')>]"\'.:'.includes(char)
 
 const PLAUSIBLE_EMAIL = /^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/
 
@@ -221,7 +222,7 @@ export function parseEmails(text: string): string[] {
   const seen = new Set<string>()
   const emails: string[] = []
   for (const token of text.split(/[;,/\s]+/)) {
-    const email = token.replace(/^[(<["']+|[)>\]"'.:]+$/g, '')
+    const email = trimEndWhere(trimStartWhere(token, isOpening), isClosing)
     if (!PLAUSIBLE_EMAIL.test(email) || seen.has(email.toLowerCase())) continue
     seen.add(email.toLowerCase())
     emails.push(email)
@@ -251,7 +252,8 @@ const LANGUAGE_CODES: Readonly<Record<string, string>> = { english: 'en', french
 /** "English", "French; English", "English/French", "English\French" -> codes in file order. */
 export function parseLanguages(text: string, label = '', warnings: string[] = []): string[] {
   const codes: string[] = []
-  for (const word of text.split(/[/;\\,\n]+|\s+and\s+/)) {
+  // The lookbehind lets "and" match only from the start of a run of spaces, not from each of them.
+  for (const word of text.split(/[/;\\,\n]+|(?<!\s)\s+and\s+/)) {
     const name = word.trim()
     if (!name) continue
     const code = LANGUAGE_CODES[name.toLowerCase()]

@@ -37,13 +37,14 @@ const HEAD_FUNCTIONS: Readonly<Record<string, number>> = {
   representative: 2,
 }
 
+// "(DPC: ...)" at the end. [^()] rather than [^)]: a match tried from each "(" stops at the next
+// one instead of scanning to the end of the text (quadratic on "(DPC(DPC(DPC...").
+const DPC_SUFFIX = /\(\s*DPC\b[^()]*\)\s*$/i
+
 /** Precedence of a head-of-mission function (1 is best), 0 for any other function. */
 export function headRank(fn: string): number {
   // "Permanent Representative (DPC: ...)" is the 2026 listing's row for a post awaiting its head.
-  const base = fn
-    .replace(/\(\s*DPC\b[^)]*\)\s*$/i, '')
-    .trim()
-    .toLowerCase()
+  const base = fn.replace(DPC_SUFFIX, '').trim().toLowerCase()
   return HEAD_FUNCTIONS[base] ?? 0
 }
 
@@ -149,7 +150,7 @@ export function headOfMission(staff: readonly BlueBookStaff[]): HeadFinding {
     status: 'filled',
     honorific: rows.find((r) => r.honorific)?.honorific ?? null,
     name: chosen.name,
-    function: chosen.function.replace(/\s*\(\s*DPC\b[^)]*\)\s*$/i, ''),
+    function: chosen.function.replace(DPC_SUFFIX, '').trimEnd(),
     credentialsPresented: rows.find((r) => r.credentialsPresented)?.credentialsPresented ?? null,
   }
   if (people.length === 1) return { head }

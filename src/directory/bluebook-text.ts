@@ -1,3 +1,5 @@
+import { normalizeNfc } from '../lib/text-safety.js'
+
 // Text repair and name normalisation for the Blue Book import. Pure: no I/O.
 
 /**
@@ -78,7 +80,7 @@ export function repairMojibake(text: string): string {
     if (next === current) break
     current = next
   }
-  return current.normalize('NFC')
+  return normalizeNfc(current)
 }
 
 /** True if the text holds what looks like UTF-8 read as cp1252: a lead byte, then a continuation. */

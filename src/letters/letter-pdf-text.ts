@@ -1,3 +1,4 @@
+import { normalizeNfc } from '../lib/text-safety.js'
 import type { LetterDocument } from './letter-document.js'
 
 // Whitespace that would start a new line or jump to a tab stop in pdfkit: becomes a plain space.
@@ -15,13 +16,8 @@ const INVISIBLE =
  * layer's own guard, so nothing in a letter can move text anywhere but where wrapping puts it.
  */
 export function cleanPdfText(text: string): string {
-  return text
-    .replace(INVISIBLE, '')
-    .replace(BREAKING_SPACE, ' ')
-    .replace(CONTROL, '')
-    .normalize('NFC')
-    .replace(/ {2,}/g, ' ')
-    .trim()
+  const visible = text.replace(INVISIBLE, '').replace(BREAKING_SPACE, ' ').replace(CONTROL, '')
+  return normalizeNfc(visible).replace(/ {2,}/g, ' ').trim()
 }
 
 /** Cleans each line and drops those left empty, so a blank line never takes a window line. */

@@ -39,7 +39,10 @@ export const EMAIL_PLACEHOLDER = '[e-mail]'
 // Shaped like an address, also when URL-encoded (%40) in a logged URL. Unicode letters are
 // allowed on both sides; quotes, braces and spaces are not, so a match never spans JSON syntax.
 // The last label starts with a letter, as top-level domains do: "pino@10.4.0" is left alone.
-const EMAIL_LIKE = /[\p{L}\p{N}._%+-]+(?:@|%40)(?:[\p{L}\p{N}-]+\.)+\p{L}[\p{L}\p{N}-]*/giu
+// The lookbehind lets a match start only where a run of address characters starts: tried from
+// each character of a long run, the match scanned the rest of it each time (quadratic, issue 12).
+const EMAIL_LIKE =
+  /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+(?:@|%40)(?:[\p{L}\p{N}-]+\.)+\p{L}[\p{L}\p{N}-]*/giu
 
 /** `text` with every e-mail address in it replaced by "[e-mail]". */
 export function maskEmails(text: string): string {

@@ -1,10 +1,11 @@
+import { normalizeNfd } from './text-safety.js'
+
 /**
  * Text folded for searching: no accents, lower case, one kind of apostrophe, single spaces.
  * "Côte d’Ivoire" and "cote d'ivoire" fold to the same string.
  */
 export function foldForSearch(text: string): string {
-  return text
-    .normalize('NFD')
+  return normalizeNfd(text)
     .replace(/\p{M}/gu, '')
     .replace(/[\u2018\u2019\u02bc`´]/g, "'")
     .toLowerCase()
