@@ -1,6 +1,5 @@
 import type { EngagementKind, Position } from '../db/schema.js'
-import { fieldsOf, isCalendarDate } from '../lib/form-fields.js'
-import { findTextProblem, normalizeMultiline } from '../lib/text-safety.js'
+import { fieldsOf, isCalendarDate, multiLine } from '../lib/form-fields.js'
 import { ENGAGEMENT_KINDS, POSITIONS } from './coverage-rules.js'
 
 // What organizers type about a state, checked: every field at fault gets its message at once,
@@ -29,7 +28,7 @@ export function parseEngagementInput(raw: unknown, today: string): Parsed<Engage
   const errors: FieldErrors = {}
   const kind = oneOf(body.kind, ENGAGEMENT_KINDS, 'kind', 'Choose what happened from the list.', errors)
   const occurredOn = pastDate(body.occurredOn, today, 'occurredOn', 'The date it happened', errors)
-  const text = freeText(body.text, ENGAGEMENT_LIMITS.text, 'text', 'The description', errors)
+  const text = multiLine(body.text, 'text', 'The description', ENGAGEMENT_LIMITS.text, errors)
   // A note is nothing but its text.
   if (kind === 'note' && text === '' && !errors.text) errors.text = 'Write the note.'
   if (!kind || !occurredOn || text === null || Object.keys(errors).length > 0) return { errors }
@@ -42,7 +41,7 @@ export function parsePositionInput(raw: unknown, today: string): Parsed<Position
   const errors: FieldErrors = {}
   const position = oneOf(body.position, POSITIONS, 'position', 'Choose a position from the list.', errors)
   const notedOn = pastDate(body.notedOn, today, 'notedOn', 'The date', errors)
-  const note = freeText(body.note, ENGAGEMENT_LIMITS.note, 'note', 'The note', errors)
+  const note = multiLine(body.note, 'note', 'The note', ENGAGEMENT_LIMITS.note, errors)
   if (!position || !notedOn || note === null || Object.keys(errors).length > 0) return { errors }
   return { input: { position, notedOn, note } }
 }
@@ -78,36 +77,6 @@ function pastDate(
   }
   if (text > today) {
     errors[field] = `${label} cannot be in the future (today is ${today}).`
-    return null
-  }
-  return text
-}
-
-/** Optional text, several lines allowed: '' when absent, null when refused. */
-function freeText(
-  value: unknown,
-  max: number,
-  field: string,
-  label: string,
-  errors: FieldErrors,
-): string | null {
-  if (value === undefined || value === null) return ''
-  if (typeof value !== 'string') {
-    errors[field] = `${label} must be text.`
-    return null
-  }
-  const problem = findTextProblem(value, true)
-  if (problem) {
-    errors[field] =
-      problem === 'bidi'
-        ? `${label} contains invisible text-direction characters; please type it again.`
-        : `${label} contains invisible control characters; please type it again.`
-    return null
-  }
-  const text = normalizeMultiline(value)
-  if (text.length > max) {
-    errors[field] =
-      `${label} can be at most ${max.toLocaleString('en')} characters (it has ${text.length.toLocaleString('en')}).`
     return null
   }
   return text

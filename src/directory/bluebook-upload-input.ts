@@ -52,7 +52,8 @@ export function parseUploadInput(input: UploadInput, today: string): CheckedUplo
 
 /** The name the browser gave, without folders or invisible characters: it is shown as a source. */
 function safeFileName(name: unknown): string {
-  const base = typeof name === 'string' ? (name.split(/[/\\]/).pop() ?? '') : ''
+  // Bounded before anything reads it character by character: a name is shown cut to 200 anyway.
+  const base = typeof name === 'string' ? (name.slice(-1000).split(/[/\\]/).pop() ?? '') : ''
   const clean = [...base].filter((c) => findTextProblem(c, false) === null).join('')
   return normalizeLine(clean).slice(0, 200) || 'upload.json'
 }

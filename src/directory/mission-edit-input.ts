@@ -22,6 +22,7 @@ export const MISSION_EDIT_LIMITS = {
   // Missions list several numbers with what each is for: the longest in the Blue Book is ~220.
   phone: 400,
   emails: 10,
+  email: 254,
   website: 300,
   honorific: 60,
   headName: 160,
@@ -129,7 +130,13 @@ export function parseMissionEdit(
   if (!name && !errors.name) errors.name = 'Give the mission’s name: letters are addressed to it.'
   const city = line('city', 'The city', L.city)
   if (!city && !errors.city) errors.city = 'Give the city (New York for almost every mission).'
-  const addressLines = lines(body.addressLines, 'addressLines', 'The address', errors)
+  const addressLines = lines(
+    body.addressLines,
+    'addressLines',
+    'The address',
+    L.addressLine * L.addressLines,
+    errors,
+  )
     .map((l) => checkLength(l, L.addressLine, 'addressLines', 'Each address line', errors))
     .filter((l) => l !== '')
   if (addressLines.length > L.addressLines && !errors.addressLines)
@@ -188,7 +195,13 @@ function parseHead(body: Record<string, unknown>, today: string, errors: FieldEr
 }
 
 function parseEmails(value: unknown, errors: FieldErrors): string[] {
-  const tokens = lines(value, 'emails', 'The e-mail addresses', errors).flatMap((l) => l.split(/[\s,;]+/))
+  const tokens = lines(
+    value,
+    'emails',
+    'The e-mail addresses',
+    MISSION_EDIT_LIMITS.emails * MISSION_EDIT_LIMITS.email,
+    errors,
+  ).flatMap((l) => l.split(/[\s,;]+/))
   const seen = new Set<string>()
   const emails: string[] = []
   const bad: string[] = []

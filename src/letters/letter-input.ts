@@ -1,6 +1,6 @@
 import countries from 'i18n-iso-countries'
-import { type FieldErrors, oneLine, problemMessage } from '../lib/form-fields.js'
-import { findTextProblem, isPlausibleEmail, normalizeLine, normalizeMultiline } from '../lib/text-safety.js'
+import { type FieldErrors, multiLine, oneLine, problemMessage, rawLimit } from '../lib/form-fields.js'
+import { findTextProblem, isPlausibleEmail, normalizeLine } from '../lib/text-safety.js'
 import { LETTER_LANGUAGES, type LetterLanguage, PAPER_SIZES, type PaperSize } from './letter-document.js'
 
 /** What a supporter gives, checked and normalized. */
@@ -134,6 +134,16 @@ function parseAddressLines(value: unknown, errors: FieldErrors): string[] {
     errors[field] = 'The address must be text, one line per line.'
     return []
   }
+  // As typed, before any regex runs on it (form-fields.ts rawLimit): a few lines of a few words.
+  const typed = (lines as string[]).reduce((sum, l) => sum + l.length, 0)
+  if (
+    lines.length > rawLimit(LIMITS.addressLines) ||
+    typed > rawLimit(LIMITS.addressLine * LIMITS.addressLines)
+  ) {
+    errors[field] =
+      `The address can have at most ${LIMITS.addressLines} lines of ${LIMITS.addressLine} characters.`
+    return []
+  }
   const problem = lines.map((l) => findTextProblem(l as string, false)).find(Boolean)
   if (problem) {
     errors[field] = problemMessage('The address', problem)
@@ -149,20 +159,5 @@ function parseAddressLines(value: unknown, errors: FieldErrors): string[] {
 }
 
 function parsePersonalNote(value: unknown, errors: FieldErrors): string | null {
-  if (value === undefined || value === null) return null
-  if (typeof value !== 'string') {
-    errors.personalNote = 'Your paragraph must be text.'
-    return null
-  }
-  const problem = findTextProblem(value, true)
-  if (problem) {
-    errors.personalNote = problemMessage('Your paragraph', problem)
-    return null
-  }
-  const text = normalizeMultiline(value)
-  if (text.length > LIMITS.personalNote) {
-    errors.personalNote = `Your paragraph can be at most ${LIMITS.personalNote.toLocaleString('en')} characters (it has ${text.length.toLocaleString('en')}).`
-    return null
-  }
-  return text || null
+  return multiLine(value, 'personalNote', 'Your paragraph', LIMITS.personalNote, errors) || null
 }

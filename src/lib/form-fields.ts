@@ -1,4 +1,5 @@
-import { findTextProblem, normalizeLine, type TextProblem } from './text-safety.js'
+import { MAX_MARKS_IN_A_ROW } from './combining-marks.js'
+import { findTextProblem, normalizeLine, normalizeMultiline, type TextProblem } from './text-safety.js'
 
 // Checks of single form fields, shared by forms (a mission's edit form, the Blue Book upload,
 // engagements and positions): each refused field gets its message in `errors`, keyed by its name.
@@ -11,6 +12,37 @@ export function isCalendarDate(text: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false
   const date = new Date(`${text}T00:00:00Z`)
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text
+}
+
+/**
+ * The most characters a field may hold as typed, before normalization: four times its limit
+ * (spaces, line ends and decomposed accents fold away), plus room for a short field's padding.
+ * @NOTE checked before any regex or normalization touches the text, so a 60 KB form field or a
+ * 900 KB JSON string is refused at the cost of reading its length (issue 12).
+ */
+export function rawLimit(max: number): number {
+  return max * 4 + 200
+}
+
+/**
+ * normalizeLine, unless `value` is far over `max` as typed: then `value` as it is, for the
+ * caller's own length check to refuse without anything having run over it.
+ */
+export function normalizeLineWithin(value: string, max: number): string {
+  return value.length > rawLimit(max) ? value : normalizeLine(value)
+}
+
+/** Whether `value` is far over `max` as typed; if so its message is in `errors`. */
+export function tooLongAsTyped(
+  value: string,
+  max: number,
+  field: string,
+  label: string,
+  errors: FieldErrors,
+): boolean {
+  if (value.length <= rawLimit(max)) return false
+  checkLength(value, max, field, label, errors)
+  return true
 }
 
 /** An optional one-line field: null when empty or refused (with its message). */
@@ -26,6 +58,7 @@ export function oneLine(
     errors[field] = `${label} must be text.`
     return null
   }
+  if (tooLongAsTyped(value, max, field, label, errors)) return null
   const problem = findTextProblem(value, false)
   if (problem) {
     errors[field] = problemMessage(label, problem)
@@ -35,13 +68,47 @@ export function oneLine(
   return text || null
 }
 
-/** A textarea's non-empty lines, each normalized; [] when refused. */
-export function lines(value: unknown, field: string, label: string, errors: FieldErrors): string[] {
+/** Text of several lines (a paragraph, a note): '' when absent, null when refused (with its message). */
+export function multiLine(
+  value: unknown,
+  field: string,
+  label: string,
+  max: number,
+  errors: FieldErrors,
+): string | null {
+  if (value === undefined || value === null) return ''
+  if (typeof value !== 'string') {
+    errors[field] = `${label} must be text.`
+    return null
+  }
+  if (tooLongAsTyped(value, max, field, label, errors)) return null
+  const problem = findTextProblem(value, true)
+  if (problem) {
+    errors[field] = problemMessage(label, problem)
+    return null
+  }
+  const text = normalizeMultiline(value)
+  if (text.length > max) {
+    checkLength(text, max, field, label, errors)
+    return null
+  }
+  return text
+}
+
+/** A textarea's non-empty lines, each normalized; [] when refused. `max` bounds the whole text. */
+export function lines(
+  value: unknown,
+  field: string,
+  label: string,
+  max: number,
+  errors: FieldErrors,
+): string[] {
   if (value === undefined || value === null) return []
   if (typeof value !== 'string') {
     errors[field] = `${label} must be text.`
     return []
   }
+  if (tooLongAsTyped(value, max, field, label, errors)) return []
   const problem = findTextProblem(value, true)
   if (problem) {
     errors[field] = problemMessage(label, problem)
@@ -61,7 +128,8 @@ export function checkLength(
   errors: FieldErrors,
 ): string {
   if (text.length <= max) return text
-  errors[field] ??= `${label} can be at most ${max} characters (it has ${text.length}).`
+  errors[field] ??=
+    `${label} can be at most ${max.toLocaleString('en')} characters (it has ${text.length.toLocaleString('en')}).`
   return ''
 }
 
@@ -70,6 +138,8 @@ export function problemMessage(label: string, problem: TextProblem): string {
   if (problem === 'line_break') return `${label} must be on one line.`
   if (problem === 'bidi')
     return `${label} contains invisible text-direction characters; please type it again.`
+  if (problem === 'marks')
+    return `${label} has more than ${MAX_MARKS_IN_A_ROW} accents or other combining marks in a row; please type it again.`
   return `${label} contains invisible control characters; please type it again.`
 }
 

@@ -1,8 +1,7 @@
 import countries from 'i18n-iso-countries'
 import type { MemberKind } from '../db/schema.js'
 import { ValidationError } from '../lib/errors.js'
-import { checkLength, type FieldErrors, fieldsOf, oneLine, problemMessage } from '../lib/form-fields.js'
-import { findTextProblem, normalizeMultiline } from '../lib/text-safety.js'
+import { type FieldErrors, fieldsOf, multiLine, oneLine } from '../lib/form-fields.js'
 import { isMemberHelp } from './member-helps.js'
 
 // The campaign update form: a subject, a plain-text body, and its audience (the members list's
@@ -42,7 +41,7 @@ export function parseUpdateInput(raw: unknown): UpdateInput {
   const errors: FieldErrors = {}
   const subject = oneLine(fields.subject, 'subject', 'The subject', UPDATE_SUBJECT_MAX, errors)
   if (!subject && !errors.subject) errors.subject = 'Write a subject: it is the first thing members see.'
-  const body = multiline(fields.body, 'body', 'The message', UPDATE_BODY_MAX, errors)
+  const body = multiLine(fields.body, 'body', 'The message', UPDATE_BODY_MAX, errors) ?? ''
   if (!body && !errors.body) errors.body = 'Write the message itself.'
   const audience = parseAudience(fields, errors)
   if (Object.keys(errors).length > 0) throw new ValidationError(errors, 'The update was not saved.')
@@ -98,20 +97,6 @@ export function updateFormValues(raw: unknown): UpdateFormValues {
     country: text(fields.country).toUpperCase(),
     help: text(fields.help),
   }
-}
-
-function multiline(value: unknown, field: string, label: string, max: number, errors: FieldErrors): string {
-  if (value === undefined || value === null) return ''
-  if (typeof value !== 'string') {
-    errors[field] = `${label} must be text.`
-    return ''
-  }
-  const problem = findTextProblem(value, true)
-  if (problem) {
-    errors[field] = problemMessage(label, problem)
-    return ''
-  }
-  return checkLength(normalizeMultiline(value), max, field, label, errors)
 }
 
 function text(value: unknown): string {

@@ -1,7 +1,8 @@
 import type { AppContext } from '../context.js'
 import type { OrganizerRole } from '../db/schema.js'
 import { ConflictError, ForbiddenError, GoneError, NotFoundError, ValidationError } from '../lib/errors.js'
-import { findTextProblem, isPlausibleEmail, normalizeLine } from '../lib/text-safety.js'
+import { normalizeLineWithin } from '../lib/form-fields.js'
+import { findTextProblem, isPlausibleEmail } from '../lib/text-safety.js'
 import { hashToken, newLinkToken } from '../lib/tokens.js'
 import { type Actor, recordAudit, SHELL_ACTOR } from './audit.repository.js'
 import {
@@ -100,7 +101,7 @@ export async function inviteOrganizer(
   const errors: Record<string, string> = {}
   const role = isOrganizerRole(input.role) ? input.role : null
   if (!role) errors.role = `Choose a role: ${ORGANIZER_ROLES.join(', ')}.`
-  const note = typeof input.note === 'string' ? normalizeLine(input.note) : ''
+  const note = typeof input.note === 'string' ? normalizeLineWithin(input.note, 200) : ''
   if (input.note !== undefined && typeof input.note !== 'string') errors.note = 'The note must be text.'
   else if (note.length > 200) errors.note = 'Keep the note under 200 characters.'
   else if (findTextProblem(note, false)) errors.note = 'The note contains characters that cannot be used.'
@@ -152,7 +153,7 @@ export interface AccountInput {
 
 function validateAccount(input: AccountInput): { name: string; email: string; password: string } {
   const errors: Record<string, string> = {}
-  const name = typeof input.name === 'string' ? normalizeLine(input.name) : ''
+  const name = typeof input.name === 'string' ? normalizeLineWithin(input.name, 120) : ''
   if (!name) errors.name = 'Enter your name.'
   else if (name.length > 120) errors.name = 'Keep your name under 120 characters.'
   else if (findTextProblem(name, false)) errors.name = 'Your name contains characters that cannot be used.'

@@ -71,7 +71,7 @@ describe('drafting an update', () => {
     for (const field of ['subject', 'body', 'kind', 'help', 'country'])
       expect(response.body).toContain(`id="${field}-error"`)
     expect(response.body).toContain('The subject must be on one line.')
-    expect(response.body).toContain('at most 20000 characters (it has 20001)')
+    expect(response.body).toContain('at most 20,000 characters (it has 20,001)')
     const empty = await post('/organizers/updates', { subject: ' ', body: '' })
     expect(empty.statusCode).toBe(422)
     expect(empty.body).toContain('Write a subject')
