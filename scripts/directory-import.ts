@@ -117,6 +117,7 @@ function formatReport(report: BlueBookImportReport): string {
         ['missing', counts.missing],
         ['not matched', counts.notMatched],
         ['vacant posts', counts.vacant],
+        ['e-mail pending', counts.pendingEmails ?? 0],
       ] as const
     ).map(([label, n]) => `  ${label.padEnd(13)}${String(n).padStart(4)}`),
     '',
@@ -137,6 +138,13 @@ function formatReport(report: BlueBookImportReport): string {
   out.push(...list('vacant posts', report.vacant, (v) => `${v.iso3 ?? '---'}  ${v.name}`))
   out.push(
     ...list('no staff listed, head of mission kept', report.headNotListed, (h) => `${h.iso3}  ${h.name}`),
+  )
+  out.push(
+    ...list(
+      'new e-mail addresses, waiting for an admin to approve them on /organizers/directory',
+      report.pendingEmails ?? [],
+      (p) => `${p.iso3}  ${p.name}: ${p.from.join(', ') || '(none)'} -> ${p.to.join(', ')}`,
+    ),
   )
   out.push(...list('warnings', report.warnings, (w) => w))
   const versions = counts.added + counts.changed

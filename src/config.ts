@@ -52,6 +52,11 @@ export interface Config {
     /** Campaign update e-mails the outbox sends per minute at most (mail servers throttle bulk senders). */
     readonly updatesPerMinute: number
   }
+  /**
+   * With a single admin, a change of a mission's e-mail address takes effect this many hours after
+   * every admin was e-mailed about it, unless rejected (with two or more, an admin must approve).
+   */
+  readonly missionEmailChangeDelayHours: number
   readonly campaign: {
     readonly signatoryName: string
     readonly signatoryTitle: string
@@ -198,6 +203,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     retentionDays: whole('RETENTION_DAYS', 365, 1, 36_500),
     updatesPerMinute: whole('UPDATES_PER_MINUTE', 60, 1, 100_000),
   })
+  const missionEmailChangeDelayHours = whole('MISSION_EMAIL_CHANGE_DELAY_HOURS', 72, 1, 8_760)
 
   if (problems.length > 0) throw new ConfigError(problems)
   return Object.freeze({
@@ -211,6 +217,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     requestTimeoutMs,
     rateLimits,
     members,
+    missionEmailChangeDelayHours,
     campaign,
   })
 }

@@ -25,6 +25,7 @@ describe('loadConfig', () => {
       requestTimeoutMs: 30_000,
       rateLimits: { letters: 60, sends: 10, logins: 10, notFound: 120 },
       members: { retentionDays: 365, updatesPerMinute: 60 },
+      missionEmailChangeDelayHours: 72,
       campaign: { signatoryName: 'The Code Blue Campaign', signatoryTitle: 'AIDS-Free World', website: null },
     })
     expect(Object.isFrozen(config)).toBe(true)

@@ -24,6 +24,7 @@ type Kind =
   | 'member-confirmation'
   | 'erasure-link'
   | 'member-update'
+  | 'organizer-notice'
 const templates = new Map<string, TextTemplate<{ subject: string }>>()
 const html = Handlebars.create()
 let layout: HandlebarsTemplateDelegate | null = null
@@ -235,6 +236,17 @@ export async function buildMemberMail(
     default:
       throw new Error(`buildMemberMail: a ${message.kind} message is not a member's`)
   }
+}
+
+/** A notice to an admin (a mission's e-mail address change to decide on), from its payload. */
+export function buildOrganizerNoticeMail(
+  config: Pick<Config, 'mail'>,
+  message: OutboxMessageRow,
+): Mail.Options {
+  const payload = message.payload ? (JSON.parse(message.payload) as Record<string, unknown>) : null
+  if (!payload) throw Object.assign(new Error('organizer notice without its text'), { responseCode: 554 })
+  const data = { ...payload, dueAt: typeof payload.dueAt === 'string' ? longDate(payload.dueAt) : '' }
+  return { ...base(config, message), ...render('organizer-notice', 'en', data, null) }
 }
 
 /** A campaign update's e-mail, as the member (or, for a test, the organizer) gets it. */

@@ -1,5 +1,6 @@
 import type { AppContext } from '../context.js'
 import type { LetterRow, LetterStatus, OutboxMessageRow } from '../db/schema.js'
+import { applyDueEmailChanges, noticeEmailChanges } from '../directory/mission-email-changes.js'
 import {
   changeLetterStatus,
   findLetterRowById,
@@ -8,7 +9,12 @@ import {
 import { nextMessageToSend, updateMailOf, whyUpdateMayNotGo } from '../members/update-sending.js'
 import * as repo from './delivery.repository.js'
 import { outboxEvents, queueMessage, remindAndExpire } from './delivery.service.js'
-import { buildDigestMail, buildLetterMail, buildMemberMail } from './mail-content.js'
+import {
+  buildDigestMail,
+  buildLetterMail,
+  buildMemberMail,
+  buildOrganizerNoticeMail,
+} from './mail-content.js'
 import { queueReplyRequests } from './reply-requests.js'
 import { applyRetention } from './retention.js'
 import { type Handover, type MailTransport, mayHaveArrived } from './transports.js'
@@ -58,6 +64,11 @@ export async function runOutboxOnce(
   await remindAndExpire(ctx)
   await queueReplyRequests(ctx)
   await applyRetention(ctx)
+  // Mission e-mail address changes: admins told first (the delay starts then), then those due.
+  await noticeEmailChanges(ctx, (db, recipient, notice) =>
+    queueMessage(ctx, db, { kind: 'organizer_notice', recipients: [recipient], payload: notice }),
+  )
+  await applyDueEmailChanges(ctx)
   await repo.queueDigestsBefore(ctx.db, ctx.clock.today(), ctx.clock.nowIso())
   const result: PassResult = { sent: 0, retried: 0, failed: 0 }
   for (let n = 0; n < (options.max ?? 500); n++) {
@@ -137,6 +148,7 @@ async function buildMail(ctx: Ctx, message: OutboxMessageRow) {
     return buildMemberMail(ctx.config, message)
   if (message.kind === 'member_update')
     return buildMemberMail(ctx.config, message, await updateMailOf(ctx, message))
+  if (message.kind === 'organizer_notice') return buildOrganizerNoticeMail(ctx.config, message)
   if (message.kind === 'digest')
     return buildDigestMail(ctx.config, message, await findLettersByOutboxId(ctx.db, message.id))
   const letter = message.letter_id === null ? undefined : await findLetterRowById(ctx.db, message.letter_id)

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import type { AppContext } from '../context.js'
 import type { Database } from '../db/connection.js'
 import type { MissionVersionRow, StateRow } from '../db/schema.js'
+import { type Actor, SHELL_ACTOR } from '../organizers/audit.repository.js'
 import { indexStateNames, matchEntry, type StateNameIndex, statesNamed } from './bluebook-match.js'
 import { type BlueBook, type BlueBookEntry, parseBlueBook } from './bluebook-parse.js'
 import { type BlueBookStaff, headOfMission } from './bluebook-staff.js'
@@ -17,6 +18,7 @@ import {
   missionDetailsToColumns,
   missionWithNameOnly,
 } from './mission-details.js'
+import { type EmailProposal, needsApproval, proposeEmailChange } from './mission-email-changes.js'
 
 export interface BlueBookFile {
   book: BlueBook
@@ -31,6 +33,8 @@ export interface BlueBookImportOptions {
   sourceDate: string
   /** Compute the report, write nothing. */
   dryRun?: boolean
+  /** Who imports: proposes the new e-mail addresses (the shell when not given). */
+  actor?: Actor
 }
 
 export type StateOutcome = 'added' | 'changed' | 'unchanged' | 'missing'
@@ -55,6 +59,8 @@ export interface BlueBookImportCounts {
   missing: number
   notMatched: number
   vacant: number
+  /** Missions whose new e-mail addresses wait for an admin's approval. */
+  pendingEmails?: number
 }
 
 export interface BlueBookImportReport {
@@ -73,6 +79,11 @@ export interface BlueBookImportReport {
   vacant: { iso3: string | null; name: string }[]
   /** Matched states the file lists no staff for: their head of mission is kept. */
   headNotListed: { iso3: string; name: string }[]
+  /**
+   * New e-mail addresses, not applied: each waits for an admin's approval (mission-email-changes.ts).
+   * Absent from reports stored before approvals existed.
+   */
+  pendingEmails?: { iso3: string; name: string; from: string[]; to: string[] }[]
   warnings: string[]
 }
 
@@ -97,13 +108,17 @@ export async function importBlueBook(
   const now = ctx.clock.nowIso()
   return ctx.db
     .transaction()
-    .execute(async (trx) => applyBlueBookPlan(trx, await planImport(trx, file, options), now))
+    .execute(async (trx) =>
+      applyBlueBookPlan(trx, await planImport(trx, file, options), now, options.actor ?? SHELL_ACTOR),
+    )
 }
 
 /** A plan: its report, and the mission versions that make it true. */
 export interface BlueBookPlan {
   report: BlueBookImportReport
   writes: MissionWrite[]
+  /** New e-mail addresses: proposed for approval, never written to a mission version. */
+  proposals: EmailProposal[]
 }
 
 interface MissionWrite {
@@ -123,8 +138,10 @@ export async function applyBlueBookPlan(
   trx: Database,
   plan: BlueBookPlan,
   now: string,
+  actor: Actor,
 ): Promise<BlueBookImportReport> {
   const { report, writes } = plan
+  for (const proposal of plan.proposals) await proposeEmailChange(trx, actor, now, proposal)
   if (writes.length === 0) return { ...report, importId: null }
   const importId = await repo.insertDirectoryImport(trx, {
     source: report.source,
@@ -196,6 +213,7 @@ export function planBlueBookImport(
 
   const results: StateImportResult[] = []
   const writes: MissionWrite[] = []
+  const proposals: EmailProposal[] = []
   const headNotListed: BlueBookImportReport['headNotListed'] = []
   const currentOf = new Map(missions.map((m) => [m.state_iso3, m]))
   const imported = { kind: 'import' as const, ref: options.source, date: options.sourceDate }
@@ -211,7 +229,19 @@ export function planBlueBookImport(
     if (finding.head === null) headNotListed.push({ iso3: state.iso3, name: state.name })
     if (finding.head?.status === 'vacant') vacant.push({ iso3: state.iso3, name: state.name })
     const before = current ? missionDetailsFromRow(current) : emptyMission(state)
-    const after: MissionDetails = { ...before, ...entry.details, head: finding.head ?? before.head }
+    const wanted: MissionDetails = { ...before, ...entry.details, head: finding.head ?? before.head }
+    // @NOTE new addresses are proposed, not written: letters keep going to the approved ones.
+    const emailPending = needsApproval(before.emails, wanted.emails)
+    if (emailPending) {
+      proposals.push({
+        iso3: state.iso3,
+        from: before.emails,
+        to: wanted.emails,
+        source: 'import',
+        fieldSource: imported,
+      })
+    }
+    const after = emailPending ? { ...wanted, emails: before.emails } : wanted
     const changed = changedMissionFields(before, after)
     const previousSources = current ? fieldSourcesFromRow(current) : {}
     const result: StateImportResult = { ...base(state, entry), outcome: 'unchanged', changedFields: changed }
@@ -242,14 +272,21 @@ export function planBlueBookImport(
       missing: count('missing'),
       notMatched: notMatched.length,
       vacant: vacant.length,
+      pendingEmails: proposals.length,
     },
     states: results,
     notMatched,
     vacant: vacant.sort((a, b) => byName.compare(a.name, b.name)),
     headNotListed,
+    pendingEmails: proposals.map((p) => ({
+      iso3: p.iso3,
+      name: index.states.get(p.iso3)?.name ?? p.iso3,
+      from: p.from,
+      to: p.to,
+    })),
     warnings,
   }
-  return { report, writes }
+  return { report, writes, proposals }
 }
 
 /** Each state's entry; an entry matching no state, or a state another entry matches too, is not matched. */

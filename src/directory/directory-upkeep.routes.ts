@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AppContext } from '../context.js'
 import { BadRequestError, ValidationError } from '../lib/errors.js'
 import { LANGUAGE_LABELS } from '../lib/labels.js'
+import { StringEnum } from '../lib/schema-types.js'
 import {
   organizerFormWith,
   organizerPage,
@@ -38,6 +39,12 @@ import {
   type MissionFormValues,
   parseMissionEdit,
 } from './mission-edit-input.js'
+import {
+  approveEmailChange,
+  countAdmins,
+  listPendingEmailChanges,
+  rejectEmailChange,
+} from './mission-email-changes.js'
 
 const UPLOAD_PARAMS = { params: Type.Object({ id: Type.Integer({ minimum: 1 }) }) }
 const REPORT_QUERY = {
@@ -51,12 +58,18 @@ const LIST_QUERY = {
   querystring: Type.Object({
     q: Type.Optional(Type.String({ maxLength: 100 })),
     saved: Type.Optional(Type.String({ pattern: '^[A-Za-z]{3}$' })),
+    pending: Type.Optional(Type.String({ pattern: '^[A-Za-z]{3}$' })),
+    decided: Type.Optional(StringEnum(['approved', 'rejected'])),
     unchanged: Type.Optional(Type.String({ pattern: '^[A-Za-z]{3}$' })),
     discarded: Type.Optional(Type.Integer({ minimum: 1 })),
   }),
 }
 /** Every page here corrects the directory; approving an e-mail address takes an admin. */
 const EDIT = 'directory.edit'
+const DECIDED_NOTICES = {
+  approved: 'Approved: letters to that mission now go to its new e-mail addresses.',
+  rejected: 'Rejected: the mission keeps the e-mail addresses it had.',
+} as const
 const HEAD_STATUS_LABELS: Record<string, string> = {
   filled: 'Filled',
   vacant: 'Vacant',
@@ -101,13 +114,22 @@ export const directoryUpkeepRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext 
   const listPage = async (
     request: FastifyRequest,
     reply: FastifyReply,
-    query: { q?: string; saved?: string; unchanged?: string; discarded?: number },
+    query: {
+      q?: string
+      saved?: string
+      unchanged?: string
+      pending?: string
+      decided?: 'approved' | 'rejected'
+      discarded?: number
+    },
     data: Record<string, unknown> = {},
   ) => {
-    const [list, all, overview] = await Promise.all([
+    const [list, all, overview, emailChanges, admins] = await Promise.all([
       listStates(ctx, { q: query.q }),
-      query.saved || query.unchanged ? listStates(ctx) : null,
+      query.saved || query.unchanged || query.pending ? listStates(ctx) : null,
       getUpkeepOverview(ctx),
+      listPendingEmailChanges(ctx),
+      countAdmins(ctx),
     ])
     const noticeCode = (query.saved ?? query.unchanged)?.toUpperCase()
     const noticeState = all?.states.find((s) => s.iso3 === noticeCode)
@@ -120,6 +142,11 @@ export const directoryUpkeepRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext 
       pending: overview.uploads.filter((u) => u.status === 'pending'),
       decided: overview.uploads.filter((u) => u.status !== 'pending'),
       saved: query.saved ? noticeState : null,
+      emailPending: query.pending ? all?.states.find((s) => s.iso3 === query.pending?.toUpperCase()) : null,
+      emailDecided: query.decided ? DECIDED_NOTICES[query.decided] : null,
+      emailChanges,
+      singleAdmin: admins <= 1,
+      delayHours: ctx.config.missionEmailChangeDelayHours,
       unchanged: query.unchanged ? noticeState : null,
       discarded: query.discarded ?? null,
       maxMegabytes: MAX_UPLOAD_BYTES / 1024 / 1024,
@@ -187,8 +214,12 @@ export const directoryUpkeepRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext 
       }
       try {
         const outcome = await editMission(ctx, actorOf(signedIn(request)), mission.iso3, parsed.edit)
-        const key = outcome.saved ? 'saved' : 'unchanged'
-        return reply.redirect(`/organizers/directory?${key}=${mission.iso3.toLowerCase()}`, 303)
+        const code = mission.iso3.toLowerCase()
+        const notices = [
+          outcome.saved ? `saved=${code}` : outcome.emailPending ? null : `unchanged=${code}`,
+          outcome.emailPending ? `pending=${code}` : null,
+        ]
+        return reply.redirect(`/organizers/directory?${notices.filter(Boolean).join('&')}`, 303)
       } catch (error) {
         if (!(error instanceof MissionChangedError)) throw error
         // Keep what they typed; the next save goes on top of the version they have now seen.
@@ -198,6 +229,21 @@ export const directoryUpkeepRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext 
       }
     },
   )
+
+  // A second admin approves a new mission e-mail address, or any admin rejects it.
+  for (const decision of ['approve', 'reject'] as const) {
+    app.post(
+      `/organizers/directory/email-changes/:id/${decision}`,
+      { ...organizerFormWith(app, 'directory.approve_email'), schema: UPLOAD_PARAMS },
+      async (request, reply) => {
+        const admin = signedIn(request)
+        const decide = decision === 'approve' ? approveEmailChange : rejectEmailChange
+        await decide(ctx, admin, request.params.id)
+        const done = decision === 'approve' ? 'approved' : 'rejected'
+        return reply.redirect(`/organizers/directory?decided=${done}#email-changes`, 303)
+      },
+    )
+  }
 
   app.post('/organizers/directory/import', organizerFormWith(app, EDIT), async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>

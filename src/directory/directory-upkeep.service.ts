@@ -13,6 +13,7 @@ import {
   missionDetailsToColumns,
 } from './mission-details.js'
 import type { MissionEdit } from './mission-edit-input.js'
+import { needsApproval, proposeEmailChange } from './mission-email-changes.js'
 
 // Organizers' corrections to a mission; Blue Book uploads are in directory-upload.service.ts.
 
@@ -50,9 +51,10 @@ export class MissionChangedError extends ConflictError {
   }
 }
 
+/** `emailPending`: new e-mail addresses were proposed, and wait for an admin's approval. */
 export type EditOutcome =
-  | { saved: true; stateName: string; version: number; changed: MissionField[] }
-  | { saved: false; stateName: string }
+  | { saved: true; stateName: string; version: number; changed: MissionField[]; emailPending: boolean }
+  | { saved: false; stateName: string; emailPending: boolean }
 
 /**
  * Saves an organizer's correction as a new mission version (the current one is closed, so its
@@ -75,9 +77,10 @@ export async function editMission(
     if (!state || !current) throw new NotFoundError(`No UN member or observer state has the code ${code}`)
     const before = missionDetailsFromRow(current)
     // Checkboxes come in form order; the mission's own order says which language it prefers.
-    const after = { ...edit.details, languages: keepOrder(before.languages, edit.details.languages) }
-    const changed = changedMissionFields(before, after)
-    if (changed.length === 0) return { saved: false, stateName: state.name }
+    const wanted = { ...edit.details, languages: keepOrder(before.languages, edit.details.languages) }
+    if (changedMissionFields(before, wanted).length === 0) {
+      return { saved: false, stateName: state.name, emailPending: false }
+    }
     if (edit.baseVersion !== null && edit.baseVersion !== current.version) {
       throw new MissionChangedError({
         iso3: code,
@@ -88,8 +91,24 @@ export async function editMission(
       })
     }
     const name = actor.kind === 'organizer' ? actor.name : 'shell'
+    const edited = { kind: 'organizer' as const, ref: name, date: now.slice(0, 10) }
+    // @NOTE a new address waits for approval (mission-email-changes.ts): the version keeps the
+    // approved ones, so letters never go where nobody approved.
+    const emailPending = needsApproval(before.emails, wanted.emails)
+    if (emailPending) {
+      await proposeEmailChange(trx, actor, now, {
+        iso3: code,
+        from: before.emails,
+        to: wanted.emails,
+        source: 'edit',
+        fieldSource: edited,
+      })
+    }
+    const after = emailPending ? { ...wanted, emails: before.emails } : wanted
+    const changed = changedMissionFields(before, after)
+    if (changed.length === 0) return { saved: false, stateName: state.name, emailPending }
     const sources: FieldSources = { ...fieldSourcesFromRow(current) }
-    for (const field of changed) sources[field] = { kind: 'organizer', ref: name, date: now.slice(0, 10) }
+    for (const field of changed) sources[field] = edited
     await repo.insertMissionVersion(trx, {
       state_iso3: code,
       valid_from: now,
@@ -107,7 +126,7 @@ export async function editMission(
       summary: `Edited the mission of ${state.name}: ${changed.map((f) => FIELD_LABELS[f] ?? f).join(', ')}`,
       details: { version: current.version + 1, changed, before: pick(before), after: pick(after) },
     })
-    return { saved: true, stateName: state.name, version: current.version + 1, changed }
+    return { saved: true, stateName: state.name, version: current.version + 1, changed, emailPending }
   })
 }
 

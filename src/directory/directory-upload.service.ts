@@ -135,7 +135,12 @@ export async function confirmUpload(ctx: Ctx, actor: Actor, id: number): Promise
     }
     if (!(await upkeep.decideUpload(trx, id, { confirmed_at: now }))) throw alreadyDecided(id)
     // @NOTE applied in this transaction, with the upload's decision and the audit event.
-    const applied = await applyBlueBookPlan(trx, planBlueBookImport(file, states, missions, options), now)
+    const applied = await applyBlueBookPlan(
+      trx,
+      planBlueBookImport(file, states, missions, options),
+      now,
+      actor,
+    )
     await upkeep.updateUploadReport(
       trx,
       id,

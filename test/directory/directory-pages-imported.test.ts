@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { importBlueBook } from '../../src/directory/bluebook-import.js'
+import { approvePendingEmails } from '../helpers/directory-fixtures.js'
 import { buildTestApp } from '../helpers/test-app.js'
 import { referenceFile } from '../helpers/test-context.js'
 
@@ -17,6 +18,8 @@ describe.skipIf(absent)('pages and API after importing both Blue Books', async (
       source: 'un-bluebook-2024-12-18.json',
       sourceDate: '2024-12-18',
     })
+    // The file's e-mail addresses wait for an admin (issue 12): approved, as a campaign would.
+    await approvePendingEmails(ctx)
     await importBlueBook(ctx, fs.readFileSync(ref2026.file!, 'utf8'), {
       source: 'un-bluebook-2026-01-29-heads.json',
       sourceDate: '2026-01-29',
@@ -52,11 +55,12 @@ describe.skipIf(absent)('pages and API after importing both Blue Books', async (
       headStatus: 'filled',
       head: { honorific: 'H.E. Mr.', name: 'Michael G. Waltz', function: 'Representative' },
       source: { kind: 'import', ref: 'un-bluebook-2026-01-29-heads.json', date: '2026-01-29' },
-      version: 3,
+      // seed, 2024 import, the approved e-mail addresses, 2026 import
+      version: 4,
     })
     expect(
       usa.history.map((v: { mission: { head: { name: string } | null } }) => v.mission.head?.name ?? null),
-    ).toEqual(['Michael G. Waltz', 'Linda Thomas-Greenfield', null])
+    ).toEqual(['Michael G. Waltz', 'Linda Thomas-Greenfield', 'Linda Thomas-Greenfield', null])
     const gbr = (await app.inject({ method: 'GET', url: '/api/states/GBR' })).json()
     expect(gbr.mission.head).toBeNull()
     expect(gbr.mission.headStatus).toBe('vacant')

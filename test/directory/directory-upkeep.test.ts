@@ -9,6 +9,7 @@ import {
 } from '../../src/directory/directory.repository.js'
 import { fieldSourcesFromRow, missionDetailsFromRow } from '../../src/directory/mission-details.js'
 import { formValuesOf, parseMissionEdit } from '../../src/directory/mission-edit-input.js'
+import { listPendingEmailChanges } from '../../src/directory/mission-email-changes.js'
 import { setMission } from '../helpers/directory-fixtures.js'
 import { type OrganizerSession, signInOrganizer } from '../helpers/organizer-session.js'
 import { buildTestApp } from '../helpers/test-app.js'
@@ -214,7 +215,8 @@ describe('directory upkeep: editing a mission', async () => {
       }),
     )
     expect(response.statusCode).toBe(303)
-    expect(response.headers.location).toBe('/organizers/directory?saved=fra')
+    // The new address waits for an admin (issue 12): saved with the rest, applied only once approved.
+    expect(response.headers.location).toBe('/organizers/directory?saved=fra&pending=fra')
 
     const history = await findMissionHistory(ctx.db, 'FRA')
     expect(history.map((v) => [v.version, v.valid_until === null])).toEqual([
@@ -227,7 +229,10 @@ describe('directory upkeep: editing a mission', async () => {
     const current = history[0]!
     const details = missionDetailsFromRow(current)
     expect(details.phone).toBe('212-702-4999')
-    expect(details.emails).toEqual(['france@un.int', 'Presse@franceonu.org'])
+    expect(details.emails).toEqual(['france@un.int'])
+    expect(await listPendingEmailChanges(ctx)).toMatchObject([
+      { iso3: 'FRA', from: ['france@un.int'], to: ['france@un.int', 'Presse@franceonu.org'], source: 'edit' },
+    ])
     // The mission's own order of languages is kept: checkboxes come in form order.
     expect(details.languages).toEqual(['fr', 'en'])
     expect(details.head).toMatchObject({
@@ -235,7 +240,7 @@ describe('directory upkeep: editing a mission', async () => {
       name: 'Marie Dupont',
       credentialsPresented: '2025-01-10',
     })
-    expect(JSON.parse(current.changed_fields)).toEqual(['phone', 'emails', 'head'])
+    expect(JSON.parse(current.changed_fields)).toEqual(['phone', 'head'])
     const sources = fieldSourcesFromRow(current)
     expect(sources.phone).toEqual({ kind: 'organizer', ref: 'Edna Editor', date: '2026-06-01' })
     expect(sources.head?.kind).toBe('organizer')
@@ -253,13 +258,13 @@ describe('directory upkeep: editing a mission', async () => {
       organizer_id: session.organizer.id,
       subject_type: 'state',
       subject_id: 'FRA',
-      summary: 'Edited the mission of France: Telephone, E-mail, Head of mission',
+      summary: 'Edited the mission of France: Telephone, Head of mission',
     })
     const auditDetails = JSON.parse(audit[0]!.details)
     expect(auditDetails.before.phone).toBe('212-702-4900')
     expect(auditDetails.after.phone).toBe('212-702-4999')
     expect(auditDetails.after.head.name).toBe('Marie Dupont')
-    expect(Object.keys(auditDetails.after)).toEqual(['phone', 'emails', 'head'])
+    expect(Object.keys(auditDetails.after)).toEqual(['phone', 'head'])
 
     const list = await get('/organizers/directory?saved=fra')
     expect(list.body).toContain(

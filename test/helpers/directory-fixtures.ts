@@ -5,6 +5,8 @@ import {
   missionDetailsFromRow,
   missionDetailsToColumns,
 } from '../../src/directory/mission-details.js'
+import { approveEmailChange, listPendingEmailChanges } from '../../src/directory/mission-email-changes.js'
+import { createOrganizer } from './organizer-session.js'
 
 /**
  * Gives a state's mission new details, as an import or an organizer's edit would: a new version
@@ -84,4 +86,25 @@ export const MEXICO_WOMAN: Partial<MissionDetails> = {
     function: 'Permanent Representative',
     credentialsPresented: '2023-10-02',
   },
+}
+
+/**
+ * Approves every mission e-mail address change waiting, as an admin would on the directory page
+ * (imports propose new addresses; they reach a mission only once approved). The admin is made
+ * through a real invitation, once per context.
+ */
+export async function approvePendingEmails(ctx: AppContext): Promise<number> {
+  const admin = await approverOf(ctx)
+  const pending = await listPendingEmailChanges(ctx)
+  for (const change of pending) await approveEmailChange(ctx, admin, change.id)
+  return pending.length
+}
+
+const approvers = new WeakMap<AppContext, { id: number; name: string }>()
+
+async function approverOf(ctx: AppContext): Promise<{ id: number; name: string }> {
+  const known =
+    approvers.get(ctx) ?? (await createOrganizer(ctx, { role: 'admin', name: 'Approving Admin' })).organizer
+  approvers.set(ctx, known)
+  return known
 }

@@ -21,22 +21,30 @@ export interface OrganizerSession {
 
 let counter = 0
 
+/** Creates an organizer through a real invitation (no browser): the account and a session token. */
+export async function createOrganizer(
+  ctx: AppContext,
+  options: { role?: OrganizerRole; name?: string } = {},
+): Promise<{ organizer: SignedInOrganizer; sessionToken: string }> {
+  counter += 1
+  const role = options.role ?? 'organizer'
+  const invite = await inviteOrganizer(ctx, SHELL_ACTOR, { role })
+  const token = invite.url.split('/').pop() ?? ''
+  return acceptInvite(ctx, token, {
+    name: options.name ?? `Test ${role} ${counter}`,
+    email: `${role}${counter}-${Date.now()}@example.org`,
+    password: 'correct horse battery staple',
+    passwordAgain: 'correct horse battery staple',
+  })
+}
+
 /** Creates an organizer through a real invitation and signs it in, as a browser would. */
 export async function signInOrganizer(
   app: FastifyInstance,
   ctx: AppContext,
   options: { role?: OrganizerRole; name?: string } = {},
 ): Promise<OrganizerSession> {
-  counter += 1
-  const role = options.role ?? 'organizer'
-  const invite = await inviteOrganizer(ctx, SHELL_ACTOR, { role })
-  const token = invite.url.split('/').pop() ?? ''
-  const { organizer, sessionToken } = await acceptInvite(ctx, token, {
-    name: options.name ?? `Test ${role} ${counter}`,
-    email: `${role}${counter}-${Date.now()}@example.org`,
-    password: 'correct horse battery staple',
-    passwordAgain: 'correct horse battery staple',
-  })
+  const { organizer, sessionToken } = await createOrganizer(ctx, options)
   const session = `${organizerCookieNames(ctx.config).session}=${sessionToken}`
   const response = await app.inject({
     method: 'GET',

@@ -1,0 +1,223 @@
+import { describe, expect, it } from 'vitest'
+import type { AppContext } from '../../src/context.js'
+import { importBlueBook } from '../../src/directory/bluebook-import.js'
+import { findCurrentMission } from '../../src/directory/directory.repository.js'
+import { confirmUpload, uploadBlueBook } from '../../src/directory/directory-upload.service.js'
+import { missionDetailsFromRow } from '../../src/directory/mission-details.js'
+import { formValuesOf } from '../../src/directory/mission-edit-input.js'
+import { listPendingEmailChanges } from '../../src/directory/mission-email-changes.js'
+import { listAuditEvents } from '../../src/organizers/audit.repository.js'
+import { actorOf } from '../../src/organizers/organizers.service.js'
+import { confirmedLetter, FRANCE_EMAIL, pass } from '../delivery/delivery-helpers.js'
+import { FRANCE, setMission } from '../helpers/directory-fixtures.js'
+import { buildMailTestApp } from '../helpers/mail-test-app.js'
+import { type OrganizerSession, signInOrganizer } from '../helpers/organizer-session.js'
+
+// Finding 4 of issue 12: a mission's e-mail address is where supporters' letters go. The review
+// uploaded its own Blue Book and the Bahamas mission became evil@attacker.example. A new address
+// now waits for a second admin, or (single admin) for a delay during which every admin is told.
+
+const EVIL = 'evil@attacker.example'
+
+async function emailsOf(ctx: AppContext, iso3: string): Promise<string[]> {
+  const row = await findCurrentMission(ctx.db, iso3)
+  return missionDetailsFromRow(row!).emails
+}
+
+/** A Blue Book of one mission, as someone could write and upload it. */
+function bahamasBlueBook(email: string): string {
+  return JSON.stringify({
+    countries: [
+      {
+        MC_EntityBB: 'Bahamas',
+        MC_Address:
+          'Permanent Mission of the Bahamas to the United Nations\r\n231 East 46th Street\r\nNew York, NY 10017',
+        MC_Telephone: '212-421-6925',
+        MC_eMail: email,
+        MC_UNCorrespondenceLanguage: 'English',
+        MC_Category: '1',
+      },
+    ],
+    bluebooks: [],
+  })
+}
+
+/** Sends the edit form of a mission with new e-mail addresses, as `who`. */
+async function proposeByEdit(
+  app: Awaited<ReturnType<typeof buildMailTestApp>>['app'],
+  ctx: AppContext,
+  who: OrganizerSession,
+  iso3: string,
+  emails: string,
+) {
+  const row = await findCurrentMission(ctx.db, iso3)
+  return app.inject({
+    method: 'POST',
+    url: `/organizers/directory/${iso3.toLowerCase()}/edit`,
+    headers: { cookie: who.cookie },
+    payload: { _csrf: who.csrfToken, ...formValuesOf(missionDetailsFromRow(row!), row!.version), emails },
+  })
+}
+
+function decide(
+  app: Awaited<ReturnType<typeof buildMailTestApp>>['app'],
+  who: OrganizerSession,
+  id: number,
+  decision: 'approve' | 'reject',
+) {
+  return app.inject({
+    method: 'POST',
+    url: `/organizers/directory/email-changes/${id}/${decision}`,
+    headers: { cookie: who.cookie },
+    payload: { _csrf: who.csrfToken },
+  })
+}
+
+describe('a campaign with two admins', async () => {
+  const { app, ctx, smtp, clock, transport } = await buildMailTestApp()
+  await setMission(ctx, 'FRA', { ...FRANCE, emails: [FRANCE_EMAIL] })
+  const ada = await signInOrganizer(app, ctx, { role: 'admin', name: 'Ada Admin' })
+  const ben = await signInOrganizer(app, ctx, { role: 'admin', name: 'Ben Admin' })
+  const olu = await signInOrganizer(app, ctx, { role: 'organizer', name: 'Olu Organizer' })
+  /** Where a letter written now is e-mailed: every address the SMTP server was told to deliver to. */
+  const lettersTo = async () => {
+    smtp.reset()
+    await confirmedLetter(ctx, transport)
+    await pass(ctx, transport)
+    return smtp.messages.flatMap((m) => m.envelope.to)
+  }
+
+  it('keeps an edited address pending: letters go on to the approved one', async () => {
+    const edited = await proposeByEdit(app, ctx, ada, 'FRA', EVIL)
+    expect(edited.statusCode).toBe(303)
+    expect(edited.headers.location).toBe('/organizers/directory?pending=fra')
+    expect(await emailsOf(ctx, 'FRA')).toEqual([FRANCE_EMAIL])
+    expect(await listPendingEmailChanges(ctx)).toMatchObject([
+      { iso3: 'FRA', from: [FRANCE_EMAIL], to: [EVIL], source: 'edit', proposedBy: 'Ada Admin' },
+    ])
+
+    const recipients = await lettersTo()
+    expect(recipients).toContain(FRANCE_EMAIL)
+    expect(recipients).not.toContain(EVIL)
+  })
+
+  it('shows the change on the directory page, with approve and reject for admins only', async () => {
+    const forAda = await app.inject({
+      method: 'GET',
+      url: '/organizers/directory',
+      headers: { cookie: ada.cookie },
+    })
+    expect(forAda.body).toContain('E-mail addresses awaiting approval')
+    expect(forAda.body).toContain(EVIL)
+    expect(forAda.body).toContain('You proposed it: another admin approves it.')
+    const forOlu = await app.inject({
+      method: 'GET',
+      url: '/organizers/directory',
+      headers: { cookie: olu.cookie },
+    })
+    expect(forOlu.body).toContain(EVIL)
+    expect(forOlu.body).not.toContain('/email-changes/')
+  })
+
+  it('refuses the proposer’s own approval, and an organizer’s', async () => {
+    const [change] = await listPendingEmailChanges(ctx)
+    const own = await decide(app, ada, change!.id, 'approve')
+    expect(own.statusCode).toBe(403)
+    expect(own.body).toContain('another admin must approve it')
+    expect((await decide(app, olu, change!.id, 'approve')).statusCode).toBe(403)
+    expect(await emailsOf(ctx, 'FRA')).toEqual([FRANCE_EMAIL])
+  })
+
+  it('applies it once a second admin approves: the next letter goes to the new address', async () => {
+    const [change] = await listPendingEmailChanges(ctx)
+    const approved = await decide(app, ben, change!.id, 'approve')
+    expect(approved.statusCode).toBe(303)
+    expect(await emailsOf(ctx, 'FRA')).toEqual([EVIL])
+    expect(await listPendingEmailChanges(ctx)).toEqual([])
+    const [event] = await listAuditEvents(ctx.db, { subjectType: 'state', subjectId: 'FRA', limit: 1 })
+    expect(event).toMatchObject({ action: 'mission.email_approve', actor_label: 'Ben Admin' })
+    expect(event?.summary).toContain('proposed by Ada Admin')
+
+    const recipients = await lettersTo()
+    expect(recipients).toContain(EVIL)
+    // A second decision on the same change is refused.
+    expect((await decide(app, ben, change!.id, 'reject')).statusCode).toBe(409)
+  })
+
+  it('keeps an imported address pending, from the shell and from the browser, and says so', async () => {
+    await setMission(ctx, 'BHS', { emails: ['bahamas@un.int'] })
+    const shell = await importBlueBook(ctx, bahamasBlueBook(EVIL), {
+      source: 'evil-bluebook.json',
+      sourceDate: '2026-05-30',
+    })
+    expect(shell.counts.pendingEmails).toBe(1)
+    expect(shell.pendingEmails).toEqual([
+      { iso3: 'BHS', name: 'Bahamas', from: ['bahamas@un.int'], to: [EVIL] },
+    ])
+    expect(await emailsOf(ctx, 'BHS')).toEqual(['bahamas@un.int'])
+
+    // The review's way in: an organizer uploads a Blue Book and confirms it.
+    const id = await uploadBlueBook(ctx, olu.organizer.id, {
+      file: { fileName: 'bahamas.json', content: Buffer.from(bahamasBlueBook('other@attacker.example')) },
+      sourceDate: '2026-05-31',
+    })
+    const confirmed = await confirmUpload(ctx, actorOf(olu.organizer), id)
+    expect(confirmed.outcome).toBe('applied')
+    expect(await emailsOf(ctx, 'BHS')).toEqual(['bahamas@un.int'])
+    // The newer proposal replaces the older one: one open change per mission.
+    expect(await listPendingEmailChanges(ctx)).toMatchObject([
+      { iso3: 'BHS', to: ['other@attacker.example'], source: 'import', proposedBy: 'Olu Organizer' },
+    ])
+    const [change] = await listPendingEmailChanges(ctx)
+    expect((await decide(app, ben, change!.id, 'reject')).statusCode).toBe(303)
+    expect(await emailsOf(ctx, 'BHS')).toEqual(['bahamas@un.int'])
+  })
+
+  it('never applies a change by itself where two admins can decide', async () => {
+    await proposeByEdit(app, ctx, olu, 'FRA', 'later@example.org')
+    await pass(ctx, transport)
+    clock.advance(30 * 24 * 3_600_000)
+    await pass(ctx, transport)
+    expect(await emailsOf(ctx, 'FRA')).toEqual([EVIL])
+  })
+})
+
+describe('a campaign with a single admin', async () => {
+  const { app, ctx, smtp, clock, transport } = await buildMailTestApp({
+    MISSION_EMAIL_CHANGE_DELAY_HOURS: '72',
+  })
+  await setMission(ctx, 'FRA', { ...FRANCE, emails: [FRANCE_EMAIL] })
+  const sam = await signInOrganizer(app, ctx, { role: 'admin', name: 'Sam Admin' })
+  const olu = await signInOrganizer(app, ctx, { role: 'organizer', name: 'Olu Organizer' })
+
+  it('e-mails the admin, and applies the change only after the delay', async () => {
+    expect((await proposeByEdit(app, ctx, olu, 'FRA', 'new@france.example')).statusCode).toBe(303)
+    await pass(ctx, transport)
+    const notice = smtp.messages.find((m) => m.envelope.to.includes(sam.organizer.email))
+    expect(notice?.parsed.subject).toBe('Approve or reject: new e-mail addresses for the mission of France')
+    expect(notice?.parsed.text).toContain('new@france.example')
+    expect(notice?.parsed.text).toContain('takes effect on 4 June 2026')
+
+    clock.advance(71 * 3_600_000)
+    await pass(ctx, transport)
+    expect(await emailsOf(ctx, 'FRA')).toEqual([FRANCE_EMAIL])
+
+    clock.advance(2 * 3_600_000)
+    await pass(ctx, transport)
+    expect(await emailsOf(ctx, 'FRA')).toEqual(['new@france.example'])
+    const [event] = await listAuditEvents(ctx.db, { subjectType: 'state', subjectId: 'FRA', limit: 1 })
+    expect(event?.action).toBe('mission.email_approve')
+    expect(event?.summary).toContain('after the delay, no admin objected')
+  })
+
+  it('lets the single admin reject a change during the delay', async () => {
+    await proposeByEdit(app, ctx, sam, 'FRA', EVIL)
+    await pass(ctx, transport)
+    const [change] = await listPendingEmailChanges(ctx)
+    expect((await decide(app, sam, change!.id, 'approve')).statusCode).toBe(403)
+    expect((await decide(app, sam, change!.id, 'reject')).statusCode).toBe(303)
+    clock.advance(100 * 3_600_000)
+    await pass(ctx, transport)
+    expect(await emailsOf(ctx, 'FRA')).toEqual(['new@france.example'])
+  })
+})
