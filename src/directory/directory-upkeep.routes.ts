@@ -4,6 +4,7 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AppContext } from '../context.js'
 import { BadRequestError, ValidationError } from '../lib/errors.js'
+import { isCalendarDate } from '../lib/form-fields.js'
 import { LANGUAGE_LABELS } from '../lib/labels.js'
 import { StringEnum } from '../lib/schema-types.js'
 import {
@@ -41,6 +42,9 @@ import {
 } from './mission-edit-input.js'
 import {
   approveEmailChange,
+  approveEmailChanges,
+  type BulkApprovalScope,
+  bulkApprovalOffer,
   countAdmins,
   listPendingEmailChanges,
   rejectEmailChange,
@@ -60,6 +64,8 @@ const LIST_QUERY = {
     saved: Type.Optional(Type.String({ pattern: '^[A-Za-z]{3}$' })),
     pending: Type.Optional(Type.String({ pattern: '^[A-Za-z]{3}$' })),
     decided: Type.Optional(StringEnum(['approved', 'rejected'])),
+    approvedAll: Type.Optional(Type.Integer({ minimum: 0 })),
+    skippedOwn: Type.Optional(Type.Integer({ minimum: 0 })),
     unchanged: Type.Optional(Type.String({ pattern: '^[A-Za-z]{3}$' })),
     discarded: Type.Optional(Type.Integer({ minimum: 1 })),
   }),
@@ -120,6 +126,8 @@ export const directoryUpkeepRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext 
       unchanged?: string
       pending?: string
       decided?: 'approved' | 'rejected'
+      approvedAll?: number
+      skippedOwn?: number
       discarded?: number
     },
     data: Record<string, unknown> = {},
@@ -131,6 +139,8 @@ export const directoryUpkeepRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext 
       listPendingEmailChanges(ctx),
       countAdmins(ctx),
     ])
+    const bulk = bulkApprovalOffer(emailChanges, signedIn(request).id)
+    const [onlyImport] = bulk.imports
     const noticeCode = (query.saved ?? query.unchanged)?.toUpperCase()
     const noticeState = all?.states.find((s) => s.iso3 === noticeCode)
     return reply.viewAsync('pages/directory/upkeep.hbs', {
@@ -145,6 +155,10 @@ export const directoryUpkeepRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext 
       emailPending: query.pending ? all?.states.find((s) => s.iso3 === query.pending?.toUpperCase()) : null,
       emailDecided: query.decided ? DECIDED_NOTICES[query.decided] : null,
       emailChanges,
+      bulk,
+      // One form per import, unless a single import holds everything "Approve all" would approve.
+      bulkImports: bulk.imports.length === 1 && onlyImport?.count === bulk.others ? [] : bulk.imports,
+      bulkDone: query.approvedAll === undefined ? null : bulkNotice(query.approvedAll, query.skippedOwn ?? 0),
       singleAdmin: admins <= 1,
       delayHours: ctx.config.missionEmailChangeDelayHours,
       unchanged: query.unchanged ? noticeState : null,
@@ -230,6 +244,21 @@ export const directoryUpkeepRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext 
     },
   )
 
+  // A second admin approves every address others proposed (after an import, one per mission), or
+  // one import's: what the page listed (`through`), never the admin's own proposals.
+  app.post(
+    '/organizers/directory/email-changes/approve-all',
+    organizerFormWith(app, 'directory.approve_email'),
+    async (request, reply) => {
+      const scope = parseBulkApproval(request.body)
+      const { approved, skippedOwn } = await approveEmailChanges(ctx, signedIn(request), scope)
+      return reply.redirect(
+        `/organizers/directory?approvedAll=${approved}&skippedOwn=${skippedOwn}#email-changes`,
+        303,
+      )
+    },
+  )
+
   // A second admin approves a new mission e-mail address, or any admin rejects it.
   for (const decision of ['approve', 'reject'] as const) {
     app.post(
@@ -307,6 +336,52 @@ export const directoryUpkeepRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext 
       return reply.redirect(`/organizers/directory?discarded=${request.params.id}`, 303)
     },
   )
+}
+
+/** The bulk approval form: `through` (the newest change listed), and an import's file and date or neither. */
+function parseBulkApproval(body: unknown): BulkApprovalScope {
+  const fields = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>
+  const text = (name: string) => (typeof fields[name] === 'string' ? (fields[name] as string) : '')
+  // A form sends text; a JSON client may send the number itself.
+  const through = Number.isSafeInteger(fields.through) ? String(fields.through) : text('through')
+  // A change id: digits only, and short, so Number() reads it exactly.
+  if (!/^\d{1,15}$/.test(through) || Number(through) < 1) {
+    throw new BadRequestError('through must be the number of the newest change the page listed.', 'through')
+  }
+  const file = text('importFile')
+  const date = text('importDate')
+  if (!file && !date) return { through: Number(through) }
+  // A file name as recorded (uploads keep 200 characters; a shell import its file's name).
+  if (!file || file.length > 1000) {
+    throw new BadRequestError(
+      'importFile must name the imported file (at most 1,000 characters).',
+      'importFile',
+    )
+  }
+  if (!isCalendarDate(date)) {
+    throw new BadRequestError('importDate must be the import’s date, written YYYY-MM-DD.', 'importDate')
+  }
+  return { through: Number(through), import: { file, date } }
+}
+
+/** What a bulk approval did, for the notice after the redirect. */
+function bulkNotice(
+  approved: number,
+  skippedOwn: number,
+): { approved: number; done: string; skipped: string | null } {
+  const done =
+    approved === 0
+      ? 'No address was approved.'
+      : approved === 1
+        ? 'Approved 1 new e-mail address: letters to that mission now go to it.'
+        : `Approved ${approved} new e-mail addresses: letters to those missions now go to them.`
+  const skipped =
+    skippedOwn === 0
+      ? null
+      : skippedOwn === 1
+        ? '1 change you proposed yourself was left pending: another admin must approve it.'
+        : `${skippedOwn} changes you proposed yourself were left pending: another admin must approve them.`
+  return { approved, done, skipped }
 }
 
 /** Where each field's current value came from ("From the Blue Book x.json of 2024-12-18"). */

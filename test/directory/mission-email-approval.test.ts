@@ -24,23 +24,23 @@ async function emailsOf(ctx: AppContext, iso3: string): Promise<string[]> {
   return missionDetailsFromRow(row!).emails
 }
 
-/** A Blue Book of one mission, as someone could write and upload it. */
-function bahamasBlueBook(email: string): string {
+/** A Blue Book listing missions (entity name -> e-mail), as someone could write and upload it. */
+function blueBookOf(emails: Record<string, string>): string {
   return JSON.stringify({
-    countries: [
-      {
-        MC_EntityBB: 'Bahamas',
-        MC_Address:
-          'Permanent Mission of the Bahamas to the United Nations\r\n231 East 46th Street\r\nNew York, NY 10017',
-        MC_Telephone: '212-421-6925',
-        MC_eMail: email,
-        MC_UNCorrespondenceLanguage: 'English',
-        MC_Category: '1',
-      },
-    ],
+    countries: Object.entries(emails).map(([name, email]) => ({
+      MC_EntityBB: name,
+      MC_Address: `Permanent Mission of ${name} to the United Nations\r\n231 East 46th Street\r\nNew York, NY 10017`,
+      MC_Telephone: '212-421-6925',
+      MC_eMail: email,
+      MC_UNCorrespondenceLanguage: 'English',
+      MC_Category: '1',
+    })),
     bluebooks: [],
   })
 }
+
+/** A Blue Book of one mission. */
+const bahamasBlueBook = (email: string) => blueBookOf({ Bahamas: email })
 
 /** Sends the edit form of a mission with new e-mail addresses, as `who`. */
 async function proposeByEdit(
@@ -73,19 +73,24 @@ function decide(
   })
 }
 
+type MailApp = Awaited<ReturnType<typeof buildMailTestApp>>
+
+/** Where a letter to `state` written now is e-mailed: every address the SMTP server was told to deliver to. */
+async function recipientsOfALetter({ ctx, smtp, transport }: MailApp, state = 'FRA'): Promise<string[]> {
+  smtp.reset()
+  await confirmedLetter(ctx, transport, { state })
+  await pass(ctx, transport)
+  return smtp.messages.flatMap((m) => m.envelope.to)
+}
+
 describe('a campaign with two admins', async () => {
-  const { app, ctx, smtp, clock, transport } = await buildMailTestApp()
+  const mail = await buildMailTestApp()
+  const { app, ctx, clock, transport } = mail
   await setMission(ctx, 'FRA', { ...FRANCE, emails: [FRANCE_EMAIL] })
   const ada = await signInOrganizer(app, ctx, { role: 'admin', name: 'Ada Admin' })
   const ben = await signInOrganizer(app, ctx, { role: 'admin', name: 'Ben Admin' })
   const olu = await signInOrganizer(app, ctx, { role: 'organizer', name: 'Olu Organizer' })
-  /** Where a letter written now is e-mailed: every address the SMTP server was told to deliver to. */
-  const lettersTo = async () => {
-    smtp.reset()
-    await confirmedLetter(ctx, transport)
-    await pass(ctx, transport)
-    return smtp.messages.flatMap((m) => m.envelope.to)
-  }
+  const lettersTo = () => recipientsOfALetter(mail)
 
   it('keeps an edited address pending: letters go on to the approved one', async () => {
     const edited = await proposeByEdit(app, ctx, ada, 'FRA', EVIL)
@@ -219,5 +224,121 @@ describe('a campaign with a single admin', async () => {
     clock.advance(100 * 3_600_000)
     await pass(ctx, transport)
     expect(await emailsOf(ctx, 'FRA')).toEqual(['new@france.example'])
+  })
+})
+
+describe('approving a whole import at once', async () => {
+  const mail = await buildMailTestApp()
+  const { app, ctx } = mail
+  await setMission(ctx, 'FRA', { ...FRANCE, emails: [FRANCE_EMAIL] })
+  const ada = await signInOrganizer(app, ctx, { role: 'admin', name: 'Ada Admin' })
+  const ben = await signInOrganizer(app, ctx, { role: 'admin', name: 'Ben Admin' })
+  const olu = await signInOrganizer(app, ctx, { role: 'organizer', name: 'Olu Organizer' })
+  const FIRST = 'bluebook-2026-05-30.json'
+  const firstImport = { importFile: FIRST, importDate: '2026-05-30' }
+
+  /** Uploads and confirms a Blue Book in the browser's way, as `who`. */
+  const importAs = async (who: OrganizerSession, fileName: string, emails: Record<string, string>) => {
+    const id = await uploadBlueBook(ctx, who.organizer.id, {
+      file: { fileName, content: Buffer.from(blueBookOf(emails)) },
+      sourceDate: '',
+    })
+    expect((await confirmUpload(ctx, actorOf(who.organizer), id)).outcome).toBe('applied')
+  }
+  const approveAll = (who: OrganizerSession, fields: Record<string, string | number>) =>
+    app.inject({
+      method: 'POST',
+      url: '/organizers/directory/email-changes/approve-all',
+      headers: { cookie: who.cookie },
+      payload: { _csrf: who.csrfToken, ...fields },
+    })
+  const pageFor = async (who: OrganizerSession, url = '/organizers/directory') =>
+    (await app.inject({ method: 'GET', url, headers: { cookie: who.cookie } })).body
+  /** The newest change listed: what a page shown now offers to approve. */
+  const newestPending = async () => Math.max(...(await listPendingEmailChanges(ctx)).map((c) => c.id))
+
+  it('lists the import’s addresses with one form to approve them, minus the admin’s own', async () => {
+    await importAs(ada, FIRST, { Chad: 'chad@un.int', Peru: 'peru@un.int' })
+    await importAs(olu, 'bluebook-2026-05-31.json', { Ghana: 'ghana@un.int' })
+    await proposeByEdit(app, ctx, ben, 'FRA', 'france.new@un.int')
+    expect(await listPendingEmailChanges(ctx)).toHaveLength(4)
+
+    const forBen = await pageFor(ben)
+    expect(forBen).toContain('Approve all 3 pending addresses proposed by others')
+    expect(forBen).toContain(`Approve the 2 addresses from the import of ${FIRST} (30 May 2026)`)
+    expect(forBen).toContain(
+      'Approve the 1 address from the import of bluebook-2026-05-31.json (31 May 2026)',
+    )
+    expect(forBen).toContain('1 change you proposed yourself is left out: another admin must approve it.')
+    const forAda = await pageFor(ada)
+    expect(forAda).toContain('Approve all 2 pending addresses proposed by others')
+    expect(forAda).toContain('2 changes you proposed yourself are left out')
+    expect(await pageFor(olu)).not.toContain('approve-all')
+  })
+
+  it('approves none of the admin’s own proposals, and says so', async () => {
+    const response = await approveAll(ada, { through: await newestPending(), ...firstImport })
+    expect(response.statusCode).toBe(303)
+    const notice = await pageFor(ada, response.headers.location as string)
+    expect(notice).toContain('No address was approved.')
+    expect(notice).toContain(
+      '2 changes you proposed yourself were left pending: another admin must approve them.',
+    )
+    expect(await emailsOf(ctx, 'TCD')).toEqual([])
+    expect(await listPendingEmailChanges(ctx)).toHaveLength(4)
+  })
+
+  it('refuses an organizer, a form without its CSRF token, and a form without `through`', async () => {
+    const through = await newestPending()
+    expect((await approveAll(olu, { through })).statusCode).toBe(403)
+    const noCsrf = await app.inject({
+      method: 'POST',
+      url: '/organizers/directory/email-changes/approve-all',
+      headers: { cookie: ben.cookie },
+      payload: { through },
+    })
+    expect(noCsrf.statusCode).toBe(403)
+    const noThrough = await approveAll(ben, {})
+    expect(noThrough.statusCode).toBe(400)
+    expect(noThrough.body).toContain('through')
+    expect(await listPendingEmailChanges(ctx)).toHaveLength(4)
+  })
+
+  it('lets a second admin approve one import in one POST: letters then go to its addresses', async () => {
+    const response = await approveAll(ben, { through: await newestPending(), ...firstImport })
+    expect(response.statusCode).toBe(303)
+    expect(await pageFor(ben, response.headers.location as string)).toContain(
+      'Approved 2 new e-mail addresses: letters to those missions now go to them.',
+    )
+    expect(await emailsOf(ctx, 'TCD')).toEqual(['chad@un.int'])
+    expect(await emailsOf(ctx, 'PER')).toEqual(['peru@un.int'])
+    expect(await emailsOf(ctx, 'GHA')).toEqual([])
+    expect(await recipientsOfALetter(mail, 'TCD')).toContain('chad@un.int')
+    // One entry per change, as a single approval writes, and one for the whole batch.
+    const events = await listAuditEvents(ctx.db, { limit: 3 })
+    expect(events.map((e) => [e.action, e.subject_id, e.actor_label]).sort()).toEqual([
+      ['mission.email_approve', 'PER', 'Ben Admin'],
+      ['mission.email_approve', 'TCD', 'Ben Admin'],
+      ['mission.email_approve_all', null, 'Ben Admin'],
+    ])
+    expect(events[0]?.action).toBe('mission.email_approve_all')
+    expect(events[0]?.summary).toContain(
+      `Approved 2 new mission e-mail addresses at once (the import of ${FIRST}`,
+    )
+  })
+
+  it('approves all the others’ addresses the page showed, never one proposed after it', async () => {
+    const through = await newestPending()
+    // Proposed after the admin's page was drawn: not approved without being seen.
+    await importAs(olu, 'bluebook-2026-06-01.json', { Bahamas: 'bahamas@un.int' })
+    const response = await approveAll(ben, { through })
+    expect(response.statusCode).toBe(303)
+    const notice = await pageFor(ben, response.headers.location as string)
+    expect(notice).toContain('Approved 1 new e-mail address: letters to that mission now go to it.')
+    expect(notice).toContain('1 change you proposed yourself was left pending')
+    expect(await emailsOf(ctx, 'GHA')).toEqual(['ghana@un.int'])
+    expect(await emailsOf(ctx, 'FRA')).toEqual([FRANCE_EMAIL])
+    expect(await emailsOf(ctx, 'BHS')).toEqual([])
+    expect((await listPendingEmailChanges(ctx)).map((c) => c.iso3).sort()).toEqual(['BHS', 'FRA'])
   })
 })
