@@ -17,6 +17,7 @@ import { getCoverage, type StatusCounts } from '../src/canvassing/coverage.servi
 import { loadConfig } from '../src/config.js'
 import { type AppContext, createContext } from '../src/context.js'
 import { importBlueBook } from '../src/directory/bluebook-import.js'
+import { approveSyntheticEmailChanges } from '../src/directory/mission-email-changes.js'
 import { fixedClock, systemClock } from '../src/lib/clock.js'
 import { createLogger } from '../src/lib/log.js'
 import { projectPath } from '../src/lib/paths.js'
@@ -244,8 +245,12 @@ async function importDirectory(ctx: AppContext, bluebook: string | null, log: (l
     source: path.basename(bluebook),
     sourceDate: /\d{4}-\d{2}-\d{2}/.exec(path.basename(bluebook))?.[0] ?? ctx.clock.today(),
   })
+  // The import proposes the missions' e-mail addresses for an admin's approval (a real change of
+  // where letters go); in a demo database they are synthetic data, approved here so the demo's
+  // missions have their addresses.
+  const approved = await approveSyntheticEmailChanges(ctx, 'synthetic demo data, npm run seed:demo')
   log(
-    `Directory: ${path.basename(bluebook)} imported (${report.counts.added + report.counts.changed} missions)`,
+    `Directory: ${path.basename(bluebook)} imported (${report.counts.added + report.counts.changed} missions, ${approved} e-mail addresses approved as demo data)`,
   )
 }
 

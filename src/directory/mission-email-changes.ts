@@ -24,8 +24,14 @@ import * as changes from './mission-email-changes.repository.js'
 
 type Ctx = Pick<AppContext, 'db' | 'clock'>
 
-/** Who decided: an admin, or the delay rule (the single admin was told and did not object). */
-export type Decider = { kind: 'organizer'; id: number; name: string } | { kind: 'delay' }
+/**
+ * Who decided: an admin, the delay rule (the single admin was told and did not object), or the
+ * shell for synthetic data only (approveSyntheticEmailChanges).
+ */
+export type Decider =
+  | { kind: 'organizer'; id: number; name: string }
+  | { kind: 'delay' }
+  | { kind: 'shell'; reason: string }
 
 const fold = (email: string) => email.trim().toLowerCase()
 
@@ -244,6 +250,21 @@ export async function approveEmailChanges(
   })
 }
 
+/**
+ * Applies every pending change at once, with no admin: for synthetic data ONLY (npm run seed:demo
+ * imports a real Blue Book into a demo database, whose letters go to no real mission). Each change
+ * is audited as approved at the shell, with `reason`. Nothing in the service calls it: approval by
+ * a second person protects real letters, and the shell could write the database directly anyway.
+ */
+export async function approveSyntheticEmailChanges(ctx: Ctx, reason: string): Promise<number> {
+  const now = ctx.clock.nowIso()
+  return ctx.db.transaction().execute(async (trx) => {
+    const rows = await changes.findPendingEmailChanges(trx)
+    for (const row of rows) await applyEmailChange(trx, row, now, { kind: 'shell', reason })
+    return rows.length
+  })
+}
+
 /** An admin rejects (the proposer may withdraw their own): the approved addresses stay. */
 export async function rejectEmailChange(
   ctx: Ctx,
@@ -350,7 +371,12 @@ async function applyEmailChange(
   const current = await repo.findCurrentMission(trx, change.state_iso3)
   if (!current) throw new NotFoundError(`No mission for ${change.state_iso3}`)
   const to = JSON.parse(change.new_emails) as string[]
-  const label = decider.kind === 'organizer' ? decider.name : 'the delay (single admin)'
+  const label =
+    decider.kind === 'organizer'
+      ? decider.name
+      : decider.kind === 'shell'
+        ? `shell (${decider.reason})`
+        : 'the delay (single admin)'
   const closed = await changes.closeEmailChange(trx, change.id, {
     status: 'approved',
     decided_by: decider.kind === 'organizer' ? decider.id : null,
@@ -379,9 +405,15 @@ async function applyEmailChange(
     action: 'mission.email_approve',
     subjectType: 'state',
     subjectId: change.state_iso3,
-    summary: `New e-mail addresses of ${change.state_iso3} in use (${decider.kind === 'organizer' ? `approved by ${decider.name}` : 'after the delay, no admin objected'}): ${to.join(', ') || '(none)'}; proposed by ${change.proposed_by_label}`,
+    summary: `New e-mail addresses of ${change.state_iso3} in use (${approvedHow(decider)}): ${to.join(', ') || '(none)'}; proposed by ${change.proposed_by_label}`,
     details: { changeId: change.id, from: JSON.parse(change.old_emails), to, decidedBy: label },
   })
+}
+
+function approvedHow(decider: Decider): string {
+  if (decider.kind === 'organizer') return `approved by ${decider.name}`
+  if (decider.kind === 'shell') return `approved at the shell: ${decider.reason}`
+  return 'after the delay, no admin objected'
 }
 
 async function openChange(trx: Database, id: number): Promise<MissionEmailChangeRow> {

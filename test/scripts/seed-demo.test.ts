@@ -54,6 +54,26 @@ describe('seedDemo', () => {
     expect(report.fileBytes).toBeGreaterThan(0)
   })
 
+  // Imports propose new mission addresses for an admin's approval (issue 12); the demo's are
+  // synthetic data, approved by the seeder so the demo's missions have their addresses.
+  it('gives the missions the Blue Book’s e-mail addresses, with no change left pending', () => {
+    const withEmails = db
+      .prepare("select count(*) from mission_version where valid_until is null and emails != '[]'")
+      .pluck()
+      .get() as number
+    expect(withEmails).toBeGreaterThanOrEqual(190)
+    expect(
+      db.prepare("select count(*) from mission_email_change where status = 'pending'").pluck().get(),
+    ).toBe(0)
+    const approvals = db
+      .prepare("select actor_label, summary from audit_event where action = 'mission.email_approve'")
+      .all() as { actor_label: string; summary: string }[]
+    expect(approvals).toHaveLength(withEmails)
+    expect(
+      approvals.every((a) => a.actor_label === 'shell' && a.summary.includes('synthetic demo data')),
+    ).toBe(true)
+  })
+
   it('keeps state_letter_stats equal to counting the letters: the triggers fired', () => {
     const direct = db
       .prepare(
