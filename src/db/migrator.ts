@@ -1,4 +1,10 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely'
+import {
+  type Kysely,
+  type Migration,
+  type MigrationProvider,
+  type MigrationResultSet,
+  Migrator,
+} from 'kysely'
 import * as m0001 from './migrations/0001-directory.js'
 import * as m0002 from './migrations/0002-letters.js'
 import * as m0003 from './migrations/0003-delivery.js'
@@ -31,8 +37,16 @@ const provider: MigrationProvider = { getMigrations: async () => migrations }
 
 /** Brings the database to the latest schema; throws with the failing migration's name. */
 export async function migrateToLatest(db: Kysely<any>): Promise<void> {
-  const migrator = new Migrator({ db, provider })
-  const { error, results } = await migrator.migrateToLatest()
+  checkResult(await new Migrator({ db, provider }).migrateToLatest())
+}
+
+/** Brings the database up (or down) to the migration `name`, e.g. '0009-privacy': for tests of one migration. */
+export async function migrateTo(db: Kysely<any>, name: string): Promise<void> {
+  if (!(name in migrations)) throw new Error(`There is no migration ${name}`)
+  checkResult(await new Migrator({ db, provider }).migrateTo(name))
+}
+
+function checkResult({ error, results }: MigrationResultSet): void {
   const failed = results?.find((r) => r.status === 'Error')
   if (error) {
     const where = failed ? ` (migration ${failed.migrationName})` : ''

@@ -5,6 +5,8 @@ import { type Kysely, sql } from 'kysely'
  * CREATE statement, edited by `edit`, keeping its rows, indexes and triggers, following SQLite's
  * documented procedure (https://sqlite.org/lang_altertable.html#otheralter): foreign keys off,
  * create the new table, copy, drop the old, rename the new, check foreign keys, foreign keys on.
+ * An AUTOINCREMENT table keeps its sequence: the copy alone would restart it at the largest id
+ * left, and ids of deleted rows would be handed out again.
  * Unlike a rename-first rebuild (outbox-rebuild.ts), the other tables' foreign keys keep naming
  * `table` and need no rebuild of their own (organizer is referenced by nine tables).
  * @NOTE Kysely runs SQLite migrations outside a transaction (no transactional DDL), which is what
@@ -38,8 +40,14 @@ export async function rebuildTable(
       await sql
         .raw(`insert into "${temporary}" (${columnList}) select ${columnList} from "${table}"`)
         .execute(db)
+      const sequence = await sequenceOf(db, table)
       await sql.raw(`drop table "${table}"`).execute(db)
       await sql.raw(`alter table "${temporary}" rename to "${table}"`).execute(db)
+      if (sequence !== null) {
+        await sql`update sqlite_sequence set seq = max(seq, ${sequence}) where name = ${table}`.execute(db)
+        await sql`insert into sqlite_sequence (name, seq) select ${table}, ${sequence}
+          where not exists (select 1 from sqlite_sequence where name = ${table})`.execute(db)
+      }
       for (const companion of companions) await sql.raw(companion.sql as string).execute(db)
       const { rows: broken } = await sql`select * from pragma_foreign_key_check`.execute(db)
       if (broken.length > 0) throw new Error(`rebuildTable ${table}: ${broken.length} broken foreign keys`)
@@ -51,6 +59,16 @@ export async function rebuildTable(
   } finally {
     await sql`pragma foreign_keys = on`.execute(db)
   }
+}
+
+/** The AUTOINCREMENT sequence of `table` (the largest id it ever handed out), if it has one. */
+async function sequenceOf(db: Kysely<any>, table: string): Promise<number | null> {
+  const { rows: tables } = await sql`
+    select 1 from sqlite_master where type = 'table' and name = 'sqlite_sequence'`.execute(db)
+  if (tables.length === 0) return null
+  const { rows } = await sql<{ seq: number }>`
+    select seq from sqlite_sequence where name = ${table}`.execute(db)
+  return rows[0]?.seq ?? null
 }
 
 /** Replaces the list of a `column in (...)` CHECK in a CREATE statement. */
