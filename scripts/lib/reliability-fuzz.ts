@@ -7,21 +7,26 @@
  * No vitest import here: the script runs this file outside the test runner.
  */
 import type { FastifyInstance } from 'fastify'
-import { createRandom, type Random } from './demo-random.js'
+import { createRandom } from './demo-random.js'
+import {
+  badBody,
+  badHeaders,
+  type FuzzFixtures,
+  fillPath,
+  junkQuery,
+  WRONG_METHODS,
+} from './fuzz-malformed.js'
 import { listRoutes, type RouteEntry } from './route-list.js'
 
 /** Every route of the app (scripts/lib/route-list.ts), so the fuzzer covers routes added later. */
 export const listAppRoutes = listRoutes
 
-export interface FuzzFixtures {
-  /** A letter that exists, so routes get past "not found" into their real checks. */
-  letterId: string
-  /** A signed-in organizer's cookie header and CSRF token, to reach the organizers' routes. */
-  organizer?: { cookie: string; csrfToken: string }
-}
+export type { FuzzFixtures }
 
 export interface FuzzRequest {
   method: string
+  /** The route it was drawn for ("POST /api/letters"), for the report. */
+  route: string
   url: string
   headers: Record<string, string>
   payload?: string | Buffer
@@ -36,6 +41,16 @@ export interface FuzzFailure {
   reason: string
 }
 
+/** How long one request took to answer, for the report's slowest. */
+export interface FuzzTiming {
+  route: string
+  method: string
+  url: string
+  kind: string
+  status: number
+  ms: number
+}
+
 export interface FuzzReport {
   seed: string
   requests: number
@@ -43,276 +58,19 @@ export interface FuzzReport {
   byStatus: Record<string, number>
   byKind: Record<string, number>
   failures: FuzzFailure[]
+  /** The slowest answers, slowest first (at most SLOWEST_KEPT), slow-on-purpose work aside. */
+  slowest: FuzzTiming[]
+  /**
+   * The slowest answer that does slow work on purpose (deliberateWork): rendering a PDF, hashing
+   * a password. It is what the request asks for, not what a malformation costs, so it is apart.
+   */
+  slowestDeliberate: (FuzzTiming & { work: string }) | null
   ms: number
 }
 
-// ---------------------------------------------------------------------------------------------
-// The malformed values.
-
-/** Path-parameter values: traversal, NUL, invalid UTF-8 (as percent escapes), huge, wrong shape. */
-const BAD_SEGMENTS = [
-  '..',
-  '../../etc/passwd',
-  '..%2f..%2f..%2fetc%2fpasswd',
-  '%2e%2e%2f%2e%2e%2fetc%2fpasswd',
-  '%2e%2e',
-  '..%5c..%5cwindows',
-  '%00',
-  'abc%00def',
-  '%ff%fe',
-  '%C3%28',
-  '%E0%A4%A',
-  '%',
-  '%zz',
-  '-1',
-  '0',
-  '99999999999999999999999',
-  '1e309',
-  'NaN',
-  'null',
-  'undefined',
-  '__proto__',
-  'constructor',
-  '%20',
-  '%0d%0aSet-Cookie:%20x=1',
-  '%3Cscript%3Ealert(1)%3C%2Fscript%3E',
-  "'%20OR%201=1--",
-  'tcd',
-  'TCD',
-  'XXX',
-  'A'.repeat(43),
-  '💙',
-  '%F0%9F%92%99',
-]
-
-const TEMPLATE_NAMES = [
-  '../../etc/passwd',
-  '..%2f..%2fsrc%2fserver',
-  '../views/pages/error',
-  'a\u0000b',
-  '',
-  ' ',
-]
-
-/** Things that are not what a field expects. */
-function wrongValue(rng: Random): unknown {
-  const values: (() => unknown)[] = [
-    () => null,
-    () => 12345,
-    () => -1.5,
-    () => true,
-    () => [],
-    () => ['a', 1, null],
-    () => ({}),
-    () => ({ nested: { deeper: [1, 2, 3] } }),
-    () => '',
-    () => ' ',
-    () => 'x'.repeat(10_000 + rng.int(50_000)),
-    () => '\u0000\u0001\u0002',
-    () => '\ud800',
-    () => 'TCD',
-    () => 'a@b',
-    () => '<script>alert(1)</script>',
-    () => rng.pick(TEMPLATE_NAMES),
-    () => '1e309',
-    () => '__proto__',
-  ]
-  return rng.pick(values)()
-}
-
-const FIELDS = [
-  'state',
-  'template',
-  'language',
-  'paperSize',
-  'supporter',
-  'personalNote',
-  'email',
-  'name',
-  'password',
-  'passwordAgain',
-  'role',
-  'token',
-  '_csrf',
-  'kind',
-  'notes',
-  'position',
-  'date',
-  'country',
-  'helps',
-  'consent',
-  'subject',
-  'body',
-  '__proto__',
-  'constructor',
-  'unknownField',
-]
-
-function junkObject(rng: Random, size: number): Record<string, unknown> {
-  const object: Record<string, unknown> = {}
-  for (let i = 0; i < size; i++) object[rng.pick(FIELDS)] = wrongValue(rng)
-  if (rng.chance(0.3)) object.supporter = { name: wrongValue(rng), country: wrongValue(rng), extra: 1 }
-  return object
-}
-
-/** A value percent-encoded for a form; a lone surrogate (which encodeURIComponent refuses) as %ff. */
-function formValue(value: unknown): string {
-  try {
-    return encodeURIComponent(String(value))
-  } catch {
-    return '%ff'
-  }
-}
-
-function deeplyNested(depth: number): string {
-  return `${'{"a":['.repeat(depth)}1${']}'.repeat(depth)}`
-}
-
-interface Body {
-  kind: string
-  contentType?: string
-  payload?: string | Buffer
-}
-
-/** One malformed body, with the content type it claims. */
-function badBody(rng: Random): Body {
-  const json = 'application/json'
-  const form = 'application/x-www-form-urlencoded'
-  const choices: (() => Body)[] = [
-    () => ({
-      kind: 'json: wrong types',
-      contentType: json,
-      payload: JSON.stringify(junkObject(rng, 1 + rng.int(6))),
-    }),
-    () => ({ kind: 'json: not an object', contentType: json, payload: JSON.stringify(wrongValue(rng)) }),
-    () => ({ kind: 'json: truncated', contentType: json, payload: '{"state": "TCD", "supporter": {' }),
-    () => ({ kind: 'json: empty', contentType: json, payload: '' }),
-    () => ({ kind: 'json: deeply nested', contentType: json, payload: deeplyNested(500 + rng.int(5000)) }),
-    () => ({
-      kind: 'json: prototype pollution',
-      contentType: json,
-      payload: '{"__proto__": {"admin": true}, "constructor": {"prototype": {"x": 1}}}',
-    }),
-    () => ({
-      kind: 'json: huge (over the 1 MiB limit)',
-      contentType: json,
-      payload: JSON.stringify({ state: 'TCD', personalNote: 'x'.repeat(1024 * 1024 + 10) }),
-    }),
-    () => ({
-      kind: 'invalid UTF-8',
-      contentType: rng.pick([json, form, 'text/plain; charset=utf-8']),
-      payload: Buffer.concat([
-        Buffer.from('{"state":"'),
-        Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0xe0, 0xa4]),
-        Buffer.from('"}'),
-      ]),
-    }),
-    () => ({
-      kind: 'form: unknown and repeated fields',
-      contentType: form,
-      payload: `state=TCD&state=FRA&${rng.pick(FIELDS)}=${formValue(wrongValue(rng))}&a[b][c]=1&_csrf=forged`,
-    }),
-    () => ({
-      kind: 'form: bad percent escapes',
-      contentType: form,
-      payload: 'name=%E0%A4%A&email=%ff%fe&x=%',
-    }),
-    () => ({
-      kind: 'form: huge (over the 64 KiB form limit)',
-      contentType: form,
-      payload: `personalNote=${'y'.repeat(70 * 1024)}`,
-    }),
-    () => ({
-      kind: 'content type: unsupported',
-      contentType: rng.pick(['application/xml', 'text/csv', 'image/png']),
-      payload: '<a>1</a>',
-    }),
-    () => ({
-      kind: 'content type: multipart without boundary',
-      contentType: 'multipart/form-data',
-      payload: 'garbage',
-    }),
-    () => ({
-      kind: 'content type: multipart, broken',
-      contentType: 'multipart/form-data; boundary=XX',
-      payload:
-        '--XX\r\nContent-Disposition: form-data; name="file"; filename="../../x.json"\r\n\r\n{not json\r\n--XX',
-    }),
-    () => ({ kind: 'content type: json claimed, form sent', contentType: json, payload: 'state=TCD&name=x' }),
-    () => ({ kind: 'no body', payload: undefined }),
-  ]
-  return rng.pick(choices)()
-}
-
-function junkQuery(rng: Random): string {
-  const parts = [
-    `template=${encodeURIComponent(rng.pick(TEMPLATE_NAMES))}`,
-    `group=${rng.pick(['african', '%ff', '', 'x'.repeat(3000)])}`,
-    `page=${rng.pick(['-1', '0', '1e309', 'abc', '99999999999'])}`,
-    'state=../../etc&state=TCD',
-    `__proto__[polluted]=1`,
-    `lang=${rng.pick(['en', 'xx', '%00'])}`,
-    `q=${rng.pick(['%E0%A4%A', '%', '💙', ''])}`,
-    `format=${rng.pick(['csv', 'pdf', 'json', '../'])}`,
-    `from=${rng.pick(['2026-13-45', 'yesterday', ''])}&to=${rng.pick(['0000-00-00', '9999-12-31'])}`,
-  ]
-  const n = 1 + rng.int(3)
-  return Array.from({ length: n }, () => rng.pick(parts)).join('&')
-}
-
-function fillPath(route: string, rng: Random, fixtures: FuzzFixtures, wellFormed: boolean): string {
-  let url = route.replace(/:([A-Za-z0-9]+)/g, (_all, name: string) => {
-    if (wellFormed) {
-      if (name === 'id' || name === 'publicId' || name === 'letterId') return fixtures.letterId
-      if (name === 'iso3') return rng.pick(['TCD', 'fra', 'KEN'])
-      return rng.pick(['x', 'A'.repeat(43)])
-    }
-    return rng.pick(BAD_SEGMENTS)
-  })
-  url = url.replace(/\*$/, () =>
-    rng.pick([
-      '../../../../etc/passwd',
-      '%2e%2e/%2e%2e/%2e%2e/etc/passwd',
-      '..%2f..%2f..%2fpackage.json',
-      '.env',
-      'static/%00.js',
-      'css/../../src/server.ts',
-      rng.pick(BAD_SEGMENTS),
-    ]),
-  )
-  return url
-}
-
-const WRONG_METHODS = ['PUT', 'PATCH', 'DELETE', 'OPTIONS', 'POST', 'GET']
-
-function badHeaders(rng: Random, fixtures: FuzzFixtures): { kind: string; headers: Record<string, string> } {
-  const organizer = fixtures.organizer
-  const choices: (() => { kind: string; headers: Record<string, string> })[] = [
-    () => ({ kind: 'no cookies', headers: {} }),
-    () => ({ kind: 'cookie: forged session', headers: { cookie: `cb_organizer=${'A'.repeat(43)}` } }),
-    () => ({
-      kind: 'cookie: malformed',
-      headers: { cookie: rng.pick(['=;;=', 'cb_organizer', 'cb_organizer=%ff%fe', `x=${'z'.repeat(8000)}`]) },
-    }),
-    () => ({ kind: 'cookie: forged CSRF', headers: { cookie: 'cb_csrf=forged', 'x-csrf-token': 'forged' } }),
-    () => ({ kind: 'origin: another site', headers: { origin: 'https://evil.example' } }),
-    () => ({ kind: 'accept: odd', headers: { accept: rng.pick(['application/xml', '*/*;q=abc', '']) } }),
-  ]
-  if (organizer) {
-    choices.push(
-      () => ({
-        kind: 'organizer, CSRF token wrong',
-        headers: { cookie: organizer.cookie, 'x-csrf-token': 'forged' },
-      }),
-      () => ({
-        kind: 'organizer, CSRF token right',
-        headers: { cookie: organizer.cookie, 'x-csrf-token': organizer.csrfToken },
-      }),
-      () => ({ kind: 'organizer, no CSRF token', headers: { cookie: organizer.cookie } }),
-    )
-  }
-  return rng.pick(choices)()
-}
+const SLOWEST_KEPT = 5
+// Answers slower than this that would enter the slowest are timed twice more (runFuzz).
+const CONFIRM_OVER_MS = 10
 
 /** `count` malformed requests over `routes`, drawn from `seed`: the same seed, the same requests. */
 export function buildFuzzRequests(
@@ -321,8 +79,20 @@ export function buildFuzzRequests(
   count: number,
   fixtures: FuzzFixtures,
 ): FuzzRequest[] {
+  return Array.from(drawFuzzRequests(routes, seed, count, fixtures))
+}
+
+/**
+ * The same requests as buildFuzzRequests, drawn one at a time as they are sent: 100,000 requests,
+ * some with a body of nearly 1 MB, are never all in memory at once.
+ */
+export function* drawFuzzRequests(
+  routes: readonly RouteEntry[],
+  seed: string,
+  count: number,
+  fixtures: FuzzFixtures,
+): Generator<FuzzRequest> {
   const rng = createRandom(seed)
-  const requests: FuzzRequest[] = []
   for (let i = 0; i < count; i++) {
     // Every route in turn, then random: each route is hit at least count / routes.length times.
     const route = routes[i % routes.length]!
@@ -350,9 +120,9 @@ export function buildFuzzRequests(
       headers['content-type'] = 'application/x-www-form-urlencoded'
       payload = `_csrf=${rng.chance(0.5) ? fixtures.organizer.csrfToken : 'forged'}&${String(payload).slice(0, 200)}`
     }
-    requests.push({ method, url, headers, payload, kind: kinds.filter(Boolean).join(' + ') })
+    const kind = kinds.filter(Boolean).join(' + ')
+    yield { method, route: `${route.method} ${route.url}`, url, headers, payload, kind }
   }
-  return requests
 }
 
 /** Why an answer breaks the rules, or null when it keeps them. */
@@ -385,37 +155,54 @@ export function judgeAnswer(
   return null
 }
 
-/** Sends the requests one at a time and judges every answer. */
+/** Sends the requests one at a time, judges every answer and times it. */
 export async function runFuzz(
   app: FastifyInstance,
   seed: string,
-  requests: readonly FuzzRequest[],
+  requests: Iterable<FuzzRequest>,
   routes: number,
 ): Promise<FuzzReport> {
   const byStatus: Record<string, number> = {}
   const byKind: Record<string, number> = {}
   const failures: FuzzFailure[] = []
+  const slowest: FuzzTiming[] = []
+  let slowestDeliberate: FuzzReport['slowestDeliberate'] = null
   const started = performance.now()
-  for (const [index, request] of requests.entries()) {
-    let status: number
-    let body: string
-    let contentType: string
+  let index = -1
+  for (const request of requests) {
+    index++
+    let answer: Answer
     try {
-      const response = await app.inject({
-        method: request.method as 'GET',
-        url: request.url,
-        headers: request.headers,
-        ...(request.payload !== undefined ? { payload: request.payload } : {}),
-      })
-      status = response.statusCode
-      body = response.body
-      contentType = String(response.headers['content-type'] ?? '')
+      answer = await send(app, request)
     } catch (error) {
       // inject itself refused the request (e.g. a header Node would not send): not the app's fault.
       byStatus.refused = (byStatus.refused ?? 0) + 1
       byKind[`refused by the client: ${error instanceof Error ? error.message.slice(0, 60) : 'error'}`] = 1
       continue
     }
+    const { status, body, contentType } = answer
+    const work = deliberateWork(request.route, contentType)
+    let ms = answer.ms
+    // A slow answer is sent twice more and its least time kept: a stall of the whole process (a
+    // garbage collection, another program on the CPU) is no request's cost, while a request that
+    // is slow by itself (a regex that backtracks) is slow every time.
+    if (
+      ms > CONFIRM_OVER_MS &&
+      ms > (work ? (slowestDeliberate?.ms ?? 0) : (slowest[SLOWEST_KEPT - 1]?.ms ?? 0))
+    ) {
+      for (let again = 0; again < 2; again++)
+        ms = Math.min(ms, (await send(app, request).catch(() => answer)).ms)
+    }
+    const timing = {
+      route: request.route,
+      method: request.method,
+      url: request.url.slice(0, 120),
+      kind: request.kind,
+      status,
+      ms,
+    }
+    if (!work) keepSlowest(slowest, timing)
+    else if (timing.ms > (slowestDeliberate?.ms ?? -1)) slowestDeliberate = { ...timing, work }
     const group = `${Math.floor(status / 100)}xx`
     byStatus[group] = (byStatus[group] ?? 0) + 1
     for (const kind of request.kind.split(' + ')) byKind[kind] = (byKind[kind] ?? 0) + 1
@@ -438,11 +225,70 @@ export async function runFuzz(
   }
   return {
     seed,
-    requests: requests.length,
+    requests: index + 1,
     routes,
     byStatus,
     byKind,
     failures,
+    slowest,
+    slowestDeliberate,
     ms: Math.round(performance.now() - started),
   }
+}
+
+// Routes that hash a password with scrypt, 50 to 100 ms on purpose (organizer-password.ts).
+const PASSWORD_ROUTES = ['POST /organizers/login', 'POST /organizers/welcome/:token']
+
+/** What slow work an answer does on purpose, or null: a PDF rendered, a password hashed. */
+export function deliberateWork(route: string, contentType: string): string | null {
+  if (contentType.startsWith('application/pdf')) return 'a PDF rendered'
+  if (PASSWORD_ROUTES.includes(route)) return 'a password hashed (scrypt)'
+  return null
+}
+
+interface Answer {
+  status: number
+  body: string
+  contentType: string
+  ms: number
+}
+
+async function send(app: FastifyInstance, request: FuzzRequest): Promise<Answer> {
+  const sent = performance.now()
+  const response = await app.inject({
+    method: request.method as 'GET',
+    url: request.url,
+    headers: request.headers,
+    ...(request.payload !== undefined ? { payload: request.payload } : {}),
+  })
+  return {
+    status: response.statusCode,
+    body: response.body,
+    contentType: String(response.headers['content-type'] ?? ''),
+    ms: performance.now() - sent,
+  }
+}
+
+/**
+ * One well-formed GET of every page and document, not counted: the first answer of a route pays
+ * for compiling its template or drawing its map once per process, which is no request's cost.
+ */
+export async function warmUp(
+  app: FastifyInstance,
+  routes: readonly RouteEntry[],
+  fixtures: FuzzFixtures,
+): Promise<void> {
+  const rng = createRandom('warm-up')
+  for (const route of routes.filter((r) => r.method === 'GET')) {
+    const headers = fixtures.organizer ? { cookie: fixtures.organizer.cookie } : {}
+    await app.inject({ method: 'GET', url: fillPath(route.url, rng, fixtures, true), headers })
+  }
+}
+
+/** Keeps the SLOWEST_KEPT slowest timings, slowest first. */
+function keepSlowest(slowest: FuzzTiming[], timing: FuzzTiming): void {
+  if (slowest.length === SLOWEST_KEPT && timing.ms <= slowest.at(-1)!.ms) return
+  slowest.push(timing)
+  slowest.sort((a, b) => b.ms - a.ms)
+  slowest.length = Math.min(slowest.length, SLOWEST_KEPT)
 }

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest'
+import { ADVERSARIAL_TEXT, adversarialValue } from '../../scripts/lib/adversarial-text.js'
 import { parseEngagementInput } from '../../src/canvassing/engagement-input.js'
 import { parseEmails, parseLanguages, parsePhones } from '../../src/directory/bluebook-parse.js'
 import { headRank } from '../../src/directory/bluebook-staff.js'
@@ -26,25 +27,14 @@ import { csrfFieldOf, type OrganizerSession, signInOrganizer } from '../helpers/
 import { buildTestApp } from '../helpers/test-app.js'
 
 // Issue 12, finding 1: text that makes a normalizer or a regex work in time super-linear in its
-// length. Every normalizer gets 1 MB of each kind below; every text field of every form and of
-// the JSON API gets a body over the size limit (413), and one just under it (60 KB in a form,
-// ~900 KB in JSON), which its own field check must refuse by name. No timings here: the
-// slowest request is measured by `npm run fuzz`, which sends the same strings.
+// length (scripts/lib/adversarial-text.ts). Every normalizer gets 1 MB of each kind; every text
+// field of every form and of the JSON API gets a body over the size limit (413), and one just
+// under it (60 KB in a form, ~900 KB in JSON), which its own field check must refuse by name. No
+// timings here: the slowest request is measured by `npm run fuzz`, which sends the same strings.
 
 const MB = 1024 * 1024
 
-/** Strings that were (or are, for a careless regex) slow to normalize or match. */
-const ADVERSARIAL: Record<string, (length: number) => string> = {
-  spaces: (n) => ' '.repeat(n),
-  'spaces, then a letter': (n) => `${' '.repeat(n - 1)}x`,
-  'spaces then a newline, again and again': (n) => `${' '.repeat(99)}\n`.repeat(Math.floor(n / 100)),
-  'nested quotes and brackets': (n) => `("'<[“‘«`.repeat(Math.floor(n / 8)),
-  'combining marks': (n) => `a${'\u0301\u0316'.repeat(Math.floor((n - 1) / 2))}`,
-  'a long word': (n) => 'x'.repeat(n),
-  'an address that never ends': (n) => `${'4'.repeat(n - 7)}@%@4.a.`,
-}
-
-const KINDS = Object.entries(ADVERSARIAL)
+const KINDS = Object.entries(ADVERSARIAL_TEXT)
 
 describe('every normalizer takes 1 MB of adversarial text', () => {
   const normalizers: Record<string, (text: string) => unknown> = {
@@ -283,18 +273,6 @@ function requestFor(target: TextField, value: string) {
   return { method: 'POST' as const, url: target.url(), headers, payload }
 }
 
-/** `make`'s text as long as fits just under the body limit once encoded (60 KB form, 900 KB JSON). */
-function fitted(make: (length: number) => string, body: 'form' | 'json'): string {
-  const target = body === 'json' ? 900 * 1024 : 60 * 1024
-  const size = (text: string) =>
-    body === 'json'
-      ? Buffer.byteLength(JSON.stringify(text))
-      : new URLSearchParams({ field: text }).toString().length
-  const first = make(target)
-  const bytes = size(first)
-  return bytes <= target ? first : make(Math.floor((target * target) / bytes))
-}
-
 const label = (t: TextField) =>
   `${t.body} ${t.url().replace(letterId, ':id').replace(inviteToken, ':token')} ${t.field}`
 
@@ -310,7 +288,7 @@ describe('every text field of every form and of the JSON API', () => {
   for (const [kind, make] of KINDS) {
     it(`refuses ${kind} just under the size limit, naming the field`, async () => {
       for (const target of FIELDS) {
-        const value = fitted(make, target.body)
+        const value = adversarialValue(make, target.body)
         const response = await app.inject(requestFor(target, value))
         const where = `${label(target)}: ${response.statusCode} ${response.body.slice(0, 300)}`
         expect([400, 422], where).toContain(response.statusCode)

@@ -35,6 +35,12 @@ describe('fuzz: malformed requests against every route', () => {
     // The run reached past the front door: some requests were rejected, some went through.
     expect(report.byStatus['4xx']).toBeGreaterThan(REQUESTS / 10)
     expect(report.byStatus['2xx']).toBeGreaterThan(0)
+    // Long adversarial text went into text fields, as JSON and as forms (issue 12, finding 1).
+    const adversarial = Object.keys(report.byKind).filter((kind) => kind.includes('long adversarial text'))
+    expect(adversarial.some((kind) => kind.startsWith('json:'))).toBe(true)
+    expect(adversarial.some((kind) => kind.startsWith('form:'))).toBe(true)
+    // The slowest answers are reported: their time is `npm run fuzz`'s figure, not a test's.
+    expect(report.slowest.length).toBeGreaterThan(0)
   }, 60_000)
 
   // The 500 the fuzzer found: busboy's plain Error for a multipart body it cannot parse.
