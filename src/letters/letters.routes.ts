@@ -140,7 +140,8 @@ export const lettersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
 
   app.post(
     '/letters/:id/edit',
-    { schema: { params: LetterIdParams, body: FormBody } },
+    // Counted like writing a letter: every save runs the whole input check and re-composes it.
+    { config: letterLimit, schema: { params: LetterIdParams, body: FormBody } },
     async (request, reply) => {
       try {
         const letter = await updateLetter(

@@ -267,4 +267,22 @@ describe('rate limits', async () => {
     expect(limited.statusCode).toBe(429)
     expect(limited.json().code).toBeDefined()
   })
+
+  it('limits saves of a draft per address and hour, as it limits writing', async () => {
+    const { app, ctx } = await buildTestApp({ env: { RATE_LIMIT_LETTERS: '2' } })
+    const letter = await createLetter(ctx, { state: 'TCD', supporter: { name: 'Writer' } })
+    const save = () =>
+      app.inject({
+        method: 'POST',
+        url: `/letters/${letter.id}/edit`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({
+          template: 'supporter',
+          language: 'en',
+          'supporter.name': 'Writer',
+        }).toString(),
+      })
+    const codes = [(await save()).statusCode, (await save()).statusCode, (await save()).statusCode]
+    expect(codes).toEqual([303, 303, 429])
+  })
 })
