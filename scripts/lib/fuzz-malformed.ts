@@ -349,6 +349,7 @@ export function badHeaders(
     }),
     () => ({ kind: 'cookie: forged CSRF', headers: { cookie: 'cb_csrf=forged', 'x-csrf-token': 'forged' } }),
     () => ({ kind: 'origin: another site', headers: { origin: 'https://evil.example' } }),
+    () => ({ kind: 'origin: null (a sandboxed frame)', headers: { origin: 'null' } }),
     () => ({ kind: 'accept: odd', headers: { accept: rng.pick(['application/xml', '*/*;q=abc', '']) } }),
   ]
   if (organizer) {
