@@ -18,7 +18,7 @@ import {
   missionDetailsToColumns,
   missionWithNameOnly,
 } from './mission-details.js'
-import { type EmailProposal, needsApproval, proposeEmailChange } from './mission-email-changes.js'
+import { type EmailProposal, holdBackNewEmails, proposeEmailChange } from './mission-email-changes.js'
 
 export interface BlueBookFile {
   book: BlueBook
@@ -231,17 +231,13 @@ export function planBlueBookImport(
     const before = current ? missionDetailsFromRow(current) : emptyMission(state)
     const wanted: MissionDetails = { ...before, ...entry.details, head: finding.head ?? before.head }
     // @NOTE new addresses are proposed, not written: letters keep going to the approved ones.
-    const emailPending = needsApproval(before.emails, wanted.emails)
-    if (emailPending) {
-      proposals.push({
-        iso3: state.iso3,
-        from: before.emails,
-        to: wanted.emails,
-        source: 'import',
-        fieldSource: imported,
-      })
-    }
-    const after = emailPending ? { ...wanted, emails: before.emails } : wanted
+    const held = holdBackNewEmails(before, wanted, {
+      iso3: state.iso3,
+      source: 'import',
+      fieldSource: imported,
+    })
+    if (held.proposal) proposals.push(held.proposal)
+    const after = held.details
     const changed = changedMissionFields(before, after)
     const previousSources = current ? fieldSourcesFromRow(current) : {}
     const result: StateImportResult = { ...base(state, entry), outcome: 'unchanged', changedFields: changed }

@@ -13,7 +13,7 @@ import {
   missionDetailsToColumns,
 } from './mission-details.js'
 import type { MissionEdit } from './mission-edit-input.js'
-import { needsApproval, proposeEmailChange } from './mission-email-changes.js'
+import { holdBackNewEmails, proposeEmailChange } from './mission-email-changes.js'
 
 // Organizers' corrections to a mission; Blue Book uploads are in directory-upload.service.ts.
 
@@ -94,17 +94,10 @@ export async function editMission(
     const edited = { kind: 'organizer' as const, ref: name, date: now.slice(0, 10) }
     // @NOTE a new address waits for approval (mission-email-changes.ts): the version keeps the
     // approved ones, so letters never go where nobody approved.
-    const emailPending = needsApproval(before.emails, wanted.emails)
-    if (emailPending) {
-      await proposeEmailChange(trx, actor, now, {
-        iso3: code,
-        from: before.emails,
-        to: wanted.emails,
-        source: 'edit',
-        fieldSource: edited,
-      })
-    }
-    const after = emailPending ? { ...wanted, emails: before.emails } : wanted
+    const held = holdBackNewEmails(before, wanted, { iso3: code, source: 'edit', fieldSource: edited })
+    if (held.proposal) await proposeEmailChange(trx, actor, now, held.proposal)
+    const emailPending = held.proposal !== null
+    const after = held.details
     const changed = changedMissionFields(before, after)
     if (changed.length === 0) return { saved: false, stateName: state.name, emailPending }
     const sources: FieldSources = { ...fieldSourcesFromRow(current) }

@@ -41,6 +41,23 @@ export function needsApproval(approved: readonly string[], proposed: readonly st
   return proposed.some((email) => !known.has(fold(email)))
 }
 
+/**
+ * Splits wanted mission details into what may be written now and the e-mail change to propose:
+ * new addresses are held back (the details keep the approved ones) and returned as a proposal,
+ * so letters never go where nobody approved. Used by edits and imports alike.
+ */
+export function holdBackNewEmails<T extends { emails: string[] }>(
+  approved: T,
+  wanted: T,
+  proposal: Pick<EmailProposal, 'iso3' | 'source' | 'fieldSource'>,
+): { details: T; proposal: EmailProposal | null } {
+  if (!needsApproval(approved.emails, wanted.emails)) return { details: wanted, proposal: null }
+  return {
+    details: { ...wanted, emails: approved.emails },
+    proposal: { ...proposal, from: approved.emails, to: wanted.emails },
+  }
+}
+
 export interface EmailProposal {
   iso3: string
   /** The approved addresses when proposed, and the proposed ones. */
