@@ -17,7 +17,7 @@ import { getCoverage, type StatusCounts } from '../src/canvassing/coverage.servi
 import { loadConfig } from '../src/config.js'
 import { type AppContext, createContext } from '../src/context.js'
 import { importBlueBook } from '../src/directory/bluebook-import.js'
-import { approveSyntheticEmailChanges } from '../src/directory/mission-email-changes.js'
+import { approveSyntheticEmailChanges } from '../src/directory/mission-email-bulk.js'
 import { fixedClock, systemClock } from '../src/lib/clock.js'
 import { createLogger } from '../src/lib/log.js'
 import { projectPath } from '../src/lib/paths.js'

@@ -1,6 +1,6 @@
 import type { AppContext } from '../context.js'
 import type { LetterRow, LetterStatus, OutboxMessageRow } from '../db/schema.js'
-import { applyDueEmailChanges, noticeEmailChanges } from '../directory/mission-email-changes.js'
+import { applyDueEmailChanges, noticeEmailChanges } from '../directory/mission-email-delay.js'
 import {
   changeLetterStatus,
   findLetterRowById,
@@ -46,8 +46,6 @@ export type HandoverStep = 'claiming' | 'claimed' | 'accepted' | 'recorded'
 export interface PassOptions {
   /** At most this many messages in one pass. */
   max?: number
-  /** Tests: called after the server accepted a message and before that is recorded. */
-  afterHandover?: (message: OutboxMessageRow) => void | Promise<void>
   /** Tests: called at each step of a handover (see HandoverStep); a throw there ends the pass. */
   onStep?: (step: HandoverStep, message: OutboxMessageRow) => void | Promise<void>
 }
@@ -86,7 +84,6 @@ export async function runOutboxOnce(
     }
     // @NOTE outside the try: a crash here (the server has the message, the database does not
     // know yet) must leave the message "sending", never be taken for a failed send and retried.
-    await options.afterHandover?.(message)
     await options.onStep?.('accepted', message)
     await recordAccepted(ctx, message, attemptId, handover)
     await options.onStep?.('recorded', message)

@@ -40,11 +40,9 @@ import {
   type MissionFormValues,
   parseMissionEdit,
 } from './mission-edit-input.js'
+import { approveEmailChanges, type BulkApprovalScope, bulkApprovalOffer } from './mission-email-bulk.js'
 import {
   approveEmailChange,
-  approveEmailChanges,
-  type BulkApprovalScope,
-  bulkApprovalOffer,
   countAdmins,
   listPendingEmailChanges,
   rejectEmailChange,

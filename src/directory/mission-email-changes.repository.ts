@@ -28,8 +28,8 @@ export function findPendingEmailChange(db: Db, iso3: string): Promise<MissionEma
     .executeTakeFirst()
 }
 
-/** Every open change, oldest first, with the state's name. */
-export function findPendingEmailChanges(db: Db) {
+/** Open changes, oldest first, with the state's name. */
+function pendingWithStateName(db: Db) {
   return db
     .selectFrom('mission_email_change')
     .innerJoin('state', 'state.iso3', 'mission_email_change.state_iso3')
@@ -37,20 +37,16 @@ export function findPendingEmailChanges(db: Db) {
     .select('state.name as state_name')
     .where('mission_email_change.status', '=', 'pending')
     .orderBy('mission_email_change.id')
-    .execute()
+}
+
+/** Every open change, oldest first, with the state's name. */
+export function findPendingEmailChanges(db: Db) {
+  return pendingWithStateName(db).execute()
 }
 
 /** Open changes nobody was e-mailed about yet. */
 export function findUnnotifiedEmailChanges(db: Db) {
-  return db
-    .selectFrom('mission_email_change')
-    .innerJoin('state', 'state.iso3', 'mission_email_change.state_iso3')
-    .selectAll('mission_email_change')
-    .select('state.name as state_name')
-    .where('mission_email_change.status', '=', 'pending')
-    .where('mission_email_change.notified_at', 'is', null)
-    .orderBy('mission_email_change.id')
-    .execute()
+  return pendingWithStateName(db).where('mission_email_change.notified_at', 'is', null).execute()
 }
 
 /** Open changes whose delay has passed (only applied where the campaign has one admin). */

@@ -22,7 +22,7 @@ import * as changes from './mission-email-changes.repository.js'
 //   e-mailed about it (the outbox pass tells them, then applies what is due), unless rejected.
 // Removing addresses needs no approval: it sends letters to no one new.
 
-type Ctx = Pick<AppContext, 'db' | 'clock'>
+export type Ctx = Pick<AppContext, 'db' | 'clock'>
 
 /**
  * Who decided: an admin, the delay rule (the single admin was told and did not object), or the
@@ -176,112 +176,6 @@ export async function approveEmailChange(
   })
 }
 
-/** One import's pending changes: its file and the day it describes (the changes carry both). */
-export interface ImportRef {
-  file: string
-  date: string
-}
-
-/** Which pending changes a bulk approval takes: all, or one import's; never newer than `through`. */
-export interface BulkApprovalScope {
-  /** The newest change the admin's page listed: a change proposed since is not approved unseen. */
-  through: number
-  import?: ImportRef
-}
-
-/** What the directory page offers one admin to approve at once. */
-export interface BulkApprovalOffer {
-  /** The newest change listed (the forms' `through`). */
-  through: number
-  /** Changes others proposed (the admin may approve them), and the admin's own (left out). */
-  others: number
-  own: number
-  /** Per import, the changes others proposed; only imports with at least one. */
-  imports: (ImportRef & { count: number })[]
-}
-
-const isFromImport = (change: Pick<PendingEmailChange, 'source' | 'fieldSource'>, ref: ImportRef) =>
-  change.source === 'import' && change.fieldSource.ref === ref.file && change.fieldSource.date === ref.date
-
-/** The bulk approvals `adminId` can make on `pending` (listPendingEmailChanges). */
-export function bulkApprovalOffer(
-  pending: readonly PendingEmailChange[],
-  adminId: number,
-): BulkApprovalOffer {
-  const others = pending.filter((c) => c.proposedById !== adminId)
-  const imports: BulkApprovalOffer['imports'] = []
-  for (const change of others) {
-    if (change.source !== 'import') continue
-    const known = imports.find((i) => isFromImport(change, i))
-    if (known) known.count++
-    else imports.push({ file: change.fieldSource.ref, date: change.fieldSource.date, count: 1 })
-  }
-  return {
-    through: pending.reduce((max, c) => Math.max(max, c.id), 0),
-    others: others.length,
-    own: pending.length - others.length,
-    imports,
-  }
-}
-
-/**
- * An admin approves many changes at once (after a Blue Book import, one per mission): every
- * pending change in `scope` that someone else proposed, in one transaction, each audited as a
- * single approval is, then one entry for the batch. The admin's own proposals stay pending.
- */
-export async function approveEmailChanges(
-  ctx: Ctx,
-  admin: { id: number; name: string },
-  scope: BulkApprovalScope,
-): Promise<{ approved: number; skippedOwn: number }> {
-  const now = ctx.clock.nowIso()
-  const decider: Decider = { kind: 'organizer', ...admin }
-  return ctx.db.transaction().execute(async (trx) => {
-    const rows = await changes.findPendingEmailChanges(trx)
-    let skippedOwn = 0
-    const approved: string[] = []
-    for (const row of rows) {
-      if (row.id > scope.through) continue
-      const fieldSource = JSON.parse(row.field_source) as FieldSource
-      if (scope.import && !isFromImport({ source: row.source, fieldSource }, scope.import)) continue
-      if (row.proposed_by === admin.id) {
-        skippedOwn++
-        continue
-      }
-      await applyEmailChange(trx, row, now, decider)
-      approved.push(row.state_iso3)
-    }
-    if (approved.length > 0) {
-      const what = scope.import
-        ? `the import of ${scope.import.file} (${scope.import.date})`
-        : 'all proposed by others'
-      await recordAudit(trx, decider, now, {
-        action: 'mission.email_approve_all',
-        subjectType: 'state',
-        subjectId: null,
-        summary: `Approved ${approved.length} new mission e-mail ${approved.length === 1 ? 'address' : 'addresses'} at once (${what})${skippedOwn > 0 ? `; ${skippedOwn} of their own left pending` : ''}`,
-        details: { count: approved.length, states: approved, skippedOwn, ...scope },
-      })
-    }
-    return { approved: approved.length, skippedOwn }
-  })
-}
-
-/**
- * Applies every pending change at once, with no admin: for synthetic data ONLY (npm run seed:demo
- * imports a real Blue Book into a demo database, whose letters go to no real mission). Each change
- * is audited as approved at the shell, with `reason`. Nothing in the service calls it: approval by
- * a second person protects real letters, and the shell could write the database directly anyway.
- */
-export async function approveSyntheticEmailChanges(ctx: Ctx, reason: string): Promise<number> {
-  const now = ctx.clock.nowIso()
-  return ctx.db.transaction().execute(async (trx) => {
-    const rows = await changes.findPendingEmailChanges(trx)
-    for (const row of rows) await applyEmailChange(trx, row, now, { kind: 'shell', reason })
-    return rows.length
-  })
-}
-
 /** An admin rejects (the proposer may withdraw their own): the approved addresses stay. */
 export async function rejectEmailChange(
   ctx: Ctx,
@@ -307,79 +201,11 @@ export async function rejectEmailChange(
   })
 }
 
-/** What an admin is told about one change (the payload of an 'organizer_notice' e-mail). */
-export interface EmailChangeNotice {
-  stateName: string
-  how: string
-  current: string
-  proposed: string
-  proposedBy: string
-  delay: boolean
-  dueAt: string
-  url: string
-}
-
 /**
- * E-mails every admin about each change nobody was told of yet, through `queue` (the outbox, in
- * the same transaction), and starts its delay then. With no admin yet, nobody is told and the
- * delay does not start: the first admin decides. Answers how many changes were noticed.
+ * A new mission version with the approved addresses, the change closed, both audited. For this
+ * module's approvals only (single, bulk, after the delay): others call those.
  */
-export async function noticeEmailChanges(
-  ctx: Pick<AppContext, 'db' | 'clock' | 'config'>,
-  queue: (db: Database, recipient: string, notice: EmailChangeNotice) => Promise<unknown>,
-): Promise<number> {
-  const fresh = await changes.findUnnotifiedEmailChanges(ctx.db)
-  if (fresh.length === 0) return 0
-  const now = ctx.clock.nowIso()
-  const dueAt = new Date(
-    ctx.clock.now().getTime() + ctx.config.missionEmailChangeDelayHours * 3_600_000,
-  ).toISOString()
-  return ctx.db.transaction().execute(async (trx) => {
-    const admins = await changes.findActiveAdminEmails(trx)
-    if (admins.length === 0) return 0
-    for (const change of fresh) {
-      const list = (json: string) => (JSON.parse(json) as string[]).join(', ') || '(none)'
-      const notice = {
-        stateName: change.state_name,
-        how: change.source === 'edit' ? 'by editing the mission' : 'by importing a Blue Book',
-        current: list(change.old_emails),
-        proposed: list(change.new_emails),
-        proposedBy:
-          change.proposed_by_label === 'shell' ? 'Someone at the server (shell)' : change.proposed_by_label,
-        delay: admins.length === 1,
-        dueAt,
-        url: `${ctx.config.publicUrl}/organizers/directory#email-changes`,
-      }
-      for (const admin of admins) await queue(trx, admin, notice)
-      await changes.markEmailChangeNotified(trx, change.id, now, dueAt)
-    }
-    return fresh.length
-  })
-}
-
-/**
- * Applies the changes whose delay has passed, where the campaign has a single admin (with two or
- * more, a change waits for a second admin however long). Run by every outbox pass, after the
- * admins were told (the delay starts then). Answers how many were applied.
- */
-export async function applyDueEmailChanges(ctx: Ctx): Promise<number> {
-  const now = ctx.clock.nowIso()
-  const due = await changes.findDueEmailChanges(ctx.db, now)
-  if (due.length === 0 || (await changes.countActiveAdmins(ctx.db)) > 1) return 0
-  let applied = 0
-  for (const change of due) {
-    await ctx.db.transaction().execute(async (trx) => {
-      const still = await changes.findEmailChange(trx, change.id)
-      if (still?.status !== 'pending') return
-      await applyEmailChange(trx, still, now, { kind: 'delay' })
-      applied++
-    })
-  }
-  return applied
-}
-
-/** A new mission version with the approved addresses, the change closed, both audited. */
-async function applyEmailChange(
+export async function applyEmailChange(
   trx: Database,
   change: MissionEmailChangeRow,
   now: string,
