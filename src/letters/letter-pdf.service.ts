@@ -45,7 +45,7 @@ export async function getLetterPdf(ctx: Ctx, publicId: string, ifNoneMatch?: str
   const etag = letterPdfEtag(row.document)
   if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, etag)) return { letter, etag, bytes: null }
   const kept = await findKeptPdf(ctx.db, row.id)
-  if (kept?.etag === etag) return { letter, etag, bytes: Buffer.from(kept.bytes) }
+  if (kept?.etag === etag) return { letter, etag, bytes: kept.bytes }
   const bytes = await renderLetterPdf(JSON.parse(row.document) as LetterDocument)
   await keepPdf(ctx.db, { letterId: row.id, document: row.document, etag, bytes, at: ctx.clock.nowIso() })
   return { letter, etag, bytes }

@@ -45,6 +45,33 @@ export function tooLongAsTyped(
   return true
 }
 
+/**
+ * The checks every text field gets before it is normalized, in this order: text at all, not far
+ * too long as typed (before anything reads it), no characters that may not be used. `undefined`
+ * when the field is absent, null when refused (its message in `errors`), else the raw text.
+ */
+function screened(
+  value: unknown,
+  field: string,
+  label: string,
+  max: number,
+  errors: FieldErrors,
+  multiline: boolean,
+): string | null | undefined {
+  if (value === undefined || value === null) return undefined
+  if (typeof value !== 'string') {
+    errors[field] = `${label} must be text.`
+    return null
+  }
+  if (tooLongAsTyped(value, max, field, label, errors)) return null
+  const problem = findTextProblem(value, multiline)
+  if (problem) {
+    errors[field] = problemMessage(label, problem)
+    return null
+  }
+  return value
+}
+
 /** An optional one-line field: null when empty or refused (with its message). */
 export function oneLine(
   value: unknown,
@@ -53,18 +80,9 @@ export function oneLine(
   max: number,
   errors: FieldErrors,
 ): string | null {
-  if (value === undefined || value === null) return null
-  if (typeof value !== 'string') {
-    errors[field] = `${label} must be text.`
-    return null
-  }
-  if (tooLongAsTyped(value, max, field, label, errors)) return null
-  const problem = findTextProblem(value, false)
-  if (problem) {
-    errors[field] = problemMessage(label, problem)
-    return null
-  }
-  const text = checkLength(normalizeLine(value), max, field, label, errors)
+  const raw = screened(value, field, label, max, errors, false)
+  if (raw === undefined || raw === null) return null
+  const text = checkLength(normalizeLine(raw), max, field, label, errors)
   return text || null
 }
 
@@ -76,18 +94,10 @@ export function multiLine(
   max: number,
   errors: FieldErrors,
 ): string | null {
-  if (value === undefined || value === null) return ''
-  if (typeof value !== 'string') {
-    errors[field] = `${label} must be text.`
-    return null
-  }
-  if (tooLongAsTyped(value, max, field, label, errors)) return null
-  const problem = findTextProblem(value, true)
-  if (problem) {
-    errors[field] = problemMessage(label, problem)
-    return null
-  }
-  const text = normalizeMultiline(value)
+  const raw = screened(value, field, label, max, errors, true)
+  if (raw === undefined) return ''
+  if (raw === null) return null
+  const text = normalizeMultiline(raw)
   if (text.length > max) {
     checkLength(text, max, field, label, errors)
     return null
@@ -103,18 +113,9 @@ export function lines(
   max: number,
   errors: FieldErrors,
 ): string[] {
-  if (value === undefined || value === null) return []
-  if (typeof value !== 'string') {
-    errors[field] = `${label} must be text.`
-    return []
-  }
-  if (tooLongAsTyped(value, max, field, label, errors)) return []
-  const problem = findTextProblem(value, true)
-  if (problem) {
-    errors[field] = problemMessage(label, problem)
-    return []
-  }
-  return value
+  const raw = screened(value, field, label, max, errors, true)
+  if (raw === undefined || raw === null) return []
+  return raw
     .split(/\r\n?|\n/)
     .map(normalizeLine)
     .filter((l) => l !== '')

@@ -163,8 +163,8 @@ describe('e-mailing a letter through a real SMTP server', () => {
     const { id } = await confirmedLetter(ctx, transport)
     await expect(
       pass(ctx, transport, {
-        afterHandover: (message) => {
-          if (message.kind === 'mission_letter') throw new Error('killed')
+        onStep: (step, message) => {
+          if (step === 'accepted' && message.kind === 'mission_letter') throw new Error('killed')
         },
       }),
     ).rejects.toThrow('killed')

@@ -69,8 +69,8 @@ describe('settling an uncertain delivery', async () => {
     const { id } = await confirmedLetter(ctx, transport)
     await expect(
       pass(ctx, transport, {
-        afterHandover: (m) => {
-          if (m.kind === 'mission_letter') throw new Error('killed')
+        onStep: (step, m) => {
+          if (step === 'accepted' && m.kind === 'mission_letter') throw new Error('killed')
         },
       }),
     ).rejects.toThrow()

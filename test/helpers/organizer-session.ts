@@ -88,3 +88,21 @@ export async function openForm(app: FastifyInstance, url: string, cookie = '') {
   const page = await app.inject({ method: 'GET', url, headers: cookie ? { cookie } : {} })
   return { page, cookie: nextCookie(cookie, page), csrf: csrfFieldOf(page.body) ?? '' }
 }
+
+/**
+ * Sends an invitation or setup form opened with openForm, as a browser would: the account's name,
+ * e-mail and password (typed twice) with the form's CSRF field and cookies.
+ */
+export function sendAccountForm(
+  app: FastifyInstance,
+  link: string,
+  form: { cookie: string; csrf: string },
+  account: { name: string; email: string; password: string },
+) {
+  return app.inject({
+    method: 'POST',
+    url: link,
+    headers: { cookie: form.cookie },
+    payload: { _csrf: form.csrf, ...account, passwordAgain: account.password },
+  })
+}

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { issueSetupLinkIfNeeded } from '../../src/organizers/organizers.service.js'
-import { csrfFieldOf, nextCookie, openForm, signInOrganizer } from '../helpers/organizer-session.js'
+import {
+  csrfFieldOf,
+  nextCookie,
+  openForm,
+  sendAccountForm,
+  signInOrganizer,
+} from '../helpers/organizer-session.js'
 import { buildTestApp } from '../helpers/test-app.js'
 
 const PASSWORD = 'correct horse battery staple'
@@ -109,17 +115,10 @@ describe('organizers’ cookies on https', () => {
     expect(preSession?.domain).toBeUndefined()
     expect(form.page.cookies.map((c) => c.name)).toEqual(['__Host-cb_csrf'])
 
-    const created = await app.inject({
-      method: 'POST',
-      url: link,
-      headers: { cookie: form.cookie },
-      payload: {
-        _csrf: form.csrf,
-        name: 'Ana',
-        email: 'ana@example.org',
-        password: PASSWORD,
-        passwordAgain: PASSWORD,
-      },
+    const created = await sendAccountForm(app, link, form, {
+      name: 'Ana',
+      email: 'ana@example.org',
+      password: PASSWORD,
     })
     expect(created.statusCode).toBe(303)
     const session = created.cookies.find((c) => c.name === '__Host-cb_organizer')

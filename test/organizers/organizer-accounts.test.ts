@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { listAuditEvents } from '../../src/organizers/audit.repository.js'
 import { issueSetupLinkIfNeeded } from '../../src/organizers/organizers.service.js'
-import { csrfFieldOf, openForm, signInOrganizer } from '../helpers/organizer-session.js'
+import { csrfFieldOf, openForm, sendAccountForm, signInOrganizer } from '../helpers/organizer-session.js'
 import { buildTestApp } from '../helpers/test-app.js'
 
 const PASSWORD = 'a long enough passphrase'
@@ -93,17 +93,10 @@ describe('the first admin', () => {
     const form = await openForm(app, link)
     // On https the organizers' cookies are __Host- cookies (csrf-session.test.ts has the details).
     expect(form.page.cookies.find((c) => c.name === '__Host-cb_csrf')?.secure).toBe(true)
-    const created = await app.inject({
-      method: 'POST',
-      url: link,
-      headers: { cookie: form.cookie },
-      payload: {
-        _csrf: form.csrf,
-        name: 'Ana',
-        email: 'ana@example.org',
-        password: PASSWORD,
-        passwordAgain: PASSWORD,
-      },
+    const created = await sendAccountForm(app, link, form, {
+      name: 'Ana',
+      email: 'ana@example.org',
+      password: PASSWORD,
     })
     expect(created.cookies.find((c) => c.name === '__Host-cb_organizer')?.secure).toBe(true)
   })
@@ -114,18 +107,7 @@ describe('signing in and out', () => {
     const { app, ctx } = await buildTestApp()
     const link = new URL((await issueSetupLinkIfNeeded(ctx))!.url).pathname
     const setup = await openForm(app, link)
-    await app.inject({
-      method: 'POST',
-      url: link,
-      headers: { cookie: setup.cookie },
-      payload: {
-        _csrf: setup.csrf,
-        name: 'Ben',
-        email: 'ben@example.org',
-        password: PASSWORD,
-        passwordAgain: PASSWORD,
-      },
-    })
+    await sendAccountForm(app, link, setup, { name: 'Ben', email: 'ben@example.org', password: PASSWORD })
 
     const login = await openForm(app, '/organizers/login?next=/organizers/audit')
     const wrong = await app.inject({
