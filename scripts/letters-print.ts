@@ -1,10 +1,13 @@
 /**
  * npm run letters:print -- [--state FRA,USA] [--template supporter] [--from 2026-01-01]
- *                          [--to 2026-12-31] [--campaign] --out FILE
+ *                          [--to 2026-12-31] [--campaign] [--duplex] [--paper a4|letter] --out FILE
  *
  * Prints letters as one PDF, each starting on a new page, streamed to FILE with a progress bar.
  * --campaign first writes the campaign's own letter to every member state that has none, then
- * prints the campaign letters: the mailing to all 193 missions.
+ * prints the campaign letters: the mailing to all 193 missions. --duplex starts each letter on an
+ * odd page (a blank page after each letter of odd length), for printing on both sides; --paper
+ * prints the whole run on one paper size (else the first letter's). Says at the end how many
+ * letters, pages and blank pages.
  */
 import fs from 'node:fs'
 import { parseArgs } from 'node:util'
@@ -13,12 +16,14 @@ import { createContext } from '../src/context.js'
 import {
   CAMPAIGN_TEMPLATE,
   type LetterFilter,
+  type PrintOptions,
   printLetters,
   writeCampaignLetters,
 } from '../src/letters/letter-batch.js'
+import { PAPER_SIZES, type PaperSize } from '../src/letters/letter-document.js'
 
 const USAGE =
-  'usage: npm run letters:print -- [--state FRA,USA] [--template ID] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--campaign] --out FILE'
+  'usage: npm run letters:print -- [--state FRA,USA] [--template ID] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--campaign] [--duplex] [--paper a4|letter] --out FILE'
 
 function fail(message: string): never {
   console.error(message)
@@ -31,6 +36,8 @@ const OPTIONS = {
   from: { type: 'string' },
   to: { type: 'string' },
   campaign: { type: 'boolean', default: false },
+  duplex: { type: 'boolean', default: false },
+  paper: { type: 'string' },
   out: { type: 'string' },
 } as const
 
@@ -42,7 +49,7 @@ function readArgs() {
   }
 }
 
-function parseFilter(): { filter: LetterFilter; out: string; campaign: boolean } {
+function parseFilter(): { filter: LetterFilter; options: PrintOptions; out: string; campaign: boolean } {
   const values = readArgs()
   if (!values.out) fail(`--out FILE is required\n${USAGE}`)
   const date = (name: 'from' | 'to'): string | undefined => {
@@ -58,6 +65,9 @@ function parseFilter(): { filter: LetterFilter; out: string; campaign: boolean }
     .filter(Boolean)
   if (iso3s?.some((s) => !/^[A-Z]{3}$/.test(s)))
     fail('--state takes ISO alpha-3 codes separated by commas, e.g. FRA,USA')
+  const paper = values.paper?.trim().toLowerCase()
+  if (paper !== undefined && !PAPER_SIZES.includes(paper as PaperSize))
+    fail(`--paper must be a4 or letter (not ${JSON.stringify(values.paper)})\n${USAGE}`)
   const to = date('to')
   return {
     filter: {
@@ -67,6 +77,7 @@ function parseFilter(): { filter: LetterFilter; out: string; campaign: boolean }
       // --to is inclusive: letters written on that day are printed.
       to: to ? new Date(Date.parse(to) + 86_400_000).toISOString() : undefined,
     },
+    options: { duplex: values.duplex ?? false, paperSize: paper as PaperSize | undefined },
     out: values.out,
     campaign: values.campaign ?? false,
   }
@@ -81,7 +92,7 @@ function progress(done: number, total: number): void {
 }
 
 async function main(): Promise<void> {
-  const { filter, out, campaign } = parseFilter()
+  const { filter, options, out, campaign } = parseFilter()
   const ctx = await createContext(loadConfig(process.env))
   try {
     if (campaign) {
@@ -90,10 +101,10 @@ async function main(): Promise<void> {
     }
     const file = fs.createWriteStream(out)
     const started = Date.now()
-    const { letters, pages } = await printLetters(ctx, filter, file, progress)
+    const { letters, pages, blankPages } = await printLetters(ctx, filter, file, progress, options)
     if (process.stderr.isTTY) process.stderr.write('\n')
     console.log(
-      `${out}: ${letters} letters, ${pages} pages, in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      `${out}: ${letters} letters, ${pages} pages (${blankPages} blank), in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     )
     if (letters === 0) console.log('no letter matches these filters')
   } finally {

@@ -10,9 +10,11 @@ import { canvassingApi } from './canvassing/canvassing.api.js'
 import { canvassingRoutes } from './canvassing/canvassing.routes.js'
 import { dashboardRoutes } from './canvassing/dashboard.routes.js'
 import { engagementsApi } from './canvassing/engagements.api.js'
+import { homeRoutes } from './canvassing/home.routes.js'
 import { stateDeskRoutes } from './canvassing/state-desk.routes.js'
 import type { AppContext } from './context.js'
 import { deliveryRoutes } from './delivery/delivery.routes.js'
+import { requestEmailDelivery } from './delivery/delivery.service.js'
 import { outboxRoutes } from './delivery/outbox.routes.js'
 import { repliesRoutes } from './delivery/replies.routes.js'
 import { directoryApi } from './directory/directory.api.js'
@@ -27,6 +29,7 @@ import { membersRoutes } from './members/members.routes.js'
 import { membersAdminRoutes } from './members/members-admin.routes.js'
 import { organizerAuthPlugin } from './organizers/organizer-auth.js'
 import { organizersRoutes } from './organizers/organizers.routes.js'
+import { partnersRoutes } from './partners/partners.routes.js'
 import { errorsPlugin } from './plugins/errors.js'
 import { fairAdmissionPlugin } from './plugins/fair-admission.js'
 import { healthRoutes } from './plugins/health.js'
@@ -34,8 +37,10 @@ import { notFoundPlugin } from './plugins/not-found.js'
 import { openapiPlugin } from './plugins/openapi.js'
 import { sameOriginPlugin } from './plugins/same-origin.js'
 import { BODY_LIMIT_BYTES, FORM_BODY_LIMIT_BYTES, securityPlugin } from './plugins/security.js'
+import { siteImagesPlugin } from './plugins/site-images.js'
 import { serverTimeouts } from './plugins/timeouts.js'
 import { viewPlugin } from './plugins/view.js'
+import { webFontsPlugin } from './plugins/web-fonts.js'
 
 export interface BuildAppOptions {
   ctx: AppContext
@@ -62,7 +67,10 @@ export async function buildApp({ ctx }: BuildAppOptions): Promise<FastifyInstanc
   await app.register(fairAdmissionPlugin)
   // 1. Ecosystem plugins.
   // Security headers and the Content-Security-Policy first, so every answer carries them.
-  await app.register(securityPlugin, { publicUrl: ctx.config.publicUrl })
+  await app.register(securityPlugin, {
+    publicUrl: ctx.config.publicUrl,
+    embedOrigins: ctx.config.embedOrigins,
+  })
   // Supporters often write from phones: the list of states is 160 KB as JSON, ~15 KB compressed.
   // Brotli at quality 4 compresses better than gzip at about its speed (11, the default, is slow).
   await app.register(compress, {
@@ -76,22 +84,32 @@ export async function buildApp({ ctx }: BuildAppOptions): Promise<FastifyInstanc
   // client address: request.ip, never a header a visitor writes (see trustProxy above).
   await app.register(rateLimit, { global: false, keyGenerator: (request) => request.ip })
   await app.register(fastifyStatic, { root: projectPath('public'), prefix: '/public/', maxAge: '1h' })
+  // The letter fonts (the PDF's Noto families) for the preview: /fonts/letter-fonts.css and files.
+  await app.register(webFontsPlugin)
+  // The favicon, the touch icon and the link preview's card, at the root where they are looked for.
+  await app.register(siteImagesPlugin)
   await app.register(openapiPlugin)
   // 2. Our cross-cutting plugins.
-  await app.register(viewPlugin)
+  await app.register(viewPlugin, { publicUrl: ctx.config.publicUrl })
   await app.register(errorsPlugin)
   await app.register(notFoundPlugin, { ctx })
   await app.register(sameOriginPlugin, { publicUrl: ctx.config.publicUrl })
   await app.register(organizerAuthPlugin, { ctx })
   // 3. Modules.
   await app.register(healthRoutes, { ctx })
+  await app.register(homeRoutes, { ctx })
   await app.register(organizersRoutes, { ctx })
   await app.register(directoryApi, { ctx })
   await app.register(directoryRoutes, { ctx })
   await app.register(directoryUpkeepRoutes, { ctx })
   await app.register(lettersApi, { ctx })
   await app.register(lettersPrintApi, { ctx })
-  await app.register(lettersRoutes, { ctx })
+  // The write form's "e-mail it" asks delivery for the confirmation link; letters does not import
+  // delivery (delivery -> letters), so the link between them is made here.
+  await app.register(lettersRoutes, {
+    ctx,
+    requestEmail: (letterId) => requestEmailDelivery(ctx, letterId, {}),
+  })
   await app.register(deliveryRoutes, { ctx })
   await app.register(outboxRoutes, { ctx })
   await app.register(repliesRoutes, { ctx })
@@ -102,6 +120,7 @@ export async function buildApp({ ctx }: BuildAppOptions): Promise<FastifyInstanc
   await app.register(dashboardRoutes, { ctx })
   await app.register(erasureRoutes, { ctx })
   await app.register(membersAdminRoutes, { ctx })
+  await app.register(partnersRoutes, { ctx })
   await app.register(membersRoutes, { ctx })
 
   return app as unknown as FastifyInstance

@@ -36,6 +36,8 @@ export interface Config {
    * takes them; false: none, the client is the socket's address.
    */
   readonly trustProxy: readonly string[] | false
+  /** Partner sites that may frame the letter form (/embed/…): origins, e.g. https://partner.example. */
+  readonly embedOrigins: readonly string[]
   /** A request, headers and body, must arrive whole within this many ms, or it is answered 408. */
   readonly requestTimeoutMs: number
   /** Per client IP and hour: letters written, e-mail confirmations asked for; per 15 minutes: sign-in attempts; per minute: 404s. */
@@ -58,9 +60,16 @@ export interface Config {
    */
   readonly missionEmailChangeDelayHours: number
   readonly campaign: {
-    readonly signatoryName: string
+    /** Who signs the campaign's letter; null: the campaign itself, named in each letter's language. */
+    readonly signatoryName: string | null
     readonly signatoryTitle: string
+    /** The title in a given letter language (CAMPAIGN_SIGNATORY_TITLE_FR, _ES, _AR, _ZH, _RU, _EN). */
+    readonly signatoryTitles: Readonly<Record<string, string>>
     readonly website: string | null
+    /** The campaign's postal address, printed in its letterhead (CAMPAIGN_ADDRESS, lines split by ";"). */
+    readonly addressLines: readonly string[]
+    readonly email: string | null
+    readonly phone: string | null
   }
 }
 
@@ -152,9 +161,25 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
 
   const campaign = Object.freeze({
-    signatoryName: text('CAMPAIGN_SIGNATORY_NAME', 'The Code Blue Campaign'),
+    signatoryName: env.CAMPAIGN_SIGNATORY_NAME?.trim() || null,
     signatoryTitle: text('CAMPAIGN_SIGNATORY_TITLE', 'AIDS-Free World'),
+    signatoryTitles: Object.freeze(
+      Object.fromEntries(
+        ['en', 'fr', 'es', 'ar', 'zh', 'ru'].flatMap((language) => {
+          const title = env[`CAMPAIGN_SIGNATORY_TITLE_${language.toUpperCase()}`]?.trim()
+          return title ? [[language, title]] : []
+        }),
+      ),
+    ),
     website: env.CAMPAIGN_WEBSITE?.trim() || null,
+    addressLines: Object.freeze(
+      (env.CAMPAIGN_ADDRESS ?? '')
+        .split(';')
+        .map((line) => line.trim())
+        .filter(Boolean),
+    ),
+    email: env.CAMPAIGN_EMAIL?.trim() || null,
+    phone: env.CAMPAIGN_PHONE?.trim() || null,
   })
 
   const whole = (name: string, fallback: number, min: number, max: number): number => {
@@ -197,6 +222,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 
   const trustProxy = parseTrustProxy(text('TRUST_PROXY', 'off'))
   if (trustProxy.problem) problems.push(trustProxy.problem)
+  const embedOrigins = parseOrigins(env.EMBED_ORIGINS ?? '')
+  if (embedOrigins.problem) problems.push(embedOrigins.problem)
   const requestTimeoutMs = whole('REQUEST_TIMEOUT_MS', 30_000, 100, 600_000)
 
   const members = Object.freeze({
@@ -214,10 +241,36 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel,
     mail,
     trustProxy: trustProxy.value,
+    embedOrigins: Object.freeze(embedOrigins.value),
     requestTimeoutMs,
     rateLimits,
     members,
     missionEmailChangeDelayHours,
     campaign,
   })
+}
+
+/**
+ * EMBED_ORIGINS: origins separated by commas or spaces ("https://partner.example, https://b.org"),
+ * each a scheme, host and optional port and nothing else, for the CSP's frame-ancestors.
+ */
+function parseOrigins(raw: string): { value: string[]; problem: string | null } {
+  const value: string[] = []
+  for (const item of raw.split(/[\s,]+/).filter(Boolean)) {
+    let origin: string | null = null
+    try {
+      const url = new URL(item)
+      if ((url.protocol === 'https:' || url.protocol === 'http:') && url.origin === item.replace(/\/$/, ''))
+        origin = url.origin
+    } catch {
+      origin = null
+    }
+    if (!origin)
+      return {
+        value: [],
+        problem: `EMBED_ORIGINS must list origins such as https://partner.example, without a path (got "${item}")`,
+      }
+    value.push(origin)
+  }
+  return { value, problem: null }
 }

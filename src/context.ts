@@ -18,8 +18,12 @@ export interface AppContext {
 export interface ContextOverrides {
   clock?: Clock
   log?: Logger
-  /** Skip seeding (a test that wants an empty directory). */
-  seed?: boolean
+  /**
+   * Skip seeding (a test that wants an empty directory); 'names-only': seed the states and their
+   * missions' names without missions.json's contact details (a test of an import into a directory
+   * that has none).
+   */
+  seed?: boolean | 'names-only'
 }
 
 /** Opens the database, migrates it to the latest schema and seeds the directory if needed. */
@@ -30,7 +34,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   try {
     await migrateToLatest(db)
     const ctx: AppContext = { config, db, clock, log, close: () => db.destroy() }
-    if (overrides.seed !== false) await seedDirectory(ctx)
+    if (overrides.seed !== false) await seedDirectory(ctx, { contacts: overrides.seed !== 'names-only' })
     return ctx
   } catch (error) {
     await db.destroy()

@@ -22,11 +22,20 @@ describe('loadConfig', () => {
         workerIntervalMs: 5000,
       },
       trustProxy: false,
+      embedOrigins: [],
       requestTimeoutMs: 30_000,
       rateLimits: { letters: 60, sends: 10, logins: 10, notFound: 120 },
       members: { retentionDays: 365, updatesPerMinute: 60 },
       missionEmailChangeDelayHours: 72,
-      campaign: { signatoryName: 'The Code Blue Campaign', signatoryTitle: 'AIDS-Free World', website: null },
+      campaign: {
+        signatoryName: null,
+        signatoryTitle: 'AIDS-Free World',
+        signatoryTitles: {},
+        website: null,
+        addressLines: [],
+        email: null,
+        phone: null,
+      },
     })
     expect(Object.isFrozen(config)).toBe(true)
   })
@@ -46,6 +55,42 @@ describe('loadConfig', () => {
       publicUrl: 'https://letters.example.org',
       logLevel: 'warn',
     })
+  })
+
+  it('reads the campaign letterhead: address lines split at ";", e-mail and telephone', () => {
+    const { campaign } = loadConfig({
+      CAMPAIGN_ADDRESS: ' 1 Example Plaza ;New York, NY 10017; ',
+      CAMPAIGN_EMAIL: ' letters@example.org ',
+      CAMPAIGN_PHONE: '+1 212 555 0100',
+    })
+    expect(campaign.addressLines).toEqual(['1 Example Plaza', 'New York, NY 10017'])
+    expect(campaign.email).toBe('letters@example.org')
+    expect(campaign.phone).toBe('+1 212 555 0100')
+  })
+
+  it('reads the signatory, and the title per letter language where one is given', () => {
+    const { campaign } = loadConfig({
+      CAMPAIGN_SIGNATORY_NAME: ' Paula Donovan ',
+      CAMPAIGN_SIGNATORY_TITLE: 'Co-Director, AIDS-Free World',
+      CAMPAIGN_SIGNATORY_TITLE_FR: 'Codirectrice, AIDS-Free World',
+      CAMPAIGN_SIGNATORY_TITLE_AR: 'المديرة المشاركة، AIDS-Free World',
+      CAMPAIGN_SIGNATORY_TITLE_DE: 'ignored: not a letter language',
+    })
+    expect(campaign.signatoryName).toBe('Paula Donovan')
+    expect(campaign.signatoryTitle).toBe('Co-Director, AIDS-Free World')
+    expect(campaign.signatoryTitles).toEqual({
+      fr: 'Codirectrice, AIDS-Free World',
+      ar: 'المديرة المشاركة، AIDS-Free World',
+    })
+  })
+
+  it('reads EMBED_ORIGINS as origins, refusing a path or another scheme', () => {
+    expect(
+      loadConfig({ EMBED_ORIGINS: 'https://partner.example, http://127.0.0.1:8081' }).embedOrigins,
+    ).toEqual(['https://partner.example', 'http://127.0.0.1:8081'])
+    expect(() => loadConfig({ EMBED_ORIGINS: 'https://partner.example/page' })).toThrow(/EMBED_ORIGINS/)
+    expect(() => loadConfig({ EMBED_ORIGINS: 'javascript:alert(1)' })).toThrow(/EMBED_ORIGINS/)
+    expect(() => loadConfig({ EMBED_ORIGINS: "'unsafe-inline'" })).toThrow(/EMBED_ORIGINS/)
   })
 
   it('reports every problem at once, naming each variable', () => {

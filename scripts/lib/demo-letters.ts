@@ -88,7 +88,7 @@ export function* demoLetters(rng: Random, plan: LetterPlan): Generator<DemoLette
           : pickPath(rng.next())
       const reference = plan.nextReference()
       references[i] = reference
-      const note = rng.chance(0.25) ? rng.pick(PERSONAL_NOTES[language]) : null
+      const note = rng.chance(0.25) ? rng.pick(PERSONAL_NOTES[language] ?? PERSONAL_NOTES.en!) : null
       const createdIso = new Date(at).toISOString()
       const year = new Date(at).getUTCFullYear()
       const { state: dto, variant } = state.byYear.get(year)!
@@ -141,6 +141,8 @@ export function* demoLetters(rng: Random, plan: LetterPlan): Generator<DemoLette
         personal_data_removed_at: null,
         // Demo drafts were written by no browser: no draft cookie proves anything about them.
         draft_token_hash: null,
+        // Demo letters came by no partner's link.
+        source: null,
         created_at: createdIso,
         ...letterLife(rng, path, at, now, reference, { answerRate: plan.answerRate }),
       }

@@ -44,6 +44,7 @@ const LETTER_COLUMNS = Object.keys({
   reply_answered_at: true,
   personal_data_removed_at: true,
   draft_token_hash: true,
+  source: true,
   created_at: true,
   updated_at: true,
 } satisfies Record<keyof DemoLetterRow, true>)

@@ -90,7 +90,7 @@ function pickHome(h: number, cumulative: Float64Array): number {
 }
 
 /** The paragraph some supporters add, in the letter's language. */
-export const PERSONAL_NOTES: Record<LetterLanguage, readonly string[]> = {
+export const PERSONAL_NOTES: Partial<Record<LetterLanguage, readonly string[]>> = {
   en: [
     'I have followed reports of these abuses for years, and I believe the victims deserve courts that are independent of the institution whose personnel harmed them.',
     'As a teacher, I think of the children named in these reports. They deserve to see justice done where they live.',
@@ -109,6 +109,24 @@ export const PERSONAL_NOTES: Record<LetterLanguage, readonly string[]> = {
     'Como docente, pienso en los niños mencionados en estos informes. Merecen que se haga justicia donde viven.',
     'La rendición de cuentas no debería depender de la nacionalidad de la persona acusada ni de la buena voluntad de la organización que la emplea.',
     'Le agradecería que su Misión me informara si su Gobierno ha adoptado una posición sobre esta propuesta.',
+  ],
+  ar: [
+    'أتابع منذ سنوات التقارير عن هذه الانتهاكات، وأرى أن من حق الضحايا أن ينصفهم قضاء مستقل عن المؤسسة التي ألحق أفرادها الأذى بهم.',
+    'بصفتي معلّمة، أفكّر في الأطفال الذين تذكرهم هذه التقارير. من حقهم أن يروا العدالة تتحقق حيث يعيشون.',
+    'لا ينبغي أن تتوقف المساءلة على جنسية المتهم، ولا على حسن نية المنظمة التي يعمل لديها.',
+    'وأكون ممتنًا لو تفضلت بعثتكم الموقرة بإبلاغي بما إذا كانت حكومتكم قد حددت موقفها من هذا المقترح.',
+  ],
+  zh: [
+    '多年来我一直关注有关这些侵害行为的报告。我相信，受害者有权诉诸独立于加害人员所属机构的司法。',
+    '作为一名教师，我常常想到这些报告中提到的孩子们。他们应当在自己生活的地方看到正义得到伸张。',
+    '追究责任不应取决于被指控者的国籍，也不应取决于雇用他们的组织是否愿意。',
+    '如蒙贵代表团告知贵国政府对这一提议的立场，我将不胜感激。',
+  ],
+  ru: [
+    'Я много лет слежу за сообщениями об этих злоупотреблениях и убеждена, что пострадавшие вправе рассчитывать на суд, не зависящий от организации, чей персонал причинил им вред.',
+    'Как учитель, я думаю о детях, о которых говорится в этих докладах. Они заслуживают того, чтобы правосудие свершилось там, где они живут.',
+    'Привлечение к ответственности не должно зависеть ни от гражданства обвиняемого, ни от доброй воли организации, в которой он работает.',
+    'Буду признателен, если Представительство сообщит мне, определило ли Ваше Правительство свою позицию по этому предложению.',
   ],
 }
 

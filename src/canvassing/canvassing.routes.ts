@@ -20,6 +20,7 @@ export const canvassingRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = 
     const { totals } = coverage
     return reply.viewAsync('pages/canvassing/progress.hbs', {
       title: `${totals.canvassed} of ${totals.memberStates} member states canvassed`,
+      description: `Where Code Blue's letters to the UN missions stand: ${totals.canvassed} of ${totals.memberStates} member states canvassed, ${numbers.format(totals.lettersWritten)} letters written, each state's status on a map and in a table.`,
       totals,
       percent: percent(totals.canvassed, totals.memberStates),
       lettersWritten: numbers.format(totals.lettersWritten),

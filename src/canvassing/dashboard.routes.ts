@@ -3,6 +3,8 @@ import type { AppContext } from '../context.js'
 import { findCouncilMembersOn } from '../directory/directory.service.js'
 import { COVERAGE_STATUS_LABELS, POSITION_LABELS } from '../lib/labels.js'
 import { organizerPageData, requireOrganizerPage, requirePermission } from '../organizers/organizer-auth.js'
+import { getSourceFigures, type SourceFigures } from '../partners/source-figures.service.js'
+import { sourcesCsv } from '../partners/source-figures-csv.js'
 import { dropEmptyQueryValues } from '../plugins/query.js'
 import { type Coverage, getCoverage, type StateCoverage } from './coverage.service.js'
 import { renderCoverageChart } from './coverage-chart.js'
@@ -40,7 +42,11 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
     { preValidation: dropEmptyQueryValues, schema: { querystring: DashboardQuery } },
     async (request, reply) => {
       const query = request.query
-      const [coverage, responsiveness] = await Promise.all([getCoverage(ctx), getResponsiveness(ctx)])
+      const [coverage, responsiveness, sources] = await Promise.all([
+        getCoverage(ctx),
+        getResponsiveness(ctx),
+        getSourceFigures(ctx, { unknownLimit: UNKNOWN_SOURCES_SHOWN }),
+      ])
       const council = await councilPanel(ctx, coverage)
       const { key, dir } = sortOf(query)
       const rows = sortStates(filterStates(coverage.states, query), key, dir).map(stateRow)
@@ -84,6 +90,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
         clearHref: dashboardHref({ sort: query.sort, dir: query.dir }),
         rows,
         responsiveness: responsiveness.map(replyRow),
+        sources: sourceRows(sources),
       })
     },
   )
@@ -95,6 +102,33 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
       .header('content-disposition', `attachment; filename="coverage-${coverage.on}.csv"`)
       .send(coverageCsv(coverage, responsiveness))
   })
+
+  // The "By source" table with every code, none left out: counts, no person (as the coverage CSV).
+  app.get('/organizers/sources.csv', async (_request, reply) => {
+    const figures = await getSourceFigures(ctx)
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="sources-${ctx.clock.today()}.csv"`)
+      .send(sourcesCsv(figures))
+  })
+}
+
+/** Codes no partner has, shown on the dashboard (anyone can make a link with a code); the CSV has all. */
+const UNKNOWN_SOURCES_SHOWN = 25
+
+/** The "By source" table as the template shows it. */
+function sourceRows(figures: SourceFigures) {
+  return {
+    rows: figures.rows.map((row) => ({
+      ...row,
+      isPartner: row.kind === 'partner',
+      isUnknown: row.kind === 'unknown',
+      letters: numbers.format(row.letters),
+      emailed: numbers.format(row.emailed),
+      members: numbers.format(row.members),
+    })),
+    moreUnknown: figures.moreUnknown ? numbers.format(figures.moreUnknown) : null,
+  }
 }
 
 /** The Council's members with their status, position and (elected members) the end of their term. */

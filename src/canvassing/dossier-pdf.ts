@@ -1,7 +1,7 @@
 import { once } from 'node:events'
 import PDFDocument from 'pdfkit'
 import { cleanPdfText } from '../letters/letter-pdf-text.js'
-import { defaultLetterFont, LETTER_FONTS, registerLetterFonts } from '../letters/pdf-fonts.js'
+import { defaultLetterFont, registerLetterFonts } from '../letters/pdf-fonts.js'
 import { englishDate } from '../lib/dates.js'
 import {
   COVERAGE_STATUS_LABELS,
@@ -11,15 +11,15 @@ import {
 } from '../lib/labels.js'
 import {
   A4,
+  documentTitle,
   footers,
-  INK,
-  keepTogether,
+  kicker,
+  labelledList,
   labelledRows,
   MARGINS,
-  MUTED,
   paragraph,
-  pdfParagraphs,
-  sectionHeading,
+  type Struct,
+  section,
   table,
   WIDTH,
 } from './dossier-pdf-layout.js'
@@ -27,10 +27,15 @@ import { DOSSIER_ENGAGEMENTS, type StateDossier } from './state-desk.service.js'
 
 // The dossier an organizer takes into a meeting with a mission: who they are, where the state
 // stands, what the campaign sent it and what came of it. @NOTE it names supporters: organizers only.
+//
+// A tagged PDF in English (the organizers' working language) whose viewers show its title: a
+// Document holding the H1 (the state's name), then a Sect per part, each with its H2; label and
+// value rows and the letters are tables, the timeline a list; rules and footers are artifacts.
+// Names, notes and addresses in any script print in their own face and direction.
 
 type Pdf = PDFKit.PDFDocument
 
-/** The state's dossier as an A4 PDF, its pages numbered. */
+/** The state's dossier as an A4 PDF, its pages numbered, tagged for screen readers. */
 export async function renderDossierPdf(dossier: StateDossier): Promise<Buffer> {
   const { state } = dossier
   const pdf = new PDFDocument({
@@ -38,6 +43,9 @@ export async function renderDossierPdf(dossier: StateDossier): Promise<Buffer> {
     margins: MARGINS,
     bufferPages: true,
     pdfVersion: '1.7',
+    tagged: true,
+    lang: 'en',
+    displayTitle: true,
     font: defaultLetterFont(),
     info: {
       Title: cleanPdfText(`Dossier: ${state.name}`),
@@ -53,12 +61,15 @@ export async function renderDossierPdf(dossier: StateDossier): Promise<Buffer> {
   pdf.on('data', (chunk: Buffer) => chunks.push(chunk))
   const ended = once(pdf, 'end')
 
-  title(pdf, dossier)
-  mission(pdf, dossier)
-  standing(pdf, dossier)
-  letters(pdf, dossier)
-  timeline(pdf, dossier)
-  latestLetters(pdf, dossier)
+  const document = pdf.struct('Document')
+  pdf.addStructure(document)
+  title(pdf, document, dossier)
+  mission(pdf, document, dossier)
+  standing(pdf, document, dossier)
+  letters(pdf, document, dossier)
+  timeline(pdf, document, dossier)
+  latestLetters(pdf, document, dossier)
+  document.end()
   footers(pdf, `Code Blue · ${state.name} · dossier of ${shortDate(dossier.generatedAt)} · confidential`)
 
   pdf.end()
@@ -66,92 +77,96 @@ export async function renderDossierPdf(dossier: StateDossier): Promise<Buffer> {
   return Buffer.concat(chunks)
 }
 
-function title(pdf: Pdf, { state, generatedAt }: StateDossier): void {
-  pdf.font(LETTER_FONTS.regular, 9).fillColor(MUTED)
-  pdf.text('Code Blue campaign · state dossier', MARGINS.left, MARGINS.top, { width: WIDTH })
-  pdf.font(LETTER_FONTS.bold, 22).fillColor(INK).text(cleanPdfText(state.name), { width: WIDTH })
-  if (state.formalName !== state.name) paragraph(pdf, state.formalName, { muted: true, gap: 0 })
+function title(pdf: Pdf, document: Struct, { state, generatedAt }: StateDossier): void {
+  // The line above the title brands the page, as the footers do: an artifact.
+  kicker(pdf, 'Code Blue campaign · state dossier')
+  documentTitle(pdf, document, state.name)
+  if (state.formalName !== state.name) paragraph(pdf, document, state.formalName, { muted: true, gap: 0 })
   paragraph(
     pdf,
+    document,
     `Prepared on ${shortDate(generatedAt)} for the campaign's organizers. It names supporters who wrote to the mission: keep it with you, do not hand it over.`,
     { muted: true, gap: 6 },
   )
 }
 
-function mission(pdf: Pdf, { state }: StateDossier): void {
+function mission(pdf: Pdf, document: Struct, { state }: StateDossier): void {
   const m = state.mission
-  sectionHeading(pdf, 'The Permanent Mission')
   const head = m.head
     ? [`${m.head.honorific ?? ''} ${m.head.name ?? ''}`.trim(), m.head.function].filter(Boolean).join(', ')
     : m.headStatus === 'vacant'
       ? "Post vacant (letters go to the Chargé d'affaires a.i.)"
       : 'Not yet known'
-  labelledRows(pdf, [
-    ['Mission', m.name],
-    ['Head of mission', head],
-    [
-      'Address',
-      m.addressLines.length ? m.addressLines.join('\n') : `${m.city} (street address not yet imported)`,
-    ],
-    ['Telephone', m.phone ?? ''],
-    ...(m.fax ? [['Fax', m.fax] as const] : []),
-    ['E-mail', m.emails.join('\n')],
-    ['Website', m.website ?? ''],
-    ['Correspondence', m.languages.map((l) => LANGUAGE_LABELS[l] ?? l).join(', ')],
-  ])
+  section(pdf, document, 'The Permanent Mission', (sect) =>
+    labelledRows(pdf, sect, [
+      ['Mission', m.name],
+      ['Head of mission', head],
+      [
+        'Address',
+        m.addressLines.length ? m.addressLines.join('\n') : `${m.city} (street address not yet imported)`,
+      ],
+      ['Telephone', m.phone ?? ''],
+      ...(m.fax ? [['Fax', m.fax] as const] : []),
+      ['E-mail', m.emails.join('\n')],
+      ['Website', m.website ?? ''],
+      ['Correspondence', m.languages.map((l) => LANGUAGE_LABELS[l] ?? l).join(', ')],
+    ]),
+  )
 }
 
-function standing(pdf: Pdf, dossier: StateDossier): void {
+function standing(pdf: Pdf, document: Struct, dossier: StateDossier): void {
   const { coverage, positions, tags, state } = dossier
   const current = positions[0]
-  sectionHeading(pdf, 'Where the state stands')
-  labelledRows(pdf, [
-    [
-      'Coverage status',
-      coverage
-        ? `${COVERAGE_STATUS_LABELS[coverage.status]}${coverage.canvassedOn ? `, canvassed since ${shortDate(coverage.canvassedOn)}` : ', not yet canvassed'}`
-        : 'Observer state: not counted in the campaign’s coverage',
-    ],
-    [
-      'Position',
-      current
-        ? `${POSITION_LABELS[current.position]} (noted ${shortDate(current.notedOn)} by ${current.author})${current.note ? `\n${current.note}` : ''}`
-        : 'Unknown: none recorded yet',
-    ],
-    ['Last contact', coverage?.lastContactOn ? shortDate(coverage.lastContactOn) : 'None yet'],
-    [
-      'Security Council',
-      state.securityCouncil
-        ? state.securityCouncil.seat === 'permanent'
-          ? 'Permanent member'
-          : `Elected member, ${state.securityCouncil.termStart.slice(0, 4)}–${state.securityCouncil.termEnd?.slice(0, 4) ?? ''}`
-        : 'No seat this year',
-    ],
-    [
-      'Peacekeeping',
-      tags.map((t) => (t.note ? `${t.label} (${t.note})` : t.label)).join('\n') || 'Nothing on record',
-    ],
-  ])
+  section(pdf, document, 'Where the state stands', (sect) =>
+    labelledRows(pdf, sect, [
+      [
+        'Coverage status',
+        coverage
+          ? `${COVERAGE_STATUS_LABELS[coverage.status]}${coverage.canvassedOn ? `, canvassed since ${shortDate(coverage.canvassedOn)}` : ', not yet canvassed'}`
+          : 'Observer state: not counted in the campaign’s coverage',
+      ],
+      [
+        'Position',
+        current
+          ? `${POSITION_LABELS[current.position]} (noted ${shortDate(current.notedOn)} by ${current.author})${current.note ? `\n${current.note}` : ''}`
+          : 'Unknown: none recorded yet',
+      ],
+      ['Last contact', coverage?.lastContactOn ? shortDate(coverage.lastContactOn) : 'None yet'],
+      [
+        'Security Council',
+        state.securityCouncil
+          ? state.securityCouncil.seat === 'permanent'
+            ? 'Permanent member'
+            : `Elected member, ${state.securityCouncil.termStart.slice(0, 4)}–${state.securityCouncil.termEnd?.slice(0, 4) ?? ''}`
+          : 'No seat this year',
+      ],
+      [
+        'Peacekeeping',
+        tags.map((t) => (t.note ? `${t.label} (${t.note})` : t.label)).join('\n') || 'Nothing on record',
+      ],
+    ]),
+  )
 }
 
-function letters(pdf: Pdf, { counts }: StateDossier): void {
-  sectionHeading(pdf, 'Letters from supporters')
+function letters(pdf: Pdf, document: Struct, { counts }: StateDossier): void {
   const n = (x: number) => x.toLocaleString('en-GB')
-  labelledRows(pdf, [
-    ['Written', n(counts.written)],
-    ['Printed', n(counts.printed)],
-    ['Sent by e-mail', n(counts.emailed)],
-    ['Delivered', `${n(counts.delivered)} (e-mails accepted by the mission, printed letters handed over)`],
-    ['E-mail failed', n(counts.failed)],
-    [
-      'Did the mission reply?',
-      counts.replies.asked
-        ? `${n(counts.replies.asked)} writers asked, ${n(counts.replies.replied + counts.replies.acknowledged + counts.replies.noReply)} answered: ${n(counts.replies.replied)} replied, ${n(counts.replies.acknowledged)} acknowledged, ${n(counts.replies.noReply)} no reply yet`
-        : 'No writer asked yet (they are asked 14 days after delivery)',
-    ],
-    ['First delivered', counts.firstDeliveredAt ? shortDate(counts.firstDeliveredAt) : '—'],
-    ['Latest delivered', counts.lastDeliveredAt ? shortDate(counts.lastDeliveredAt) : '—'],
-  ])
+  section(pdf, document, 'Letters from supporters', (sect) =>
+    labelledRows(pdf, sect, [
+      ['Written', n(counts.written)],
+      ['Printed', n(counts.printed)],
+      ['Sent by e-mail', n(counts.emailed)],
+      ['Delivered', `${n(counts.delivered)} (e-mails accepted by the mission, printed letters handed over)`],
+      ['E-mail failed', n(counts.failed)],
+      [
+        'Did the mission reply?',
+        counts.replies.asked
+          ? `${n(counts.replies.asked)} writers asked, ${n(counts.replies.replied + counts.replies.acknowledged + counts.replies.noReply)} answered: ${n(counts.replies.replied)} replied, ${n(counts.replies.acknowledged)} acknowledged, ${n(counts.replies.noReply)} no reply yet`
+          : 'No writer asked yet (they are asked 14 days after delivery)',
+      ],
+      ['First delivered', counts.firstDeliveredAt ? shortDate(counts.firstDeliveredAt) : '—'],
+      ['Latest delivered', counts.lastDeliveredAt ? shortDate(counts.lastDeliveredAt) : '—'],
+    ]),
+  )
 }
 
 interface TimelineEntry {
@@ -165,7 +180,7 @@ interface TimelineEntry {
  * relationship. Supporters' answers are counted under the letters instead: a popular state has
  * hundreds, which would bury the meetings.
  */
-function timeline(pdf: Pdf, dossier: StateDossier): void {
+function timeline(pdf: Pdf, document: Struct, dossier: StateDossier): void {
   const { engagements, positions, counts } = dossier
   const entries: TimelineEntry[] = [
     ...engagements
@@ -189,63 +204,52 @@ function timeline(pdf: Pdf, dossier: StateDossier): void {
   }
   entries.sort((a, b) => a.date.localeCompare(b.date))
 
-  sectionHeading(pdf, 'Timeline of contacts and positions')
-  if (engagements.length >= DOSSIER_ENGAGEMENTS) {
-    paragraph(pdf, `Organizers' entries older than the newest ${DOSSIER_ENGAGEMENTS} are left out.`, {
-      muted: true,
-    })
-  }
-  if (entries.length === 0) {
-    paragraph(pdf, 'Nothing yet: no contact, position or delivered letter.')
-    return
-  }
-  const dateWidth = 84
-  const x = MARGINS.left + dateWidth
-  for (const entry of entries) {
-    pdf.font(LETTER_FONTS.bold, 10)
-    keepTogether(pdf, pdf.heightOfString(cleanPdfText(entry.title), { width: WIDTH - dateWidth }) + 16)
-    const top = pdf.y
-    pdf
-      .font(LETTER_FONTS.regular, 9)
-      .fillColor(MUTED)
-      .text(shortDate(entry.date), MARGINS.left, top + 1, {
-        width: dateWidth - 8,
+  section(pdf, document, 'Timeline of contacts and positions', (sect) => {
+    if (engagements.length >= DOSSIER_ENGAGEMENTS) {
+      paragraph(pdf, sect, `Organizers' entries older than the newest ${DOSSIER_ENGAGEMENTS} are left out.`, {
+        muted: true,
       })
-    pdf
-      .font(LETTER_FONTS.bold, 10)
-      .fillColor(INK)
-      .text(cleanPdfText(entry.title), x, top, { width: WIDTH - dateWidth })
-    if (pdfParagraphs(entry.text)) paragraph(pdf, entry.text, { x, gap: 0 })
-    pdf.y += 6
-  }
+    }
+    if (entries.length === 0) {
+      paragraph(pdf, sect, 'Nothing yet: no contact, position or delivered letter.')
+      return
+    }
+    labelledList(
+      pdf,
+      sect,
+      entries.map((entry) => ({ label: shortDate(entry.date), title: entry.title, text: entry.text })),
+    )
+  })
 }
 
-function latestLetters(pdf: Pdf, { latestLetters: rows, counts }: StateDossier): void {
-  sectionHeading(pdf, 'Latest letters')
-  if (rows.length === 0) {
-    paragraph(pdf, 'No letter has been written to this mission yet.')
-    return
-  }
-  if (counts.written > rows.length) {
-    paragraph(pdf, `The ${rows.length} most recent of ${counts.written.toLocaleString('en-GB')}.`, {
-      muted: true,
-    })
-  }
-  table(
-    pdf,
-    [
-      { title: 'Reference', width: 70 },
-      { title: 'Written', width: 80 },
-      { title: 'Supporter', width: WIDTH - 70 - 80 - 130 },
-      { title: 'Delivery', width: 130 },
-    ],
-    rows.map((l) => [
-      l.reference,
-      shortDate(l.createdAt),
-      l.supporterOrganization ? `${l.supporterName}, ${l.supporterOrganization}` : l.supporterName,
-      l.deliveredAt ? `${l.statusLabel}, ${shortDate(l.deliveredAt)}` : l.statusLabel,
-    ]),
-  )
+function latestLetters(pdf: Pdf, document: Struct, { latestLetters: rows, counts }: StateDossier): void {
+  section(pdf, document, 'Latest letters', (sect) => {
+    if (rows.length === 0) {
+      paragraph(pdf, sect, 'No letter has been written to this mission yet.')
+      return
+    }
+    if (counts.written > rows.length) {
+      paragraph(pdf, sect, `The ${rows.length} most recent of ${counts.written.toLocaleString('en-GB')}.`, {
+        muted: true,
+      })
+    }
+    table(
+      pdf,
+      sect,
+      [
+        { title: 'Reference', width: 70 },
+        { title: 'Written', width: 80 },
+        { title: 'Supporter', width: WIDTH - 70 - 80 - 130 },
+        { title: 'Delivery', width: 130 },
+      ],
+      rows.map((l) => [
+        l.reference,
+        shortDate(l.createdAt),
+        l.supporterOrganization ? `${l.supporterName}, ${l.supporterOrganization}` : l.supporterName,
+        l.deliveredAt ? `${l.statusLabel}, ${shortDate(l.deliveredAt)}` : l.statusLabel,
+      ]),
+    )
+  })
 }
 
 const shortDate = (iso: string) => englishDate(iso, 'short')

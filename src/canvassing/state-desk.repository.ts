@@ -12,7 +12,7 @@ export interface StateLetterRow {
   reference: string
   created_at: string
   template_id: string
-  language: 'en' | 'fr' | 'es'
+  language: 'en' | 'fr' | 'es' | 'ar' | 'zh' | 'ru'
   status: LetterStatus
   channel: 'email' | null
   printed_at: string | null

@@ -48,7 +48,7 @@ export interface DeskLetter {
   reference: string
   createdAt: string
   template: string
-  language: 'en' | 'fr' | 'es'
+  language: 'en' | 'fr' | 'es' | 'ar' | 'zh' | 'ru'
   status: string
   channel: 'email' | null
   printedAt: string | null

@@ -16,6 +16,8 @@ import * as m0008 from './migrations/0008-update-sending.js'
 import * as m0009 from './migrations/0009-privacy.js'
 import * as m0010 from './migrations/0010-roles.js'
 import * as m0011 from './migrations/0011-letter-privacy.js'
+import * as m0012 from './migrations/0012-letter-languages.js'
+import * as m0013 from './migrations/0013-sources.js'
 
 // @NOTE a static map, not a folder scan: bundlers, tsx and vitest all see the same migrations,
 // and their order is the order of the keys (names sort as they were written).
@@ -31,6 +33,8 @@ const migrations: Record<string, Migration> = {
   '0009-privacy': m0009,
   '0010-roles': m0010,
   '0011-letter-privacy': m0011,
+  '0012-letter-languages': m0012,
+  '0013-sources': m0013,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

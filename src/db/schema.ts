@@ -87,7 +87,7 @@ export interface LetterTable {
   reference: string
   state_iso3: string
   template_id: string
-  language: 'en' | 'fr' | 'es'
+  language: 'en' | 'fr' | 'es' | 'ar' | 'zh' | 'ru'
   paper_size: 'a4' | 'letter'
   status: LetterStatus
   supporter_name: string
@@ -120,6 +120,8 @@ export interface LetterTable {
   personal_data_removed_at: string | null
   /** Digest of the secret in the writing browser's draft cookie (migration 0011). */
   draft_token_hash: string | null
+  /** The partner's or channel's code the writer came from (migration 0013; src/lib/source-code.ts). */
+  source: string | null
   created_at: string
   updated_at: string
 }
@@ -350,7 +352,10 @@ export interface MemberTable {
   organization_kind: string | null
   website: string | null
   helps: string
+  /** Which form the request came by. */
   source: 'join_form' | 'letter'
+  /** The partner's or channel's code the member came from (migration 0013), unlike `source`. */
+  source_code: string | null
   consent_updates: 0 | 1
   consent_version: string | null
   consent_at: string | null
@@ -392,6 +397,16 @@ export interface ErasureAskTable {
   asked_at: string
 }
 
+/** A partner of the campaign: its links carry `code` as their source (migration 0013). */
+export interface PartnerTable {
+  id: Generated<number>
+  name: string
+  code: string
+  website: string | null
+  created_at: string
+  updated_at: string
+}
+
 export interface DB {
   state: StateTable
   security_council_seat: SecurityCouncilSeatTable
@@ -416,6 +431,7 @@ export interface DB {
   erasure_request: ErasureRequestTable
   letter_pdf: LetterPdfTable
   erasure_ask: ErasureAskTable
+  partner: PartnerTable
 }
 
 export type StateRow = Selectable<StateTable>
@@ -443,3 +459,5 @@ export type StateLetterStatsRow = Selectable<StateLetterStatsTable>
 export type MemberRow = Selectable<MemberTable>
 export type NewMemberRow = Insertable<MemberTable>
 export type CampaignUpdateRow = Selectable<CampaignUpdateTable>
+export type PartnerRow = Selectable<PartnerTable>
+export type NewPartnerRow = Insertable<PartnerTable>

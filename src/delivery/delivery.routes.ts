@@ -4,6 +4,7 @@ import type { AppContext } from '../context.js'
 import { ErrorSchema } from '../directory/directory.schemas.js'
 import { getStateForLetters } from '../directory/directory.service.js'
 import { forgetDraft } from '../letters/draft-cookie.js'
+import { paperAttributes } from '../letters/letter-paper.js'
 import { LetterIdParams } from '../letters/letters.schemas.js'
 import { getLetter } from '../letters/letters.service.js'
 import { ValidationError } from '../lib/errors.js'
@@ -72,6 +73,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
         return reply.code(422).viewAsync('pages/letters/preview.hbs', {
           title: `Your letter to ${letter.state.name}`,
           letter,
+          paper: paperAttributes(letter.language),
           missionHasEmail: state.mission.emails.length > 0,
           sendErrors: error.errors,
           sendEmail: request.body.email ?? '',
@@ -87,6 +89,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
     return reply.viewAsync('pages/delivery/confirm.hbs', {
       title: `Confirm your letter to ${letter.state.name}`,
       letter,
+      paper: paperAttributes(letter.language),
       token: request.params.token,
     })
   })

@@ -4,6 +4,7 @@ import Handlebars from 'handlebars'
 import type Mail from 'nodemailer/lib/mailer/index.js'
 import type { Config } from '../config.js'
 import type { LetterRow, OutboxMessageRow } from '../db/schema.js'
+import { formsFor } from '../letters/diplomatic-form.js'
 import type { AddresseeSnapshot } from '../letters/letter-compose.js'
 import type { LetterDocument, LetterLanguage } from '../letters/letter-document.js'
 import { renderLetterPdf, writeLettersPdf } from '../letters/letter-pdf.js'
@@ -29,9 +30,12 @@ const templates = new Map<string, TextTemplate<{ subject: string }>>()
 const html = Handlebars.create()
 let layout: HandlebarsTemplateDelegate | null = null
 
-function template(kind: Kind, language: LetterLanguage): TextTemplate<{ subject: string }> {
-  // Messages to supporters exist in English only for now; missions get the letter's language.
-  const lang = fs.existsSync(projectPath(`templates/emails/${kind}.${language}.hbs`)) ? language : 'en'
+/** The language `kind` is written in for `language`: messages to supporters exist in English only for now. */
+function languageOf(kind: Kind, language: LetterLanguage): LetterLanguage {
+  return fs.existsSync(projectPath(`templates/emails/${kind}.${language}.hbs`)) ? language : 'en'
+}
+
+function template(kind: Kind, lang: LetterLanguage): TextTemplate<{ subject: string }> {
   const key = `${kind}.${lang}`
   let found = templates.get(key)
   if (!found) {
@@ -47,13 +51,19 @@ function render(
   data: object,
   letter: LetterDocument | null,
 ): { subject: string; text: string; html: string } {
-  const t = template(kind, language)
+  const written = languageOf(kind, language)
+  const t = template(kind, written)
   const subject = t.renderMeta('subject', data)
   const paragraphs = t.renderParagraphs(data)
   const text = [...paragraphs, ...(letter ? ['—', ...letterAsText(letter)] : [])].join('\n\n')
   layout ??= html.compile(fs.readFileSync(projectPath('templates/emails/layout.html.hbs'), 'utf8'))
+  const forms = formsFor(written)
   const body = layout({
-    language,
+    // "zh-Hans" and "rtl" for Chinese and Arabic: a mail client picks the fonts and the direction.
+    language: forms.locale,
+    dir: forms.direction,
+    letterLanguage: letter ? formsFor(letter.language).locale : null,
+    letterDir: letter ? formsFor(letter.language).direction : null,
     subject,
     paragraphs: paragraphs.map((p) => (/^https?:\/\/\S+$/.test(p) ? { link: p } : { text: p })),
     letter,

@@ -252,8 +252,10 @@ const LANGUAGE_CODES: Readonly<Record<string, string>> = { english: 'en', french
 /** "English", "French; English", "English/French", "English\French" -> codes in file order. */
 export function parseLanguages(text: string, label = '', warnings: string[] = []): string[] {
   const codes: string[] = []
-  // The lookbehind lets "and" match only from the start of a run of spaces, not from each of them.
-  for (const word of text.split(/[/;\\,\n]+|(?<!\s)\s+and\s+/)) {
+  // Separators first, then " and " once runs of spaces are single: no pattern that could try
+  // "\s+and" from each space of a long run.
+  const words = text.split(/[/;\\,\n]+/).flatMap((part) => part.replace(/\s+/g, ' ').split(' and '))
+  for (const word of words) {
     const name = word.trim()
     if (!name) continue
     const code = LANGUAGE_CODES[name.toLowerCase()]

@@ -5,12 +5,8 @@ import type { Membership, RegionalGroup, StateTagName } from '../db/schema.js'
 import type { Clock } from '../lib/clock.js'
 import { projectPath } from '../lib/paths.js'
 import * as repo from './directory.repository.js'
-import {
-  type FieldSources,
-  MISSION_FIELDS,
-  missionDetailsToColumns,
-  missionWithNameOnly,
-} from './mission-details.js'
+import { MISSION_FIELDS, missionDetailsToColumns } from './mission-details.js'
+import { NO_CONTACTS, readSeedMissions, seededMission } from './seed-missions.js'
 
 /** One state as data/seed/states.json holds it (see data/seed/README.md). */
 export interface SeedState {
@@ -55,14 +51,20 @@ export function readSeedCouncil(): SeedCouncil {
 }
 
 /**
- * Adds the states and missions the seed has and the database lacks, and makes the Security
+ * Adds the states and missions the seed has and the database lacks (a new state's mission with
+ * the contact details of missions.json), and makes the Security
  * Council seats those of the seed. Runs at every start: a no-op on a seeded database, and the way
  * a new Council term reaches a running deployment (edit the seed, restart).
  * @NOTE it never changes an existing state or mission: imports and organizers own those.
  */
 // @NOTE takes its parts, not the AppContext: context.ts calls it while building the context.
-export async function seedDirectory(ctx: { db: Database; clock: Clock; log: Logger }): Promise<void> {
+export async function seedDirectory(
+  ctx: { db: Database; clock: Clock; log: Logger },
+  options: { contacts?: boolean } = {},
+): Promise<void> {
   const states = readSeedStates()
+  // contacts: false (tests only): the missions' names alone, as before missions.json existed.
+  const missions = options.contacts === false ? NO_CONTACTS : readSeedMissions()
   const council = readSeedCouncil()
   const now = ctx.clock.nowIso()
   const today = ctx.clock.today()
@@ -86,15 +88,12 @@ export async function seedDirectory(ctx: { db: Database; clock: Clock; log: Logg
         created_at: now,
         updated_at: now,
       })
-      const mission = missionWithNameOnly(s.missionName)
-      const sources: FieldSources = {}
-      for (const field of MISSION_FIELDS)
-        sources[field] = { kind: 'seed', ref: SEED_STATES_FILE, date: today }
+      const mission = seededMission(s.missionName, missions, s.iso3, { statesFile: SEED_STATES_FILE, today })
       await repo.insertMissionVersion(trx, {
         state_iso3: s.iso3,
         valid_from: now,
-        ...missionDetailsToColumns(mission),
-        field_sources: JSON.stringify(sources),
+        ...missionDetailsToColumns(mission.details),
+        field_sources: JSON.stringify(mission.sources),
         changed_fields: JSON.stringify(MISSION_FIELDS),
         import_id: null,
         created_at: now,

@@ -19,8 +19,6 @@ const MEMBERSHIP_OPTIONS = [
 
 /** The directory's pages: the list with search and filters, and a page per state. */
 export const directoryRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
-  app.get('/', async (_request, reply) => reply.redirect('/states', 302))
-
   app.get(
     '/states',
     { preValidation: dropEmptyQueryValues, schema: { querystring: StateQuery } },
@@ -30,6 +28,8 @@ export const directoryRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
       const filtered = Boolean(query.q || query.group || query.council || query.membership)
       return reply.viewAsync('pages/directory/states.hbs', {
         title: 'Member states and their missions',
+        description:
+          'The 193 UN member states and the 2 observer states with their Permanent Missions in New York: addresses, heads of mission, and a letter to each.',
         query,
         result,
         filtered,
@@ -47,6 +47,7 @@ export const directoryRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
     if (request.params.iso3 !== canonical) return reply.redirect(`/states/${canonical}`, 301)
     return reply.viewAsync('pages/directory/state.hbs', {
       title: state.name,
+      description: `${state.name} at the United Nations: its Permanent Mission in New York, the head of mission, where each detail comes from, and a letter to write.`,
       state,
       previous: state.history.slice(1),
       sources: Object.entries(state.fieldSources).map(([field, source]) => ({ field, ...source })),

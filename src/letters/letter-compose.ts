@@ -1,27 +1,34 @@
 import countries from 'i18n-iso-countries'
+import ar from 'i18n-iso-countries/langs/ar.json' with { type: 'json' }
 import en from 'i18n-iso-countries/langs/en.json' with { type: 'json' }
 import es from 'i18n-iso-countries/langs/es.json' with { type: 'json' }
 import fr from 'i18n-iso-countries/langs/fr.json' with { type: 'json' }
+import ru from 'i18n-iso-countries/langs/ru.json' with { type: 'json' }
+import zh from 'i18n-iso-countries/langs/zh.json' with { type: 'json' }
 import type { StateDto } from '../directory/directory.schemas.js'
 import type { StateTag } from '../directory/directory.service.js'
 import {
-  type Addressee,
+  addresseeIn,
   courtesyClose,
   dateLine,
+  formsFor,
   recipientLines,
   referenceLine,
   salutation,
   subjectLine,
   writtenDate,
 } from './diplomatic-form.js'
-import type { LetterDocument, LetterLanguage, PaperSize } from './letter-document.js'
+import {
+  LETTER_LANGUAGES,
+  type LetterDocument,
+  type LetterLanguage,
+  type PaperSize,
+} from './letter-document.js'
 import type { SupporterInput } from './letter-input.js'
 import type { LetterTemplate } from './letter-templates.js'
 import { stateNameForms } from './state-names.js'
 
-countries.registerLocale(en)
-countries.registerLocale(fr)
-countries.registerLocale(es)
+for (const locale of [en, fr, es, ar, zh, ru]) countries.registerLocale(locale)
 
 // Countries that use US Letter paper; everyone else prints on A4.
 const LETTER_PAPER = new Set(['US', 'CA', 'MX', 'PH', 'CL', 'CO', 'CR', 'GT', 'PA', 'PR', 'SV', 'VE', 'DO'])
@@ -32,16 +39,29 @@ export function defaultPaperSize(country: string | null): PaperSize {
 
 /** The mission's correspondence language if the letters speak it, else English. */
 export function defaultLanguage(state: StateDto): LetterLanguage {
-  const spoken = state.mission.languages.find(
-    (l): l is LetterLanguage => l === 'en' || l === 'fr' || l === 'es',
+  const spoken = state.mission.languages.find((l): l is LetterLanguage =>
+    LETTER_LANGUAGES.includes(l as LetterLanguage),
   )
   return spoken ?? 'en'
 }
 
 export interface CampaignSignatory {
-  signatoryName: string
+  /** A person's name; null: the campaign signs, named in the letter's language. */
+  signatoryName: string | null
   signatoryTitle: string
+  /** The title in some letter languages; `signatoryTitle` in the others. */
+  signatoryTitles?: Readonly<Record<string, string>>
   website: string | null
+  /** The campaign's letterhead: postal address, e-mail and telephone, each printed when given. */
+  addressLines?: readonly string[]
+  email?: string | null
+  phone?: string | null
+}
+
+/** The campaign letter's signature: the signatory (or the campaign, in the letter's language) and title. */
+function campaignSignature(language: LetterLanguage, campaign: CampaignSignatory): string[] {
+  const name = campaign.signatoryName ?? formsFor(language).campaignName
+  return [name, campaign.signatoryTitles?.[language] ?? campaign.signatoryTitle]
 }
 
 export interface ComposeRequest {
@@ -87,7 +107,7 @@ export function composeLetter(request: ComposeRequest): LetterDocument {
   const { template, state, supporter } = request
   const language = template.language
   const names = stateNameForms(state.iso3, language, state.name)
-  const addressee: Addressee = {
+  const addressee = addresseeIn(language, {
     kind:
       state.mission.headStatus === 'filled'
         ? 'head'
@@ -96,9 +116,9 @@ export function composeLetter(request: ComposeRequest): LetterDocument {
           : 'unknown',
     head: state.mission.head,
     missionName: state.mission.name,
-    addressLines: state.mission.addressLines,
+    observerState: state.membership === 'observer',
     stateNames: names,
-  }
+  })
   const isCampaign = template.audience === 'campaign'
   const plural = template.audience !== 'supporter'
   const countryName = supporter.country ? (countries.getName(supporter.country, language) ?? null) : null
@@ -120,19 +140,21 @@ export function composeLetter(request: ComposeRequest): LetterDocument {
     paperSize: request.paperSize,
     reference: request.reference,
     referenceLine: referenceLine(language, request.reference),
-    dateLine: dateLine(language, request.now, isCampaign ? 'New York' : supporter.city),
-    sender: isCampaign ? campaignSender(request.campaign) : senderLines(supporter, countryName),
-    recipient: recipientLines(language, addressee, senderAbroad),
+    dateLine: dateLine(
+      language,
+      request.now,
+      isCampaign ? formsFor(language).headquartersCity : supporter.city,
+    ),
+    sender: isCampaign ? campaignSender(language, request.campaign) : senderLines(supporter, countryName),
+    recipient: recipientLines(language, addressee, state.mission.addressLines, senderAbroad),
     subject: subjectLine(language, subject),
     salutation: salutation(language, addressee),
     paragraphs: template.renderParagraphs(data),
     close: courtesyClose(language, plural),
-    signature: isCampaign
-      ? [request.campaign.signatoryName, request.campaign.signatoryTitle]
-      : signatureLines(supporter),
+    signature: isCampaign ? campaignSignature(language, request.campaign) : signatureLines(supporter),
     meta: {
-      title: `${subject} (${state.name})`,
-      author: isCampaign ? request.campaign.signatoryName : supporter.name,
+      title: `${subject} (${names.name})`,
+      author: isCampaign ? (campaignSignature(language, request.campaign)[0] ?? '') : supporter.name,
       subject,
       createdAt: request.now,
     },
@@ -177,6 +199,14 @@ function signatureLines(supporter: SupporterInput): string[] {
   return [supporter.name, supporter.role ?? '', supporter.organization ?? ''].filter((line) => line !== '')
 }
 
-function campaignSender(campaign: CampaignSignatory): string[] {
-  return ['Code Blue campaign', 'AIDS-Free World', campaign.website ?? ''].filter((line) => line !== '')
+/** The campaign letter's letterhead: its name in the letter's language, then how to reach it. */
+function campaignSender(language: LetterLanguage, campaign: CampaignSignatory): string[] {
+  return [
+    formsFor(language).campaignName,
+    'AIDS-Free World',
+    ...(campaign.addressLines ?? []),
+    campaign.phone ?? '',
+    campaign.email ?? '',
+    campaign.website ?? '',
+  ].filter((line) => line !== '')
 }

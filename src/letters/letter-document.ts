@@ -4,8 +4,8 @@
  * the HTML preview and the PDF both draw this same object, so the preview shows exactly what the
  * PDF will contain, and a later change to the directory never alters a letter already written.
  */
-export type LetterLanguage = 'en' | 'fr' | 'es'
-export const LETTER_LANGUAGES: readonly LetterLanguage[] = ['en', 'fr', 'es']
+export type LetterLanguage = 'en' | 'fr' | 'es' | 'ar' | 'zh' | 'ru'
+export const LETTER_LANGUAGES: readonly LetterLanguage[] = ['en', 'fr', 'es', 'ar', 'zh', 'ru']
 
 export type PaperSize = 'a4' | 'letter'
 export const PAPER_SIZES: readonly PaperSize[] = ['a4', 'letter']

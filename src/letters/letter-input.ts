@@ -1,7 +1,9 @@
 import countries from 'i18n-iso-countries'
 import { type FieldErrors, multiLine, oneLine, problemMessage, rawLimit } from '../lib/form-fields.js'
+import { type InputNotice, parseSourceCode } from '../lib/source-code.js'
 import { findTextProblem, isPlausibleEmail, normalizeLine } from '../lib/text-safety.js'
 import { LETTER_LANGUAGES, type LetterLanguage, PAPER_SIZES, type PaperSize } from './letter-document.js'
+import { describeCharacter, uncoveredCharacters } from './typesetting/font-runs.js'
 
 /** What a supporter gives, checked and normalized. */
 export interface SupporterInput {
@@ -23,10 +25,14 @@ export interface LetterInput {
   personalNote: string | null
   /** The writer ticked the offer to join the campaign (and receive its updates); never ticked in advance. */
   joinCampaign: boolean
+  /** The partner's or channel's code the writer came from (field `source`); null when none or not valid. */
+  source: string | null
+  /** What was set aside rather than refused (a source code that is not valid), for the page to say. */
+  notices: InputNotice[]
 }
 
 /** Field -> message, for every field at fault ("supporter.name": "Please give your name."). */
-export type { FieldErrors }
+export type { FieldErrors, InputNotice }
 
 export const LIMITS = {
   name: 120,
@@ -41,7 +47,9 @@ export const LIMITS = {
 
 /**
  * Checks a letter request from JSON (`{ supporter: { name } }`) or a form (`supporter.name`),
- * collecting a message for every field at fault rather than stopping at the first.
+ * collecting a message for every field at fault rather than stopping at the first. `source` (JSON
+ * and form alike) is never at fault: one that is not valid is left out, with a notice in
+ * `input.notices`.
  */
 export function parseLetterInput(raw: unknown): { input: LetterInput } | { errors: FieldErrors } {
   const body = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>
@@ -86,14 +94,27 @@ export function parseLetterInput(raw: unknown): { input: LetterInput } | { error
     errors.joinCampaign =
       'To join the campaign, give your e-mail address above: the link to confirm is sent there.'
 
+  checkPrintable(errors, [
+    ['supporter.name', 'Your name', [name]],
+    ['supporter.organization', 'The organization', [organization]],
+    ['supporter.role', 'Your role', [role]],
+    ['supporter.city', 'The city', [city]],
+    ['supporter.addressLines', 'The address', addressLines],
+    ['personalNote', 'Your paragraph', [personalNote]],
+  ])
+
   const templateId = line('template', body.template, 40, 'The template')
   const language = line('language', body.language, 2, 'The language')
   if (language && !LETTER_LANGUAGES.includes(language as LetterLanguage)) {
-    errors.language = 'Choose English (en), French (fr) or Spanish (es).'
+    errors.language =
+      'Choose Arabic (ar), Chinese (zh), English (en), French (fr), Russian (ru) or Spanish (es).'
   }
   const paperSize = line('paperSize', body.paperSize, 6, 'The paper size')
   if (paperSize && !PAPER_SIZES.includes(paperSize as PaperSize))
     errors.paperSize = 'Choose A4 (a4) or US Letter (letter).'
+
+  // Never an error: a source code that is not valid is dropped, and the writer told.
+  const { source, notice } = parseSourceCode(body.source)
 
   if (Object.keys(errors).length > 0) return { errors }
   return {
@@ -112,7 +133,27 @@ export function parseLetterInput(raw: unknown): { input: LetterInput } | { error
       },
       personalNote,
       joinCampaign,
+      source,
+      notices: notice ? [notice] : [],
     },
+  }
+}
+
+/**
+ * Every character of the printed fields must be one the letter's fonts can print: a character no
+ * bundled font has (an emoji, a script without a Noto face here) would print as an empty box, on
+ * the preview, the PDF and the copy sent to the mission alike. Such a field is refused, naming the
+ * characters.
+ */
+function checkPrintable(errors: FieldErrors, fields: Array<[string, string, Array<string | null>]>): void {
+  for (const [field, label, values] of fields) {
+    if (errors[field]) continue
+    const missing = uncoveredCharacters(values.filter(Boolean).join('\n'))
+    if (missing.length === 0) continue
+    const shown = missing.slice(0, 5).map(describeCharacter).join(', ')
+    const more = missing.length > 5 ? ` and ${missing.length - 5} more` : ''
+    errors[field] =
+      `${label} has ${missing.length === 1 ? 'a character' : 'characters'} the letter cannot print: ${shown}${more}. Please remove ${missing.length === 1 ? 'it' : 'them'} or write ${missing.length === 1 ? 'it' : 'them'} out in words.`
   }
 }
 

@@ -1,10 +1,13 @@
 import { once } from 'node:events'
 import { finished } from 'node:stream/promises'
 import PDFDocument from 'pdfkit'
-import type { LetterDocument } from './letter-document.js'
+import { formsFor } from './diplomatic-form.js'
+import type { LetterDocument, PaperSize } from './letter-document.js'
 import { drawLetter } from './letter-pdf-draw.js'
+import { PAGE_LAYOUTS } from './letter-pdf-layout.js'
 import { cleanPdfText } from './letter-pdf-text.js'
 import { defaultLetterFont, registerLetterFonts } from './pdf-fonts.js'
+import { printSoftHyphensAtLineEndsOnly } from './typesetting/hyphenation.js'
 
 const PRODUCER = 'Code Blue letters'
 
@@ -13,6 +16,8 @@ interface PdfInfo {
   author: string
   subject: string
   createdAt?: string
+  /** The document's language (BCP 47), which screen readers read it in. */
+  lang: string
 }
 
 function createPdf(info: PdfInfo): PDFKit.PDFDocument {
@@ -23,6 +28,11 @@ function createPdf(info: PdfInfo): PDFKit.PDFDocument {
     bufferPages: true,
     autoFirstPage: false,
     pdfVersion: '1.7',
+    // A tagged PDF (structure, reading order, language) whose viewers show its title, not its
+    // file name: what screen readers and PDF/UA checkers look for.
+    tagged: true,
+    lang: info.lang,
+    displayTitle: true,
     font: defaultLetterFont(),
     info: {
       Title: cleanPdfText(info.title),
@@ -34,12 +44,13 @@ function createPdf(info: PdfInfo): PDFKit.PDFDocument {
     },
   })
   registerLetterFonts(pdf)
+  printSoftHyphensAtLineEndsOnly(pdf)
   return pdf
 }
 
 /** One letter as a PDF file. */
 export async function renderLetterPdf(doc: LetterDocument): Promise<Buffer> {
-  const pdf = createPdf(doc.meta)
+  const pdf = createPdf({ ...doc.meta, lang: formsFor(doc.language).locale })
   const chunks: Buffer[] = []
   pdf.on('data', (chunk: Buffer) => chunks.push(chunk))
   const ended = once(pdf, 'end')
@@ -52,6 +63,10 @@ export async function renderLetterPdf(doc: LetterDocument): Promise<Buffer> {
 export interface WriteLettersOptions {
   /** The PDF's title; "Letters" when absent. */
   title?: string
+  /** Each letter starts on an odd page, for printing on both sides: a blank page follows an odd-length letter. */
+  duplex?: boolean
+  /** One paper size for the whole run, whatever each letter says; the first letter's when absent. */
+  paperSize?: PaperSize
   /** Called after each letter is drawn, with the number drawn so far. */
   onLetter?: (n: number) => void
 }
@@ -66,14 +81,29 @@ export async function writeLettersPdf(
   docs: AsyncIterable<LetterDocument> | Iterable<LetterDocument>,
   out: NodeJS.WritableStream,
   options: WriteLettersOptions = {},
-): Promise<{ letters: number; pages: number }> {
-  const pdf = createPdf({ title: options.title ?? 'Letters', author: PRODUCER, subject: options.title ?? '' })
+): Promise<{ letters: number; pages: number; blankPages: number }> {
+  const pdf = createPdf({
+    title: options.title ?? 'Letters',
+    author: PRODUCER,
+    subject: options.title ?? '',
+    // Each letter's section carries its own language; the run's is the campaign's working language.
+    lang: 'en',
+  })
   const flow = forward(pdf, out)
   let letters = 0
   let pages = 0
+  let blankPages = 0
+  let paperSize = options.paperSize
   try {
     for await (const doc of docs) {
-      pages += drawLetter(pdf, doc)
+      paperSize ??= doc.paperSize
+      const drawn = drawLetter(pdf, doc.paperSize === paperSize ? doc : { ...doc, paperSize })
+      pages += drawn
+      if (options.duplex && drawn % 2 === 1) {
+        addBlankPage(pdf, paperSize)
+        blankPages += 1
+        pages += 1
+      }
       letters += 1
       options.onLetter?.(letters)
       await flow.ready()
@@ -87,7 +117,13 @@ export async function writeLettersPdf(
   }
   out.end()
   await finished(out)
-  return { letters, pages }
+  return { letters, pages, blankPages }
+}
+
+/** The back of a letter's last sheet, left blank, so the next letter starts on a sheet of its own. */
+function addBlankPage(pdf: PDFKit.PDFDocument, paperSize: PaperSize): void {
+  pdf.addPage({ size: PAGE_LAYOUTS[paperSize].size, margins: PAGE_LAYOUTS[paperSize].margins })
+  pdf.flushPages()
 }
 
 /**

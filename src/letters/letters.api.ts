@@ -39,6 +39,7 @@ export const lettersApi: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
         reference: letter.reference,
         previewUrl: `${ctx.config.publicUrl}/letters/${letter.id}`,
         pdfUrl: `${ctx.config.publicUrl}/api/letters/${letter.id}/pdf`,
+        notices: letter.notices,
       })
     },
   )

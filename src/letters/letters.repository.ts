@@ -1,4 +1,4 @@
-import type { Kysely, SelectQueryBuilder } from 'kysely'
+import { type Kysely, type SelectQueryBuilder, sql } from 'kysely'
 import type { DB, LetterRow, NewLetterRow } from '../db/schema.js'
 
 type Db = Kysely<DB>
@@ -24,21 +24,35 @@ export async function referenceExists(db: Db, reference: string): Promise<boolea
   return row !== undefined
 }
 
-/** The latest letter this e-mail address wrote to the state, for a follow-up to refer to. */
+/**
+ * The latest letter written from this address to the state, of any template and language, for a
+ * follow-up to refer to. `folded` is the address lower-cased in ASCII (`foldEmail`), as SQLite's
+ * lower() folds it: the address is matched whatever case each letter was written with, and the
+ * terms repeat the partial index letter_supporter_email_lower's (migration 0009). `before`, the
+ * follow-up itself when it is rewritten: only letters written before it, never itself.
+ */
 export async function findLatestLetterFrom(
   db: Db,
   iso3: string,
-  email: string,
-  exceptId?: number,
+  folded: string,
+  before?: { id: number; createdAt: string },
 ): Promise<LetterRow | undefined> {
   let query = db
     .selectFrom('letter')
     .selectAll()
+    .where('supporter_email', 'is not', null)
+    .where(sql<string>`lower(supporter_email)`, '=', folded)
     .where('state_iso3', '=', iso3)
-    .where('supporter_email', '=', email)
-    .where('template_id', '!=', 'follow-up')
-  if (exceptId !== undefined) query = query.where('id', '!=', exceptId)
-  return query.orderBy('created_at', 'desc').limit(1).executeTakeFirst()
+  if (before) {
+    query = query.where((eb) =>
+      eb.or([
+        eb('created_at', '<', before.createdAt),
+        eb.and([eb('created_at', '=', before.createdAt), eb('id', '<', before.id)]),
+      ]),
+    )
+  }
+  // Letters written in the same millisecond: the one inserted last is the latest.
+  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst()
 }
 
 /** Letters per state, of one template or all (states with none are absent). */

@@ -1,7 +1,9 @@
 import { Type } from '@sinclair/typebox'
 import { StateSchema } from '../directory/directory.schemas.js'
 import { Nullable, StringEnum } from '../lib/schema-types.js'
+import { SOURCE_CODE_RULE } from '../lib/source-code.js'
 import { PUBLIC_ID_PATTERN } from '../lib/tokens.js'
+import { LETTER_LANGUAGES } from './letter-document.js'
 import { LIMITS } from './letter-input.js'
 
 // Schemas of the letters API. The request body is described here for the OpenAPI document; it
@@ -17,7 +19,7 @@ export const CreateLetterBody = Type.Object({
     Type.String({ description: 'Template id (GET /api/templates); default "supporter"' }),
   ),
   language: Type.Optional(
-    StringEnum(['en', 'fr', 'es'], { description: "Default: the mission's correspondence language" }),
+    StringEnum([...LETTER_LANGUAGES], { description: "Default: the mission's correspondence language" }),
   ),
   paperSize: Type.Optional(
     StringEnum(['a4', 'letter'], { description: "Default: from the supporter's country" }),
@@ -32,10 +34,21 @@ export const CreateLetterBody = Type.Object({
     email: Type.Optional(Text(LIMITS.email, 'Optional here; never shown back')),
   }),
   personalNote: Type.Optional(Text(LIMITS.personalNote, 'Plain text; blank lines part paragraphs')),
+  source: Type.Optional(
+    Type.String({
+      description: `The partner's or channel's code the writer came from, e.g. amnesty-ke (${SOURCE_CODE_RULE}; upper case is lowered). Never an error: a code that is not valid is not stored, and \`notices\` says so.`,
+    }),
+  ),
 })
 
 export const LetterIdParams = Type.Object({
   id: Type.String({ pattern: PUBLIC_ID_PATTERN, description: "The letter's public id" }),
+})
+
+/** What the input check set aside rather than refused. */
+export const InputNoticeSchema = Type.Object({
+  field: Type.String({ description: 'The field set aside, e.g. source' }),
+  message: Type.String(),
 })
 
 export const CreatedLetterSchema = Type.Object({
@@ -43,6 +56,9 @@ export const CreatedLetterSchema = Type.Object({
   reference: Type.String(),
   previewUrl: Type.String(),
   pdfUrl: Type.String(),
+  notices: Type.Array(InputNoticeSchema, {
+    description: 'Input set aside rather than refused (a source code that is not valid); usually empty',
+  }),
 })
 
 const DocumentSchema = Type.Object({

@@ -12,7 +12,14 @@ import {
   snapshotAddressee,
 } from './letter-compose.js'
 import type { LetterDocument } from './letter-document.js'
-import { type FieldErrors, type LetterInput, parseLetterInput, type SupporterInput } from './letter-input.js'
+import {
+  type FieldErrors,
+  type InputNotice,
+  type LetterInput,
+  parseLetterInput,
+  type SupporterInput,
+} from './letter-input.js'
+import { foldEmail } from './letter-redaction.js'
 import { isEditable } from './letter-states.js'
 import { findTemplate, type LetterTemplate } from './letter-templates.js'
 import * as repo from './letters.repository.js'
@@ -32,6 +39,8 @@ export interface LetterView {
   status: string
   /** Whether its writer may still change it (not yet on its way by e-mail). */
   editable: boolean
+  /** Whether the letter carries the mission's street address: a letter without one is not printed. */
+  printable: boolean
   supporter: Omit<SupporterInput, 'email'>
   personalNote: string | null
   /** How the letter travels by e-mail (no addresses: they are not shown back). */
@@ -43,14 +52,23 @@ export interface LetterView {
 }
 
 /**
+ * A letter just written or rewritten, with what its input check set aside rather than refused (a
+ * `source` code that is not valid: `{ field: 'source', message }`), for the page to tell the writer.
+ */
+export interface WrittenLetter extends LetterView {
+  notices: InputNotice[]
+}
+
+/**
  * Writes a new letter from a supporter's request (`state` is the ISO alpha-3 code written to);
- * throws a ValidationError naming every field at fault, the state among them.
+ * throws a ValidationError naming every field at fault, the state among them. A valid `source`
+ * is stored with it; one that is not valid is dropped, never an error (see `notices`).
  */
 export async function createLetter(
   ctx: Ctx,
   raw: unknown,
   options: { allowCampaign?: boolean; draftTokenHash?: string } = {},
-): Promise<LetterView> {
+): Promise<WrittenLetter> {
   const parsed = parseLetterInput(raw)
   const errors: FieldErrors = 'errors' in parsed ? { ...parsed.errors } : {}
   const found = await findStateOrError(ctx, (raw as { state?: unknown } | null)?.state, errors)
@@ -77,25 +95,27 @@ export async function createLetter(
       mission_version_id: missionVersionId,
       printed_at: null,
       draft_token_hash: options.draftTokenHash ?? null,
+      source: input.source,
       created_at: now,
       updated_at: now,
     })
   })
-  return toView(row)
+  return { ...toView(row), notices: input.notices }
 }
 
 /**
  * Rewrites a draft with new input, keeping its id and reference. The addressee is taken afresh
  * from the directory: an edit is a new writing of the letter. From a browser that does not hold
  * the draft's secret (`draftSecret`), the form did not show the e-mail address: left blank, the
- * address stays as it was.
+ * address stays as it was. The source the letter was first written from stays; a letter written
+ * without one takes the edit's valid `source`.
  */
 export async function updateLetter(
   ctx: Ctx,
   publicId: string,
   raw: unknown,
   draftSecret?: string,
-): Promise<LetterView> {
+): Promise<WrittenLetter> {
   const existing = await requireLetter(ctx, publicId)
   if (existing.status !== 'draft')
     throw new ValidationError({ letter: 'This letter has been sent and can no longer be changed.' })
@@ -107,7 +127,7 @@ export async function updateLetter(
       : { ...typed, supporter: { ...typed.supporter, email: existing.supporter_email } }
   const template = chooseTemplate(input, state, false)
   const now = ctx.clock.nowIso()
-  const previous = await previousLetter(ctx.db, template, state.iso3, input, existing.id)
+  const previous = await previousLetter(ctx.db, template, state.iso3, input, existing)
   const document = compose(ctx, {
     template,
     state,
@@ -125,22 +145,26 @@ export async function updateLetter(
     addressee: JSON.stringify(snapshotAddressee(state)),
     document: JSON.stringify(document),
     mission_version_id: missionVersionId,
+    source: existing.source ?? input.source,
     updated_at: now,
   })
-  return toView(row)
+  return { ...toView(row), notices: input.notices }
 }
 
 export async function getLetter(ctx: Ctx, publicId: string): Promise<LetterView> {
   return toView(await requireLetter(ctx, publicId))
 }
 
-/** The input a letter was written from, to fill the edit form again (with its e-mail). */
+/**
+ * The input a letter was written from, to fill the edit form again (with its e-mail), and the
+ * source it came from (for a membership asked for with it: joinFromLetter's `source`).
+ */
 export async function getLetterInput(
   ctx: Ctx,
   publicId: string,
-): Promise<{ view: LetterView; email: string | null }> {
+): Promise<{ view: LetterView; email: string | null; source: string | null }> {
   const row = await requireLetter(ctx, publicId)
-  return { view: toView(row), email: row.supporter_email }
+  return { view: toView(row), email: row.supporter_email, source: row.source }
 }
 
 /**
@@ -230,6 +254,9 @@ function compose(ctx: Ctx, parts: ComposeParts): LetterDocument {
   })
 }
 
+/** The composition of a letter not stored: the write form's preview (letter-draft-preview.ts). */
+export const composeDraft = compose
+
 async function findStateOrError(ctx: Ctx, value: unknown, errors: FieldErrors) {
   const iso3 = typeof value === 'string' ? value.trim().toUpperCase() : ''
   if (!/^[A-Z]{3}$/.test(iso3)) {
@@ -277,15 +304,21 @@ export function chooseTemplate(input: LetterInput, state: StateDto, allowCampaig
   return template
 }
 
+/**
+ * The supporter's latest earlier letter to the same state, for a follow-up to cite: any template
+ * (an earlier follow-up too) and any language, draft or sent, found by the writer's e-mail address
+ * whatever its case. `rewriting`, the follow-up being rewritten: only letters written before it.
+ */
 async function previousLetter(
   db: Ctx['db'],
   template: LetterTemplate,
   iso3: string,
   input: LetterInput,
-  exceptId?: number,
+  rewriting?: LetterRow,
 ) {
   if (template.id !== 'follow-up' || !input.supporter.email) return null
-  const earlier = await repo.findLatestLetterFrom(db, iso3, input.supporter.email, exceptId)
+  const before = rewriting ? { id: rewriting.id, createdAt: rewriting.created_at } : undefined
+  const earlier = await repo.findLatestLetterFrom(db, iso3, foldEmail(input.supporter.email), before)
   return earlier ? { reference: earlier.reference, createdAt: earlier.created_at } : null
 }
 
@@ -327,6 +360,7 @@ export function toView(row: LetterRow): LetterView {
     paperSize: row.paper_size,
     status: row.status,
     editable: isEditable(row.status),
+    printable: addressee.addressLines.length > 0,
     supporter: {
       name: row.supporter_name,
       organization: row.supporter_organization,

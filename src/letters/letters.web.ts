@@ -1,5 +1,8 @@
 import countries from 'i18n-iso-countries'
 import { foldForSearch } from '../lib/text.js'
+import { createHandlebars } from '../plugins/view.js'
+import type { LetterDocument } from './letter-document.js'
+import { paperAttributes } from './letter-paper.js'
 import type { LetterView } from './letters.service.js'
 
 // Small helpers the letters' pages and API share.
@@ -21,4 +24,12 @@ export function listCountryOptions(): { code: string; name: string }[] {
     .map(([code, name]) => ({ code, name }))
     .sort((a, b) => a.name.localeCompare(b.name, 'en'))
   return countryOptions
+}
+
+let paperTemplate: HandlebarsTemplateDelegate | null = null
+
+/** The letter partial alone (templates/partials/letter-paper.hbs), for the write form's live preview. */
+export function renderLetterPaper(document: LetterDocument): string {
+  paperTemplate ??= createHandlebars().compile('{{> letter-paper letter paper=paper}}')
+  return paperTemplate({ letter: { document }, paper: paperAttributes(document.language) })
 }

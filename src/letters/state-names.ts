@@ -10,14 +10,36 @@ export interface StateNameForms {
   to: string
 }
 
-type NamesFile = Record<string, Record<LetterLanguage, StateNameForms>>
+type NamesFile = Record<string, Partial<Record<LetterLanguage, StateNameForms>>>
 
+/** English, French and Spanish, one entry per state with the three languages. */
 export const STATE_NAMES_FILE = 'data/seed/state-names.json'
+/** Arabic, Chinese and Russian: one file per language, each keyed by state (`state-names.ar.json`). */
+export const MORE_LANGUAGES = ['ar', 'zh', 'ru'] as const
 let names: NamesFile | null = null
 
-/** The state's names in `language` (data/seed/state-names.json); English forms where it has none. */
+function load(): NamesFile {
+  const all = JSON.parse(fs.readFileSync(projectPath(STATE_NAMES_FILE), 'utf8')) as NamesFile
+  for (const language of MORE_LANGUAGES) {
+    const file = projectPath(`data/seed/state-names.${language}.json`)
+    if (!fs.existsSync(file)) continue
+    const forms = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, StateNameForms>
+    for (const [iso3, entry] of Object.entries(forms)) all[iso3] = { ...all[iso3], [language]: entry }
+  }
+  // French letters set the typographic apostrophe (l’Algérie); the file keeps the straight one.
+  for (const entry of Object.values(all)) {
+    if (entry.fr) entry.fr = mapForms(entry.fr, (text) => text.replace(/'/g, '\u2019'))
+  }
+  return all
+}
+
+function mapForms(forms: StateNameForms, f: (text: string) => string): StateNameForms {
+  return { name: f(forms.name), withArticle: f(forms.withArticle), of: f(forms.of), to: f(forms.to) }
+}
+
+/** The state's names in `language` (data/seed/state-names*.json); English forms where it has none. */
 export function stateNameForms(iso3: string, language: LetterLanguage, englishName: string): StateNameForms {
-  names ??= JSON.parse(fs.readFileSync(projectPath(STATE_NAMES_FILE), 'utf8')) as NamesFile
+  names ??= load()
   return (
     names[iso3]?.[language] ??
     names[iso3]?.en ?? {

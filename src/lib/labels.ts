@@ -10,7 +10,14 @@ export const REGIONAL_GROUP_LABELS: Record<RegionalGroup, string> = {
   western_european_others: 'Western European and Others Group',
 }
 
-export const LANGUAGE_LABELS: Record<string, string> = { en: 'English', fr: 'French', es: 'Spanish' }
+export const LANGUAGE_LABELS: Record<string, string> = {
+  en: 'English',
+  fr: 'French',
+  es: 'Spanish',
+  ar: 'Arabic',
+  zh: 'Chinese',
+  ru: 'Russian',
+}
 
 export const FIELD_LABELS: Record<string, string> = {
   name: 'Mission name',

@@ -41,8 +41,10 @@ export const EMAIL_PLACEHOLDER = '[e-mail]'
 // The last label starts with a letter, as top-level domains do: "pino@10.4.0" is left alone.
 // The lookbehind lets a match start only where a run of address characters starts: tried from
 // each character of a long run, the match scanned the rest of it each time (quadratic, issue 12).
+// A "%" of the address itself is never the "%" of an encoded "@" (%40), so the two cannot trade
+// characters: each place in a run of "%40%40…" is either one or the other.
 const EMAIL_LIKE =
-  /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+(?:@|%40)(?:[\p{L}\p{N}-]+\.)+\p{L}[\p{L}\p{N}-]*/giu
+  /(?<![\p{L}\p{N}._%+-])(?:[\p{L}\p{N}._+-]|%(?!40))+(?:@|%40)(?:[\p{L}\p{N}-]+\.)+\p{L}[\p{L}\p{N}-]*/giu
 
 /** `text` with every e-mail address in it replaced by "[e-mail]". */
 export function maskEmails(text: string): string {

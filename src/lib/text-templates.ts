@@ -50,5 +50,7 @@ export function toParagraphs(text: string): string[] {
 }
 
 function collapse(text: string): string {
-  return text.replace(/\s+/g, ' ').trim()
+  // Ordinary white space collapses; a no-break space (U+00A0, U+202F, U+2007) is the template's
+  // or the data's choice (a date, French spacing before a colon) and stays.
+  return text.replace(/[^\S\u00a0\u202f\u2007]+/g, ' ').trim()
 }

@@ -1,6 +1,7 @@
 import countries from 'i18n-iso-countries'
 import type { MemberKind } from '../db/schema.js'
 import { type FieldErrors, fieldsOf, listOf, oneLine } from '../lib/form-fields.js'
+import { type InputNotice, parseSourceCode } from '../lib/source-code.js'
 import { isPlausibleEmail } from '../lib/text-safety.js'
 import { isMemberHelp, isOrganizationKind, type MemberHelp, type OrganizationKind } from './member-helps.js'
 
@@ -23,12 +24,19 @@ export interface MemberRequest {
   helps: MemberHelp[]
   /** The consent checkbox was ticked (it is never ticked in advance). */
   consent: boolean
+  /** The partner's or channel's code the person came from (field `source`); null when none or not valid. */
+  source: string | null
 }
 
 export const MEMBER_LIMITS = { name: 120, organizationName: 160, email: 254, website: 300 } as const
 
-/** Checks the join form, naming every field at fault rather than stopping at the first. */
-export function parseJoinForm(raw: unknown): { request: MemberRequest } | { errors: FieldErrors } {
+/**
+ * Checks the join form, naming every field at fault rather than stopping at the first. `source`
+ * is never at fault: one that is not valid is left out, with a notice.
+ */
+export function parseJoinForm(
+  raw: unknown,
+): { request: MemberRequest; notices: InputNotice[] } | { errors: FieldErrors } {
   const body = fieldsOf(raw)
   const errors: FieldErrors = {}
   const kind: MemberKind | null =
@@ -81,13 +89,16 @@ export function parseJoinForm(raw: unknown): { request: MemberRequest } | { erro
 
   const helps = parseHelps(body.helps, errors)
   const consent = parseConsentBox(body.consent, 'consent', errors)
+  const { source, notice } = parseSourceCode(body.source)
   if (Object.keys(errors).length > 0 || !kind) return { errors }
-  const base = { kind, helps, consent }
+  const base = { kind, helps, consent, source }
+  const notices = notice ? [notice] : []
   if (kind === 'individual' && person)
     return {
       request: { ...base, ...person, organizationName: null, organizationKind: null, website: null },
+      notices,
     }
-  return { request: { ...base, ...organization! } }
+  return { request: { ...base, ...organization! }, notices }
 }
 
 /**

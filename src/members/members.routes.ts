@@ -5,6 +5,7 @@ import countries from 'i18n-iso-countries'
 import type { AppContext } from '../context.js'
 import { AppError, ValidationError } from '../lib/errors.js'
 import { fieldsOf } from '../lib/form-fields.js'
+import { parseSourceCode } from '../lib/source-code.js'
 import { CONSENT_TEXT } from './consent.js'
 import { helpLabel, MEMBER_HELPS, ORGANIZATION_KINDS, organizationKindLabel } from './member-helps.js'
 import { MEMBER_LIMITS } from './member-input.js'
@@ -22,10 +23,17 @@ import {
 const TokenParams = Type.Object({ token: Type.String({ maxLength: 100 }) })
 const MemberParams = Type.Object({ publicId: Type.String({ maxLength: 100 }) })
 const WelcomeQuery = Type.Object({ welcome: Type.Optional(Type.String({ maxLength: 5 })) })
+// A partner's link to the form (`/join?source=amnesty-ke`): kept in the form if valid, else ignored
+// with a notice, never refused (however long, or given twice).
+const JoinQuery = Type.Object({
+  source: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())])),
+})
 
 /** Joining (form, confirmation), a member's own page, unsubscribing, and the privacy page. */
 export const membersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
-  app.get('/join', async (_request, reply) => reply.viewAsync('pages/members/join.hbs', joinModel({}, {})))
+  app.get('/join', { schema: { querystring: JoinQuery } }, async (request, reply) =>
+    reply.viewAsync('pages/members/join.hbs', joinModel({ source: request.query.source }, {})),
+  )
 
   // Each request e-mails an address: limited per client like the letters' e-mail confirmations.
   const sendLimit = { rateLimit: { max: ctx.config.rateLimits.sends, timeWindow: '1 hour' } }
@@ -156,6 +164,7 @@ function joinModel(form: Record<string, unknown>, errors: Record<string, string>
     return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string')
   }
   const helps = picked('helps')
+  const source = parseSourceCode(form.source)
   const country = value('country')
   const orgCountry = value('org_country')
   return {
@@ -178,6 +187,9 @@ function joinModel(form: Record<string, unknown>, errors: Record<string, string>
     consent: value('consent') === 'yes',
     consentText: CONSENT_TEXT,
     limits: MEMBER_LIMITS,
+    // Carried through the form as it came; one that is not valid is dropped, and the page says so.
+    source: source.source,
+    notices: source.notice ? [source.notice] : [],
   }
 }
 

@@ -3,6 +3,7 @@ import type { Database } from '../db/connection.js'
 import type { MemberKind, MemberRow, MemberStatus } from '../db/schema.js'
 import { outboxEvents, queueMessage } from '../delivery/delivery.service.js'
 import { ConflictError, GoneError, NotFoundError, ValidationError } from '../lib/errors.js'
+import type { InputNotice } from '../lib/source-code.js'
 import { hashToken, newLinkToken, newPublicId } from '../lib/tokens.js'
 import { CONSENT_VERSION, consentWording } from './consent.js'
 import { type MemberRequest, parseJoinForm } from './member-input.js'
@@ -41,20 +42,26 @@ export interface MemberView {
   letters: number
 }
 
-/** Someone asks to join from the join form (`raw` is the form); throws a ValidationError naming every field at fault. */
-export async function joinCampaign(ctx: Ctx, raw: unknown): Promise<void> {
+/**
+ * Someone asks to join from the join form (`raw` is the form, or the same fields as JSON); throws
+ * a ValidationError naming every field at fault. A `source` that is not valid is no fault: it is
+ * left out, and `notices` says so.
+ */
+export async function joinCampaign(ctx: Ctx, raw: unknown): Promise<{ notices: InputNotice[] }> {
   const parsed = parseJoinForm(raw)
   if ('errors' in parsed) throw new ValidationError(parsed.errors)
   await requestMembership(ctx, parsed.request, 'join_form')
+  return { notices: parsed.notices }
 }
 
 /**
  * A letter's writer ticked "join the campaign": a membership for the letter's name, country and
- * address, with consent to updates (the offer's wording is the consent's).
+ * address, with consent to updates (the offer's wording is the consent's). `source`: the letter's
+ * (getLetterInput gives it), already checked.
  */
 export async function joinFromLetter(
   ctx: Ctx,
-  writer: { name: string; email: string; country: string | null },
+  writer: { name: string; email: string; country: string | null; source?: string | null },
 ): Promise<void> {
   await requestMembership(
     ctx,
@@ -68,6 +75,7 @@ export async function joinFromLetter(
       website: null,
       helps: [],
       consent: true,
+      source: writer.source ?? null,
     },
     'letter',
   )
@@ -83,6 +91,8 @@ export async function joinFromLetter(
  *   short note with the link to their membership page. @NOTE the page after the form says the
  *   same "check your inbox" in every case, so the form never tells anyone whether an address
  *   belongs to a member.
+ * The source: a new membership's is the request's; one asked for again keeps the source it has,
+ * or takes the request's if it had none (the first partner or channel that brought them counts).
  */
 async function requestMembership(
   ctx: Ctx,
@@ -105,7 +115,12 @@ async function requestMembership(
     }
     const link = { confirm_token_hash: hash, confirm_expires_at: expiresAt, updated_at: now }
     const member = existing
-      ? await repo.updateMember(trx, existing.id, { status: 'pending', ...consent, ...link })
+      ? await repo.updateMember(trx, existing.id, {
+          status: 'pending',
+          ...consent,
+          ...link,
+          source_code: existing.source_code ?? request.source,
+        })
       : await repo.insertMember(trx, {
           public_id: newPublicId(),
           kind: request.kind,
@@ -118,6 +133,7 @@ async function requestMembership(
           website: request.website,
           helps: JSON.stringify(request.helps),
           source,
+          source_code: request.source,
           ...consent,
           ...link,
           created_at: now,

@@ -34,6 +34,8 @@ export type Permission =
   | 'outbox.download'
   /** Print letters in batches (postal addresses and names on paper). */
   | 'letters.print'
+  /** Add, edit and remove the campaign's partners (name, source code, website). */
+  | 'partners.manage'
   /** The audit log. */
   | 'audit.view'
   /** Invite organizers, disable and re-enable accounts. */
@@ -55,6 +57,7 @@ const COORDINATOR = [
   'members.send_updates',
   'outbox.download',
   'letters.print',
+  'partners.manage',
 ] as const satisfies readonly Permission[]
 const ADMIN = [
   ...COORDINATOR,
@@ -76,7 +79,7 @@ export const ROLE_LABELS: Record<OrganizerRole, string> = {
   organizer:
     'Organizer: canvassing, the directory, the outbox; no export of personal data, no member updates',
   coordinator:
-    'Coordinator: an organizer who may also export personal data, print letters and send member updates',
+    'Coordinator: an organizer who may also export personal data, print letters, send member updates and manage partners',
   admin: 'Admin: everything, including accounts and approving mission e-mail addresses',
 }
 

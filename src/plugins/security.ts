@@ -17,6 +17,8 @@ export function bodyTooLargeMessage(contentType: string | undefined): string {
 export interface SecurityOptions {
   /** PUBLIC_URL: HSTS is sent only when the site is served over https. */
   readonly publicUrl: string
+  /** EMBED_ORIGINS: the sites that may frame /embed/… (none: only this site). */
+  readonly embedOrigins?: readonly string[]
 }
 
 /**
@@ -78,9 +80,20 @@ export const securityPlugin = fp(async (app: FastifyInstance, options: SecurityO
     // Behind plain http (local use, tests) HSTS would pin browsers to an https that is not there.
     strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
   })
+  // The letter form framed on partners' pages: framable by the site itself and EMBED_ORIGINS only.
+  // X-Frame-Options cannot name other sites, so it is left off there; browsers that know
+  // frame-ancestors (all current ones) obey it instead.
+  const embedCspHeader = cspHeader({
+    ...PAGE_CSP,
+    'frame-ancestors': ["'self'", ...(options.embedOrigins ?? [])],
+  })
   app.addHook('onSend', async (request, reply) => {
     const path = request.url.split('?')[0] ?? ''
     if (path === '/docs' || path.startsWith('/docs/'))
       reply.header('content-security-policy', DOCS_CSP_HEADER)
+    if (path.startsWith('/embed/') || path === '/embed') {
+      reply.header('content-security-policy', embedCspHeader)
+      reply.removeHeader('x-frame-options')
+    }
   })
 })

@@ -5,17 +5,29 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import Handlebars from 'handlebars'
 import type { OrganizerRole } from '../db/schema.js'
+import { phoneLinks } from '../directory/phone-links.js'
 import { englishDate } from '../lib/dates.js'
 import { FIELD_LABELS, LANGUAGE_LABELS, REGIONAL_GROUP_LABELS } from '../lib/labels.js'
 import { projectPath } from '../lib/paths.js'
+import { trimEndWhere } from '../lib/text-safety.js'
 import { can, type Permission } from '../organizers/permissions.js'
+import { OG_IMAGE_SIZE, SITE_IMAGE_URLS } from './site-images.js'
 
 const TEMPLATES = projectPath('templates')
+
+declare module 'fastify' {
+  interface FastifyReply {
+    /** @fastify/view's per-reply data, merged under each page's own (not in its types). */
+    locals: Record<string, unknown>
+  }
+}
 
 /** A Handlebars instance of our own, with the helpers and partials every page may use. */
 export function createHandlebars(): typeof Handlebars {
   const hbs = Handlebars.create()
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b)
+  // {{or og.title title}}: the first value given (Handlebars passes its options object last).
+  hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).find((value) => Boolean(value)) ?? '')
   // {{#if (can @root.organizer "members.view")}}: pages offer only what the role may do.
   hbs.registerHelper(
     'can',
@@ -33,6 +45,8 @@ export function createHandlebars(): typeof Handlebars {
   )
   // Dates are written the way an English reader expects ("20 September 1960"), in UTC.
   hbs.registerHelper('longDate', (iso: string | null | undefined) => (iso ? englishDate(iso) : ''))
+  // A Blue Book phone field, one dialable tel: link per number (src/directory/phone-links.ts).
+  hbs.registerHelper('phoneLinks', (field: string | null | undefined) => phoneLinks(field))
   hbs.registerHelper('year', (iso: string | null | undefined) => (iso ? iso.slice(0, 4) : ''))
   const partials = path.join(TEMPLATES, 'partials')
   for (const file of fs.readdirSync(partials)) {
@@ -42,14 +56,50 @@ export function createHandlebars(): typeof Handlebars {
   return hbs
 }
 
-/** Server-rendered pages: `reply.viewAsync('pages/x.hbs', data)` inside the main layout. */
-export const viewPlugin = fp(async (app: FastifyInstance) => {
+/** What a page says of itself in search results and link previews when its data gives nothing. */
+export const DEFAULT_DESCRIPTION =
+  "Write to a UN member state's ambassador and ask for an independent Special Court Mechanism for sexual exploitation and abuse by UN peacekeeping personnel."
+
+export interface ViewOptions {
+  /** PUBLIC_URL: og:url and og:image are absolute addresses on it. */
+  readonly publicUrl: string
+}
+
+/**
+ * Server-rendered pages: `reply.viewAsync('pages/x.hbs', data)` inside the main layout.
+ *
+ * The layout's head reads from the page's data: `title`; `description` (the meta description and
+ * the link preview's text, DEFAULT_DESCRIPTION when absent); `og: { title, description }` to give
+ * a link preview other words than the page's own. Every page gets og:* and twitter:* tags with
+ * the site's card image and its own address (`pageUrl`, PUBLIC_URL + the request's path).
+ */
+export const viewPlugin = fp(async (app: FastifyInstance, options: ViewOptions) => {
+  const publicUrl = options.publicUrl
   await app.register(view, {
     engine: { handlebars: createHandlebars() },
     root: TEMPLATES,
     layout: 'layouts/main.hbs',
-    defaultContext: { siteName: 'Code Blue letters' },
+    defaultContext: {
+      siteName: 'Code Blue letters',
+      defaultDescription: DEFAULT_DESCRIPTION,
+      icons: {
+        svg: SITE_IMAGE_URLS['/favicon.svg'],
+        ico: SITE_IMAGE_URLS['/favicon.ico'],
+        touch: SITE_IMAGE_URLS['/apple-touch-icon.png'],
+      },
+      ogImage: { url: publicUrl + SITE_IMAGE_URLS['/og-image.png'], ...OG_IMAGE_SIZE },
+    },
     // Templates are read once and kept; in development restart to see a change.
     production: true,
   })
+  // After @fastify/view's own hook, which gives each reply its empty `locals`.
+  app.addHook('onRequest', async (request, reply) => {
+    reply.locals = { ...reply.locals, pageUrl: publicUrl + pagePath(request.url) }
+  })
 })
+
+/** The request's path without its query (which may carry a token) or a trailing slash. */
+function pagePath(url: string): string {
+  const path = url.split(/[?#]/, 1)[0] ?? '/'
+  return path.length > 1 && path.endsWith('/') ? trimEndWhere(path, (char) => char === '/') || '/' : path
+}

@@ -2,6 +2,7 @@ import type { AppContext } from '../../src/context.js'
 import { confirmEmailDelivery, requestEmailDelivery } from '../../src/delivery/delivery.service.js'
 import { type PassOptions, runOutboxOnce } from '../../src/delivery/outbox-worker.js'
 import { createTransport, type MailTransport } from '../../src/delivery/transports.js'
+import type { LetterLanguage } from '../../src/letters/letter-document.js'
 import { createLetter } from '../../src/letters/letters.service.js'
 import { hashToken } from '../../src/lib/tokens.js'
 
@@ -13,13 +14,13 @@ let counter = 0
 /** A letter to France from a new supporter, its e-mail delivery asked for: the link's token. */
 export async function letterAwaitingConfirmation(
   ctx: AppContext,
-  options: { state?: string; email?: string; name?: string } = {},
+  options: { state?: string; email?: string; name?: string; language?: LetterLanguage } = {},
 ): Promise<{ id: string; token: string; email: string }> {
   counter++
   const email = options.email ?? `supporter${counter}@example.org`
   const letter = await createLetter(ctx, {
     state: options.state ?? 'FRA',
-    language: 'en',
+    language: options.language ?? 'en',
     supporter: { name: options.name ?? `Supporter ${counter}`, city: 'Nairobi', country: 'KE', email },
     personalNote: `Personal paragraph number ${counter}.`,
   })
@@ -34,7 +35,7 @@ export async function letterAwaitingConfirmation(
 export async function confirmedLetter(
   ctx: AppContext,
   transport: MailTransport,
-  options: { state?: string; email?: string; name?: string } = {},
+  options: { state?: string; email?: string; name?: string; language?: LetterLanguage } = {},
 ) {
   const pending = await letterAwaitingConfirmation(ctx, options)
   await runOutboxOnce(ctx, transport)

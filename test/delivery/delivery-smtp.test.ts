@@ -87,6 +87,43 @@ describe('e-mailing a letter through a real SMTP server', () => {
     expect(toMission()).toHaveLength(1)
   })
 
+  it('writes the covering e-mail to the mission in the letter’s language: Arabic right to left, Chinese, Russian', async () => {
+    const expected = {
+      ar: { opening: 'تحية طيبة وبعد،', body: 'يوجهها إلى سعادتكم', lang: 'ar', dir: 'rtl' },
+      zh: { opening: '尊敬的阁下：', body: '致阁下的信件一封', lang: 'zh-Hans', dir: 'ltr' },
+      ru: {
+        opening: 'Ваше Превосходительство!',
+        body: 'адресует Вам в рамках кампании Code Blue',
+        lang: 'ru',
+        dir: 'ltr',
+      },
+    } as const
+    for (const [language, words] of Object.entries(expected) as [
+      keyof typeof expected,
+      (typeof expected)['ar'],
+    ][]) {
+      smtp.reset()
+      await confirmedLetter(ctx, transport, { name: 'Amina Wanjiru', language })
+      await pass(ctx, transport)
+      const [letter] = toMission()
+      expect(letter?.parsed.headers.get('content-language'), language).toBe(language)
+      expect(letter?.parsed.subject).toMatch(/CB-[2-9A-Z]{6}/)
+      expect(letter?.parsed.subject).not.toMatch(/^Support for/)
+      expect(letter?.parsed.text?.startsWith(words.opening), language).toBe(true)
+      const from = language === 'zh' ? 'Amina Wanjiru（Nairobi, KE）' : 'Amina Wanjiru (Nairobi, KE)'
+      expect(letter?.parsed.text).toContain(from)
+      expect(letter?.parsed.text).toContain(words.body)
+      expect(letter?.parsed.text).not.toContain('Please find attached')
+      expect(letter?.parsed.html).toContain(`<html lang="${words.lang}" dir="${words.dir}">`)
+      expect(letter?.parsed.html).toContain(`<div lang="${words.lang}" dir="${words.dir}">`)
+      // The writer's copy is still in English (issue 15), and says so; the letter in it keeps its own.
+      await pass(ctx, transport)
+      const copy = smtp.messages.find((m) => /Delivered/.test(m.parsed.subject ?? ''))
+      expect(copy?.parsed.html).toContain('<html lang="en" dir="ltr">')
+      if (language === 'ar') expect(copy?.parsed.html).toContain('<div lang="ar" dir="rtl">')
+    }
+  })
+
   it('retries a server that answers 421, then delivers once', async () => {
     const { id: second } = await confirmedLetter(ctx, transport)
     smtp.respondWith({ code: 421, message: 'Try again later' }, 1)

@@ -24,18 +24,29 @@ describe('GET /api/states', () => {
       regionalGroup: 'african',
       admissionDate: '1960-09-20',
       securityCouncil: null,
+      // The seed's contact details (data/seed/missions.json): a fresh directory has them.
       mission: {
         name: 'Permanent Mission of the Republic of Chad to the United Nations',
         city: 'New York',
-        addressLines: [],
-        emails: [],
-        languages: [],
-        head: null,
-        headStatus: 'unknown',
+        addressLines: ['129 East 36th Street', 'New York, NY 10016'],
+        phone: '212-986-0980; 212-986-0262',
+        emails: ['chadmission.un@gmail.com'],
+        languages: ['fr'],
+        head: { honorific: 'H.E. Mr.', name: 'Abakar Mouctar', function: 'Permanent Representative' },
+        headStatus: 'filled',
         source: { kind: 'seed' },
       },
     })
     expect(typeof chad.mission.updatedAt).toBe('string')
+    // A state the Blue Book does not list keeps its mission's name only: the head is null.
+    const stp = body.states.find((s: { iso3: string }) => s.iso3 === 'STP')
+    expect(stp.mission).toMatchObject({
+      addressLines: [],
+      emails: [],
+      languages: [],
+      head: null,
+      headStatus: 'unknown',
+    })
   })
 
   it('sorts by name as a reader expects, accents included', async () => {
@@ -103,7 +114,17 @@ describe('GET /api/states/:iso3', () => {
     expect(status).toBe(200)
     expect(body.securityCouncil).toEqual({ seat: 'elected', termStart: '2025-01-01', termEnd: '2026-12-31' })
     expect(body.councilTerms).toHaveLength(1)
-    expect(body.fieldSources.phone).toMatchObject({ kind: 'seed', ref: 'data/seed/states.json' })
+    expect(body.fieldSources.phone).toEqual({
+      kind: 'seed',
+      ref: 'data/seed/missions.json',
+      date: '2024-12-18',
+    })
+    expect(body.fieldSources.head).toEqual({
+      kind: 'seed',
+      ref: 'data/seed/missions.json',
+      date: '2026-01-29',
+    })
+    expect(body.fieldSources.name).toMatchObject({ kind: 'seed', ref: 'data/seed/states.json' })
     expect(body.history).toHaveLength(1)
     expect(body.history[0]).toMatchObject({ version: 1, validUntil: null })
   })

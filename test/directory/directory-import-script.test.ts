@@ -3,7 +3,10 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { pino } from 'pino'
 import { afterAll, describe, expect, it } from 'vitest'
+import { loadConfig } from '../../src/config.js'
+import { createContext } from '../../src/context.js'
 import { openDatabase } from '../../src/db/connection.js'
 import { referenceFile } from '../helpers/test-context.js'
 
@@ -31,7 +34,21 @@ function runImport(database: string, ...args: string[]): Promise<Run> {
   })
 }
 
-/** The current missions that hold an address (only an import gives one). */
+/**
+ * Makes a database whose missions have their names only (no missions.json contact details), as
+ * the script then finds it: the report then shows the file adding every mission's details.
+ */
+async function namesOnlyDatabase(database: string): Promise<void> {
+  const config = loadConfig({
+    DATABASE_PATH: path.join(tmp, database),
+    OUTBOX_DIR: path.join(tmp, 'outbox'),
+    LOG_LEVEL: 'silent',
+  })
+  const ctx = await createContext(config, { seed: 'names-only', log: pino({ level: 'silent' }) })
+  await ctx.close()
+}
+
+/** The current missions that hold an address (on a names-only database, only an import gives one). */
 async function missionsWithAddress(database: string): Promise<number> {
   const db = openDatabase(path.join(tmp, database))
   try {
@@ -51,6 +68,7 @@ if (!ref.file) console.warn(`directory-import-script.test.ts: ${ref.reason}`)
 
 describe.skipIf(!ref.file)('the import script on the 2024 Blue Book', () => {
   it('prints the report of a dry run and writes nothing', { timeout: 60_000 }, async () => {
+    await namesOnlyDatabase('dry.sqlite')
     const run = await runImport('dry.sqlite', ref.file!, '--dry-run')
     expect(run.stderr).toBe('')
     expect(run.status).toBe(0)
@@ -63,6 +81,7 @@ describe.skipIf(!ref.file)('the import script on the 2024 Blue Book', () => {
   })
 
   it('writes on a real run, with the date taken from the file name', { timeout: 60_000 }, async () => {
+    await namesOnlyDatabase('real.sqlite')
     const run = await runImport('real.sqlite', ref.file!)
     expect(run.status).toBe(0)
     expect(run.stdout).toMatch(/written: import #1, 194 new mission versions\n$/)

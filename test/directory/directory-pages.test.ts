@@ -11,10 +11,10 @@ async function getPage(url: string) {
 const rowCount = (html: string) => (html.match(/<th scope="row" data-label="State">/g) ?? []).length
 
 describe('the list of states', () => {
-  it('shows all 195 states, the home page leading to it', async () => {
+  it('shows all 195 states, the header leading to it from every page', async () => {
     const home = await getPage('/')
-    expect(home.status).toBe(302)
-    expect(home.headers.location).toBe('/states')
+    expect(home.status).toBe(200)
+    expect(home.html).toContain('<li><a href="/states">Member states</a></li>')
     const { status, html, headers } = await getPage('/states')
     expect(status).toBe(200)
     expect(headers['content-type']).toMatch(/text\/html/)
@@ -63,7 +63,16 @@ describe('a state page', () => {
     expect(html).toContain('20 September 1960')
     expect(html).toContain('African Group')
     expect(html).toContain('Seed data: data/seed/states.json')
-    expect(html).toContain('Not yet known: the Blue Book has not been imported.')
+    // The seed's contact details (data/seed/missions.json), dated as the Blue Book gave them.
+    expect(html).toContain('129 East 36th Street<br>')
+    expect(html).toContain('Seed data: data/seed/missions.json</td><td>18 December 2024</td>')
+    expect(html).toContain('Abakar Mouctar')
+  })
+
+  it('says what it does not know for a mission the Blue Book does not list', async () => {
+    const { html } = await getPage('/states/stp')
+    expect(html).toContain('Not yet known: no Blue Book on record names the head of this mission.')
+    expect(html).toContain('New York — street address not known yet')
   })
 
   it('shows a Council seat with its term and a group note', async () => {

@@ -1,24 +1,36 @@
 import { describe, expect, it } from 'vitest'
 import {
   type Addressee,
+  type AddresseeFacts,
+  addresseeIn,
   courtesyClose,
   dateLine,
-  headNameLine,
+  recipientLines as linesFor,
   parseHonorific,
-  recipientLines,
   referenceLine,
   salutation,
 } from '../../src/letters/diplomatic-form.js'
 import type { LetterLanguage } from '../../src/letters/letter-document.js'
 import { stateNameForms } from '../../src/letters/state-names.js'
 
-const france = (language: LetterLanguage): Addressee => ({
+const FRANCE_STREET = ['245 East 47th Street, 44th Floor', 'New York, NY 10017']
+
+const franceFacts = (language: LetterLanguage): AddresseeFacts => ({
   kind: 'head',
   head: { honorific: 'H.E. Mr.', name: 'Jérôme Bonnafont', function: 'Permanent Representative' },
   missionName: 'Permanent Mission of France to the United Nations',
-  addressLines: ['245 East 47th Street, 44th Floor', 'New York, NY 10017'],
+  observerState: false,
   stateNames: stateNameForms('FRA', language, 'France'),
 })
+const france = (language: LetterLanguage): Addressee => addresseeIn(language, franceFacts(language))
+
+/** The addressee block for `addressee` with France's street lines. */
+const recipientLines = (language: LetterLanguage, addressee: Addressee, abroad: boolean): string[] =>
+  linesFor(language, addressee, FRANCE_STREET, abroad)
+
+/** The first address line: the head's name with the honorific of the letter's language. */
+const headNameLine = (language: LetterLanguage, head: Addressee['head']): string =>
+  recipientLines(language, addresseeIn(language, { ...franceFacts(language), head }), false)[0]!
 
 describe('honorifics', () => {
   it.each([
@@ -73,38 +85,44 @@ describe('the addressee block', () => {
   it('writes the title in French and Spanish, in the grammar of each', () => {
     const [nameFr, titleFr] = recipientLines('fr', france('fr'), true)
     expect(nameFr).toBe('Son Excellence Monsieur Jérôme Bonnafont')
-    expect(titleFr).toBe("Représentant permanent de la France auprès de l'Organisation des Nations Unies")
+    expect(titleFr).toBe('Représentant permanent de la France auprès de l’Organisation des Nations Unies')
     const [nameEs, titleEs] = recipientLines('es', france('es'), true)
     expect(nameEs).toBe('Excelentísimo Señor Jérôme Bonnafont')
     expect(titleEs).toBe('Representante Permanente de Francia ante las Naciones Unidas')
   })
 
   it('gives the United States its own title', () => {
-    const usa: Addressee = {
-      kind: 'head',
-      head: { honorific: 'H.E. Mr.', name: 'Michael G. Waltz', function: 'Representative' },
-      missionName: 'United States Mission to the United Nations',
-      addressLines: ['799 United Nations Plaza', 'New York, NY 10017'],
-      stateNames: stateNameForms('USA', 'en', 'United States of America'),
-    }
-    expect(recipientLines('en', usa, true)[1]).toBe(
+    const usa = (language: LetterLanguage): Addressee =>
+      addresseeIn(language, {
+        kind: 'head',
+        head: { honorific: 'H.E. Mr.', name: 'Michael G. Waltz', function: 'Representative' },
+        missionName: 'United States Mission to the United Nations',
+        observerState: false,
+        stateNames: stateNameForms('USA', language, 'United States of America'),
+      })
+    expect(recipientLines('en', usa('en'), true)[1]).toBe(
       'Representative of the United States of America to the United Nations',
     )
-    expect(recipientLines('fr', { ...usa, stateNames: stateNameForms('USA', 'fr', '') }, true)[1]).toBe(
-      "Représentant des États-Unis d'Amérique auprès de l'Organisation des Nations Unies",
+    expect(recipientLines('fr', usa('fr'), true)[1]).toBe(
+      'Représentant des États-Unis d’Amérique auprès de l’Organisation des Nations Unies',
     )
   })
 
   it("addresses a vacant post to the mission, for the attention of the Chargé d'affaires a.i.", () => {
-    const vacant: Addressee = { ...france('en'), kind: 'vacant', head: null }
-    expect(recipientLines('en', vacant, true).slice(0, 2)).toEqual([
+    const vacant = (language: LetterLanguage): Addressee =>
+      addresseeIn(language, { ...franceFacts(language), kind: 'vacant', head: null })
+    expect(recipientLines('en', vacant('en'), true).slice(0, 2)).toEqual([
       'Permanent Mission of France to the United Nations',
       "For the attention of the Chargé d'affaires a.i.",
     ])
-    expect(recipientLines('fr', { ...vacant, stateNames: stateNameForms('FRA', 'fr', '') }, true)[1]).toBe(
-      "À l'attention du Chargé d'affaires a.i.",
-    )
-    expect(recipientLines('es', vacant, true)[1]).toBe('A la atención del Encargado de Negocios a.i.')
+    expect(recipientLines('fr', vacant('fr'), true).slice(0, 2)).toEqual([
+      'Mission permanente de la France auprès de l’Organisation des Nations Unies',
+      'À l’attention du Chargé d’affaires a.i.',
+    ])
+    expect(recipientLines('es', vacant('es'), true).slice(0, 2)).toEqual([
+      'Misión Permanente de Francia ante las Naciones Unidas',
+      'A la atención del Encargado de Negocios a.i.',
+    ])
   })
 })
 
@@ -113,14 +131,15 @@ describe('salutation and close', () => {
     expect(salutation('en', france('en'))).toBe('Your Excellency,')
     expect(salutation('fr', france('fr'))).toBe('Excellence,')
     expect(salutation('es', france('es'))).toBe('Excelentísimo Señor:')
-    const woman = {
-      ...france('es'),
+    const woman = addresseeIn('es', {
+      ...franceFacts('es'),
       head: { honorific: 'H.E. Ms.', name: 'Ana', function: 'Permanent Representative' },
-    }
+    })
     expect(salutation('es', woman)).toBe('Excelentísima Señora:')
-    const vacant: Addressee = { ...france('en'), kind: 'vacant', head: null }
-    expect(salutation('en', vacant)).toBe('Excellency,')
-    expect(salutation('es', vacant)).toBe('Excelencia:')
+    const vacant = (language: LetterLanguage): Addressee =>
+      addresseeIn(language, { ...franceFacts(language), kind: 'vacant', head: null })
+    expect(salutation('en', vacant('en'))).toBe('Excellency,')
+    expect(salutation('es', vacant('es'))).toBe('Excelencia:')
   })
 
   it('takes leave with the courtesy formula, "our" for an organization', () => {
@@ -129,7 +148,7 @@ describe('salutation and close', () => {
     )
     expect(courtesyClose('en', true)).toContain('of our highest consideration')
     expect(courtesyClose('fr', false)).toBe(
-      "Je vous prie d'agréer, Excellence, l'assurance de ma très haute considération.",
+      'Je vous prie d’agréer, Excellence, l’assurance de ma très haute considération.',
     )
     expect(courtesyClose('es', false)).toContain('Vuestra Excelencia')
   })
@@ -137,14 +156,51 @@ describe('salutation and close', () => {
 
 describe('dates and references', () => {
   it("writes the date in the letter's language, with the city", () => {
-    expect(dateLine('en', '2026-06-01T12:00:00Z', 'Nairobi')).toBe('Nairobi, 1 June 2026')
-    expect(dateLine('fr', '2026-06-01T12:00:00Z', 'Dakar')).toBe('Dakar, le 1er juin 2026')
-    expect(dateLine('fr', '2026-06-02T12:00:00Z', null)).toBe('2 juin 2026')
-    expect(dateLine('es', '2026-06-01T12:00:00Z', null)).toBe('1 de junio de 2026')
+    // No-break spaces (U+00A0) inside the date: it never breaks across lines.
+    expect(dateLine('en', '2026-06-01T12:00:00Z', 'Nairobi')).toBe('Nairobi, 1\u00a0June\u00a02026')
+    expect(dateLine('fr', '2026-06-01T12:00:00Z', 'Dakar')).toBe('Dakar, le\u00a01er\u00a0juin\u00a02026')
+    expect(dateLine('fr', '2026-06-02T12:00:00Z', null)).toBe('2\u00a0juin\u00a02026')
+    expect(dateLine('es', '2026-12-04T12:00:00Z', null)).toBe('4\u00a0de\u00a0diciembre\u00a0de\u00a02026')
   })
 
   it("writes the reference with each language's punctuation", () => {
     expect(referenceLine('en', 'CB-7K3M9Q')).toBe('Ref.: CB-7K3M9Q')
     expect(referenceLine('fr', 'CB-7K3M9Q')).toBe('Réf.\u00a0: CB-7K3M9Q')
+  })
+})
+
+describe('protocol', () => {
+  it('names a Permanent Representative "H.E." whatever honorific the Blue Book prints', () => {
+    const plain = { honorific: 'Mr.', name: 'Danny Danon', function: 'Permanent Representative' }
+    expect(headNameLine('en', plain)).toBe('H.E. Mr. Danny Danon')
+    expect(headNameLine('fr', plain)).toBe('Son Excellence Monsieur Danny Danon')
+    expect(headNameLine('es', plain)).toBe('Excelentísimo Señor Danny Danon')
+    const none = { honorific: null, name: 'A. N. Other', function: 'Permanent Representative' }
+    expect(headNameLine('en', none)).toBe('H.E. A. N. Other')
+    expect(headNameLine('es', none)).toBe('Su Excelencia A. N. Other')
+  })
+
+  it("names the mission in the letter's language, an observer State's too", () => {
+    expect(recipientLines('fr', france('fr'), false)[2]).toBe(
+      'Mission permanente de la France auprès de l’Organisation des Nations Unies',
+    )
+    expect(recipientLines('es', france('es'), false)[2]).toBe(
+      'Misión Permanente de Francia ante las Naciones Unidas',
+    )
+    const holySee = (language: LetterLanguage) =>
+      addresseeIn(language, {
+        kind: 'head',
+        head: { honorific: 'H.E. Archbishop', name: 'Gabriele Caccia', function: 'Permanent Observer' },
+        missionName: 'Permanent Observer Mission of the Holy See to the United Nations',
+        observerState: true,
+        stateNames: stateNameForms('VAT', language, 'Holy See'),
+      })
+    expect(holySee('en').missionName).toBe('Permanent Observer Mission of the Holy See to the United Nations')
+    expect(holySee('fr').missionName).toBe(
+      'Mission permanente d’observation du Saint-Siège auprès de l’Organisation des Nations Unies',
+    )
+    expect(holySee('es').missionName).toBe(
+      'Misión Permanente de Observación de la Santa Sede ante las Naciones Unidas',
+    )
   })
 })

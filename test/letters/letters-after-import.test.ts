@@ -56,8 +56,11 @@ describe.skipIf(absent)('letters to the missions as the real Blue Books describe
     const chad = await getLetter(ctx, (await createLetter(ctx, { state: 'TCD', supporter })).id)
     expect(chad.language).toBe('fr')
     expect(chad.document.recipient[1]).toMatch(
-      /^Représentante? permanente? du Tchad auprès de l'Organisation des Nations Unies$/,
+      /^Représentante? permanente? du Tchad auprès de l’Organisation des Nations Unies$/,
     )
-    expect(chad.document.recipient[2]).toBe('Permanent Mission of the Republic of Chad to the United Nations')
+    // A French letter names the mission in French, not with the Blue Book's English name.
+    expect(chad.document.recipient[2]).toBe(
+      'Mission permanente du Tchad auprès de l’Organisation des Nations Unies',
+    )
   })
 })

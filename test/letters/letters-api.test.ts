@@ -53,17 +53,17 @@ describe('POST /api/letters', () => {
     expect(letter.paperSize).toBe('a4')
     expect(letter.document.recipient).toEqual([
       'Son Excellence Monsieur Jérôme Bonnafont',
-      "Représentant permanent de la France auprès de l'Organisation des Nations Unies",
-      'Permanent Mission of France to the United Nations',
+      'Représentant permanent de la France auprès de l’Organisation des Nations Unies',
+      'Mission permanente de la France auprès de l’Organisation des Nations Unies',
       '245 East 47th Street, 44th Floor',
       'New York, NY 10017',
       'United States of America',
     ])
     expect(letter.document.salutation).toBe('Excellence,')
     expect(letter.document.close).toBe(
-      "Je vous prie d'agréer, Excellence, l'assurance de ma très haute considération.",
+      'Je vous prie d’agréer, Excellence, l’assurance de ma très haute considération.',
     )
-    expect(letter.document.dateLine).toBe('Nairobi, le 1er juin 2026')
+    expect(letter.document.dateLine).toBe('Nairobi, le\u00a01er\u00a0juin\u00a02026')
     expect(letter.document.referenceLine).toBe(`Réf.\u00a0: ${body.reference}`)
     expect(letter.document.paragraphs).toContain(NOTE)
     expect(letter.document.sender).toEqual(['Amina Wanjiru', 'Kenyatta Avenue 14', 'Nairobi', 'Kenya'])
@@ -123,7 +123,7 @@ describe('POST /api/letters', () => {
     expect(mexico.document.recipient[0]).toBe('Excelentísima Señora Alicia Guadalupe Buenrostro Massieu')
     expect(mexico.document.recipient[1]).toBe('Representante Permanente de México ante las Naciones Unidas')
     expect(mexico.document.salutation).toBe('Excelentísima Señora:')
-    expect(mexico.document.dateLine).toBe('Nairobi, 1 de junio de 2026')
+    expect(mexico.document.dateLine).toBe('Nairobi, 1\u00a0de\u00a0junio\u00a0de\u00a02026')
   })
 
   it("addresses a vacant post to the mission, for the attention of the Chargé d'affaires a.i.", async () => {
@@ -220,6 +220,46 @@ describe('POST /api/letters', () => {
     expect(body.errors[field]).toMatch(message)
   })
 
+  it('refuses characters no bundled font can print, naming the field and each character', async () => {
+    const letterCount = async () =>
+      Number(
+        (
+          await ctx.db
+            .selectFrom('letter')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      )
+    const before = await letterCount()
+    const { status, body } = await write({
+      state: 'FRA',
+      supporter: { ...supporter, city: 'Nairobi 🌍', addressLines: ['Kenyatta Avenue 14', 'Box 𓀀'] },
+      personalNote: 'For the survivors 🙏\nSecond line',
+    })
+    expect(status).toBe(400)
+    expect(Object.keys(body.errors).sort()).toEqual([
+      'personalNote',
+      'supporter.addressLines',
+      'supporter.city',
+    ])
+    expect(body.errors['supporter.city']).toContain('U+1F30D 🌍')
+    expect(body.errors['supporter.addressLines']).toContain('U+13000 𓀀')
+    expect(body.errors.personalNote).toMatch(/a character the letter cannot print: U\+1F64F 🙏\./)
+    expect(await letterCount()).toBe(before)
+  })
+
+  it('accepts a name in three scripts, and line breaks in the paragraph', async () => {
+    const { status, body } = await write({
+      state: 'FRA',
+      language: 'ar',
+      supporter: { ...supporter, name: 'محمد Ahmed 王小明', city: 'नई दिल्ली' },
+      personalNote: 'سطر أول\nSecond line, 第二行\nтретья строка',
+    })
+    expect(status).toBe(201)
+    const letter = await read(body.id)
+    expect(letter.document.signature[0]).toBe('محمد Ahmed 王小明')
+  })
+
   it('keeps HTML and template syntax as plain text, never as markup or template', async () => {
     const hostile = '<script>alert(1)</script> {{supporter.email}} {{#each x}}'
     const { status, body } = await write({
@@ -271,7 +311,7 @@ describe('GET /api/letters/:id/pdf', () => {
 })
 
 describe('templates and suggestions', () => {
-  it('lists every template in English, French and Spanish', async () => {
+  it('lists every template in the six official languages of the UN', async () => {
     const { templates } = (await app.inject({ method: 'GET', url: '/api/templates' })).json()
     for (const id of ['supporter', 'organization', 'follow-up', 'campaign']) {
       expect(
@@ -279,7 +319,7 @@ describe('templates and suggestions', () => {
           .filter((t: { id: string }) => t.id === id)
           .map((t: { language: string }) => t.language)
           .sort(),
-      ).toEqual(['en', 'es', 'fr'])
+      ).toEqual(['ar', 'en', 'es', 'fr', 'ru', 'zh'])
     }
   })
 

@@ -71,8 +71,8 @@ describe('writing a letter in the browser', () => {
     expect(preview.statusCode).toBe(200)
     expect(preview.headers['cache-control']).toBe('private, no-store')
     expect(preview.body).toContain('H.E. Mr. Jérôme Bonnafont')
-    expect(preview.body).toContain('<p>I write from Paris.</p>')
-    expect(preview.body).toContain('<p>Second paragraph.</p>')
+    expect(preview.body).toContain('<p class="paper__paragraph">I write from Paris.</p>')
+    expect(preview.body).toContain('<p class="paper__paragraph">Second paragraph.</p>')
     expect(preview.body).toContain(`href="/api${url}/pdf"`)
 
     const edit = await app.inject({ method: 'GET', url: `${url}/edit` })
@@ -93,6 +93,36 @@ describe('writing a letter in the browser', () => {
     const after = await app.inject({ method: 'GET', url })
     expect(after.body).toContain('Jeanne Dupont')
     expect(after.body).toContain('Son Excellence Monsieur Jérôme Bonnafont')
+  })
+
+  it('offers the six UN languages, and writes an Arabic letter right to left from the form', async () => {
+    const page = await app.inject({ method: 'GET', url: '/write/fra' })
+    const offered = [...page.body.matchAll(/<option value="(en|fr|es|ar|zh|ru)"[^>]*>([^<]+)<\/option>/g)]
+    expect(offered.map((m) => m[1])).toEqual(['en', 'fr', 'es', 'ar', 'zh', 'ru'])
+    expect(offered.map((m) => m[2])).toContain('Arabic (العربية)')
+
+    for (const [language, expected] of [
+      ['ar', 'سعادة السيد Jérôme Bonnafont'],
+      ['zh', '大使阁下'],
+      ['ru', 'Его Превосходительству'],
+    ] as const) {
+      const res = await app.inject({
+        url: '/write/fra',
+        ...form({
+          template: 'supporter',
+          language,
+          'supporter.name': 'Amina Wanjiru',
+          'supporter.country': 'KE',
+        }),
+      })
+      expect(res.statusCode, res.body).toBe(303)
+      const preview = await app.inject({ method: 'GET', url: res.headers.location as string })
+      expect(preview.body, language).toContain(expected)
+      expect(preview.body).toMatch(
+        new RegExp(`<article[^>]*lang="${language === 'zh' ? 'zh-Hans' : language}"`),
+      )
+      if (language === 'ar') expect(preview.body).toMatch(/<article[^>]*dir="rtl"/)
+    }
   })
 
   it('refuses a form sent from another site, and takes one from this site', async () => {

@@ -128,7 +128,7 @@ describe('retention', () => {
     expect(doc.paragraphs).toHaveLength(was.paragraphs.length - 1)
     expect(doc.sender).toEqual([WRITER.name, 'United Kingdom'])
     expect(doc.signature).toEqual(was.signature)
-    expect(doc.dateLine).toBe('1 June 2026')
+    expect(doc.dateLine).toBe('1\u00a0June\u00a02026') // a date never breaks across lines
     expect(doc.paragraphs[0]).toMatch(/^I am writing from \[…\], United Kingdom, to ask that France support/)
     // Its .eml copies (confirmation, the mission's letter, the writer's copy) went with it.
     expect(filesMentioning(WRITER.email)).toEqual([])

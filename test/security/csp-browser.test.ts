@@ -109,6 +109,7 @@ describe.skipIf(!chromiumPath.path)('the Content-Security-Policy in a real brows
       '/organizers/directory',
       '/organizers/directory/fra/edit',
       '/organizers/outbox',
+      '/organizers/letters',
       '/organizers/states/fra',
       '/organizers/members',
       '/organizers/updates',
