@@ -73,7 +73,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
         return reply.code(422).viewAsync('pages/letters/preview.hbs', {
           title: `Your letter to ${letter.state.name}`,
           letter,
-          paper: paperAttributes(letter.language),
+          paper: paperAttributes(letter.document),
           missionHasEmail: state.mission.emails.length > 0,
           sendErrors: error.errors,
           sendEmail: request.body.email ?? '',
@@ -89,7 +89,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
     return reply.viewAsync('pages/delivery/confirm.hbs', {
       title: `Confirm your letter to ${letter.state.name}`,
       letter,
-      paper: paperAttributes(letter.language),
+      paper: paperAttributes(letter.document),
       token: request.params.token,
     })
   })

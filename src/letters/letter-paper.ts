@@ -1,5 +1,6 @@
+import { letterFontSheets } from '../plugins/web-fonts.js'
 import { formsFor } from './diplomatic-form.js'
-import type { LetterLanguage } from './letter-document.js'
+import type { LetterDocument } from './letter-document.js'
 
 /** What the letter partial (`templates/partials/letter-paper.hbs`) needs besides the letter. */
 export interface PaperAttributes {
@@ -14,9 +15,29 @@ export interface PaperAttributes {
    * reference, the letter's own words, take the letter's direction.
    */
   lineDir: 'ltr' | 'auto'
+  /** The letter fonts' stylesheets its text needs (Noto Serif's, then one per other script). */
+  fontSheets: string[]
 }
 
-export function paperAttributes(language: LetterLanguage): PaperAttributes {
-  const forms = formsFor(language)
-  return { lang: forms.locale, dir: forms.direction, lineDir: forms.direction === 'rtl' ? 'auto' : 'ltr' }
+export function paperAttributes(document: LetterDocument): PaperAttributes {
+  const forms = formsFor(document.language)
+  return {
+    lang: forms.locale,
+    dir: forms.direction,
+    lineDir: forms.direction === 'rtl' ? 'auto' : 'ltr',
+    fontSheets: letterFontSheets(letterTexts(document)),
+  }
+}
+
+/** Every text the letter shows. */
+function* letterTexts(document: LetterDocument): Iterable<string> {
+  yield* document.sender
+  yield* document.recipient
+  yield document.dateLine
+  yield document.referenceLine
+  yield document.subject
+  yield document.salutation
+  yield* document.paragraphs
+  yield document.close
+  yield* document.signature
 }

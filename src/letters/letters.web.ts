@@ -31,5 +31,5 @@ let paperTemplate: HandlebarsTemplateDelegate | null = null
 /** The letter partial alone (templates/partials/letter-paper.hbs), for the write form's live preview. */
 export function renderLetterPaper(document: LetterDocument): string {
   paperTemplate ??= createHandlebars().compile('{{> letter-paper letter paper=paper}}')
-  return paperTemplate({ letter: { document }, paper: paperAttributes(document.language) })
+  return paperTemplate({ letter: { document }, paper: paperAttributes(document) })
 }

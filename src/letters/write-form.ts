@@ -205,7 +205,7 @@ export function composeModel(
     ],
     countries: listCountryOptions().map((c) => ({ ...c, selected: c.code === country })),
     limits: LIMITS,
-    preview: { document: preview, paper: paperAttributes(preview.language) },
+    preview: { document: preview, paper: paperAttributes(preview) },
     og: {
       title: `Write to the ambassador of ${state.name}`,
       description: `Ask ${state.name} to back an independent Special Court Mechanism for sexual exploitation and abuse by UN peacekeepers: a letter to its Permanent Mission in New York, in a few minutes.`,

@@ -181,7 +181,7 @@ export const writeRoutes: FastifyPluginAsyncTypebox<WriteRoutesOptions> = async 
       page({
         title: `Your letter to ${letter.state.name}`,
         letter,
-        paper: paperAttributes(letter.language),
+        paper: paperAttributes(letter.document),
         missionHasEmail: state.mission.emails.length > 0,
         // The writer's source goes on in the links they follow or share from here.
         next: await nextSteps(

@@ -3,27 +3,43 @@ import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import fastifyStatic from '@fastify/static'
-import type { FastifyInstance } from 'fastify'
-import { FAMILIES, type Family } from '../letters/typesetting/font-catalog.js'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { FAMILIES, type Family, familiesUsed } from '../letters/typesetting/font-catalog.js'
 
 // The letter preview in the PDF's typefaces, served by the site itself (no font CDN: the CSP's
 // font-src is 'self', and a supporter's letter page asks no third party for anything).
 //
-// One stylesheet, built at start-up from the @fontsource packages' own CSS (400 and 700, WOFF2
-// only, each face's unicode-range kept), and the font files it names. The browser downloads only
-// the slices of a family whose ranges the page's text uses: an English letter fetches two small
-// Latin files, a Chinese one the few slices of Noto Serif SC its characters fall in.
+// Stylesheets built at start-up from the @fontsource packages' own CSS (400 and 700, WOFF2 only,
+// each face's unicode-range kept), and the font files they name. The browser downloads only the
+// slices of a family whose ranges the page's text uses: an English letter fetches two small Latin
+// files, a Chinese one the few slices of Noto Serif SC its characters fall in.
+//
+// A letter links one stylesheet per family its text uses (`letterFontSheets`), not all of them:
+// the Chinese and Korean families alone declare some 350 slices (290 KB of CSS, 42 KB compressed),
+// which a French letter on a phone would otherwise wait for before it shows anything.
 
-/** Where the stylesheet is served; the letter partial links it. */
+/** Every family in one stylesheet. */
 export const LETTER_FONTS_CSS = '/fonts/letter-fonts.css'
+/** One family's stylesheet: /fonts/letter/<family id>.css. */
+const FAMILY_SHEET_PREFIX = '/fonts/letter/'
 const FILES_PREFIX = '/fonts/'
 const WEIGHTS = ['400', '700'] as const
 
-export interface LetterFonts {
+export interface Stylesheet {
   css: string
+  etag: string
+}
+
+export interface LetterFonts extends Stylesheet {
   /** Font file name → the package folder it is served from (only the files the CSS names). */
   files: Map<string, string>
-  etag: string
+  /** Family id → that family's faces alone (the primary family's with the `.paper` rule too). */
+  families: Map<string, Stylesheet>
+}
+
+/** The stylesheets a letter whose text is `texts` links: Noto Serif's, then each other family it uses. */
+export function letterFontSheets(texts: Iterable<string>): string[] {
+  return familiesUsed(texts).map((family) => `${FAMILY_SHEET_PREFIX}${family.id}.css`)
 }
 
 const require = createRequire(import.meta.url)
@@ -39,8 +55,10 @@ const require = createRequire(import.meta.url)
  */
 export function buildLetterFonts(families: readonly Family[] = FAMILIES): LetterFonts {
   const files = new Map<string, string>()
-  const rules: string[] = []
+  const rulesOf = new Map<Family, string[]>()
   for (const family of families) {
+    const rules: string[] = []
+    rulesOf.set(family, rules)
     const packageDir = path.dirname(require.resolve(`${family.web}/package.json`))
     const version = (
       JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8')) as { version: string }
@@ -66,10 +84,15 @@ export function buildLetterFonts(families: readonly Family[] = FAMILIES): Letter
     }
   }
   const stack = [...families.map((family) => `"${family.cssName}"`), 'serif'].join(', ')
-  rules.push(`.paper {\n  font-family: ${stack};\n}\n`)
-  const css = `/* The letter fonts: Noto (SIL Open Font License), from the @fontsource packages. */\n${rules.join('')}`
-  const etag = `"${createHash('sha256').update(css).digest('base64url').slice(0, 22)}"`
-  return { css, files, etag }
+  const paperRule = `.paper {\n  font-family: ${stack};\n}\n`
+  const sheet = (rules: string[]): Stylesheet => {
+    const css = `/* The letter fonts: Noto (SIL Open Font License), from the @fontsource packages. */\n${rules.join('')}`
+    return { css, etag: `"${createHash('sha256').update(css).digest('base64url').slice(0, 22)}"` }
+  }
+  const familySheets = new Map<string, Stylesheet>()
+  for (const [family, rules] of rulesOf)
+    familySheets.set(family.id, sheet(family.scripts === null ? [...rules, paperRule] : rules))
+  return { ...sheet([...[...rulesOf.values()].flat(), paperRule]), files, families: familySheets }
 }
 
 interface FontFace {
@@ -170,14 +193,25 @@ export async function webFontsPlugin(app: FastifyInstance): Promise<void> {
   // point), however many apps a test run builds.
   builtFonts ??= buildLetterFonts()
   const fonts = builtFonts
-  app.get(LETTER_FONTS_CSS, async (request, reply) => {
+  const serve = (sheet: Stylesheet, request: FastifyRequest, reply: FastifyReply): string | FastifyReply => {
     reply
       .header('cache-control', 'public, max-age=3600')
-      .header('etag', fonts.etag)
+      .header('etag', sheet.etag)
       .type('text/css; charset=utf-8')
-    if (request.headers['if-none-match'] === fonts.etag) return reply.code(304).send()
-    return fonts.css
-  })
+    if (request.headers['if-none-match'] === sheet.etag) return reply.code(304).send()
+    return sheet.css
+  }
+  app.get(LETTER_FONTS_CSS, async (request, reply) => serve(fonts, request, reply))
+  app.get<{ Params: { sheet: string } }>(
+    `${FAMILY_SHEET_PREFIX}:sheet`,
+    { schema: { params: { type: 'object', properties: { sheet: { type: 'string', maxLength: 40 } } } } },
+    async (request, reply) => {
+      const id = request.params.sheet.endsWith('.css') ? request.params.sheet.slice(0, -4) : ''
+      const sheet = fonts.families.get(id)
+      if (!sheet) return reply.callNotFound()
+      return serve(sheet, request, reply)
+    },
+  )
   await app.register(fastifyStatic, {
     root: [...new Set(fonts.files.values())],
     prefix: FILES_PREFIX,

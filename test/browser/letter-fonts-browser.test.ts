@@ -188,4 +188,33 @@ describe.skipIf(!chromiumPath.path)('the letter preview in the PDF’s fonts, in
       await context.close()
     }
   })
+
+  it('the write form for France loads Noto Serif alone, and the Chinese face once Chinese is typed', async () => {
+    const context = await browser.newContext({ viewport: WIDTHS.phone, javaScriptEnabled: true })
+    const page = await context.newPage()
+    const sheets: string[] = []
+    page.on('request', (request) => {
+      if (request.resourceType() === 'stylesheet' && request.url().includes('/fonts/'))
+        sheets.push(request.url())
+    })
+    await page.goto(`${base}/write/fra`, { waitUntil: 'load' })
+    expect(sheets.map((url) => new URL(url).pathname)).toEqual(['/fonts/letter/serif.css'])
+    await page.fill('textarea[name="personalNote"]', '我在内罗毕工作了六年。')
+    // Polled with evaluate: waitForFunction evaluates a string, which the page's CSP forbids.
+    await expect
+      .poll(() =>
+        page.evaluate<boolean>(`document.querySelector('#letter-preview').textContent.includes('内罗毕')`),
+      )
+      .toBe(true)
+    await expect
+      .poll(() =>
+        page.evaluate<boolean>(
+          `document.fonts.ready.then(() => document.fonts.check('16px "Noto Serif SC"', '内罗毕'))`,
+        ),
+      )
+      .toBe(true)
+    expect(sheets.map((url) => new URL(url).pathname)).toContain('/fonts/letter/cjk.css')
+    expect(sheets.map((url) => new URL(url).pathname)).not.toContain('/fonts/letter/hangul.css')
+    await context.close()
+  })
 })

@@ -111,6 +111,57 @@ describe('GET /fonts/letter-fonts.css', () => {
   })
 })
 
+describe("one family's stylesheet, /fonts/letter/<family>.css", () => {
+  async function sheet(id: string): Promise<string> {
+    const res = await app.inject({ method: 'GET', url: `/fonts/letter/${id}.css` })
+    expect(res.statusCode, id).toBe(200)
+    expect(res.headers['content-type']).toBe('text/css; charset=utf-8')
+    return res.body
+  }
+
+  it("holds that family's faces alone, and together they are the whole stylesheet's", async () => {
+    const union: Face[] = []
+    for (const family of FAMILIES) {
+      const own = faces(await sheet(family.id))
+      expect(own.length, family.id).toBeGreaterThan(0)
+      expect(new Set(own.map((face) => face.family)), family.id).toEqual(new Set([family.cssName]))
+      union.push(...own)
+    }
+    const key = (face: Face) => `${face.family} ${face.weight} ${face.url} ${JSON.stringify(face.range)}`
+    expect(union.map(key).sort()).toEqual(faces(css).map(key).sort())
+  })
+
+  it("sets .paper in Noto Serif's sheet, which every letter links, with the whole stack", async () => {
+    const serif = await sheet('serif')
+    expect(/\.paper\s*\{\s*font-family:\s*([^;]+);/.exec(serif)?.[1]).toBe(
+      [...FAMILIES.map((family) => `"${family.cssName}"`), 'serif'].join(', '),
+    )
+    expect(await sheet('cjk')).not.toContain('.paper')
+    // The French letter's sheet is small; the Chinese family's is most of the whole.
+    expect(serif.length).toBeLessThan(8_000)
+    expect((await sheet('cjk')).length).toBeGreaterThan(100_000)
+  })
+
+  it('answers 304 to a browser that has it', async () => {
+    const first = await app.inject({ method: 'GET', url: '/fonts/letter/arabic.css' })
+    const again = await app.inject({
+      method: 'GET',
+      url: '/fonts/letter/arabic.css',
+      headers: { 'if-none-match': String(first.headers.etag) },
+    })
+    expect(again.statusCode).toBe(304)
+  })
+
+  it.each(['klingon.css', 'serif', 'serif.css.map', '..%2fletter-fonts.css', 'PRIMARY.css', 'x'.repeat(60)])(
+    'has no sheet %s',
+    async (name) => {
+      const res = await app.inject({ method: 'GET', url: `/fonts/letter/${name}` })
+      expect([400, 404]).toContain(res.statusCode)
+      expect(res.body).not.toContain('@font-face')
+    },
+  )
+})
+
 describe('the font files', () => {
   it('serves a file the stylesheet names as font/woff2, cached for a year and immutable', async () => {
     const url = faceFor(faces(css), 'Noto Naskh Arabic', 'م')?.url as string
@@ -169,6 +220,12 @@ describe('the letter preview', () => {
     return page.body
   }
 
+  function sheetsLinked(html: string): string[] {
+    return [...html.matchAll(/<link rel="stylesheet" href="(\/fonts\/[^"]+)">/g)].map(
+      ([, href]) => href as string,
+    )
+  }
+
   function paperTag(html: string): string {
     const tag = /<article class="paper"[^>]*>/.exec(html)?.[0]
     if (!tag) throw new Error('no <article class="paper"> on the page')
@@ -180,7 +237,8 @@ describe('the letter preview', () => {
     const tag = paperTag(html)
     expect(tag).toContain('dir="rtl"')
     expect(tag).toContain('lang="ar"')
-    expect(html).toContain(`<link rel="stylesheet" href="${LETTER_FONTS_CSS}">`)
+    // Noto Serif for the addresses, Noto Naskh Arabic for the rest; no Chinese or Korean sheet.
+    expect(sheetsLinked(html)).toEqual(['/fonts/letter/serif.css', '/fonts/letter/arabic.css'])
     const address = /<address class="paper__recipient">(.*?)<\/address>/s.exec(html)?.[1] ?? ''
     expect(address).toContain('<span dir="auto">New York, NY 10017</span>')
     expect(address).toMatch(/<span dir="auto">[^<]*فرنسا/)
@@ -188,24 +246,29 @@ describe('the letter preview', () => {
   })
 
   it('a Chinese letter is zh-Hans, left to right; an English one en, left to right, every line too', async () => {
-    const zh = paperTag(await preview('zh', '王小明'))
+    const zhPage = await preview('zh', '王小明')
+    const zh = paperTag(zhPage)
+    expect(sheetsLinked(zhPage)).toEqual(['/fonts/letter/serif.css', '/fonts/letter/cjk.css'])
     expect(zh).toContain('lang="zh-Hans"')
     expect(zh).toContain('dir="ltr"')
     const html = await preview('en')
     expect(paperTag(html)).toMatch(/lang="en" dir="ltr"/)
+    expect(sheetsLinked(html)).toEqual(['/fonts/letter/serif.css', '/fonts/letter/arabic.css'])
     // An Arabic name in an English letter is set inside a left-to-right line, as the PDF sets it.
     expect(html).toContain('<span dir="ltr">محمد Ahmed</span>')
     expect(html).not.toContain('dir="auto"')
   })
 
   it('links the letter fonts only on pages that show a letter', async () => {
-    for (const url of ['/write', '/privacy', '/progress']) {
+    for (const url of ['/', '/write', '/privacy', '/progress']) {
       const res = await app.inject({ method: 'GET', url })
       expect(res.statusCode, url).toBe(200)
-      expect(res.body, url).not.toContain(LETTER_FONTS_CSS)
+      expect(res.body, url).not.toContain('/fonts/letter')
     }
-    // The write form shows the letter it writes beside it, in the PDF's fonts.
+    // The write form shows the letter it writes beside it, in the PDF's fonts: a French letter
+    // needs Noto Serif alone, not the 42 KB (compressed) of every script's faces.
     const form = await app.inject({ method: 'GET', url: '/write/fra' })
-    expect(form.body).toContain(LETTER_FONTS_CSS)
+    expect(sheetsLinked(form.body)).toEqual(['/fonts/letter/serif.css'])
+    expect(form.body).not.toContain(LETTER_FONTS_CSS)
   })
 })

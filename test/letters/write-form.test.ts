@@ -88,7 +88,7 @@ describe('the write form shows the letter', () => {
     expect(res.headers['content-type']).toContain('text/html')
     expect(res.headers['cache-control']).toBe('no-store')
     expect(res.body).toMatch(
-      /^<link rel="stylesheet" href="\/fonts\/letter-fonts.css">\s*<article class="paper" lang="es"/,
+      /^<link rel="stylesheet" href="\/fonts\/letter\/serif.css">\s*<article class="paper" lang="es"/,
     )
     expect(res.body).toContain('Red de Sobrevivientes')
     expect(res.body).toContain('Escribo desde Montevideo.')

@@ -247,3 +247,26 @@ function rememberLayouts(font: Font): Font {
   }
   return font
 }
+
+/** Below this code point every character is Latin, Greek or Cyrillic: Noto Serif's, no test needed. */
+const FIRST_OTHER_SCRIPT = 0x0530
+
+/**
+ * The families that set some character of `texts`, as the browser would choose them from the
+ * `.paper` font stack: for each character the first family (in the catalog's order) whose script
+ * it belongs to, Noto Serif where none claims it. The primary family always comes first.
+ */
+export function familiesUsed(texts: Iterable<string>): Family[] {
+  const used = new Set<Family>([PRIMARY])
+  const seen = new Set<number>()
+  for (const text of texts) {
+    for (const char of text) {
+      const code = char.codePointAt(0) as number
+      if (code < FIRST_OTHER_SCRIPT || seen.has(code)) continue
+      seen.add(code)
+      const family = FAMILIES.find((candidate) => candidate.scripts?.test(char))
+      if (family) used.add(family)
+    }
+  }
+  return FAMILIES.filter((family) => used.has(family))
+}
