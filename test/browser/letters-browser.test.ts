@@ -36,14 +36,18 @@ describe.skipIf(!chromiumPath.path)('writing a letter in a real browser', () => 
 
     // Submitting without a name: the message appears by the field, the rest is kept.
     await page.getByLabel('A paragraph of your own').fill('Je vous écris depuis Lyon, où je suis infirmière.')
-    await page.getByRole('button', { name: 'Preview my letter' }).click()
+    await page.getByLabel('I will print and post it').check()
+    await page.getByRole('button', { name: 'Continue' }).click()
     expect(await page.locator('#name-error').textContent()).toContain('Please give your name')
     expect(await page.getByLabel('A paragraph of your own').inputValue()).toContain('depuis Lyon')
+    // The printed letter's choice is kept, and with it the fields it needs.
+    expect(await page.getByLabel('I will print and post it').isChecked()).toBe(true)
 
     await page.getByLabel('Your name (required)').fill('Élise Martin')
-    await page.getByLabel('City').fill('Lyon')
-    await page.getByLabel('Country').selectOption('FR')
-    await page.getByRole('button', { name: 'Preview my letter' }).click()
+    await page.getByLabel(/^Postal address/).fill('8 rue Garibaldi')
+    await page.getByLabel(/^City/).fill('Lyon')
+    await page.getByLabel(/^Country/).selectOption('FR')
+    await page.getByRole('button', { name: 'Continue' }).click()
     await page.waitForURL(/\/letters\/[A-Za-z0-9_-]{22}$/)
     const paper = page.locator('article.paper')
     expect(await paper.textContent()).toContain('Son Excellence Monsieur Jérôme Bonnafont')

@@ -25,10 +25,14 @@ function sampleUrl(url: string): string {
     .replace(/\*$/, '')
 }
 
+/** The embedded letter form's policy: the page's, framable by this site (EMBED_ORIGINS is unset here). */
+const EMBED_CSP = cspHeader({ ...PAGE_CSP, 'frame-ancestors': ["'self'"] })
+
 function expectHardened(headers: Record<string, unknown>, where: string, csp = cspHeader(PAGE_CSP)) {
   expect(headers['content-security-policy'], where).toBe(csp)
   expect(headers['x-content-type-options'], where).toBe('nosniff')
-  expect(headers['x-frame-options'], where).toBe('DENY')
+  // X-Frame-Options has no "these origins" form: an embedded page leaves it to frame-ancestors.
+  expect(headers['x-frame-options'], where).toBe(csp === EMBED_CSP ? undefined : 'DENY')
   // same-origin, not no-referrer: under that browsers send "Origin: null" with the site's own forms.
   expect(headers['referrer-policy'], where).toBe('same-origin')
   expect(headers['cross-origin-opener-policy'], where).toBe('same-origin')
@@ -63,7 +67,7 @@ describe('security headers', () => {
       for (const cookie of [undefined, organizerCookie]) {
         const response = await app.inject({ method: 'GET', url, headers: cookie ? { cookie } : {} })
         const who = `${cookie ? 'organizer' : 'public'} GET ${url} (${response.statusCode})`
-        expectHardened(response.headers, who)
+        expectHardened(response.headers, who, url.startsWith('/embed/') ? EMBED_CSP : undefined)
         expect(response.headers['strict-transport-security'], who).toBeUndefined()
         if (response.statusCode === 200 && String(response.headers['content-type']).startsWith('text/html'))
           pages += 1
