@@ -33,6 +33,7 @@ import { partnersRoutes } from './partners/partners.routes.js'
 import { errorsPlugin } from './plugins/errors.js'
 import { fairAdmissionPlugin } from './plugins/fair-admission.js'
 import { healthRoutes } from './plugins/health.js'
+import { i18nPlugin } from './plugins/i18n.js'
 import { notFoundPlugin } from './plugins/not-found.js'
 import { openapiPlugin } from './plugins/openapi.js'
 import { sameOriginPlugin } from './plugins/same-origin.js'
@@ -91,6 +92,8 @@ export async function buildApp({ ctx }: BuildAppOptions): Promise<FastifyInstanc
   await app.register(openapiPlugin)
   // 2. Our cross-cutting plugins.
   await app.register(viewPlugin, { publicUrl: ctx.config.publicUrl })
+  // After the view: every request's language, and what each page's layout needs of it.
+  await app.register(i18nPlugin, { publicUrl: ctx.config.publicUrl })
   await app.register(errorsPlugin)
   await app.register(notFoundPlugin, { ctx })
   await app.register(sameOriginPlugin, { publicUrl: ctx.config.publicUrl })

@@ -50,3 +50,12 @@ export function stateNameForms(iso3: string, language: LetterLanguage, englishNa
     }
   )
 }
+
+/**
+ * The state's short name as a page in `language` shows it ("Francia", "法国"); in English the
+ * directory's own name, which the caller gives.
+ */
+export function stateNameIn(language: LetterLanguage, iso3: string, englishName: string): string {
+  if (language === 'en') return englishName
+  return stateNameForms(iso3, language, englishName).name
+}

@@ -1,3 +1,4 @@
+import { english, type Translate } from '../i18n/catalogue.js'
 import { MAX_MARKS_IN_A_ROW } from './combining-marks.js'
 import { findTextProblem, normalizeLine, normalizeMultiline, type TextProblem } from './text-safety.js'
 
@@ -39,9 +40,10 @@ export function tooLongAsTyped(
   field: string,
   label: string,
   errors: FieldErrors,
+  t: Translate = english,
 ): boolean {
   if (value.length <= rawLimit(max)) return false
-  checkLength(value, max, field, label, errors)
+  checkLength(value, max, field, label, errors, t)
   return true
 }
 
@@ -57,16 +59,17 @@ function screened(
   max: number,
   errors: FieldErrors,
   multiline: boolean,
+  t: Translate,
 ): string | null | undefined {
   if (value === undefined || value === null) return undefined
   if (typeof value !== 'string') {
-    errors[field] = `${label} must be text.`
+    errors[field] = t('forms.mustBeText', { label })
     return null
   }
-  if (tooLongAsTyped(value, max, field, label, errors)) return null
+  if (tooLongAsTyped(value, max, field, label, errors, t)) return null
   const problem = findTextProblem(value, multiline)
   if (problem) {
-    errors[field] = problemMessage(label, problem)
+    errors[field] = problemMessage(label, problem, t)
     return null
   }
   return value
@@ -79,10 +82,11 @@ export function oneLine(
   label: string,
   max: number,
   errors: FieldErrors,
+  t: Translate = english,
 ): string | null {
-  const raw = screened(value, field, label, max, errors, false)
+  const raw = screened(value, field, label, max, errors, false, t)
   if (raw === undefined || raw === null) return null
-  const text = checkLength(normalizeLine(raw), max, field, label, errors)
+  const text = checkLength(normalizeLine(raw), max, field, label, errors, t)
   return text || null
 }
 
@@ -93,13 +97,14 @@ export function multiLine(
   label: string,
   max: number,
   errors: FieldErrors,
+  t: Translate = english,
 ): string | null {
-  const raw = screened(value, field, label, max, errors, true)
+  const raw = screened(value, field, label, max, errors, true, t)
   if (raw === undefined) return ''
   if (raw === null) return null
   const text = normalizeMultiline(raw)
   if (text.length > max) {
-    checkLength(text, max, field, label, errors)
+    checkLength(text, max, field, label, errors, t)
     return null
   }
   return text
@@ -112,8 +117,9 @@ export function lines(
   label: string,
   max: number,
   errors: FieldErrors,
+  t: Translate = english,
 ): string[] {
-  const raw = screened(value, field, label, max, errors, true)
+  const raw = screened(value, field, label, max, errors, true, t)
   if (raw === undefined || raw === null) return []
   return raw
     .split(/\r\n?|\n/)
@@ -127,21 +133,19 @@ export function checkLength(
   field: string,
   label: string,
   errors: FieldErrors,
+  t: Translate = english,
 ): string {
   if (text.length <= max) return text
-  errors[field] ??=
-    `${label} can be at most ${max.toLocaleString('en')} characters (it has ${text.length.toLocaleString('en')}).`
+  errors[field] ??= t('forms.tooLong', { label, max, length: text.length })
   return ''
 }
 
 /** What to say about a field holding text that may not be used (line breaks, invisible characters). */
-export function problemMessage(label: string, problem: TextProblem): string {
-  if (problem === 'line_break') return `${label} must be on one line.`
-  if (problem === 'bidi')
-    return `${label} contains invisible text-direction characters; please type it again.`
-  if (problem === 'marks')
-    return `${label} has more than ${MAX_MARKS_IN_A_ROW} accents or other combining marks in a row; please type it again.`
-  return `${label} contains invisible control characters; please type it again.`
+export function problemMessage(label: string, problem: TextProblem, t: Translate = english): string {
+  if (problem === 'line_break') return t('forms.oneLine', { label })
+  if (problem === 'bidi') return t('forms.bidi', { label })
+  if (problem === 'marks') return t('forms.marks', { label, max: MAX_MARKS_IN_A_ROW })
+  return t('forms.control', { label })
 }
 
 export function listOf(value: unknown): unknown[] {

@@ -1,3 +1,5 @@
+import { english } from '../i18n/catalogue.js'
+
 // A source: the code of a partner or a channel that brought a supporter (`amnesty-ke`,
 // `newsletter-2027-01`), carried by a link (`/write/fra?source=amnesty-ke`) and stored with the
 // letter written and the membership asked for. The one place its rule is written.
@@ -12,14 +14,17 @@ export const SOURCE_CODE_RULE = `lowercase letters, digits and hyphens, at most 
 export interface InputNotice {
   /** The field set aside ('source'). */
   field: string
+  /** The message in English (the JSON API's words). */
   message: string
+  /** Its key in locales/ (pages show it in the reader's language). */
+  key: string
 }
 
 /** What a writer or joiner is told when the link's source code could not be kept. */
 export const SOURCE_IGNORED: InputNotice = {
   field: 'source',
-  message:
-    'The link you followed carried a source code that is not valid, so it was not recorded. Nothing else is affected.',
+  message: english('forms.sourceIgnored'),
+  key: 'forms.sourceIgnored',
 }
 
 /**

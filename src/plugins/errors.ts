@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { catalogue, DEFAULT_LANGUAGE, english } from '../i18n/index.js'
 import { AppError, ValidationError } from '../lib/errors.js'
 import { bodyTooLargeMessage } from './security.js'
 
@@ -125,5 +126,15 @@ export async function sendError(request: FastifyRequest, reply: FastifyReply, bo
   if (request.url.startsWith('/api/') || request.url === '/api' || !reply.viewAsync) return body
   // A signed-in organizer keeps the organizers' bar (and its sign-out form) on an error page.
   const organizer = request.organizer ? { organizer: request.organizer, csrfToken: reply.generateCsrf() } : {}
-  return reply.viewAsync('pages/error.hbs', { title: body.error, error: body, ...organizer })
+  // The page speaks the visitor's language; the message is the one the route gave (routes that
+  // supporters meet give it in their language), except a 5xx's, which says only that it failed.
+  const t = request.t ?? english
+  const titleKey = `common.error.status.${body.statusCode}`
+  const title = catalogue(DEFAULT_LANGUAGE).has(titleKey) ? t(titleKey) : body.error
+  const message = body.statusCode >= 500 ? t('common.error.serverError') : body.message
+  return reply.viewAsync('pages/error.hbs', {
+    title,
+    error: { ...body, title, message },
+    ...organizer,
+  })
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { AppContext } from '../context.js'
+import { english } from '../i18n/index.js'
 import { sendError } from './errors.js'
 
 /**
@@ -16,7 +17,7 @@ export const notFoundPlugin = fp(async (app: FastifyInstance, { ctx }: { ctx: Ap
         statusCode: 404,
         error: 'Not Found',
         code: 'not_found',
-        message: `There is no page at ${request.url.split('?')[0]}`,
+        message: (request.t ?? english)('common.error.notFound', { path: request.url.split('?')[0] }),
       })
     },
   )

@@ -6,8 +6,17 @@ import fp from 'fastify-plugin'
 import Handlebars from 'handlebars'
 import type { OrganizerRole } from '../db/schema.js'
 import { phoneLinks } from '../directory/phone-links.js'
-import { englishDate } from '../lib/dates.js'
-import { FIELD_LABELS, LANGUAGE_LABELS, REGIONAL_GROUP_LABELS } from '../lib/labels.js'
+import {
+  DEFAULT_LANGUAGE,
+  formatDate,
+  formatNumber,
+  isSiteLanguage,
+  type MessageArgs,
+  type SiteLanguage,
+  translate,
+} from '../i18n/index.js'
+import { stateNameIn } from '../letters/state-names.js'
+import { FIELD_LABELS } from '../lib/labels.js'
 import { projectPath } from '../lib/paths.js'
 import { trimEndWhere } from '../lib/text-safety.js'
 import { can, type Permission } from '../organizers/permissions.js'
@@ -35,16 +44,11 @@ export function createHandlebars(): typeof Handlebars {
       can(organizer?.role, permission),
   )
   hbs.registerHelper('lowercase', (text: unknown) => (typeof text === 'string' ? text.toLowerCase() : ''))
-  hbs.registerHelper('groupLabel', (code: string | null) =>
-    code ? ((REGIONAL_GROUP_LABELS as Record<string, string>)[code] ?? code) : '',
-  )
-  hbs.registerHelper('languageLabel', (code: string) => LANGUAGE_LABELS[code] ?? code)
+  registerLanguageHelpers(hbs)
   hbs.registerHelper('fieldLabel', (field: string) => FIELD_LABELS[field] ?? field)
   hbs.registerHelper('join', (items: unknown, separator: unknown) =>
     Array.isArray(items) ? items.join(typeof separator === 'string' ? separator : ', ') : '',
   )
-  // Dates are written the way an English reader expects ("20 September 1960"), in UTC.
-  hbs.registerHelper('longDate', (iso: string | null | undefined) => (iso ? englishDate(iso) : ''))
   // A Blue Book phone field, one dialable tel: link per number (src/directory/phone-links.ts).
   hbs.registerHelper('phoneLinks', (field: string | null | undefined) => phoneLinks(field))
   hbs.registerHelper('year', (iso: string | null | undefined) => (iso ? iso.slice(0, 4) : ''))
@@ -56,9 +60,54 @@ export function createHandlebars(): typeof Handlebars {
   return hbs
 }
 
+/** The language a template is rendered in: its data's `lang` (the request's, or an e-mail's reader's). */
+function languageOfTemplate(options: Handlebars.HelperOptions): SiteLanguage {
+  const lang = (options.data?.root as { lang?: unknown } | undefined)?.lang
+  return isSiteLanguage(lang) ? lang : DEFAULT_LANGUAGE
+}
+
+/**
+ * Helpers that write in the template's language (`lang` in its data):
+ * - `{{t "home.ask.title" count=3}}`: a message from locales/<lang>/, escaped like any value;
+ *   a key ending in `_html` keeps the message's own markup and escapes only its arguments;
+ * - `{{number n}}`, `{{longDate iso}}`, `{{shortDate iso}}`: through Intl, in that language;
+ * - `{{groupLabel code}}`, `{{languageLabel code}}`: the catalogue's names for codes.
+ */
+function registerLanguageHelpers(hbs: typeof Handlebars): void {
+  hbs.registerHelper('t', (key: string, options: Handlebars.HelperOptions) => {
+    const language = languageOfTemplate(options)
+    const hash = (options.hash ?? {}) as MessageArgs
+    if (!key.endsWith('_html')) return translate(language, key, hash)
+    const escaped: MessageArgs = {}
+    for (const [name, value] of Object.entries(hash))
+      escaped[name] = typeof value === 'string' ? hbs.escapeExpression(value) : value
+    return new hbs.SafeString(translate(language, key, escaped))
+  })
+  hbs.registerHelper('number', (n: unknown, options: Handlebars.HelperOptions) =>
+    typeof n === 'number' ? formatNumber(languageOfTemplate(options), n) : '',
+  )
+  hbs.registerHelper('longDate', (iso: string | null | undefined, options: Handlebars.HelperOptions) =>
+    iso ? formatDate(languageOfTemplate(options), iso) : '',
+  )
+  hbs.registerHelper('shortDate', (iso: string | null | undefined, options: Handlebars.HelperOptions) =>
+    iso ? formatDate(languageOfTemplate(options), iso, 'short') : '',
+  )
+  hbs.registerHelper('groupLabel', (code: string | null, options: Handlebars.HelperOptions) =>
+    code ? translate(languageOfTemplate(options), `common.groups.${code}`) : '',
+  )
+  // {{stateName iso3 name}}: the state's UN name in the page's language (the directory's in English).
+  hbs.registerHelper('stateName', (iso3: unknown, name: unknown, options: Handlebars.HelperOptions) =>
+    typeof iso3 === 'string'
+      ? stateNameIn(languageOfTemplate(options), iso3.toUpperCase(), String(name ?? iso3))
+      : '',
+  )
+  hbs.registerHelper('languageLabel', (code: string, options: Handlebars.HelperOptions) =>
+    isSiteLanguage(code) ? translate(languageOfTemplate(options), `common.languages.${code}`) : code,
+  )
+}
+
 /** What a page says of itself in search results and link previews when its data gives nothing. */
-export const DEFAULT_DESCRIPTION =
-  "Write to a UN member state's ambassador and ask for an independent Special Court Mechanism for sexual exploitation and abuse by UN peacekeeping personnel."
+export const DEFAULT_DESCRIPTION = translate(DEFAULT_LANGUAGE, 'common.defaultDescription')
 
 export interface ViewOptions {
   /** PUBLIC_URL: og:url and og:image are absolute addresses on it. */
@@ -80,8 +129,6 @@ export const viewPlugin = fp(async (app: FastifyInstance, options: ViewOptions) 
     root: TEMPLATES,
     layout: 'layouts/main.hbs',
     defaultContext: {
-      siteName: 'Code Blue letters',
-      defaultDescription: DEFAULT_DESCRIPTION,
       icons: {
         svg: SITE_IMAGE_URLS['/favicon.svg'],
         ico: SITE_IMAGE_URLS['/favicon.ico'],

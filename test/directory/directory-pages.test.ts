@@ -49,7 +49,7 @@ describe('the list of states', () => {
   it('answers an invalid filter with a 400 page naming it', async () => {
     const { status, html } = await getPage('/states?group=martian')
     expect(status).toBe(400)
-    expect(html).toContain('<h1>Bad Request</h1>')
+    expect(html).toContain('<h1>Bad request</h1>')
     expect(html).toContain('&quot;group&quot;')
   })
 })
@@ -95,7 +95,7 @@ describe('a state page', () => {
       const { status, html, headers } = await getPage(url)
       expect(status, url).toBe(404)
       expect(headers['content-type'], url).toMatch(/text\/html/)
-      expect(html, url).toContain('<h1>Not Found</h1>')
+      expect(html, url).toContain('<h1>Page not found</h1>')
     }
   })
 

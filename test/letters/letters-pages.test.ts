@@ -146,6 +146,6 @@ describe('writing a letter in the browser', () => {
   it('answers an unknown letter with a 404 page', async () => {
     const res = await app.inject({ method: 'GET', url: '/letters/AAAAAAAAAAAAAAAAAAAAAA' })
     expect(res.statusCode).toBe(404)
-    expect(res.body).toContain('<h1>Not Found</h1>')
+    expect(res.body).toContain('<h1>Page not found</h1>')
   })
 })
