@@ -119,6 +119,8 @@ export function* demoLetters(rng: Random, plan: LetterPlan): Generator<DemoLette
         values,
       )
       yield {
+        // Demo writers wrote on the site in their letter's language.
+        site_language: language,
         public_id: rng.publicId(),
         reference,
         state_iso3: state.iso3,

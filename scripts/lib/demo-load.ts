@@ -45,6 +45,7 @@ const LETTER_COLUMNS = Object.keys({
   personal_data_removed_at: true,
   draft_token_hash: true,
   source: true,
+  site_language: true,
   created_at: true,
   updated_at: true,
 } satisfies Record<keyof DemoLetterRow, true>)

@@ -18,6 +18,7 @@ import * as m0010 from './migrations/0010-roles.js'
 import * as m0011 from './migrations/0011-letter-privacy.js'
 import * as m0012 from './migrations/0012-letter-languages.js'
 import * as m0013 from './migrations/0013-sources.js'
+import * as m0014 from './migrations/0014-site-language.js'
 
 // @NOTE a static map, not a folder scan: bundlers, tsx and vitest all see the same migrations,
 // and their order is the order of the keys (names sort as they were written).
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '0011-letter-privacy': m0011,
   '0012-letter-languages': m0012,
   '0013-sources': m0013,
+  '0014-site-language': m0014,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

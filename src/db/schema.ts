@@ -122,9 +122,14 @@ export interface LetterTable {
   draft_token_hash: string | null
   /** The partner's or channel's code the writer came from (migration 0013; src/lib/source-code.ts). */
   source: string | null
+  /** The site's language when the letter was written: its writer's e-mails are in it (migration 0014). */
+  site_language: Generated<SiteLanguageCode>
   created_at: string
   updated_at: string
 }
+
+/** A language of the site (src/i18n/languages.ts). */
+export type SiteLanguageCode = 'ar' | 'zh' | 'en' | 'fr' | 'ru' | 'es'
 
 /** A letter's rendered PDF, kept under the ETag of its document (dropped when that changes). */
 export interface LetterPdfTable {
@@ -356,6 +361,8 @@ export interface MemberTable {
   source: 'join_form' | 'letter'
   /** The partner's or channel's code the member came from (migration 0013), unlike `source`. */
   source_code: string | null
+  /** The site's language when the member joined: their e-mails are in it (migration 0014). */
+  site_language: Generated<SiteLanguageCode>
   consent_updates: 0 | 1
   consent_version: string | null
   consent_at: string | null
@@ -395,6 +402,8 @@ export interface ErasureAskTable {
   id: Generated<number>
   email: string
   asked_at: string
+  /** The site's language of the form: the link is sent in it (migration 0014). */
+  site_language: Generated<SiteLanguageCode>
 }
 
 /** A partner of the campaign: its links carry `code` as their source (migration 0013). */

@@ -4,11 +4,20 @@ import Handlebars from 'handlebars'
 import type Mail from 'nodemailer/lib/mailer/index.js'
 import type { Config } from '../config.js'
 import type { LetterRow, OutboxMessageRow } from '../db/schema.js'
-import { formsFor } from '../letters/diplomatic-form.js'
+import {
+  DEFAULT_LANGUAGE,
+  formatDate,
+  formatDateTime,
+  isSiteLanguage,
+  type SiteLanguage,
+  translate,
+} from '../i18n/index.js'
+import { formsFor, missionNameIn } from '../letters/diplomatic-form.js'
 import type { AddresseeSnapshot } from '../letters/letter-compose.js'
 import type { LetterDocument, LetterLanguage } from '../letters/letter-document.js'
 import { renderLetterPdf, writeLettersPdf } from '../letters/letter-pdf.js'
 import { pdfFileName } from '../letters/letters.web.js'
+import { stateNameIn } from '../letters/state-names.js'
 import { projectPath } from '../lib/paths.js'
 import { loadTextTemplate, type TextTemplate } from '../lib/text-templates.js'
 
@@ -30,17 +39,23 @@ const templates = new Map<string, TextTemplate<{ subject: string }>>()
 const html = Handlebars.create()
 let layout: HandlebarsTemplateDelegate | null = null
 
-/** The language `kind` is written in for `language`: messages to supporters exist in English only for now. */
-function languageOf(kind: Kind, language: LetterLanguage): LetterLanguage {
-  return fs.existsSync(projectPath(`templates/emails/${kind}.${language}.hbs`)) ? language : 'en'
+/**
+ * The e-mails to writers and members are one template each (`<kind>.hbs`) whose words come from
+ * locales/<language>/emails.json, in the reader's language. A mission's letter and digest are
+ * written per language (`<kind>.<language>.hbs`), in the letter's; an organizer's notice in
+ * English (`organizer-notice.en.hbs`).
+ */
+function fileOf(kind: Kind, language: LetterLanguage): { file: string; language: LetterLanguage } {
+  if (fs.existsSync(projectPath(`templates/emails/${kind}.hbs`))) return { file: `${kind}.hbs`, language }
+  const own = fs.existsSync(projectPath(`templates/emails/${kind}.${language}.hbs`))
+  return own ? { file: `${kind}.${language}.hbs`, language } : { file: `${kind}.en.hbs`, language: 'en' }
 }
 
-function template(kind: Kind, lang: LetterLanguage): TextTemplate<{ subject: string }> {
-  const key = `${kind}.${lang}`
-  let found = templates.get(key)
+function template(file: string): TextTemplate<{ subject: string }> {
+  let found = templates.get(file)
   if (!found) {
-    found = loadTextTemplate(projectPath(`templates/emails/${key}.hbs`))
-    templates.set(key, found)
+    found = loadTextTemplate(projectPath(`templates/emails/${file}`))
+    templates.set(file, found)
   }
   return found
 }
@@ -51,10 +66,11 @@ function render(
   data: object,
   letter: LetterDocument | null,
 ): { subject: string; text: string; html: string } {
-  const written = languageOf(kind, language)
-  const t = template(kind, written)
-  const subject = t.renderMeta('subject', data)
-  const paragraphs = t.renderParagraphs(data)
+  const { file, language: written } = fileOf(kind, language)
+  const t = template(file)
+  const withLanguage = { ...data, lang: written }
+  const subject = t.renderMeta('subject', withLanguage)
+  const paragraphs = t.renderParagraphs(withLanguage)
   const text = [...paragraphs, ...(letter ? ['—', ...letterAsText(letter)] : [])].join('\n\n')
   layout ??= html.compile(fs.readFileSync(projectPath('templates/emails/layout.html.hbs'), 'utf8'))
   const forms = formsFor(written)
@@ -96,8 +112,18 @@ function place(letter: LetterRow): string | null {
   return [letter.supporter_city, letter.supporter_country].filter(Boolean).join(', ') || null
 }
 
-function longDate(iso: string): string {
-  return `${new Date(iso).toLocaleString('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' })} UTC`
+/** A moment as the reader writes it, in UTC: "5 December 2026 at 14:30 UTC". */
+function dateTimeIn(language: SiteLanguage, iso: string): string {
+  return translate(language, 'emails.dateTimeUtc', { when: formatDateTime(language, iso) })
+}
+
+/** How an e-mail to the writer names the state and its mission, in the writer's language. */
+function stateWordsIn(language: SiteLanguage, letter: LetterRow): { stateName: string; missionName: string } {
+  const snapshot = JSON.parse(letter.addressee) as AddresseeSnapshot
+  return {
+    stateName: stateNameIn(language, snapshot.iso3, snapshot.stateName),
+    missionName: missionNameIn(language, snapshot),
+  }
 }
 
 const base = (config: Pick<Config, 'mail'>, message: OutboxMessageRow): Mail.Options => ({
@@ -130,6 +156,8 @@ export async function buildLetterMail(
     contentType: 'application/pdf',
   })
   const payload = message.payload ? (JSON.parse(message.payload) as { url?: string; expires?: string }) : {}
+  // The writer's e-mails are in the language of the site they wrote on; the mission's in the letter's.
+  const reader: SiteLanguage = letter.site_language
   switch (message.kind) {
     case 'mission_letter': {
       const content = render(
@@ -155,24 +183,24 @@ export async function buildLetterMail(
     case 'reminder': {
       const data = {
         supporterName: letter.supporter_name,
-        stateName,
+        ...stateWordsIn(reader, letter),
         reference: letter.reference,
         url: payload.url ?? '',
-        expires: payload.expires ? longDate(payload.expires) : '',
+        expires: payload.expires ? dateTimeIn(reader, payload.expires) : '',
       }
-      const content = render(message.kind, 'en', data, message.kind === 'confirmation' ? doc : null)
+      const content = render(message.kind, reader, data, message.kind === 'confirmation' ? doc : null)
       return { ...base(config, message), ...content, to: [writer] }
     }
     case 'supporter_copy': {
       const data = {
         supporterName: letter.supporter_name,
-        stateName,
+        ...stateWordsIn(reader, letter),
         reference: letter.reference,
-        sentAt: longDate(letter.sent_at ?? message.created_at),
+        sentAt: dateTimeIn(reader, letter.sent_at ?? message.created_at),
       }
       return {
         ...base(config, message),
-        ...render('supporter-copy', 'en', data, doc),
+        ...render('supporter-copy', reader, data, doc),
         to: [writer],
         attachments: [await pdf()],
       }
@@ -182,17 +210,14 @@ export async function buildLetterMail(
         throw Object.assign(new Error('reply request without its link'), { responseCode: 554 })
       const data = {
         supporterName: letter.supporter_name,
-        stateName,
+        ...stateWordsIn(reader, letter),
         reference: letter.reference,
-        sentOn: new Date(letter.sent_at ?? message.created_at).toLocaleDateString('en-GB', {
-          dateStyle: 'long',
-          timeZone: 'UTC',
-        }),
+        sentOn: formatDate(reader, letter.sent_at ?? message.created_at),
         replied: `${payload.url}?answer=replied`,
         acknowledged: `${payload.url}?answer=acknowledged`,
         noReply: `${payload.url}?answer=no_reply`,
       }
-      return { ...base(config, message), ...render('reply-request', 'en', data, null), to: [writer] }
+      return { ...base(config, message), ...render('reply-request', reader, data, null), to: [writer] }
     }
     default:
       throw new Error(`buildLetterMail: a ${message.kind} message is not a letter's`)
@@ -209,6 +234,8 @@ export async function buildMemberMail(
   update?: UpdateMailParts,
 ): Promise<Mail.Options> {
   const payload = message.payload ? (JSON.parse(message.payload) as Record<string, unknown>) : null
+  // Written in the payload when queued: the language of the site the member or the asker used.
+  const reader: SiteLanguage = isSiteLanguage(payload?.lang) ? payload.lang : DEFAULT_LANGUAGE
   switch (message.kind) {
     case 'member_confirmation': {
       // The payload is cleared once the mail server has the message (it holds the link's token).
@@ -216,9 +243,9 @@ export async function buildMemberMail(
         throw Object.assign(new Error('member confirmation without its link'), { responseCode: 554 })
       const data = {
         ...payload,
-        expires: typeof payload.expires === 'string' ? longDate(payload.expires) : '',
+        expires: typeof payload.expires === 'string' ? dateTimeIn(reader, payload.expires) : '',
       }
-      return { ...base(config, message), ...render('member-confirmation', 'en', data, null) }
+      return { ...base(config, message), ...render('member-confirmation', reader, data, null) }
     }
     case 'member_update': {
       if (!update) throw Object.assign(new Error('campaign update without its text'), { responseCode: 554 })
@@ -239,9 +266,9 @@ export async function buildMemberMail(
       if (!payload) throw Object.assign(new Error('erasure link without its link'), { responseCode: 554 })
       const data = {
         url: payload.url,
-        expires: typeof payload.expires === 'string' ? longDate(payload.expires) : '',
+        expires: typeof payload.expires === 'string' ? dateTimeIn(reader, payload.expires) : '',
       }
-      return { ...base(config, message), ...render('erasure-link', 'en', data, null) }
+      return { ...base(config, message), ...render('erasure-link', reader, data, null) }
     }
     default:
       throw new Error(`buildMemberMail: a ${message.kind} message is not a member's`)
@@ -255,7 +282,7 @@ export function buildOrganizerNoticeMail(
 ): Mail.Options {
   const payload = message.payload ? (JSON.parse(message.payload) as Record<string, unknown>) : null
   if (!payload) throw Object.assign(new Error('organizer notice without its text'), { responseCode: 554 })
-  const data = { ...payload, dueAt: typeof payload.dueAt === 'string' ? longDate(payload.dueAt) : '' }
+  const data = { ...payload, dueAt: typeof payload.dueAt === 'string' ? dateTimeIn('en', payload.dueAt) : '' }
   return { ...base(config, message), ...render('organizer-notice', 'en', data, null) }
 }
 
@@ -266,14 +293,18 @@ export interface UpdateMailParts {
   body: string
   test: boolean
   unsubscribeUrl: string
+  /** The member's language (member.site_language): the lines around the organizer's text are in it. */
+  language: SiteLanguage
 }
 
 // Stands in the template for the organizer's paragraphs, which are not a template's to reflow.
 const UPDATE_MARK = '\u0000update\u0000'
 
 function renderUpdate(update: UpdateMailParts): { subject: string; text: string; html: string } {
-  const t = template('member-update', 'en')
+  const { file, language } = fileOf('member-update', update.language)
+  const t = template(file)
   const data = {
+    lang: language,
     subject: update.subject,
     test: update.test,
     unsubscribeUrl: update.unsubscribeUrl,
@@ -291,7 +322,8 @@ function renderUpdate(update: UpdateMailParts): { subject: string; text: string;
     )
   layout ??= html.compile(fs.readFileSync(projectPath('templates/emails/layout.html.hbs'), 'utf8'))
   const body = layout({
-    language: 'en',
+    language: formsFor(language).locale,
+    dir: formsFor(language).direction,
     subject,
     paragraphs: parts
       .flatMap(({ text, own }) => (own ? htmlParagraphs(text) : [text]))

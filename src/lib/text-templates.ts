@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import Handlebars from 'handlebars'
+import { DEFAULT_LANGUAGE, isSiteLanguage, translate } from '../i18n/index.js'
 
 // Plain-text templates with their metadata: a file opens with a Handlebars comment holding JSON,
 // then the body, paragraphs parted by a blank line. Letters and e-mails are written with them.
@@ -10,6 +11,11 @@ const META = /^\s*\{\{!--([\s\S]*?)--\}\}/
 // @NOTE plain text out, so no HTML escaping here: HTML views escape when they render, the PDF
 // prints text as text. What a person types is data, never compiled, so "{{" in it is inert.
 const hbs = Handlebars.create()
+// {{t "emails.greeting" name=supporterName}}: a message in the language of the data's `lang`.
+hbs.registerHelper('t', (key: string, options: Handlebars.HelperOptions) => {
+  const lang = (options.data?.root as { lang?: unknown } | undefined)?.lang
+  return translate(isSiteLanguage(lang) ? lang : DEFAULT_LANGUAGE, key, options.hash)
+})
 
 export interface TextTemplate<M> {
   file: string

@@ -1,6 +1,12 @@
 import { sql } from 'kysely'
 import type { Database } from '../db/connection.js'
-import type { CampaignUpdateRow, MemberStatus, OutboxMessageRow, OutboxStatus } from '../db/schema.js'
+import type {
+  CampaignUpdateRow,
+  MemberStatus,
+  OutboxMessageRow,
+  OutboxStatus,
+  SiteLanguageCode,
+} from '../db/schema.js'
 import { whereMembers } from './members-admin.repository.js'
 import type { Audience } from './update-input.js'
 
@@ -183,12 +189,14 @@ export interface MemberForUpdate {
   consent_updates: 0 | 1
   email: string | null
   public_id: string
+  /** The language of the lines around the update (migration 0014). */
+  site_language: SiteLanguageCode
 }
 
 export async function findMemberForUpdate(db: Database, id: number): Promise<MemberForUpdate | undefined> {
   return db
     .selectFrom('member')
-    .select(['status', 'consent_updates', 'email', 'public_id'])
+    .select(['status', 'consent_updates', 'email', 'public_id', 'site_language'])
     .where('id', '=', id)
     .executeTakeFirst()
 }

@@ -77,5 +77,7 @@ export async function updateMailOf(
     // A test's link has the form of a member's, so the organizer sees what members get, but no
     // member has its id: it unsubscribes nobody.
     unsubscribeUrl: unsubscribeUrl(ctx.config, member?.public_id ?? newPublicId()),
+    // A test goes to the organizer who asked for it, in the organizers' English.
+    language: member?.site_language ?? 'en',
   }
 }
