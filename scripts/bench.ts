@@ -29,7 +29,15 @@ const BASE = `http://127.0.0.1:${PORT}`
 const TSX = projectPath('node_modules/.bin/tsx')
 const REFERENCE = path.resolve(projectPath(), '../shared/reference/un-bluebook-2024-12-18.json')
 
-const ROUTES: { label: string; path: string; headers?: Record<string, string> }[] = [
+interface Route {
+  label: string
+  path: string
+  headers?: Record<string, string>
+  /** A page measured in each language: compared with its English row (issue 15: within 10%). */
+  page?: { name: string; language: string }
+}
+
+const ROUTES: Route[] = [
   { label: 'JSON: all 195 states', path: '/api/states' },
   {
     label: 'JSON: all 195 states, compressed (br)',
@@ -45,7 +53,20 @@ const ROUTES: { label: string; path: string; headers?: Record<string, string> }[
     headers: { 'accept-encoding': 'br, gzip' },
   },
   { label: 'Page: one state', path: '/states/tcd' },
+  ...inLanguages('home page', '/', ['en', 'ar', 'zh', 'fr', 'ru', 'es']),
+  ...inLanguages('list of states', '/states', ['en', 'ar', 'zh', 'fr', 'ru', 'es']),
+  ...inLanguages('one state', '/states/tcd', ['en', 'ar', 'zh', 'fr']),
+  ...inLanguages('write form', '/write/fra', ['en', 'ar', 'zh', 'fr']),
 ]
+
+/** The same page in each language, each asked for by its address (`?lang=`), as a shared link does. */
+function inLanguages(name: string, path: string, languages: string[]): Route[] {
+  return languages.map((language) => ({
+    label: `Page: ${name}, ${language}`,
+    path: `${path}?lang=${language}`,
+    page: { name, language },
+  }))
+}
 
 function rssMiB(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8')
@@ -96,6 +117,7 @@ async function main(): Promise<void> {
     const rssBefore = rssMiB(child.pid!)
 
     const rows: string[] = []
+    const rates = new Map<Route, number>()
     for (const route of ROUTES) {
       const result = await autocannon({
         url: BASE + route.path,
@@ -104,6 +126,7 @@ async function main(): Promise<void> {
         headers: route.headers ?? {},
       })
       const errors = result.errors + result.timeouts + result.non2xx
+      rates.set(route, result.requests.average)
       rows.push(
         `| ${route.label} | \`${route.path}\` | ${Math.round(result.requests.average)} | ${result.latency.p50} | ${result.latency.p99} | ${Math.round(result.throughput.average / 1024)} | ${errors} |`,
       )
@@ -119,6 +142,8 @@ async function main(): Promise<void> {
       '| route | path | requests/s | p50 ms | p99 ms | KiB/s | errors |',
       '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
       ...rows,
+      '',
+      ...languageComparison(rates),
     ].join('\n')
     console.log(table)
     if (args['write-readme']) writeReadmeFigures('bench', table)
@@ -127,6 +152,27 @@ async function main(): Promise<void> {
     await new Promise((resolve) => child.once('exit', resolve))
     fs.rmSync(dir, { recursive: true, force: true })
   }
+}
+
+/** Each page's slowest language against its English: requests/s, and the target of 10%. */
+function languageComparison(rates: Map<Route, number>): string[] {
+  const lines = [
+    '| page | English requests/s | slowest other language | its requests/s | cost against English | within 10% |',
+    '| --- | ---: | --- | ---: | ---: | --- |',
+  ]
+  const names = [...new Set([...rates.keys()].flatMap((route) => (route.page ? [route.page.name] : [])))]
+  for (const name of names) {
+    const rows = [...rates].filter(([route]) => route.page?.name === name)
+    const english = rows.find(([route]) => route.page?.language === 'en')?.[1] ?? 0
+    const [slowest, rate] = rows
+      .filter(([route]) => route.page?.language !== 'en')
+      .sort((a, b) => a[1] - b[1])[0] ?? [undefined, 0]
+    const cost = english > 0 ? (english / rate - 1) * 100 : 0
+    lines.push(
+      `| ${name} | ${Math.round(english)} | ${slowest?.page?.language ?? ''} | ${Math.round(rate)} | ${cost >= 0 ? '+' : ''}${cost.toFixed(1)}% | ${cost <= 10 ? 'yes' : 'no'} |`,
+    )
+  }
+  return lines
 }
 
 main().catch((error: unknown) => {
