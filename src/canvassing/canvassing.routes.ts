@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { AppContext } from '../context.js'
-import { COVERAGE_STATUS_LABELS, POSITION_LABELS } from '../lib/labels.js'
+import { collator, formatNumber, INTL_LOCALE, type SiteLanguage, type Translate } from '../i18n/index.js'
+import { stateNameIn } from '../letters/state-names.js'
 import {
   type Coverage,
   getCoverage,
@@ -11,75 +12,92 @@ import { COVERAGE_STATUSES } from './coverage-rules.js'
 import { renderMapLegend, renderWorldMap } from './world-map.js'
 
 const NEEDING_LETTERS = 6
-const numbers = new Intl.NumberFormat('en-GB')
 
 /** The public progress page: how many member states were canvassed, on a map and in a table. */
 export const canvassingRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
-  app.get('/progress', async (_request, reply) => {
+  app.get('/progress', async (request, reply) => {
     const coverage = await getCoverage(ctx)
     const { totals } = coverage
+    const { t, siteLanguage: language } = request
+    const row = (s: StateCoverage) => stateRow(s, language, t)
+    const byName = (a: { name: string }, b: { name: string }) => collator(language).compare(a.name, b.name)
+    const figures = { canvassed: totals.canvassed, total: totals.memberStates }
     return reply.viewAsync('pages/canvassing/progress.hbs', {
-      title: `${totals.canvassed} of ${totals.memberStates} member states canvassed`,
-      description: `Where Code Blue's letters to the UN missions stand: ${totals.canvassed} of ${totals.memberStates} member states canvassed, ${numbers.format(totals.lettersWritten)} letters written, each state's status on a map and in a table.`,
+      title: t('progress.title', figures),
+      description: t('progress.description', { ...figures, written: totals.lettersWritten }),
       totals,
-      percent: percent(totals.canvassed, totals.memberStates),
-      lettersWritten: numbers.format(totals.lettersWritten),
-      lettersDelivered: numbers.format(totals.lettersDelivered),
-      map: renderWorldMap(mapEntries(coverage), {
+      percent: percent(totals.canvassed, totals.memberStates, language),
+      map: renderWorldMap(mapEntries(coverage, language, t), {
         legend: false,
-        title: 'Map of the member states by coverage status',
-        description:
-          'Each member state is coloured by its status and links to its page. The table "Letters per state" below gives the same information.',
+        title: t('progress.map.title'),
+        description: t('progress.map.description'),
+        t,
       }),
       legend: renderMapLegend(
         COVERAGE_STATUSES.map((status) => ({
           status,
-          label: COVERAGE_STATUS_LABELS[status] ?? status,
+          label: t(`common.coverageStatus.${status}`),
           count: totals.byStatus[status],
         })),
       ),
-      groups: coverage.groups.map((g) => ({ ...g, percent: percent(g.canvassed, g.memberStates) })),
-      council: { permanent: coverage.council.permanent.map(row), elected: coverage.council.elected.map(row) },
+      groups: coverage.groups.map((g) => ({
+        ...g,
+        percent: percent(g.canvassed, g.memberStates, language),
+      })),
+      council: {
+        permanent: coverage.council.permanent.map(row).sort(byName),
+        elected: coverage.council.elected.map(row).sort(byName),
+      },
       needing: pickStatesNeedingLetters(coverage, NEEDING_LETTERS).map(row),
-      states: coverage.states.map(row),
+      states: coverage.states.map(row).sort(byName),
     })
   })
 }
 
-function mapEntries(coverage: Coverage) {
+function mapEntries(coverage: Coverage, language: SiteLanguage, t: Translate) {
   return new Map(
     coverage.states.map((s) => [
       s.iso3,
       {
         status: s.status,
         href: `/states/${s.iso3.toLowerCase()}`,
-        label: `${s.name}: ${COVERAGE_STATUS_LABELS[s.status]}, ${lettersText(s.letters.written)}`,
+        label: t('progress.map.stateLabel', {
+          state: stateNameIn(language, s.iso3, s.name),
+          status: t(`common.coverageStatus.${s.status}`),
+          count: s.letters.written,
+        }),
       },
     ]),
   )
 }
 
-/** A state as the page shows it: labels instead of codes, nothing else. */
-function row(s: StateCoverage) {
+/** A state as the page shows it: its name and labels in the page's language, nothing else. */
+function stateRow(s: StateCoverage, language: SiteLanguage, t: Translate) {
   return {
     iso3: s.iso3,
     slug: s.iso3.toLowerCase(),
-    name: s.name,
+    name: stateNameIn(language, s.iso3, s.name),
     status: s.status,
-    statusLabel: COVERAGE_STATUS_LABELS[s.status] ?? s.status,
-    positionLabel: s.position === 'unknown' ? null : (POSITION_LABELS[s.position] ?? s.position),
+    statusLabel: t(`common.coverageStatus.${s.status}`),
+    positionLabel: s.position === 'unknown' ? null : t(`common.position.${s.position}`),
     canvassedOn: s.canvassedOn,
-    written: numbers.format(s.letters.written),
-    delivered: numbers.format(s.letters.delivered),
-    lettersText: lettersText(s.letters.written),
+    written: formatNumber(language, s.letters.written),
+    delivered: formatNumber(language, s.letters.delivered),
+    lettersStatus: t('progress.needing.stateStatus', {
+      status: t(`common.coverageStatus.${s.status}`),
+      count: s.letters.written,
+    }),
   }
 }
 
-function lettersText(n: number): string {
-  if (n === 0) return 'no letters yet'
-  return n === 1 ? '1 letter' : `${numbers.format(n)} letters`
-}
+const percentFormats = new Map<SiteLanguage, Intl.NumberFormat>()
 
-function percent(part: number, whole: number): number {
-  return whole === 0 ? 0 : Math.round((part / whole) * 100)
+/** "12%", "12 %": the share as the language writes it (the bar's text where it is not drawn). */
+function percent(part: number, whole: number, language: SiteLanguage): string {
+  let format = percentFormats.get(language)
+  if (!format) {
+    format = new Intl.NumberFormat(INTL_LOCALE[language], { style: 'percent' })
+    percentFormats.set(language, format)
+  }
+  return format.format(whole === 0 ? 0 : part / whole)
 }

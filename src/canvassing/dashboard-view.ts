@@ -147,7 +147,7 @@ export function stateRow(s: StateCoverage) {
     href: `/organizers/states/${s.iso3.toLowerCase()}`,
     name: s.name,
     group: s.regionalGroup ? GROUP_SHORT[s.regionalGroup] : '',
-    groupLabel: groupLabel(s),
+    groupName: groupLabel(s),
     councilSeat: s.councilSeat,
     status: s.status,
     statusLabel: COVERAGE_STATUS_LABELS[s.status] ?? s.status,

@@ -4,7 +4,7 @@ import type { Feature, FeatureCollection, Geometry } from 'geojson'
 import { feature } from 'topojson-client'
 import type { GeometryCollection, Topology } from 'topojson-specification'
 import { readSeedStates } from '../directory/directory-seed.js'
-import { COVERAGE_STATUS_LABELS } from '../lib/labels.js'
+import { english, type Translate } from '../i18n/index.js'
 import { COVERAGE_STATUSES } from './coverage-rules.js'
 
 // A world map drawn on the server: pages work without JavaScript, and a PDF can embed it. The
@@ -23,7 +23,7 @@ export interface LegendItem {
 }
 
 export interface WorldMapOptions {
-  /** Accessible name of the map. */
+  /** Accessible name of the map (a general one in `t`'s language when absent). */
   title?: string
   /** Accessible description; say where the same data is given as text. */
   description?: string
@@ -33,6 +33,8 @@ export interface WorldMapOptions {
   legend?: readonly LegendItem[] | false
   /** Fill per status. */
   palette?: Readonly<Record<string, string>>
+  /** The language of the words the map writes itself (default title, description, legend): English by default. */
+  t?: Translate
 }
 
 export const WIDTH = 960
@@ -49,10 +51,11 @@ export const COVERAGE_PALETTE: Readonly<Record<string, string>> = {
   replied: '#4292c6',
   engaged: '#08306b',
 }
-export const COVERAGE_LEGEND: readonly LegendItem[] = COVERAGE_STATUSES.map((status) => ({
-  status,
-  label: COVERAGE_STATUS_LABELS[status] ?? status,
-}))
+
+/** The coverage statuses with their names in `t`'s language, the least engaged first. */
+export function coverageLegend(t: Translate): LegendItem[] {
+  return COVERAGE_STATUSES.map((status) => ({ status, label: t(`common.coverageStatus.${status}`) }))
+}
 
 /** Tuvalu is missing from world-atlas even at 1:50m; its centroid from countries-10m. */
 const EXTRA_CENTROIDS: Record<string, [number, number]> = { '798': [178.53, -7.77] }
@@ -79,30 +82,41 @@ let geometry: MapGeometry | undefined
 
 /** Maps drawn lately, by everything that went into them (see renderWorldMap). */
 const drawnMaps = new Map<string, string>()
-const DRAWN_MAPS_KEPT = 8
+/** The public /progress in each of the six languages and the organizers' map, twice over. */
+const DRAWN_MAPS_KEPT = 14
 
 /** An SVG world map with each state in `entries` (keyed by ISO3) coloured and linked. */
 export function renderWorldMap(
   entries: ReadonlyMap<string, MapEntry>,
   options: WorldMapOptions = {},
 ): string {
+  // The words the map writes itself, in its language, before the key: `t` is no data to key on.
+  const t = options.t ?? english
+  const resolved: ResolvedOptions = {
+    title: options.title ?? t('progress.worldMap.title'),
+    description: options.description ?? t('progress.worldMap.description'),
+    idPrefix: options.idPrefix ?? 'world-map',
+    legend: options.legend === undefined ? coverageLegend(t) : options.legend,
+    palette: options.palette ?? COVERAGE_PALETTE,
+  }
   // @NOTE the map is ~200 KB of SVG and took ~4 ms to write, on every public /progress view; its
   // input (a status, link and label per state) changes only when the coverage does. So a drawn
   // map is kept under a key made of that whole input, which is cheap to build and cannot go stale.
-  const key = JSON.stringify([[...entries], options])
+  const key = JSON.stringify([[...entries], resolved])
   const drawn = drawnMaps.get(key)
   if (drawn !== undefined) return drawn
-  const svg = drawWorldMap(entries, options)
+  const svg = drawWorldMap(entries, resolved)
   if (drawnMaps.size >= DRAWN_MAPS_KEPT) drawnMaps.delete(drawnMaps.keys().next().value!)
   drawnMaps.set(key, svg)
   return svg
 }
 
-function drawWorldMap(entries: ReadonlyMap<string, MapEntry>, options: WorldMapOptions): string {
+type ResolvedOptions = Required<Omit<WorldMapOptions, 't'>>
+
+function drawWorldMap(entries: ReadonlyMap<string, MapEntry>, options: ResolvedOptions): string {
   const geo = loadGeometry()
-  const id = safeId(options.idPrefix ?? 'world-map')
-  const palette = options.palette ?? COVERAGE_PALETTE
-  const legend = options.legend === undefined ? COVERAGE_LEGEND : options.legend
+  const id = safeId(options.idPrefix)
+  const { palette, legend, title, description } = options
   const drawn = [...entries].filter(([iso3]) => geo.paths.has(iso3) || geo.markers.has(iso3))
   // Marked states last: their markers must lie on top of every country.
   drawn.sort(([a], [b]) => Number(geo.markers.has(a)) - Number(geo.markers.has(b)))
@@ -121,8 +135,6 @@ function drawWorldMap(entries: ReadonlyMap<string, MapEntry>, options: WorldMapO
     ]
     return `<a href="${esc(safeHref(entry.href))}" class="world-map__state map-status-${safeId(entry.status)}" data-iso3="${esc(iso3)}"><title>${esc(entry.label)}</title>${parts.join('')}</a>`
   })
-  const title = options.title ?? 'World map of the UN member states'
-  const description = options.description ?? 'Each member state links to its page.'
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" class="world-map" viewBox="0 0 ${WIDTH} ${geo.height}" role="group" aria-labelledby="${id}-title ${id}-desc">`,
     `<title id="${id}-title">${esc(title)}</title><desc id="${id}-desc">${esc(description)}</desc>`,

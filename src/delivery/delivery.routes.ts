@@ -1,12 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
+import type { FastifyRequest } from 'fastify'
 import type { AppContext } from '../context.js'
 import { ErrorSchema } from '../directory/directory.schemas.js'
 import { getStateForLetters } from '../directory/directory.service.js'
+import { isSiteLanguage } from '../i18n/index.js'
 import { forgetDraft } from '../letters/draft-cookie.js'
 import { paperAttributes } from '../letters/letter-paper.js'
 import { LetterIdParams } from '../letters/letters.schemas.js'
 import { getLetter } from '../letters/letters.service.js'
+import { stateNameIn } from '../letters/state-names.js'
 import { ValidationError } from '../lib/errors.js'
 import { confirmEmailDelivery, findLetterToConfirm, requestEmailDelivery } from './delivery.service.js'
 
@@ -65,17 +68,19 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
         await requestEmailDelivery(ctx, request.params.id, request.body)
         // No longer a draft: this browser's cookie has nothing left to reopen.
         forgetDraft(request, reply, ctx, request.params.id)
-        return reply.redirect(`/letters/${request.params.id}`, 303)
+        // From the framed flow (the form opens a tab of its own): the language it was in, kept.
+        return reply.redirect(`/letters/${request.params.id}${languageQuery(request)}`, 303)
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error
         const letter = await getLetter(ctx, request.params.id)
         const { state } = await getStateForLetters(ctx, letter.state.iso3)
+        const stateName = stateNameIn(request.siteLanguage, letter.state.iso3, letter.state.name)
         return reply.code(422).viewAsync('pages/letters/preview.hbs', {
-          title: `Your letter to ${letter.state.name}`,
+          title: request.t('write.preview.title', { state: stateName }),
           letter,
           paper: paperAttributes(letter.document),
           missionHasEmail: state.mission.emails.length > 0,
-          sendErrors: error.errors,
+          sendErrors: sendErrorsIn(request, error.errors, stateName),
           sendEmail: request.body.email ?? '',
         })
       }
@@ -87,7 +92,9 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
     const letter = await getLetter(ctx, row.public_id)
     reply.header('cache-control', 'private, no-store').header('referrer-policy', 'same-origin')
     return reply.viewAsync('pages/delivery/confirm.hbs', {
-      title: `Confirm your letter to ${letter.state.name}`,
+      title: request.t('delivery.confirm.title', {
+        state: stateNameIn(request.siteLanguage, letter.state.iso3, letter.state.name),
+      }),
       letter,
       paper: paperAttributes(letter.document),
       token: request.params.token,
@@ -105,4 +112,32 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
       return reply.redirect(`/letters/${letter.public_id}`, 303)
     },
   )
+}
+
+/** `?lang=xx` when the request's address named its language, else ''. */
+function languageQuery(request: FastifyRequest): string {
+  const asked = (request.query as { lang?: unknown } | undefined)?.lang
+  return isSiteLanguage(asked) ? `?lang=${asked}` : ''
+}
+
+/**
+ * The send form's messages in the page's language. The service words them in English for the JSON
+ * API; each of its fields has one meaning on this form: no address (none typed, none with the
+ * letter) or one that is not an address, and a mission without an e-mail address.
+ */
+function sendErrorsIn(
+  request: FastifyRequest<{ Body: Record<string, string> }>,
+  errors: Record<string, string>,
+  stateName: string,
+): Record<string, string> {
+  const shown = { ...errors }
+  if (errors.email !== undefined)
+    shown.email = request.t(
+      (request.body.email ?? '').trim() === ''
+        ? 'delivery.send.errors.emailMissing'
+        : 'delivery.send.errors.emailInvalid',
+    )
+  if (errors.channel !== undefined)
+    shown.channel = request.t('delivery.send.errors.noChannel', { state: stateName })
+  return shown
 }

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import type { FastifyReply } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AppContext } from '../context.js'
 import type { ReplyAnswer } from '../db/schema.js'
 import { ValidationError } from '../lib/errors.js'
@@ -21,11 +21,9 @@ const PageQuery = Type.Object({
   thanks: Type.Optional(Type.String({ maxLength: 5 })),
 })
 
-const ANSWER_LABELS: Record<ReplyAnswer, string> = {
-  replied: 'The Mission replied',
-  acknowledged: 'It only acknowledged receipt',
-  no_reply: 'No reply yet',
-}
+/** An answer as the page names it, in the page's language. */
+const answerLabel = (request: FastifyRequest, answer: ReplyAnswer): string =>
+  request.t(`delivery.reply.answers.${answer}`)
 
 /** The writer's page for "did the mission reply?": the question, and their answer. */
 export const repliesRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
@@ -34,7 +32,7 @@ export const repliesRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
     { schema: { params: TokenParams, querystring: PageQuery } },
     async (request, reply) => {
       const question = await findReplyQuestion(ctx, request.params.token)
-      return page(reply, request.params.token, question, {
+      return page(request, reply, request.params.token, question, {
         // The link chosen in the e-mail is only highlighted: see the POST below.
         chosen: asReplyAnswer(request.query.answer),
         thanks: request.query.thanks === '1' && question.answer !== null,
@@ -52,13 +50,19 @@ export const repliesRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error
       const question = await findReplyQuestion(ctx, token)
-      return page(reply.code(422), token, question, { chosen: null, thanks: false, errors: error.errors })
+      // The one field the service checks, worded in English for the JSON API: here in the page's words.
+      const errors = {
+        ...error.errors,
+        ...(error.errors.answer ? { answer: request.t('delivery.reply.errors.answer') } : {}),
+      }
+      return page(request, reply.code(422), token, question, { chosen: null, thanks: false, errors })
     }
     return reply.redirect(`/replies/${token}?thanks=1`, 303)
   })
 }
 
 function page(
+  request: FastifyRequest,
   reply: FastifyReply,
   token: string,
   question: ReplyQuestion,
@@ -72,16 +76,16 @@ function page(
     .header('x-robots-tag', 'noindex')
   const highlighted = state.chosen ?? question.answer
   return reply.viewAsync('pages/delivery/reply.hbs', {
-    title: `Did the Mission of ${question.stateName} reply?`,
+    title: request.t('delivery.reply.title', { state: question.stateName }),
     token,
     question,
-    answerLabel: question.answer ? ANSWER_LABELS[question.answer] : null,
-    chosenLabel: state.chosen ? ANSWER_LABELS[state.chosen] : null,
+    answerLabel: question.answer ? answerLabel(request, question.answer) : null,
+    chosenLabel: state.chosen ? answerLabel(request, state.chosen) : null,
     thanks: state.thanks,
     errors: state.errors ?? {},
     choices: REPLY_ANSWERS.map((value) => ({
       value,
-      label: ANSWER_LABELS[value],
+      label: answerLabel(request, value),
       highlighted: value === highlighted,
       recorded: value === question.answer,
     })),

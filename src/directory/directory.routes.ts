@@ -1,60 +1,168 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { AppContext } from '../context.js'
-import { REGIONAL_GROUP_LABELS } from '../lib/labels.js'
+import { collator, INTL_LOCALE, isSiteLanguage, type SiteLanguage, type Translate } from '../i18n/index.js'
+import { missionNameIn } from '../letters/diplomatic-form.js'
+import { stateNameIn } from '../letters/state-names.js'
+import { NotFoundError } from '../lib/errors.js'
+import { foldForSearch } from '../lib/text.js'
 import { dropEmptyQueryValues } from '../plugins/query.js'
-import { Iso3Params, StateQuery } from './directory.schemas.js'
+import { Iso3Params, REGIONAL_GROUPS, StateQuery } from './directory.schemas.js'
 import { countMemberStates, getState, listStates } from './directory.service.js'
 
-const GROUP_OPTIONS = Object.entries(REGIONAL_GROUP_LABELS).map(([value, label]) => ({ value, label }))
-const COUNCIL_OPTIONS = [
-  { value: 'any', label: 'On the Security Council' },
-  { value: 'permanent', label: 'Permanent members' },
-  { value: 'elected', label: 'Elected members' },
-  { value: 'none', label: 'Not on the Council' },
-]
-const MEMBERSHIP_OPTIONS = [
-  { value: 'member', label: 'Member states' },
-  { value: 'observer', label: 'Observer states' },
-]
+const COUNCIL_OPTIONS = ['any', 'permanent', 'elected', 'none'] as const
+const MEMBERSHIP_OPTIONS = ['member', 'observer'] as const
 
-/** The directory's pages: the list with search and filters, and a page per state. */
+/**
+ * The directory's pages: the list with search and filters, and a page per state, in the request's
+ * language: states by their names in it, in its order (the JSON API keeps the directory's English).
+ */
 export const directoryRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   app.get(
     '/states',
     { preValidation: dropEmptyQueryValues, schema: { querystring: StateQuery } },
     async (request, reply) => {
       const query = request.query
-      const [result, memberCount] = await Promise.all([listStates(ctx, query), countMemberStates(ctx)])
+      const t = request.t
+      const language = request.siteLanguage
+      const [result, memberCount] = await Promise.all([
+        listStatesIn(ctx, query, language, t),
+        countMemberStates(ctx),
+      ])
       const filtered = Boolean(query.q || query.group || query.council || query.membership)
       return reply.viewAsync('pages/directory/states.hbs', {
-        title: 'Member states and their missions',
-        description:
-          'The 193 UN member states and the 2 observer states with their Permanent Missions in New York: addresses, heads of mission, and a letter to each.',
+        title: t('directory.states.title'),
+        description: t('directory.states.description'),
         query,
         result,
         filtered,
         memberCount,
-        groupOptions: options(GROUP_OPTIONS, query.group),
-        councilOptions: options(COUNCIL_OPTIONS, query.council),
-        membershipOptions: options(MEMBERSHIP_OPTIONS, query.membership),
+        groupOptions: options(REGIONAL_GROUPS, query.group, (code) => t(`common.groups.${code}`)),
+        councilOptions: options(COUNCIL_OPTIONS, query.council, (code) =>
+          t(`directory.states.council.${code}`),
+        ),
+        membershipOptions: options(MEMBERSHIP_OPTIONS, query.membership, (code) =>
+          t(`directory.states.membership.${code}`),
+        ),
       })
     },
   )
 
   app.get('/states/:iso3', { schema: { params: Iso3Params } }, async (request, reply) => {
-    const state = await getState(ctx, request.params.iso3)
+    const state = await getState(ctx, request.params.iso3).catch((error: unknown) => {
+      // The service says it in English (the API's words); the page says it in the reader's.
+      if (error instanceof NotFoundError)
+        throw new NotFoundError(
+          request.t('directory.state.notFound', { code: request.params.iso3.toUpperCase() }),
+        )
+      throw error
+    })
     const canonical = state.iso3.toLowerCase()
     if (request.params.iso3 !== canonical) return reply.redirect(`/states/${canonical}`, 301)
+    const t = request.t
+    const language = request.siteLanguage
+    const name = stateNameIn(language, state.iso3, state.name)
     return reply.viewAsync('pages/directory/state.hbs', {
-      title: state.name,
-      description: `${state.name} at the United Nations: its Permanent Mission in New York, the head of mission, where each detail comes from, and a letter to write.`,
+      title: name,
+      description: t('directory.state.description', { state: name }),
       state,
+      name,
+      languages: languageList(language, t, state.mission.languages),
+      // The mission as named in the page's language; its postal address stays as the Blue Book has it.
+      missionName:
+        language === 'en'
+          ? state.mission.name
+          : missionNameIn(language, {
+              iso3: state.iso3,
+              stateName: state.name,
+              missionName: state.mission.name,
+              head: state.mission.head,
+            }),
       previous: state.history.slice(1),
-      sources: Object.entries(state.fieldSources).map(([field, source]) => ({ field, ...source })),
+      history: state.history.map((entry) => ({
+        ...entry,
+        changed: listIn(
+          language,
+          entry.changedFields.map((field) => fieldLabel(t, field)),
+        ),
+      })),
+      sources: Object.entries(state.fieldSources).map(([field, source]) => ({
+        field,
+        label: fieldLabel(t, field),
+        ...source,
+      })),
     })
   })
 }
 
-function options(list: { value: string; label: string }[], selected: string | undefined) {
-  return list.map((o) => ({ ...o, selected: o.value === selected }))
+/**
+ * The states matching the query, each with its name in `language` (`displayName`), sorted in that
+ * language's order. A search finds a state by its English names, aliases and codes (the
+ * directory's) and by its name in the page's language.
+ */
+async function listStatesIn(ctx: AppContext, query: StateQuery, language: SiteLanguage, t: Translate) {
+  const result = await listStates(ctx, query)
+  let states = result.states
+  if (query.q && language !== 'en') {
+    const search = foldForSearch(query.q)
+    const found = new Set(states.map((state) => state.iso3))
+    const all = await listStates(ctx, { ...query, q: undefined })
+    states = all.states.filter(
+      (state) =>
+        found.has(state.iso3) ||
+        foldForSearch(stateNameIn(language, state.iso3, state.name)).includes(search),
+    )
+  }
+  const compare = collator(language).compare
+  const named = states
+    .map((state) => ({
+      ...state,
+      displayName: stateNameIn(language, state.iso3, state.name),
+      languages: languageList(language, t, state.mission.languages),
+    }))
+    .sort((a, b) => compare(a.displayName, b.displayName))
+  return { ...result, count: named.length, states: named }
+}
+
+function options<T extends string>(
+  codes: readonly T[],
+  selected: string | undefined,
+  label: (code: T) => string,
+) {
+  return codes.map((value) => ({ value, label: label(value), selected: value === selected }))
+}
+
+function fieldLabel(t: Translate, field: string): string {
+  return FIELDS.has(field) ? t(`directory.state.fields.${field}`) : field
+}
+
+const FIELDS = new Set([
+  'name',
+  'city',
+  'addressLines',
+  'phone',
+  'fax',
+  'emails',
+  'website',
+  'languages',
+  'head',
+])
+
+/** A mission's languages of correspondence, named in the page's language: "English, French". */
+function languageList(language: SiteLanguage, t: Translate, codes: readonly string[]): string {
+  return listIn(
+    language,
+    codes.map((code) => (isSiteLanguage(code) ? t(`common.languages.${code}`) : code)),
+  )
+}
+
+const listFormats = new Map<SiteLanguage, Intl.ListFormat>()
+
+/** "Address, Telephone, E-mail": a short list in the page's language (its own comma, no "and"). */
+function listIn(language: SiteLanguage, items: readonly string[]): string {
+  let format = listFormats.get(language)
+  if (!format) {
+    format = new Intl.ListFormat(INTL_LOCALE[language], { style: 'narrow', type: 'conjunction' })
+    listFormats.set(language, format)
+  }
+  return format.format(items)
 }

@@ -1,7 +1,9 @@
 import type { AppContext } from '../context.js'
 import { getStateForLetters } from '../directory/directory.service.js'
+import { translate } from '../i18n/index.js'
 import { ValidationError } from '../lib/errors.js'
-import type { LetterDocument } from './letter-document.js'
+import { defaultLanguage } from './letter-compose.js'
+import { LETTER_LANGUAGES, type LetterDocument, type LetterLanguage } from './letter-document.js'
 import { parseLetterInput } from './letter-input.js'
 import { chooseTemplate, composeDraft } from './letters.service.js'
 
@@ -9,17 +11,30 @@ import { chooseTemplate, composeDraft } from './letters.service.js'
 // by the same code as the stored letter, from what is typed so far, and never stored. What is not
 // given yet shows as a bracketed placeholder, so the writer sees where their words will go.
 
-export const PLACEHOLDERS = {
-  'supporter.name': '[Your name]',
-  'supporter.organization': '[Your organization]',
-  'supporter.city': '[Your city]',
-  personalNote: '[Your own paragraph goes here: why this matters to you, and where you write from.]',
+/** The fields a placeholder stands in for, by their key in locales/<language>/write.json. */
+const PLACEHOLDER_KEYS = {
+  'supporter.name': 'write.placeholders.name',
+  'supporter.organization': 'write.placeholders.organization',
+  'supporter.city': 'write.placeholders.city',
+  personalNote: 'write.placeholders.personalNote',
 } as const
+
+type PlaceholderField = keyof typeof PLACEHOLDER_KEYS
+
+/**
+ * The placeholders in the LETTER's language ("[Your name]", "[Votre nom]"): they stand inside the
+ * letter, which may be in another language than the page around it.
+ */
+export function placeholders(language: LetterLanguage): Record<PlaceholderField, string> {
+  const entries = Object.entries(PLACEHOLDER_KEYS).map(([field, key]) => [field, translate(language, key)])
+  return Object.fromEntries(entries) as Record<PlaceholderField, string>
+}
 
 /** The reference a letter gets when it is saved; the preview shows its place. */
 const REFERENCE_PLACEHOLDER = 'CB-······'
 
 type Form = Record<string, unknown>
+type State = Awaited<ReturnType<typeof getStateForLetters>>['state']
 
 const text = (value: unknown): string => (typeof value === 'string' ? value.trim() : '')
 
@@ -29,19 +44,38 @@ const text = (value: unknown): string => (typeof value === 'string' ? value.trim
  */
 export async function previewDraft(ctx: AppContext, iso3: string, raw: Form): Promise<LetterDocument> {
   const { state, tags } = await getStateForLetters(ctx, iso3)
+  // The language the form asks for, else the mission's; if the letter ends up in another (a
+  // template refused, so the default letter), drawn again with that language's placeholders.
+  const asked = text(raw.language) as LetterLanguage
+  const guess = LETTER_LANGUAGES.includes(asked) ? asked : defaultLanguage(state)
+  let draft = draftFrom(raw, state, guess)
+  if (draft.template.language !== guess) draft = draftFrom(raw, state, draft.template.language)
+  return composeDraft(ctx, {
+    template: draft.template,
+    state,
+    tags,
+    input: draft.input,
+    reference: REFERENCE_PLACEHOLDER,
+    now: ctx.clock.nowIso(),
+    previous: null,
+  })
+}
+
+/** The input and template of the preview, with `language`'s placeholders for what is missing. */
+function draftFrom(raw: Form, state: State, language: LetterLanguage) {
+  const shown = placeholders(language)
   const form: Form = { ...raw }
-  for (const [field, placeholder] of Object.entries(PLACEHOLDERS))
-    if (!text(form[field])) form[field] = placeholder
+  for (const [field, placeholder] of Object.entries(shown)) if (!text(form[field])) form[field] = placeholder
   // The join offer and the e-mail address never show in the letter: left out of the preview.
   delete form.joinCampaign
   delete form['supporter.email']
   let parsed = parseLetterInput(form)
   if ('errors' in parsed) {
     for (const field of Object.keys(parsed.errors))
-      form[field] = field in PLACEHOLDERS ? PLACEHOLDERS[field as keyof typeof PLACEHOLDERS] : undefined
+      form[field] = field in shown ? shown[field as PlaceholderField] : undefined
     parsed = parseLetterInput(form)
   }
-  if ('errors' in parsed) parsed = parseLetterInput({ 'supporter.name': PLACEHOLDERS['supporter.name'] })
+  if ('errors' in parsed) parsed = parseLetterInput({ 'supporter.name': shown['supporter.name'] })
   if ('errors' in parsed) throw new Error('the placeholder letter did not pass the input check')
   let template: ReturnType<typeof chooseTemplate>
   try {
@@ -51,13 +85,5 @@ export async function previewDraft(ctx: AppContext, iso3: string, raw: Form): Pr
     if (!(error instanceof ValidationError)) throw error
     template = chooseTemplate({ ...parsed.input, templateId: null, language: null }, state, false)
   }
-  return composeDraft(ctx, {
-    template,
-    state,
-    tags,
-    input: parsed.input,
-    reference: REFERENCE_PLACEHOLDER,
-    now: ctx.clock.nowIso(),
-    previous: null,
-  })
+  return { input: parsed.input, template }
 }

@@ -1,4 +1,5 @@
 import countries from 'i18n-iso-countries'
+import { english, type Translate } from '../i18n/catalogue.js'
 import { type FieldErrors, multiLine, oneLine, problemMessage, rawLimit } from '../lib/form-fields.js'
 import { type InputNotice, parseSourceCode } from '../lib/source-code.js'
 import { findTextProblem, isPlausibleEmail, normalizeLine } from '../lib/text-safety.js'
@@ -49,9 +50,12 @@ export const LIMITS = {
  * Checks a letter request from JSON (`{ supporter: { name } }`) or a form (`supporter.name`),
  * collecting a message for every field at fault rather than stopping at the first. `source` (JSON
  * and form alike) is never at fault: one that is not valid is left out, with a notice in
- * `input.notices`.
+ * `input.notices`. Messages in `t`'s language (English, the JSON API's, by default).
  */
-export function parseLetterInput(raw: unknown): { input: LetterInput } | { errors: FieldErrors } {
+export function parseLetterInput(
+  raw: unknown,
+  t: Translate = english,
+): { input: LetterInput } | { errors: FieldErrors } {
   const body = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>
   const nested = (body.supporter && typeof body.supporter === 'object' ? body.supporter : {}) as Record<
     string,
@@ -60,58 +64,57 @@ export function parseLetterInput(raw: unknown): { input: LetterInput } | { error
   const pick = (field: string): unknown => (field in nested ? nested[field] : body[`supporter.${field}`])
   const errors: FieldErrors = {}
 
-  const line = (field: string, value: unknown, max: number, label: string): string | null =>
-    oneLine(value, field, label, max, errors)
+  const label = (name: string): string => t(`write.input.labels.${name}`)
+  const line = (field: string, value: unknown, max: number, labelName: string): string | null =>
+    oneLine(value, field, label(labelName), max, errors, t)
 
-  const name = line('supporter.name', pick('name'), LIMITS.name, 'Your name')
-  if (!name && !errors['supporter.name'])
-    errors['supporter.name'] = 'Please give your name: a letter needs a signature.'
+  const name = line('supporter.name', pick('name'), LIMITS.name, 'name')
+  if (!name && !errors['supporter.name']) errors['supporter.name'] = t('write.input.nameMissing')
   const organization = line(
     'supporter.organization',
     pick('organization'),
     LIMITS.organization,
-    'The organization',
+    'organization',
   )
-  const role = line('supporter.role', pick('role'), LIMITS.role, 'Your role')
-  const city = line('supporter.city', pick('city'), LIMITS.city, 'The city')
-  const addressLines = parseAddressLines(pick('addressLines'), errors)
+  const role = line('supporter.role', pick('role'), LIMITS.role, 'role')
+  const city = line('supporter.city', pick('city'), LIMITS.city, 'city')
+  const addressLines = parseAddressLines(pick('addressLines'), errors, t)
 
-  const countryRaw = line('supporter.country', pick('country'), 2, 'The country')
+  const countryRaw = line('supporter.country', pick('country'), 2, 'country')
   const country = countryRaw?.toUpperCase() ?? null
-  if (country && !countries.isValid(country)) errors['supporter.country'] = 'Choose a country from the list.'
+  if (country && !countries.isValid(country)) errors['supporter.country'] = t('write.input.countryUnknown')
 
-  const emailRaw = line('supporter.email', pick('email'), LIMITS.email, 'The e-mail address')
-  if (emailRaw && !isPlausibleEmail(emailRaw))
-    errors['supporter.email'] = 'This does not look like an e-mail address.'
+  const emailRaw = line('supporter.email', pick('email'), LIMITS.email, 'email')
+  if (emailRaw && !isPlausibleEmail(emailRaw)) errors['supporter.email'] = t('write.input.emailInvalid')
 
-  const personalNote = parsePersonalNote(body.personalNote, errors)
+  const personalNote = parsePersonalNote(body.personalNote, errors, t)
 
   const joinCampaign = joinOfferTicked(body)
-  if (!joinCampaign && !isUnticked(body.joinCampaign))
-    errors.joinCampaign =
-      'The box to join the campaign is either ticked or not: please send the form from the page.'
+  if (!joinCampaign && !isUnticked(body.joinCampaign)) errors.joinCampaign = t('write.input.joinNotBoolean')
   else if (joinCampaign && !emailRaw && !errors['supporter.email'])
-    errors.joinCampaign =
-      'To join the campaign, give your e-mail address above: the link to confirm is sent there.'
+    errors.joinCampaign = t('write.input.joinNeedsEmail')
 
-  checkPrintable(errors, [
-    ['supporter.name', 'Your name', [name]],
-    ['supporter.organization', 'The organization', [organization]],
-    ['supporter.role', 'Your role', [role]],
-    ['supporter.city', 'The city', [city]],
-    ['supporter.addressLines', 'The address', addressLines],
-    ['personalNote', 'Your paragraph', [personalNote]],
-  ])
+  checkPrintable(
+    errors,
+    [
+      ['supporter.name', label('name'), [name]],
+      ['supporter.organization', label('organization'), [organization]],
+      ['supporter.role', label('role'), [role]],
+      ['supporter.city', label('city'), [city]],
+      ['supporter.addressLines', label('address'), addressLines],
+      ['personalNote', label('personalNote'), [personalNote]],
+    ],
+    t,
+  )
 
-  const templateId = line('template', body.template, 40, 'The template')
-  const language = line('language', body.language, 2, 'The language')
+  const templateId = line('template', body.template, 40, 'template')
+  const language = line('language', body.language, 2, 'language')
   if (language && !LETTER_LANGUAGES.includes(language as LetterLanguage)) {
-    errors.language =
-      'Choose Arabic (ar), Chinese (zh), English (en), French (fr), Russian (ru) or Spanish (es).'
+    errors.language = t('write.input.languageUnknown')
   }
-  const paperSize = line('paperSize', body.paperSize, 6, 'The paper size')
+  const paperSize = line('paperSize', body.paperSize, 6, 'paperSize')
   if (paperSize && !PAPER_SIZES.includes(paperSize as PaperSize))
-    errors.paperSize = 'Choose A4 (a4) or US Letter (letter).'
+    errors.paperSize = t('write.input.paperSizeUnknown')
 
   // Never an error: a source code that is not valid is dropped, and the writer told.
   const { source, notice } = parseSourceCode(body.source)
@@ -145,15 +148,22 @@ export function parseLetterInput(raw: unknown): { input: LetterInput } | { error
  * the preview, the PDF and the copy sent to the mission alike. Such a field is refused, naming the
  * characters.
  */
-function checkPrintable(errors: FieldErrors, fields: Array<[string, string, Array<string | null>]>): void {
+function checkPrintable(
+  errors: FieldErrors,
+  fields: Array<[string, string, Array<string | null>]>,
+  t: Translate,
+): void {
+  const SHOWN = 5
   for (const [field, label, values] of fields) {
     if (errors[field]) continue
     const missing = uncoveredCharacters(values.filter(Boolean).join('\n'))
     if (missing.length === 0) continue
-    const shown = missing.slice(0, 5).map(describeCharacter).join(', ')
-    const more = missing.length > 5 ? ` and ${missing.length - 5} more` : ''
+    // Character names ("U+1F600 GRINNING FACE") are Unicode's, the same in every language.
+    const characters = missing.slice(0, SHOWN).map(describeCharacter).join(', ')
     errors[field] =
-      `${label} has ${missing.length === 1 ? 'a character' : 'characters'} the letter cannot print: ${shown}${more}. Please remove ${missing.length === 1 ? 'it' : 'them'} or write ${missing.length === 1 ? 'it' : 'them'} out in words.`
+      missing.length > SHOWN
+        ? t('write.input.unprintableMore', { label, characters, more: missing.length - SHOWN })
+        : t('write.input.unprintable', { label, characters, count: missing.length })
   }
 }
 
@@ -167,12 +177,12 @@ function isUnticked(value: unknown): boolean {
   return value === undefined || value === null || value === '' || value === false
 }
 
-function parseAddressLines(value: unknown, errors: FieldErrors): string[] {
+function parseAddressLines(value: unknown, errors: FieldErrors, t: Translate): string[] {
   const field = 'supporter.addressLines'
   if (value === undefined || value === null || value === '') return []
   const lines = typeof value === 'string' ? value.split(/\r?\n/) : Array.isArray(value) ? value : null
   if (!lines || lines.some((l) => typeof l !== 'string')) {
-    errors[field] = 'The address must be text, one line per line.'
+    errors[field] = t('write.input.addressNotText')
     return []
   }
   // As typed, before any regex runs on it (form-fields.ts rawLimit): a few lines of a few words.
@@ -181,24 +191,26 @@ function parseAddressLines(value: unknown, errors: FieldErrors): string[] {
     lines.length > rawLimit(LIMITS.addressLines) ||
     typed > rawLimit(LIMITS.addressLine * LIMITS.addressLines)
   ) {
-    errors[field] =
-      `The address can have at most ${LIMITS.addressLines} lines of ${LIMITS.addressLine} characters.`
+    errors[field] = t('write.input.addressTooBig', { lines: LIMITS.addressLines, chars: LIMITS.addressLine })
     return []
   }
   const problem = lines.map((l) => findTextProblem(l as string, false)).find(Boolean)
   if (problem) {
-    errors[field] = problemMessage('The address', problem)
+    errors[field] = problemMessage(t('write.input.labels.address'), problem, t)
     return []
   }
   const kept = (lines as string[]).map(normalizeLine).filter(Boolean)
   if (kept.length > LIMITS.addressLines)
-    errors[field] = `The address can have at most ${LIMITS.addressLines} lines.`
+    errors[field] = t('write.input.addressTooManyLines', { lines: LIMITS.addressLines })
   else if (kept.some((l) => l.length > LIMITS.addressLine)) {
-    errors[field] = `Each address line can be at most ${LIMITS.addressLine} characters.`
+    errors[field] = t('write.input.addressLineTooLong', { chars: LIMITS.addressLine })
   }
   return kept
 }
 
-function parsePersonalNote(value: unknown, errors: FieldErrors): string | null {
-  return multiLine(value, 'personalNote', 'Your paragraph', LIMITS.personalNote, errors) || null
+function parsePersonalNote(value: unknown, errors: FieldErrors, t: Translate): string | null {
+  return (
+    multiLine(value, 'personalNote', t('write.input.labels.personalNote'), LIMITS.personalNote, errors, t) ||
+    null
+  )
 }

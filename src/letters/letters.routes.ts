@@ -58,7 +58,9 @@ export const lettersRoutes: FastifyPluginAsyncTypebox<LettersRoutesOptions> = as
       reply.header('cache-control', 'private, no-store')
       const preview = await previewDraft(ctx, state.iso3, form)
       return reply.viewAsync('pages/letters/compose.hbs', {
-        ...composeModel(state, { ...form, delivery: request.query.delivery }, {}, preview),
+        ...composeModel(state, { ...form, delivery: request.query.delivery }, {}, preview, {
+          language: request.siteLanguage,
+        }),
         editing: view,
         emailHidden,
       })
@@ -74,17 +76,19 @@ export const lettersRoutes: FastifyPluginAsyncTypebox<LettersRoutesOptions> = as
       const view = await getLetter(ctx, request.params.id)
       const { state } = await getStateForLetters(ctx, view.state.iso3)
       const page = async (errors: Record<string, string>) => ({
-        ...composeModel(state, form, errors, await previewDraft(ctx, state.iso3, form)),
+        ...composeModel(state, form, errors, await previewDraft(ctx, state.iso3, form), {
+          language: request.siteLanguage,
+        }),
         editing: view,
       })
       if (form.intent === 'preview') return reply.viewAsync('pages/letters/compose.hbs', await page({}))
       try {
-        const needed = deliveryErrors(state, form)
+        const needed = deliveryErrors(state, form, request.t)
         // An address given earlier and kept (not shown to another browser) serves for e-mail.
         if (needed['supporter.email'] && (await getLetterInput(ctx, view.id)).email)
           delete needed['supporter.email']
         if (Object.keys(needed).length > 0) {
-          const parsed = parseLetterInput(form)
+          const parsed = parseLetterInput(form, request.t)
           throw new ValidationError({ ...('errors' in parsed ? parsed.errors : {}), ...needed })
         }
         const letter = await updateLetter(
@@ -92,8 +96,9 @@ export const lettersRoutes: FastifyPluginAsyncTypebox<LettersRoutesOptions> = as
           request.params.id,
           form,
           draftSecretFor(request, request.params.id),
+          request.t,
         )
-        if (joinOfferTicked(form)) await joinWithLetter(ctx, letter.id, request.log)
+        if (joinOfferTicked(form)) await joinWithLetter(ctx, letter.id, request.log, request.siteLanguage)
         if (askedDelivery(state, form) === 'email') {
           await requestEmail?.(letter.id)
           clearDraftCookie(reply, ctx, letter.state.iso3)

@@ -2,6 +2,7 @@ import type { AppContext } from '../context.js'
 import type { LetterRow } from '../db/schema.js'
 import type { StateDto } from '../directory/directory.schemas.js'
 import { getStateForLetters, listStates, type StateTag } from '../directory/directory.service.js'
+import type { SiteLanguage, Translate } from '../i18n/index.js'
 import { NotFoundError, ValidationError } from '../lib/errors.js'
 import { hashToken, newPublicId, newReferenceCode } from '../lib/tokens.js'
 import {
@@ -67,9 +68,15 @@ export interface WrittenLetter extends LetterView {
 export async function createLetter(
   ctx: Ctx,
   raw: unknown,
-  options: { allowCampaign?: boolean; draftTokenHash?: string } = {},
+  options: {
+    allowCampaign?: boolean
+    draftTokenHash?: string
+    t?: Translate
+    /** The site's language the writer used: their e-mails are written in it. */
+    siteLanguage?: SiteLanguage
+  } = {},
 ): Promise<WrittenLetter> {
-  const parsed = parseLetterInput(raw)
+  const parsed = parseLetterInput(raw, options.t)
   const errors: FieldErrors = 'errors' in parsed ? { ...parsed.errors } : {}
   const found = await findStateOrError(ctx, (raw as { state?: unknown } | null)?.state, errors)
   if (!found || 'errors' in parsed || Object.keys(errors).length > 0) throw new ValidationError(errors)
@@ -95,6 +102,7 @@ export async function createLetter(
       mission_version_id: missionVersionId,
       printed_at: null,
       draft_token_hash: options.draftTokenHash ?? null,
+      site_language: options.siteLanguage ?? 'en',
       source: input.source,
       created_at: now,
       updated_at: now,
@@ -115,12 +123,13 @@ export async function updateLetter(
   publicId: string,
   raw: unknown,
   draftSecret?: string,
+  t?: Translate,
 ): Promise<WrittenLetter> {
   const existing = await requireLetter(ctx, publicId)
   if (existing.status !== 'draft')
     throw new ValidationError({ letter: 'This letter has been sent and can no longer be changed.' })
   const { state, missionVersionId, tags } = await getStateForLetters(ctx, existing.state_iso3)
-  const typed = parseOrThrow(raw)
+  const typed = parseOrThrow(raw, t)
   const input =
     typed.supporter.email || holdsDraft(existing, draftSecret)
       ? typed
@@ -272,8 +281,8 @@ async function findStateOrError(ctx: Ctx, value: unknown, errors: FieldErrors) {
   }
 }
 
-function parseOrThrow(raw: unknown): LetterInput {
-  const parsed = parseLetterInput(raw)
+function parseOrThrow(raw: unknown, t?: Translate): LetterInput {
+  const parsed = parseLetterInput(raw, t)
   if ('errors' in parsed) throw new ValidationError(parsed.errors)
   return parsed.input
 }

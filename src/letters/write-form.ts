@@ -1,15 +1,25 @@
 import { type Static, Type } from '@sinclair/typebox'
 import type { getStateForLetters } from '../directory/directory.service.js'
+import {
+  DEFAULT_LANGUAGE,
+  english,
+  formatList,
+  isSiteLanguage,
+  type SiteLanguage,
+  type Translate,
+  translator,
+} from '../i18n/index.js'
 import type { FieldErrors } from '../lib/form-fields.js'
-import { LANGUAGE_LABELS } from '../lib/labels.js'
 import { parseSourceCode } from '../lib/source-code.js'
 import { CONSENT_TEXT } from '../members/consent.js'
+import { missionNameIn } from './diplomatic-form.js'
 import { defaultLanguage } from './letter-compose.js'
-import type { LetterDocument } from './letter-document.js'
+import { LETTER_LANGUAGES, type LetterDocument } from './letter-document.js'
 import { LIMITS } from './letter-input.js'
 import { paperAttributes } from './letter-paper.js'
 import { listTemplates } from './letter-templates.js'
 import { listCountryOptions } from './letters.web.js'
+import { stateNameIn } from './state-names.js'
 
 // The write form: its choices, what a prefilled link may set, the delivery the writer picks and
 // the fields that delivery needs, and the letter shown beside it.
@@ -17,22 +27,22 @@ import { listCountryOptions } from './letters.web.js'
 export type StateForLetters = Awaited<ReturnType<typeof getStateForLetters>>['state']
 type Form = Record<string, unknown>
 
-/** The six official languages of the UN, each also named in itself for a reader who does not read English. */
-export const LANGUAGES = [
-  { value: 'en', label: 'English' },
-  { value: 'fr', label: 'French (français)' },
-  { value: 'es', label: 'Spanish (español)' },
-  { value: 'ar', label: 'Arabic (العربية)' },
-  { value: 'zh', label: 'Chinese (中文)' },
-  { value: 'ru', label: 'Russian (русский)' },
-]
+/**
+ * Each of the six official languages of the UN named in itself, as the write form's language
+ * chooser adds it to the language's name in the page's language ("French (français)"), for a
+ * reader who does not read the page's language.
+ */
+const AUTONYMS: Readonly<Record<string, string>> = {
+  en: 'English',
+  fr: 'français',
+  es: 'español',
+  ar: 'العربية',
+  zh: '中文',
+  ru: 'русский',
+}
 
-/** The letters a supporter may write, in the form's order, each with who it is for. */
-const KINDS = [
-  { id: 'supporter', for: 'For anyone writing in their own name.' },
-  { id: 'organization', for: 'For writing on behalf of an organization, named in the letter.' },
-  { id: 'follow-up', for: 'For writing again to a mission that has not answered your earlier letter.' },
-]
+/** The letters a supporter may write, in the form's order (who each is for: write.compose.kinds). */
+const KINDS = ['supporter', 'organization', 'follow-up']
 
 export type Delivery = 'email' | 'print'
 
@@ -65,28 +75,22 @@ export function askedDelivery(state: StateForLetters, form: Form): Delivery | nu
  * it (the confirmation link and the mission's reply go there), a postal address to print it (the
  * mission replies by post). Nothing else is required of a writer.
  */
-export function deliveryErrors(state: StateForLetters, form: Form): FieldErrors {
+export function deliveryErrors(state: StateForLetters, form: Form, t: Translate = english): FieldErrors {
   const errors: FieldErrors = {}
   // A form without the choice (an older page, a script) writes a draft to be sent or printed later.
   if (!text(form.delivery)) return errors
   const delivery = chosenDelivery(state, form)
   if (delivery === null) {
-    errors.delivery =
-      'The campaign does not yet have this mission’s postal or e-mail address, so a letter cannot reach it yet. Please choose another state.'
+    errors.delivery = t('write.delivery.unreachable')
   } else if (text(form.delivery) && text(form.delivery) !== delivery) {
-    errors.delivery =
-      delivery === 'email'
-        ? 'The campaign does not yet have this mission’s street address: this letter can only be e-mailed.'
-        : 'The campaign has no e-mail address for this mission: this letter can only be printed and posted.'
+    errors.delivery = t(delivery === 'email' ? 'write.delivery.emailOnly' : 'write.delivery.printOnly')
   } else if (delivery === 'email' && !text(form['supporter.email'])) {
-    errors['supporter.email'] =
-      'To e-mail the letter, give your e-mail address: the link to confirm is sent there, and the mission’s reply too.'
+    errors['supporter.email'] = t('write.delivery.emailNeeded')
   } else if (delivery === 'print') {
     if (!text(form['supporter.addressLines']))
-      errors['supporter.addressLines'] =
-        'A printed letter needs your postal address, for the mission to reply.'
-    if (!text(form['supporter.city'])) errors['supporter.city'] = 'A printed letter needs your city.'
-    if (!text(form['supporter.country'])) errors['supporter.country'] = 'A printed letter needs your country.'
+      errors['supporter.addressLines'] = t('write.delivery.addressNeeded')
+    if (!text(form['supporter.city'])) errors['supporter.city'] = t('write.delivery.cityNeeded')
+    if (!text(form['supporter.country'])) errors['supporter.country'] = t('write.delivery.countryNeeded')
   }
   return errors
 }
@@ -110,31 +114,37 @@ export function prefillQueryString(query: Static<typeof PrefillQuery>): string {
  * What a link may choose (`/write/fra?template=organization&language=fr&source=amnesty-ke`):
  * valid values preselected, invalid ones ignored with a notice the page shows.
  */
-export function prefill(query: Record<string, string | undefined>): { form: Form; notices: string[] } {
+export function prefill(
+  query: Record<string, string | undefined>,
+  t: Translate = english,
+): { form: Form; notices: string[] } {
   const form: Form = {}
   const notices: string[] = []
   const template = text(query.template)
   if (template) {
-    if (KINDS.some((kind) => kind.id === template)) form.template = template
-    else
-      notices.push(
-        `The link asked for a letter "${template.slice(0, 40)}", which does not exist: choose one below.`,
-      )
+    if (KINDS.includes(template)) form.template = template
+    else notices.push(t('write.prefill.unknownTemplate', { template: template.slice(0, 40) }))
   }
   const language = text(query.language)
   if (language) {
-    if (LANGUAGES.some((l) => l.value === language)) form.language = language
-    else
-      notices.push(
-        `The link asked for the language "${language.slice(0, 20)}", which letters are not written in: choose one below.`,
-      )
+    if ((LETTER_LANGUAGES as readonly string[]).includes(language)) form.language = language
+    else notices.push(t('write.prefill.unknownLanguage', { language: language.slice(0, 20) }))
   }
   const { source, notice } = parseSourceCode(query.source)
   if (source) form.source = source
-  if (notice) notices.push(notice.message)
+  if (notice) notices.push(t(notice.key))
   const delivery = text(query.delivery)
   if (delivery === 'email' || delivery === 'print') form.delivery = delivery
   return { form, notices }
+}
+
+/** The page the form is on: its language, and where its links go (`/embed` for the framed flow). */
+export interface ComposePage {
+  language?: SiteLanguage
+  notices?: string[]
+  /** '' on the site, '/embed' in the framed flow, whose links also carry the page's language. */
+  base?: string
+  embed?: boolean
 }
 
 /** What the compose form shows: the state, the choices, what was typed, the messages and the letter. */
@@ -143,8 +153,11 @@ export function composeModel(
   form: Form,
   errors: Record<string, string>,
   preview: LetterDocument,
-  notices: string[] = [],
+  { language: pageLanguage = DEFAULT_LANGUAGE, notices = [], base = '', embed = false }: ComposePage = {},
 ) {
+  const t = translator(pageLanguage)
+  const stateName = stateNameIn(pageLanguage, state.iso3, state.name)
+  const langQuery = embed ? `lang=${pageLanguage}` : ''
   const value = (field: string): string => {
     const v = form[field]
     return typeof v === 'string' ? v : ''
@@ -153,16 +166,34 @@ export function composeModel(
   const language = value('language') || defaultLanguage(state)
   const country = value('supporter.country')
   const paperSize = value('paperSize')
-  const titles = new Map(
-    listTemplates()
-      .filter((t) => t.language === 'en')
-      .map((t) => [t.id, t.title]),
-  )
+  // Each kind of letter by its template's own title in the page's language (English where none).
+  const titleIn = (code: string) =>
+    new Map(
+      listTemplates()
+        .filter((template) => template.language === code)
+        .map((template) => [template.id, template.title]),
+    )
+  const englishTitles = titleIn('en')
+  const ownTitles = titleIn(pageLanguage)
   const can = deliveryOptions(state)
   const delivery = chosenDelivery(state, form)
   return {
-    title: `Write to ${state.name}`,
+    title: t('write.compose.title', { state: stateName }),
     state,
+    missionName:
+      pageLanguage === 'en'
+        ? state.mission.name
+        : missionNameIn(pageLanguage, {
+            iso3: state.iso3,
+            stateName: state.name,
+            missionName: state.mission.name,
+            head: state.mission.head,
+          }),
+    links: {
+      write: `${base}/write${langQuery ? `?${langQuery}` : ''}`,
+      suggest: `${base}/write/suggest${langQuery ? `?${langQuery}` : ''}`,
+      newLetter: `${base}/write/${state.iso3.toLowerCase()}?new=1${langQuery ? `&${langQuery}` : ''}`,
+    },
     errors,
     notices,
     errorList: Object.entries(errors).map(([field, message]) => ({ field, id: fieldId(field), message })),
@@ -178,14 +209,23 @@ export function composeModel(
       source: parseSourceCode(value('source')).source ?? '',
     },
     consentText: CONSENT_TEXT,
-    templates: KINDS.filter((kind) => titles.has(kind.id)).map((kind) => ({
-      id: kind.id,
-      title: titles.get(kind.id),
-      for: kind.for,
-      checked: kind.id === template,
+    // The consent's words are kept word for word, by version, in English (members/consent.ts).
+    consentLang: pageLanguage === 'en' ? null : 'en',
+    templates: KINDS.filter((kind) => englishTitles.has(kind)).map((kind) => ({
+      id: kind,
+      title: ownTitles.get(kind) ?? englishTitles.get(kind),
+      for: t(`write.compose.kinds.${kind}`),
+      checked: kind === template,
     })),
-    languages: LANGUAGES.map((l) => ({ ...l, selected: l.value === language })),
-    missionLanguages: state.mission.languages.map((code) => LANGUAGE_LABELS[code] ?? code).join(' and '),
+    languages: LETTER_LANGUAGES.map((code) => ({
+      value: code,
+      label: languageOption(code, pageLanguage, t),
+      selected: code === language,
+    })),
+    missionLanguages: formatList(
+      pageLanguage,
+      state.mission.languages.map((code) => (isSiteLanguage(code) ? t(`common.languages.${code}`) : code)),
+    ),
     delivery: {
       email: can.email,
       print: can.print,
@@ -197,20 +237,32 @@ export function composeModel(
     paperSizes: [
       {
         value: '',
-        label: 'Automatic: US Letter in the Americas where it is used, A4 elsewhere',
+        label: t('write.compose.paperAutomatic'),
         selected: !paperSize,
       },
-      { value: 'a4', label: 'A4', selected: paperSize === 'a4' },
-      { value: 'letter', label: 'US Letter', selected: paperSize === 'letter' },
+      { value: 'a4', label: t('write.compose.paperA4'), selected: paperSize === 'a4' },
+      { value: 'letter', label: t('write.compose.paperLetter'), selected: paperSize === 'letter' },
     ],
-    countries: listCountryOptions().map((c) => ({ ...c, selected: c.code === country })),
+    countries: listCountryOptions(pageLanguage).map((c) => ({ ...c, selected: c.code === country })),
     limits: LIMITS,
     preview: { document: preview, paper: paperAttributes(preview) },
     og: {
-      title: `Write to the ambassador of ${state.name}`,
-      description: `Ask ${state.name} to back an independent Special Court Mechanism for sexual exploitation and abuse by UN peacekeepers: a letter to its Permanent Mission in New York, in a few minutes.`,
+      title: t('write.compose.ogTitle', { state: stateName }),
+      description: t('write.compose.ogDescription', { state: stateName }),
     },
   }
+}
+
+/**
+ * A letter language as the chooser offers it: its name in the page's language, with its name in
+ * itself for a reader of that language ("French (français)"), alone when it is the page's own.
+ */
+function languageOption(code: string, pageLanguage: SiteLanguage, t: Translate): string {
+  const name = isSiteLanguage(code) ? t(`common.languages.${code}`) : code
+  const autonym = AUTONYMS[code]
+  return code === pageLanguage || !autonym
+    ? name
+    : t('write.compose.languageOption', { language: name, autonym })
 }
 
 /** The HTML id of a form field, for the error summary's links. */

@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import type { FastifyBaseLogger } from 'fastify'
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify'
 import type { AppContext } from '../context.js'
 import { Iso3Params } from '../directory/directory.schemas.js'
 import { getStateForLetters, listStates } from '../directory/directory.service.js'
+import { collator, isSiteLanguage, type SiteLanguage } from '../i18n/index.js'
 import { ValidationError } from '../lib/errors.js'
 import { joinFromLetter } from '../members/members.service.js'
 import { clearDraftCookie, newDraftSecret, readDraftCookie, setDraftCookie } from './draft-cookie.js'
@@ -14,6 +15,7 @@ import { LetterIdParams } from './letters.schemas.js'
 import { createLetter, getLetter, getLetterInput, isOwnDraft, suggestState } from './letters.service.js'
 import { renderLetterPaper } from './letters.web.js'
 import { nextSteps } from './next-steps.js'
+import { stateNameIn } from './state-names.js'
 import {
   askedDelivery,
   composeModel,
@@ -47,18 +49,36 @@ export const writeRoutes: FastifyPluginAsyncTypebox<WriteRoutesOptions> = async 
 ) => {
   const base = embed ? '/embed' : ''
   const page = (data: object) => ({ ...data, embed, base })
+  // The framed flow keeps the page's language in its addresses: a framed page may get no cookie.
+  const withLanguage = (request: FastifyRequest, url: string, always = false): string => {
+    if (!embed) return url
+    const asked = (request.query as { lang?: unknown } | undefined)?.lang
+    const language = isSiteLanguage(asked) ? asked : always ? request.siteLanguage : null
+    return language ? `${url}${url.includes('?') ? '&' : '?'}lang=${language}` : url
+  }
+  const composePage = (request: FastifyRequest, notices?: string[]) => ({
+    language: request.siteLanguage,
+    notices,
+    base,
+    embed,
+  })
   const letterLimit = { rateLimit: { max: ctx.config.rateLimits.letters, timeWindow: '1 hour' } }
 
   app.get('/write', { schema: { querystring: PrefillQuery } }, async (request, reply) => {
     const { states } = await listStates(ctx)
     const { form } = prefill(request.query)
+    // By their names in the page's language, in its order (the template names them the same way).
+    const language = request.siteLanguage
+    const compare = collator(language).compare
+    const named = states.map((state) => ({ state, name: stateNameIn(language, state.iso3, state.name) }))
+    named.sort((a, b) => compare(a.name, b.name))
     return reply.viewAsync(
       'pages/letters/choose.hbs',
       page({
-        title: 'Write to a mission',
-        states,
+        title: request.t('write.choose.title'),
+        states: named.map(({ state }) => state),
         source: form.source ?? null,
-        query: prefillQueryString(request.query),
+        query: withLanguage(request, prefillQueryString(request.query), true),
       }),
     )
   })
@@ -69,7 +89,7 @@ export const writeRoutes: FastifyPluginAsyncTypebox<WriteRoutesOptions> = async 
     const query = prefillQueryString(request.query)
     return reply
       .header('cache-control', 'no-store')
-      .redirect(`${base}/write/${state.iso3.toLowerCase()}${query}`, 303)
+      .redirect(withLanguage(request, `${base}/write/${state.iso3.toLowerCase()}${query}`), 303)
   })
 
   // The state chooser submits ?state=fra; send it to the letter's own address.
@@ -84,7 +104,10 @@ export const writeRoutes: FastifyPluginAsyncTypebox<WriteRoutesOptions> = async 
       const code = (request.query.state ?? '').trim().toLowerCase()
       const query = prefillQueryString(request.query)
       return reply.redirect(
-        /^[a-z]{3}$/.test(code) ? `${base}/write/${code}${query}` : `${base}/write${query}`,
+        withLanguage(
+          request,
+          /^[a-z]{3}$/.test(code) ? `${base}/write/${code}${query}` : `${base}/write${query}`,
+        ),
         303,
       )
     },
@@ -108,11 +131,11 @@ export const writeRoutes: FastifyPluginAsyncTypebox<WriteRoutesOptions> = async 
           return reply.redirect(`/letters/${draft.letterId}/edit`, 303)
         clearDraftCookie(reply, ctx, state.iso3)
       }
-      const { form, notices } = prefill(request.query)
+      const { form, notices } = prefill(request.query, request.t)
       const preview = await previewDraft(ctx, state.iso3, form)
       return reply.viewAsync(
         'pages/letters/compose.hbs',
-        page(composeModel(state, form, {}, preview, notices)),
+        page(composeModel(state, form, {}, preview, composePage(request, notices))),
       )
     },
   )
@@ -142,31 +165,41 @@ export const writeRoutes: FastifyPluginAsyncTypebox<WriteRoutesOptions> = async 
       // "Update the letter" (the page without JavaScript): the form again, the letter redrawn.
       if (form.intent === 'preview') {
         const preview = await previewDraft(ctx, state.iso3, form)
-        return reply.viewAsync('pages/letters/compose.hbs', page(composeModel(state, form, {}, preview)))
+        return reply.viewAsync(
+          'pages/letters/compose.hbs',
+          page(composeModel(state, form, {}, preview, composePage(request))),
+        )
       }
       const delivery = askedDelivery(state, form)
       try {
-        const needed = deliveryErrors(state, form)
+        const needed = deliveryErrors(state, form, request.t)
         if (Object.keys(needed).length > 0) {
-          const parsed = parseLetterInput(form)
+          const parsed = parseLetterInput(form, request.t)
           throw new ValidationError({ ...('errors' in parsed ? parsed.errors : {}), ...needed })
         }
         const { secret, hash } = newDraftSecret()
-        const letter = await createLetter(ctx, form, { draftTokenHash: hash })
-        if (joinOfferTicked(form)) await joinWithLetter(ctx, letter.id, request.log)
+        const letter = await createLetter(ctx, form, {
+          draftTokenHash: hash,
+          t: request.t,
+          siteLanguage: request.siteLanguage,
+        })
+        if (joinOfferTicked(form)) await joinWithLetter(ctx, letter.id, request.log, request.siteLanguage)
         if (!embed) setDraftCookie(reply, ctx, letter.state.iso3, { letterId: letter.id, secret })
         // Chosen to be e-mailed: the confirmation link goes out now; the form showed the letter.
         if (delivery === 'email') {
           await requestEmail?.(letter.id)
           if (!embed) clearDraftCookie(reply, ctx, letter.state.iso3)
         }
-        return reply.redirect(`${base}/letters/${letter.id}`, 303)
+        return reply.redirect(withLanguage(request, `${base}/letters/${letter.id}`), 303)
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error
         const preview = await previewDraft(ctx, state.iso3, form)
         return reply
           .code(422)
-          .viewAsync('pages/letters/compose.hbs', page(composeModel(state, form, error.errors, preview)))
+          .viewAsync(
+            'pages/letters/compose.hbs',
+            page(composeModel(state, form, error.errors, preview, composePage(request))),
+          )
       }
     },
   )
@@ -179,7 +212,9 @@ export const writeRoutes: FastifyPluginAsyncTypebox<WriteRoutesOptions> = async 
     return reply.viewAsync(
       'pages/letters/preview.hbs',
       page({
-        title: `Your letter to ${letter.state.name}`,
+        title: request.t('write.preview.title', {
+          state: stateNameIn(request.siteLanguage, letter.state.iso3, letter.state.name),
+        }),
         letter,
         paper: paperAttributes(letter.document),
         missionHasEmail: state.mission.emails.length > 0,
@@ -187,7 +222,7 @@ export const writeRoutes: FastifyPluginAsyncTypebox<WriteRoutesOptions> = async 
         next: await nextSteps(
           ctx,
           { ...letter, source: (await getLetterInput(ctx, letter.id)).source },
-          base,
+          { base, language: request.siteLanguage, embed },
         ),
       }),
     )
@@ -203,11 +238,18 @@ export async function joinWithLetter(
   ctx: AppContext,
   publicId: string,
   log: FastifyBaseLogger,
+  siteLanguage: SiteLanguage,
 ): Promise<void> {
   try {
     const { view, email, source } = await getLetterInput(ctx, publicId)
     if (email)
-      await joinFromLetter(ctx, { name: view.supporter.name, email, country: view.supporter.country, source })
+      await joinFromLetter(ctx, {
+        name: view.supporter.name,
+        email,
+        country: view.supporter.country,
+        source,
+        siteLanguage,
+      })
   } catch (error) {
     log.error({ err: error }, 'joining the campaign from a letter failed')
   }

@@ -1,6 +1,6 @@
 import { type Selectable, sql } from 'kysely'
 import type { Database } from '../db/connection.js'
-import type { ErasureRequestTable, MemberRow, OutboxMessageRow } from '../db/schema.js'
+import type { ErasureRequestTable, MemberRow, OutboxMessageRow, SiteLanguageCode } from '../db/schema.js'
 
 // The queries of erasure. Besides its own table (erasure_request) and members, erasure reaches
 // into the outbox and the delivery log: a person's address sits in messages' recipients, in
@@ -20,13 +20,26 @@ export async function insertErasureRequest(
 }
 
 /** Records an ask from the form: the one write the request makes, whatever the address. */
-export async function insertErasureAsk(db: Database, email: string, at: string): Promise<void> {
-  await db.insertInto('erasure_ask').values({ email, asked_at: at }).execute()
+export async function insertErasureAsk(
+  db: Database,
+  email: string,
+  at: string,
+  language: SiteLanguageCode,
+): Promise<void> {
+  await db.insertInto('erasure_ask').values({ email, asked_at: at, site_language: language }).execute()
 }
 
 /** The asks waiting for the outbox pass, oldest first. */
-export async function findErasureAsks(db: Database, limit: number): Promise<{ id: number; email: string }[]> {
-  return db.selectFrom('erasure_ask').select(['id', 'email']).orderBy('id').limit(limit).execute()
+export async function findErasureAsks(
+  db: Database,
+  limit: number,
+): Promise<{ id: number; email: string; site_language: SiteLanguageCode }[]> {
+  return db
+    .selectFrom('erasure_ask')
+    .select(['id', 'email', 'site_language'])
+    .orderBy('id')
+    .limit(limit)
+    .execute()
 }
 
 export async function deleteErasureAsk(db: Database, id: number): Promise<void> {

@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import type { FastifyReply } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AppContext } from '../context.js'
-import { englishDate } from '../lib/dates.js'
-import { ValidationError } from '../lib/errors.js'
+import { formatDate } from '../i18n/index.js'
+import { stateNameIn } from '../letters/state-names.js'
+import { AppError, ValidationError } from '../lib/errors.js'
 import { ERASURE_LINK_HOURS, eraseByLink, previewErasure, requestErasure } from './erasure.service.js'
 
 // Checked by the service (404 for anything that is not a link we sent), as for replies: a
@@ -15,23 +16,23 @@ const FormBody = Type.Record(Type.String(), Type.Unknown())
 export const erasureRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   const limit = { rateLimit: { max: ctx.config.rateLimits.sends, timeWindow: '1 hour' } }
 
-  app.get('/privacy/erase', async (_request, reply) => form(reply, '', {}))
+  app.get('/privacy/erase', async (request, reply) => form(request, reply, '', {}))
 
   app.post('/privacy/erase', { config: limit, schema: { body: FormBody } }, async (request, reply) => {
     try {
-      await requestErasure(ctx, request.body)
+      await requestErasure(ctx, request.body, request.siteLanguage)
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error
       const typed = typeof request.body.email === 'string' ? request.body.email : ''
-      return form(reply.code(422), typed, error.errors)
+      return form(request, reply.code(422), typed, emailErrorIn(request, typed, error.errors))
     }
     // @NOTE the address is not carried to the next page: it would sit in the URL and the logs.
     return reply.redirect('/privacy/erase/sent', 303)
   })
 
-  app.get('/privacy/erase/sent', async (_request, reply) =>
+  app.get('/privacy/erase/sent', async (request, reply) =>
     reply.viewAsync('pages/members/erase-sent.hbs', {
-      title: 'Check your e-mail',
+      title: request.t('privacy.sent.title'),
       hours: ERASURE_LINK_HOURS,
     }),
   )
@@ -41,18 +42,20 @@ export const erasureRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
   app.get('/privacy/erase/:token', { schema: { params: TokenParams } }, async (request, reply) => {
     // Set first: an error page (404, 409, 410) for this address needs them as much.
     private_(reply)
-    const preview = await previewErasure(ctx, request.params.token)
+    const language = request.siteLanguage
+    const preview = await inLanguage(request, () => previewErasure(ctx, request.params.token))
     return reply.viewAsync('pages/members/erase-confirm.hbs', {
-      title: 'Erase your data',
+      title: request.t('privacy.confirm.title'),
       token: request.params.token,
       letters: preview.letters.map((letter) => ({
         ...letter,
-        delivered: letter.deliveredAt ? englishDate(letter.deliveredAt) : null,
+        stateLabel: stateNameIn(language, letter.stateIso3, letter.stateName),
+        delivered: letter.deliveredAt ? formatDate(language, letter.deliveredAt) : null,
       })),
       letterCount: preview.letters.length,
       memberships: preview.memberships,
       nothing: preview.letters.length === 0 && preview.memberships.length === 0,
-      expires: `${englishDate(preview.expiresAt)}, ${preview.expiresAt.slice(11, 16)} UTC`,
+      expires: { date: formatDate(language, preview.expiresAt), time: preview.expiresAt.slice(11, 16) },
     })
   })
 
@@ -61,18 +64,58 @@ export const erasureRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
     { config: limit, schema: { params: TokenParams } },
     async (request, reply) => {
       private_(reply)
-      await eraseByLink(ctx, request.params.token)
+      await inLanguage(request, () => eraseByLink(ctx, request.params.token))
       return reply.redirect('/privacy/erased', 303)
     },
   )
 
-  app.get('/privacy/erased', async (_request, reply) =>
-    reply.viewAsync('pages/members/erase-done.hbs', { title: 'Your data is erased' }),
+  app.get('/privacy/erased', async (request, reply) =>
+    reply.viewAsync('pages/members/erase-done.hbs', { title: request.t('privacy.done.title') }),
   )
 }
 
-function form(reply: FastifyReply, email: string, errors: Record<string, string>) {
-  return reply.viewAsync('pages/members/erase.hbs', { title: 'Erase your data', email, errors })
+function form(request: FastifyRequest, reply: FastifyReply, email: string, errors: Record<string, string>) {
+  return reply.viewAsync('pages/members/erase.hbs', {
+    title: request.t('privacy.erase.title'),
+    email,
+    errors,
+  })
+}
+
+/**
+ * The form's one message in the page's language. The service refuses an address in two ways
+ * (none given, or not one): the page says which, as the service does in English.
+ */
+function emailErrorIn(
+  request: FastifyRequest,
+  typed: string,
+  errors: Record<string, string>,
+): Record<string, string> {
+  if (!errors.email) return errors
+  const key = typed.trim() === '' ? 'privacy.erase.emailMissing' : 'privacy.erase.emailInvalid'
+  return { ...errors, email: request.t(key) }
+}
+
+/**
+ * Runs a step on the link, answering its refusals (unknown 404, used 409, expired 410: one
+ * message each) in the page's language; the error page shows them.
+ */
+async function inLanguage<T>(request: FastifyRequest, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step()
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error
+    const message = linkMessage(request, error.statusCode)
+    throw message === null ? error : new AppError(message, error.statusCode, error.code)
+  }
+}
+
+function linkMessage(request: FastifyRequest, status: number): string | null {
+  if (status === 404) return request.t('privacy.confirm.notValid')
+  if (status === 409) return request.t('privacy.confirm.used')
+  if (status === 410)
+    return request.t('privacy.confirm.expired', { hours: ERASURE_LINK_HOURS, url: '/privacy/erase' })
+  return null
 }
 
 // The token is in the address: keep it out of caches, search engines and Referer headers to other

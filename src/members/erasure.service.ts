@@ -1,6 +1,7 @@
 import type { AppContext } from '../context.js'
 import { outboxEvents, queueMessage } from '../delivery/delivery.service.js'
 import { deleteOutboxFiles } from '../delivery/outbox-files.js'
+import { DEFAULT_LANGUAGE, type SiteLanguage } from '../i18n/index.js'
 import {
   eraseLettersOfAddress,
   findLettersOfAddress,
@@ -37,9 +38,13 @@ export const ERASURE_ASKS_PER_PASS = 200
  * ValidationError naming `email` for an address that is not one (that check does not depend on
  * what the campaign holds).
  */
-export async function requestErasure(ctx: Ctx, body: unknown): Promise<void> {
+export async function requestErasure(
+  ctx: Ctx,
+  body: unknown,
+  language: SiteLanguage = DEFAULT_LANGUAGE,
+): Promise<void> {
   const email = parseEmail(body)
-  await repo.insertErasureAsk(ctx.db, email, ctx.clock.nowIso())
+  await repo.insertErasureAsk(ctx.db, email, ctx.clock.nowIso(), language)
   // After this turn: the pass that answers the ask must not run before the answer is sent.
   setImmediate(() => outboxEvents.emit('wake'))
 }
@@ -58,7 +63,7 @@ export async function answerErasureAsks(ctx: Ctx, limit = ERASURE_ASKS_PER_PASS)
       (await isKnownAddress(ctx, ask.email)) &&
       !(await repo.findRecentErasureRequest(ctx.db, ask.email, since))
     await ctx.db.transaction().execute(async (trx) => {
-      if (send) await queueErasureLink(ctx, trx, ask.email, now)
+      if (send) await queueErasureLink(ctx, trx, ask.email, now, ask.site_language)
       await repo.deleteErasureAsk(trx, ask.id)
     })
     if (send) queued++
@@ -72,7 +77,13 @@ async function isKnownAddress(ctx: Ctx, email: string): Promise<boolean> {
   )
 }
 
-async function queueErasureLink(ctx: Ctx, trx: Ctx['db'], email: string, now: Date): Promise<void> {
+async function queueErasureLink(
+  ctx: Ctx,
+  trx: Ctx['db'],
+  email: string,
+  now: Date,
+  language: SiteLanguage,
+): Promise<void> {
   const expiresAt = new Date(now.getTime() + ERASURE_LINK_HOURS * HOUR).toISOString()
   const { token, hash } = newLinkToken()
   await repo.insertErasureRequest(trx, {
@@ -85,7 +96,7 @@ async function queueErasureLink(ctx: Ctx, trx: Ctx['db'], email: string, now: Da
     kind: 'erasure_link',
     recipients: [email],
     // @NOTE the only copy of the token; the worker clears it once the mail server has it.
-    payload: { url: `${ctx.config.publicUrl}/privacy/erase/${token}`, expires: expiresAt },
+    payload: { url: `${ctx.config.publicUrl}/privacy/erase/${token}`, expires: expiresAt, lang: language },
   })
 }
 

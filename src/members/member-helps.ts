@@ -1,51 +1,61 @@
+import { english, type Translate } from '../i18n/catalogue.js'
+
 // The join form's lists: the ways a member can help (the campaign's activities) and the kinds of
-// organization. Codes are stored (member.helps, member.organization_kind); labels are shown.
+// organization. Codes are stored (member.helps, member.organization_kind); labels are shown, in
+// the page's language, from locales/<language>/members.json (`members.helps.<code>`,
+// `members.organizationKinds.<code>`).
 // @NOTE a code, once stored, keeps its meaning: reword a label freely, never reuse a code.
 
-export const MEMBER_HELPS = [
-  { code: 'letters', label: 'Writing to ambassadors at the UN and to governments' },
-  { code: 'events', label: 'Ideas for events and occasions to put the campaign before the public' },
-  { code: 'contacts', label: 'Suggesting key people in governments, at the UN and elsewhere' },
-  {
-    code: 'documentation',
-    label: 'Documenting cases of sexual exploitation and abuse that were reported but never dealt with',
-  },
-  { code: 'field_reports', label: 'Reporting on what happens inside peacekeeping operations' },
-  { code: 'commentary', label: 'Expert commentary in the media and in public debate' },
-  { code: 'research', label: 'Research and legal analysis' },
-  { code: 'social_media', label: 'Social media campaigns' },
+const HELP_CODES = [
+  'letters',
+  'events',
+  'contacts',
+  'documentation',
+  'field_reports',
+  'commentary',
+  'research',
+  'social_media',
 ] as const
 
-export type MemberHelp = (typeof MEMBER_HELPS)[number]['code']
+const KIND_CODES = ['ngo', 'faith_based', 'academic', 'professional', 'union', 'other'] as const
 
-export const ORGANIZATION_KINDS = [
-  { code: 'ngo', label: 'Non-governmental organization' },
-  { code: 'faith_based', label: 'Faith-based organization' },
-  { code: 'academic', label: 'University, school or research institute' },
-  { code: 'professional', label: 'Professional association' },
-  { code: 'union', label: 'Trade union' },
-  { code: 'other', label: 'Another kind of organization' },
-] as const
+export type MemberHelp = (typeof HELP_CODES)[number]
+export type OrganizationKind = (typeof KIND_CODES)[number]
 
-export type OrganizationKind = (typeof ORGANIZATION_KINDS)[number]['code']
+/** The ways to help, in the form's order, each with its label in `t`'s language (English by default). */
+export function memberHelps(t: Translate = english): { code: MemberHelp; label: string }[] {
+  return HELP_CODES.map((code) => ({ code, label: t(`members.helps.${code}`) }))
+}
 
-const HELP_LABELS = new Map<string, string>(MEMBER_HELPS.map((h) => [h.code, h.label]))
-const KIND_LABELS = new Map<string, string>(ORGANIZATION_KINDS.map((k) => [k.code, k.label]))
+/** The kinds of organization, in the form's order, each with its label in `t`'s language. */
+export function organizationKinds(t: Translate = english): { code: OrganizationKind; label: string }[] {
+  return KIND_CODES.map((code) => ({ code, label: t(`members.organizationKinds.${code}`) }))
+}
+
+/** The ways to help with their English labels (the organizers' pages). */
+export const MEMBER_HELPS: readonly { code: MemberHelp; label: string }[] = memberHelps()
+/** The kinds of organization with their English labels (the organizers' pages). */
+export const ORGANIZATION_KINDS: readonly { code: OrganizationKind; label: string }[] = organizationKinds()
 
 export function isMemberHelp(code: string): code is MemberHelp {
-  return HELP_LABELS.has(code)
+  return (HELP_CODES as readonly string[]).includes(code)
 }
 
 export function isOrganizationKind(code: string): code is OrganizationKind {
-  return KIND_LABELS.has(code)
+  return (KIND_CODES as readonly string[]).includes(code)
 }
 
-/** The label of a way to help (a code no longer offered shows as itself). */
+/** The English label of a way to help (a code no longer offered shows as itself). */
 export function helpLabel(code: string): string {
-  return HELP_LABELS.get(code) ?? code
+  return helpLabels([code])[0] ?? code
+}
+
+/** The labels of ways to help in `t`'s language (a code no longer offered shows as itself). */
+export function helpLabels(codes: readonly string[], t: Translate = english): string[] {
+  return codes.map((code) => (isMemberHelp(code) ? t(`members.helps.${code}`) : code))
 }
 
 /** The label of a kind of organization (an unknown code shows as itself). */
-export function organizationKindLabel(code: string): string {
-  return KIND_LABELS.get(code) ?? code
+export function organizationKindLabel(code: string, t: Translate = english): string {
+  return isOrganizationKind(code) ? t(`members.organizationKinds.${code}`) : code
 }

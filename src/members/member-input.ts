@@ -1,5 +1,6 @@
 import countries from 'i18n-iso-countries'
 import type { MemberKind } from '../db/schema.js'
+import { english, type Translate } from '../i18n/catalogue.js'
 import { type FieldErrors, fieldsOf, listOf, oneLine } from '../lib/form-fields.js'
 import { type InputNotice, parseSourceCode } from '../lib/source-code.js'
 import { isPlausibleEmail } from '../lib/text-safety.js'
@@ -36,12 +37,13 @@ export const MEMBER_LIMITS = { name: 120, organizationName: 160, email: 254, web
  */
 export function parseJoinForm(
   raw: unknown,
+  t: Translate = english,
 ): { request: MemberRequest; notices: InputNotice[] } | { errors: FieldErrors } {
   const body = fieldsOf(raw)
   const errors: FieldErrors = {}
   const kind: MemberKind | null =
     body.kind === 'individual' || body.kind === 'organization' ? body.kind : null
-  if (!kind) errors.kind = 'Choose whether you join as an individual or for an organization.'
+  if (!kind) errors.kind = t('members.input.kindMissing')
   // Without a kind chosen, a set is checked only if something was typed into it: the page then
   // points at the choice and at that set's problems, not at fields nobody meant to fill in.
   const asPerson = kind === 'individual' || (!kind && typedInto(body, PERSON_FIELDS))
@@ -49,9 +51,16 @@ export function parseJoinForm(
 
   let person: Pick<MemberRequest, 'name' | 'email' | 'country'> | null = null
   if (asPerson) {
-    const name = personName(body.name, 'name', 'Your name', 'Give your name.', errors)
-    const email = emailAddress(body.email, 'email', errors)
-    const country = countryCode(body.country, 'country', 'Choose the country where you live.', errors)
+    const name = personName(
+      body.name,
+      'name',
+      t('members.input.nameLabel'),
+      t('members.input.nameMissing'),
+      errors,
+      t,
+    )
+    const email = emailAddress(body.email, 'email', errors, t)
+    const country = countryCode(body.country, 'country', t('members.input.countryMissing'), errors, t)
     person = { name, email, country }
   }
   let organization: Pick<
@@ -62,33 +71,36 @@ export function parseJoinForm(
     const organizationName = oneLine(
       body.org_name,
       'org_name',
-      'The organization’s name',
+      t('members.input.orgNameLabel'),
       MEMBER_LIMITS.organizationName,
       errors,
+      t,
     )
-    if (!organizationName) errors.org_name ??= 'Give the organization’s name.'
+    if (!organizationName) errors.org_name ??= t('members.input.orgNameMissing')
     const organizationKind = choice(body.org_kind, isOrganizationKind)
-    if (!organizationKind) errors.org_kind = 'Choose the kind of organization from the list.'
+    if (!organizationKind) errors.org_kind = t('members.input.orgKindMissing')
     const country = countryCode(
       body.org_country,
       'org_country',
-      'Choose the country where the organization is based.',
+      t('members.input.orgCountryMissing'),
       errors,
+      t,
     )
-    const website = parseWebsite(body.org_website, errors)
+    const website = parseWebsite(body.org_website, errors, t)
     const name = personName(
       body.org_contact,
       'org_contact',
-      'The contact person’s name',
-      'Give the name of a contact person.',
+      t('members.input.contactLabel'),
+      t('members.input.contactMissing'),
       errors,
+      t,
     )
-    const email = emailAddress(body.org_email, 'org_email', errors)
+    const email = emailAddress(body.org_email, 'org_email', errors, t)
     organization = { name, email, country, organizationName, organizationKind, website }
   }
 
-  const helps = parseHelps(body.helps, errors)
-  const consent = parseConsentBox(body.consent, 'consent', errors)
+  const helps = parseHelps(body.helps, errors, t)
+  const consent = parseConsentBox(body.consent, 'consent', errors, t)
   const { source, notice } = parseSourceCode(body.source)
   if (Object.keys(errors).length > 0 || !kind) return { errors }
   const base = { kind, helps, consent, source }
@@ -105,10 +117,15 @@ export function parseJoinForm(
  * A consent checkbox: ticked ("yes") or not (absent). Anything else is refused rather than
  * guessed: consent is never inferred.
  */
-export function parseConsentBox(value: unknown, field: string, errors: FieldErrors): boolean {
+export function parseConsentBox(
+  value: unknown,
+  field: string,
+  errors: FieldErrors,
+  t: Translate = english,
+): boolean {
   if (value === undefined || value === null || value === '') return false
   if (value === 'yes' || value === true) return true
-  errors[field] = 'This box is either ticked or not: please send the form from the page.'
+  errors[field] = t('members.input.consentInvalid')
   return false
 }
 
@@ -125,22 +142,29 @@ function personName(
   label: string,
   missing: string,
   errors: FieldErrors,
+  t: Translate,
 ): string {
-  const name = oneLine(value, field, label, MEMBER_LIMITS.name, errors)
+  const name = oneLine(value, field, label, MEMBER_LIMITS.name, errors, t)
   if (!name) errors[field] ??= missing
   return name ?? ''
 }
 
 /** Lower-cased: one membership per address, however it was typed. */
-function emailAddress(value: unknown, field: string, errors: FieldErrors): string {
-  const email = oneLine(value, field, 'The e-mail address', MEMBER_LIMITS.email, errors)
-  if (!email) errors[field] ??= 'Give an e-mail address: the link to confirm is sent there.'
-  else if (!isPlausibleEmail(email)) errors[field] = 'This does not look like an e-mail address.'
+function emailAddress(value: unknown, field: string, errors: FieldErrors, t: Translate): string {
+  const email = oneLine(value, field, t('members.input.emailLabel'), MEMBER_LIMITS.email, errors, t)
+  if (!email) errors[field] ??= t('members.input.emailMissing')
+  else if (!isPlausibleEmail(email)) errors[field] = t('members.input.emailInvalid')
   return (email ?? '').toLowerCase()
 }
 
-function countryCode(value: unknown, field: string, missing: string, errors: FieldErrors): string {
-  const code = oneLine(value, field, 'The country', 2, errors)?.toUpperCase()
+function countryCode(
+  value: unknown,
+  field: string,
+  missing: string,
+  errors: FieldErrors,
+  t: Translate,
+): string {
+  const code = oneLine(value, field, t('members.input.countryLabel'), 2, errors, t)?.toUpperCase()
   if (!code || !countries.isValid(code)) errors[field] ??= missing
   return code ?? ''
 }
@@ -149,12 +173,12 @@ function choice<T extends string>(value: unknown, valid: (code: string) => code 
   return typeof value === 'string' && valid(value) ? value : null
 }
 
-function parseHelps(value: unknown, errors: FieldErrors): MemberHelp[] {
+function parseHelps(value: unknown, errors: FieldErrors, t: Translate): MemberHelp[] {
   const chosen: MemberHelp[] = []
   for (const item of listOf(value)) {
     const code = choice(item, isMemberHelp)
     if (!code) {
-      errors.helps = 'Choose the ways to help from the list.'
+      errors.helps = t('members.input.helpsInvalid')
       return []
     }
     if (!chosen.includes(code)) chosen.push(code)
@@ -163,8 +187,15 @@ function parseHelps(value: unknown, errors: FieldErrors): MemberHelp[] {
 }
 
 /** An http(s) address; "example.org" alone is taken as https://example.org. */
-function parseWebsite(value: unknown, errors: FieldErrors): string | null {
-  const text = oneLine(value, 'org_website', 'The website', MEMBER_LIMITS.website, errors)
+function parseWebsite(value: unknown, errors: FieldErrors, t: Translate): string | null {
+  const text = oneLine(
+    value,
+    'org_website',
+    t('members.input.websiteLabel'),
+    MEMBER_LIMITS.website,
+    errors,
+    t,
+  )
   if (!text) return null
   const withScheme = /^[a-z][a-z0-9+.-]*:/i.test(text) ? text : `https://${text}`
   let url: URL | null = null
@@ -174,15 +205,15 @@ function parseWebsite(value: unknown, errors: FieldErrors): string | null {
     url = null
   }
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname.includes('.')) {
-    errors.org_website = 'Give the website’s address, starting with https:// or http://.'
+    errors.org_website = t('members.input.websiteInvalid')
     return null
   }
   if (url.username || url.password) {
-    errors.org_website = 'The website’s address may not contain a user name or password.'
+    errors.org_website = t('members.input.websiteCredentials')
     return null
   }
   if (url.href.length > MEMBER_LIMITS.website) {
-    errors.org_website = `The website’s address can be at most ${MEMBER_LIMITS.website} characters.`
+    errors.org_website = t('members.input.websiteTooLong', { max: MEMBER_LIMITS.website })
     return null
   }
   return url.href

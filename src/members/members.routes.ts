@@ -1,19 +1,21 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import type { FastifyReply } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import countries from 'i18n-iso-countries'
 import type { AppContext } from '../context.js'
+import { listCountryOptions } from '../letters/letters.web.js'
 import { AppError, ValidationError } from '../lib/errors.js'
 import { fieldsOf } from '../lib/form-fields.js'
 import { parseSourceCode } from '../lib/source-code.js'
-import { CONSENT_TEXT } from './consent.js'
-import { helpLabel, MEMBER_HELPS, ORGANIZATION_KINDS, organizationKindLabel } from './member-helps.js'
+import { consentText } from './consent.js'
+import { helpLabels, memberHelps, organizationKindLabel, organizationKinds } from './member-helps.js'
 import { MEMBER_LIMITS } from './member-input.js'
 import {
   confirmMembership,
   findMembershipToConfirm,
   getMembership,
   joinCampaign,
+  MEMBER_CONFIRMATION_DAYS,
   memberLinkStatus,
   unsubscribeMember,
 } from './members.service.js'
@@ -32,42 +34,45 @@ const JoinQuery = Type.Object({
 /** Joining (form, confirmation), a member's own page, unsubscribing, and the privacy page. */
 export const membersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   app.get('/join', { schema: { querystring: JoinQuery } }, async (request, reply) =>
-    reply.viewAsync('pages/members/join.hbs', joinModel({ source: request.query.source }, {})),
+    reply.viewAsync('pages/members/join.hbs', joinModel(request, { source: request.query.source }, {})),
   )
 
   // Each request e-mails an address: limited per client like the letters' e-mail confirmations.
   const sendLimit = { rateLimit: { max: ctx.config.rateLimits.sends, timeWindow: '1 hour' } }
   app.post('/join', { config: sendLimit }, async (request, reply) => {
     try {
-      await joinCampaign(ctx, request.body)
+      await joinCampaign(ctx, request.body, request.t, request.siteLanguage)
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error
       return reply
         .code(422)
-        .viewAsync('pages/members/join.hbs', joinModel(fieldsOf(request.body), error.errors))
+        .viewAsync('pages/members/join.hbs', joinModel(request, fieldsOf(request.body), error.errors))
     }
     return reply.redirect('/join/check-inbox', 303)
   })
 
   // The same page whatever the address was (new, pending, a member's): see requestMembership.
-  app.get('/join/check-inbox', async (_request, reply) =>
-    reply.viewAsync('pages/members/check-inbox.hbs', { title: 'Check your inbox' }),
+  app.get('/join/check-inbox', async (request, reply) =>
+    reply.viewAsync('pages/members/check-inbox.hbs', {
+      title: request.t('members.checkInbox.title'),
+      linkDays: MEMBER_CONFIRMATION_DAYS,
+    }),
   )
 
   app.get('/join/confirm/:token', { schema: { params: TokenParams } }, async (request, reply) => {
     private_(reply)
     try {
-      const membership = await findMembershipToConfirm(ctx, request.params.token)
+      const membership = await findMembershipToConfirm(ctx, request.params.token, request.t)
       return reply.viewAsync('pages/members/confirm.hbs', {
-        title: 'Confirm that you are joining',
+        title: request.t('members.confirm.title'),
         token: request.params.token,
         membership: {
           ...membership,
-          helps: membership.helps.map(helpLabel),
+          helps: helpLabels(membership.helps, request.t),
         },
       })
     } catch (error) {
-      return linkProblem(reply, error)
+      return linkProblem(request, reply, error)
     }
   })
 
@@ -77,10 +82,10 @@ export const membersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
   app.post('/join/confirm/:token', { schema: { params: TokenParams } }, async (request, reply) => {
     private_(reply)
     try {
-      const { publicId } = await confirmMembership(ctx, request.params.token)
+      const { publicId } = await confirmMembership(ctx, request.params.token, request.t)
       return reply.redirect(`/members/${publicId}?welcome=1`, 303)
     } catch (error) {
-      return linkProblem(reply, error)
+      return linkProblem(request, reply, error)
     }
   })
 
@@ -89,15 +94,19 @@ export const membersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
     { schema: { params: MemberParams, querystring: WelcomeQuery } },
     async (request, reply) => {
       private_(reply)
-      const member = await getMembership(ctx, request.params.publicId)
+      const member = await getMembership(ctx, request.params.publicId, request.t)
       return reply.viewAsync('pages/members/member.hbs', {
-        title: 'Your membership',
+        title: request.t('members.member.title'),
         welcome: request.query.welcome === '1' && member.status === 'active',
         member: {
           ...member,
-          countryName: member.country ? (countries.getName(member.country, 'en') ?? member.country) : null,
-          organizationKind: member.organizationKind ? organizationKindLabel(member.organizationKind) : null,
-          helps: member.helps.map(helpLabel),
+          countryName: member.country
+            ? (countries.getName(member.country, request.siteLanguage) ?? member.country)
+            : null,
+          organizationKind: member.organizationKind
+            ? organizationKindLabel(member.organizationKind, request.t)
+            : null,
+          helps: helpLabels(member.helps, request.t),
           receivesUpdates: member.status === 'active' && member.consent.given,
         },
       })
@@ -106,9 +115,9 @@ export const membersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
 
   app.get('/members/:publicId/unsubscribe', { schema: { params: MemberParams } }, async (request, reply) => {
     private_(reply)
-    const status = await memberLinkStatus(ctx, request.params.publicId)
+    const status = await memberLinkStatus(ctx, request.params.publicId, request.t)
     return reply.viewAsync('pages/members/unsubscribe.hbs', {
-      title: 'Stop the campaign’s updates',
+      title: request.t('members.unsubscribe.title'),
       publicId: request.params.publicId,
       done: status === 'unsubscribed' || status === 'erased',
     })
@@ -134,27 +143,28 @@ export const membersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
       { schema: { params: MemberParams } },
       async (request, reply) => {
         private_(reply)
-        await unsubscribeMember(ctx, request.params.publicId)
+        await unsubscribeMember(ctx, request.params.publicId, request.t)
         if (fieldsOf(request.body)['List-Unsubscribe'] === 'One-Click')
           return reply
             .type('text/plain; charset=utf-8')
-            .send('Unsubscribed: no more updates will be sent to this address.\n')
+            .send(`${request.t('members.unsubscribe.oneClickDone')}\n`)
         return reply.redirect(`/members/${request.params.publicId}/unsubscribe`, 303)
       },
     )
   }
   await app.register(unsubscribePost)
 
-  app.get('/privacy', async (_request, reply) =>
+  app.get('/privacy', async (request, reply) =>
     reply.viewAsync('pages/privacy.hbs', {
-      title: 'Privacy: what the campaign keeps, and why',
+      title: request.t('privacy.title'),
       retentionDays: ctx.config.members.retentionDays,
     }),
   )
 }
 
-/** The join form: the choices, what was typed (to show it again), and the messages. */
-function joinModel(form: Record<string, unknown>, errors: Record<string, string>) {
+/** The join form, in the request's language: the choices, what was typed (to show it again), and the messages. */
+function joinModel(request: FastifyRequest, form: Record<string, unknown>, errors: Record<string, string>) {
+  const t = request.t
   const value = (field: string): string => {
     const v = form[field]
     return typeof v === 'string' ? v : ''
@@ -167,8 +177,10 @@ function joinModel(form: Record<string, unknown>, errors: Record<string, string>
   const source = parseSourceCode(form.source)
   const country = value('country')
   const orgCountry = value('org_country')
+  // The countries by their names in the page's language, in its order (letters.web.ts registers them).
+  const countryOptions = listCountryOptions(request.siteLanguage)
   return {
-    title: 'Join the campaign',
+    title: t('members.join.title'),
     errors,
     errorList: Object.entries(errors).map(([field, message]) => ({ id: field, message })),
     kind: value('kind'),
@@ -180,27 +192,17 @@ function joinModel(form: Record<string, unknown>, errors: Record<string, string>
       org_contact: value('org_contact'),
       org_email: value('org_email'),
     },
-    countries: countryOptions().map((c) => ({ ...c, selected: c.code === country })),
-    orgCountries: countryOptions().map((c) => ({ ...c, selected: c.code === orgCountry })),
-    orgKinds: ORGANIZATION_KINDS.map((k) => ({ ...k, selected: k.code === value('org_kind') })),
-    helps: MEMBER_HELPS.map((h) => ({ ...h, checked: helps.includes(h.code) })),
+    countries: countryOptions.map((c) => ({ ...c, selected: c.code === country })),
+    orgCountries: countryOptions.map((c) => ({ ...c, selected: c.code === orgCountry })),
+    orgKinds: organizationKinds(t).map((k) => ({ ...k, selected: k.code === value('org_kind') })),
+    helps: memberHelps(t).map((h) => ({ ...h, checked: helps.includes(h.code) })),
     consent: value('consent') === 'yes',
-    consentText: CONSENT_TEXT,
+    consentText: consentText(t),
     limits: MEMBER_LIMITS,
     // Carried through the form as it came; one that is not valid is dropped, and the page says so.
     source: source.source,
-    notices: source.notice ? [source.notice] : [],
+    notices: source.notice ? [{ message: t(source.notice.key) }] : [],
   }
-}
-
-let countryList: { code: string; name: string }[] | null = null
-
-/** Every country by its English name. */
-function countryOptions(): { code: string; name: string }[] {
-  countryList ??= Object.entries(countries.getNames('en', { select: 'official' }))
-    .map(([code, name]) => ({ code, name }))
-    .sort((a, b) => a.name.localeCompare(b.name, 'en'))
-  return countryList
 }
 
 /**
@@ -214,16 +216,14 @@ function private_(reply: FastifyReply): void {
     .header('x-robots-tag', 'noindex')
 }
 
-/** An unknown (404), used (409) or expired (410) confirmation link, with the way forward. */
-function linkProblem(reply: FastifyReply, error: unknown) {
+/**
+ * An unknown (404), used (409) or expired (410) confirmation link, with the way forward; the
+ * service gives the message in the request's language.
+ */
+function linkProblem(request: FastifyRequest, reply: FastifyReply, error: unknown) {
   if (!(error instanceof AppError) || ![404, 409, 410].includes(error.statusCode)) throw error
-  const titles: Record<number, string> = {
-    404: 'This link is not valid',
-    409: 'This link has already been used',
-    410: 'This link has expired',
-  }
   return reply.code(error.statusCode).viewAsync('pages/members/link-problem.hbs', {
-    title: titles[error.statusCode],
+    title: request.t(`members.linkProblem.title.${error.statusCode}`),
     message: error.message,
   })
 }

@@ -2,6 +2,7 @@ import type { AppContext } from '../context.js'
 import type { Database } from '../db/connection.js'
 import type { MemberKind, MemberRow, MemberStatus } from '../db/schema.js'
 import { outboxEvents, queueMessage } from '../delivery/delivery.service.js'
+import { DEFAULT_LANGUAGE, english, type SiteLanguage, type Translate } from '../i18n/index.js'
 import { ConflictError, GoneError, NotFoundError, ValidationError } from '../lib/errors.js'
 import type { InputNotice } from '../lib/source-code.js'
 import { hashToken, newLinkToken, newPublicId } from '../lib/tokens.js'
@@ -44,13 +45,18 @@ export interface MemberView {
 
 /**
  * Someone asks to join from the join form (`raw` is the form, or the same fields as JSON); throws
- * a ValidationError naming every field at fault. A `source` that is not valid is no fault: it is
- * left out, and `notices` says so.
+ * a ValidationError naming every field at fault, in `t`'s language. A `source` that is not valid
+ * is no fault: it is left out, and `notices` says so.
  */
-export async function joinCampaign(ctx: Ctx, raw: unknown): Promise<{ notices: InputNotice[] }> {
-  const parsed = parseJoinForm(raw)
+export async function joinCampaign(
+  ctx: Ctx,
+  raw: unknown,
+  t: Translate = english,
+  language: SiteLanguage = DEFAULT_LANGUAGE,
+): Promise<{ notices: InputNotice[] }> {
+  const parsed = parseJoinForm(raw, t)
   if ('errors' in parsed) throw new ValidationError(parsed.errors)
-  await requestMembership(ctx, parsed.request, 'join_form')
+  await requestMembership(ctx, parsed.request, 'join_form', language)
   return { notices: parsed.notices }
 }
 
@@ -61,7 +67,14 @@ export async function joinCampaign(ctx: Ctx, raw: unknown): Promise<{ notices: I
  */
 export async function joinFromLetter(
   ctx: Ctx,
-  writer: { name: string; email: string; country: string | null; source?: string | null },
+  writer: {
+    name: string
+    email: string
+    country: string | null
+    source?: string | null
+    /** The site's language the letter was written in: the member's e-mails are in it. */
+    siteLanguage?: SiteLanguage
+  },
 ): Promise<void> {
   await requestMembership(
     ctx,
@@ -78,6 +91,7 @@ export async function joinFromLetter(
       source: writer.source ?? null,
     },
     'letter',
+    writer.siteLanguage ?? DEFAULT_LANGUAGE,
   )
 }
 
@@ -98,6 +112,7 @@ async function requestMembership(
   ctx: Ctx,
   request: MemberRequest,
   source: 'join_form' | 'letter',
+  language: SiteLanguage,
 ): Promise<void> {
   const now = ctx.clock.nowIso()
   const expiresAt = new Date(ctx.clock.now().getTime() + MEMBER_CONFIRMATION_DAYS * DAY).toISOString()
@@ -105,7 +120,7 @@ async function requestMembership(
   await ctx.db.transaction().execute(async (trx) => {
     const existing = await repo.findMemberByEmail(trx, request.email)
     if (existing?.status === 'active') {
-      await queueNote(ctx, trx, existing)
+      await queueNote(ctx, trx, existing, language)
       return
     }
     const consent = {
@@ -120,6 +135,8 @@ async function requestMembership(
           ...consent,
           ...link,
           source_code: existing.source_code ?? request.source,
+          // Whoever confirms now asked in this language: their e-mails follow it.
+          site_language: language,
         })
       : await repo.insertMember(trx, {
           public_id: newPublicId(),
@@ -134,6 +151,7 @@ async function requestMembership(
           helps: JSON.stringify(request.helps),
           source,
           source_code: request.source,
+          site_language: language,
           ...consent,
           ...link,
           created_at: now,
@@ -150,13 +168,14 @@ async function requestMembership(
         updates: member.consent_updates === 1,
         url: `${ctx.config.publicUrl}/join/confirm/${token}`,
         expires: expiresAt,
+        lang: language,
       },
     })
   })
   outboxEvents.emit('wake') // after the commit: the e-mail goes once the membership exists
 }
 
-async function queueNote(ctx: Ctx, trx: Database, member: MemberRow): Promise<void> {
+async function queueNote(ctx: Ctx, trx: Database, member: MemberRow, language: SiteLanguage): Promise<void> {
   await queueMessage(ctx, trx, {
     kind: 'member_confirmation',
     memberId: member.id,
@@ -165,6 +184,7 @@ async function queueNote(ctx: Ctx, trx: Database, member: MemberRow): Promise<vo
       already: true,
       name: member.name ?? '',
       memberUrl: memberPageUrl(ctx.config, member.public_id),
+      lang: language,
     },
   })
 }
@@ -180,63 +200,76 @@ export interface MembershipToConfirm {
   expiresAt: string | null
 }
 
-/** The request a confirmation link is for: 404 unknown, 410 expired, 409 already used. */
-export async function findMembershipToConfirm(ctx: Ctx, token: string): Promise<MembershipToConfirm> {
-  const member = await memberToConfirm(ctx, ctx.db, token)
+/**
+ * The request a confirmation link is for: 404 unknown, 410 expired, 409 already used (messages
+ * and the consent's wording in `t`'s language).
+ */
+export async function findMembershipToConfirm(
+  ctx: Ctx,
+  token: string,
+  t: Translate = english,
+): Promise<MembershipToConfirm> {
+  const member = await memberToConfirm(ctx, ctx.db, token, t)
   return {
     kind: member.kind,
     name: member.name,
     organizationName: member.organization_name,
     helps: JSON.parse(member.helps) as string[],
     updates: member.consent_updates === 1,
-    consentWording: member.consent_updates === 1 ? consentWording(member.consent_version) : null,
+    consentWording: member.consent_updates === 1 ? consentWording(member.consent_version, t) : null,
     expiresAt: member.confirm_expires_at,
   }
 }
 
 /** The owner of the address confirms: the membership becomes active. Returns its public id. */
-export async function confirmMembership(ctx: Ctx, token: string): Promise<{ publicId: string }> {
+export async function confirmMembership(
+  ctx: Ctx,
+  token: string,
+  t: Translate = english,
+): Promise<{ publicId: string }> {
   const now = ctx.clock.nowIso()
   return ctx.db.transaction().execute(async (trx) => {
     // Checked inside the transaction: two presses at once confirm once, the second gets a 409.
-    const member = await memberToConfirm(ctx, trx, token)
+    const member = await memberToConfirm(ctx, trx, token, t)
     await repo.updateMember(trx, member.id, { status: 'active', confirmed_at: now, updated_at: now })
     return { publicId: member.public_id }
   })
 }
 
-async function memberToConfirm(ctx: Ctx, db: Database, token: string): Promise<MemberRow> {
+async function memberToConfirm(ctx: Ctx, db: Database, token: string, t: Translate): Promise<MemberRow> {
   const member = TOKEN.test(token) ? await repo.findMemberByConfirmTokenHash(db, hashToken(token)) : undefined
-  if (!member || member.status === 'erased')
-    throw new NotFoundError(
-      'This confirmation link is not valid. Please use the link in the latest e-mail we sent you, or join again.',
-    )
-  if (member.status === 'active')
-    throw new ConflictError('This membership is already confirmed: the link has done its work.')
-  if (member.status === 'unsubscribed')
-    throw new ConflictError(
-      'This link was used before, and the membership has since been ended. To join again, fill in the join form.',
-    )
+  if (!member || member.status === 'erased') throw new NotFoundError(t('members.linkProblem.notValid'))
+  if (member.status === 'active') throw new ConflictError(t('members.linkProblem.alreadyConfirmed'))
+  if (member.status === 'unsubscribed') throw new ConflictError(t('members.linkProblem.ended'))
   if (member.confirm_expires_at !== null && member.confirm_expires_at <= ctx.clock.nowIso())
-    throw new GoneError(
-      `This confirmation link has expired: links work for ${MEMBER_CONFIRMATION_DAYS} days. Fill in the join form again to get a new one.`,
-    )
+    throw new GoneError(t('members.linkProblem.expired', { days: MEMBER_CONFIRMATION_DAYS }))
   return member
 }
 
-/** A membership by its member's own link: 404 for an unknown or erased one. */
-export async function getMembership(ctx: Pick<Ctx, 'db'>, publicId: string): Promise<MemberView> {
-  const member = await memberOfLink(ctx, publicId)
-  if (member.status === 'erased') throw new NotFoundError('There is no membership at this address.')
-  return toView(member, await countLettersOf(ctx, member.email ?? ''))
+/**
+ * A membership by its member's own link: 404 for an unknown or erased one (its message, and the
+ * consent's wording, in `t`'s language).
+ */
+export async function getMembership(
+  ctx: Pick<Ctx, 'db'>,
+  publicId: string,
+  t: Translate = english,
+): Promise<MemberView> {
+  const member = await memberOfLink(ctx, publicId, t)
+  if (member.status === 'erased') throw new NotFoundError(t('members.member.notFound'))
+  return toView(member, await countLettersOf(ctx, member.email ?? ''), t)
 }
 
 /**
  * Stops updates and ends the membership; doing it again changes nothing. An erased member has
  * nothing left to stop: that is a success too (mail providers retry what fails).
  */
-export async function unsubscribeMember(ctx: Ctx, publicId: string): Promise<{ changed: boolean }> {
-  const member = await memberOfLink(ctx, publicId)
+export async function unsubscribeMember(
+  ctx: Ctx,
+  publicId: string,
+  t: Translate = english,
+): Promise<{ changed: boolean }> {
+  const member = await memberOfLink(ctx, publicId, t)
   if (member.status === 'unsubscribed' || member.status === 'erased') return { changed: false }
   const now = ctx.clock.nowIso()
   await repo.updateMember(ctx.db, member.id, {
@@ -249,8 +282,12 @@ export async function unsubscribeMember(ctx: Ctx, publicId: string): Promise<{ c
 }
 
 /** The status of the membership behind a member's link (the unsubscribe page); 404 for an unknown link. */
-export async function memberLinkStatus(ctx: Pick<Ctx, 'db'>, publicId: string): Promise<MemberStatus> {
-  return (await memberOfLink(ctx, publicId)).status
+export async function memberLinkStatus(
+  ctx: Pick<Ctx, 'db'>,
+  publicId: string,
+  t: Translate = english,
+): Promise<MemberStatus> {
+  return (await memberOfLink(ctx, publicId, t)).status
 }
 
 /** Letters written from an address (a returning supporter is recognised by it, without an account). */
@@ -267,13 +304,13 @@ export async function countLettersOfEmails(
   return repo.countLettersByEmails(ctx.db, [...new Set(emails.map((e) => e.toLowerCase()))])
 }
 
-async function memberOfLink(ctx: Pick<Ctx, 'db'>, publicId: string): Promise<MemberRow> {
+async function memberOfLink(ctx: Pick<Ctx, 'db'>, publicId: string, t: Translate): Promise<MemberRow> {
   const member = PUBLIC_ID.test(publicId) ? await repo.findMemberByPublicId(ctx.db, publicId) : undefined
-  if (!member) throw new NotFoundError('There is no membership at this address.')
+  if (!member) throw new NotFoundError(t('members.member.notFound'))
   return member
 }
 
-function toView(member: MemberRow, letters: number): MemberView {
+function toView(member: MemberRow, letters: number, t: Translate): MemberView {
   return {
     publicId: member.public_id,
     kind: member.kind,
@@ -289,7 +326,7 @@ function toView(member: MemberRow, letters: number): MemberView {
       given: member.consent_updates === 1,
       version: member.consent_version,
       at: member.consent_at,
-      wording: consentWording(member.consent_version),
+      wording: consentWording(member.consent_version, t),
     },
     joinedAt: member.created_at,
     confirmedAt: member.confirmed_at,

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AppContext } from '../../src/context.js'
 import { runOutboxOnce } from '../../src/delivery/outbox-worker.js'
 import { createTransport, type MailTransport } from '../../src/delivery/transports.js'
+import { type SiteLanguage, translate } from '../../src/i18n/index.js'
 import { expectAccessible } from '../helpers/axe.js'
 import { findChromium, launchChromium, listenOnLoopback, PHONE_VIEWPORT } from '../helpers/browser.js'
 import { FRANCE, setMission } from '../helpers/directory-fixtures.js'
@@ -66,10 +67,11 @@ describe.skipIf(!chromium.path)('supporter journeys in a real browser', () => {
     await page.waitForURL(/\/write\/[a-z]{3}$/)
     const suggested = new URL(page.url()).pathname.split('/').pop()
     await expectAccessible(page)
-    // The letter is on the page before anything is typed, the writer's paragraph marked by its place.
-    expect(await page.locator('#letter-preview article.paper').textContent()).toContain(
-      '[Your own paragraph goes here',
-    )
+    // The letter is on the page before anything is typed, the writer's paragraph marked by its place
+    // (in the letter's language: the suggested mission's).
+    const paper = page.locator('#letter-preview article.paper')
+    const letterLanguage = ((await paper.getAttribute('lang')) ?? 'en').slice(0, 2) as SiteLanguage
+    expect(await paper.textContent()).toContain(translate(letterLanguage, 'write.placeholders.personalNote'))
 
     await page.getByLabel('I will print and post it').check()
     await page.getByLabel('Your name (required)').fill('Amina Odhiambo')

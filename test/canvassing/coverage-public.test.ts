@@ -165,6 +165,30 @@ describe('public coverage: GET /api/coverage and /progress', async () => {
     expectNoSecrets(html)
   })
 
+  it('names the states in the language of the page, sorted as that language sorts them', async () => {
+    const res = await app.inject({ method: 'GET', url: '/progress?lang=fr' })
+    expect(res.statusCode).toBe(200)
+    const html = res.body
+    expect(html).toMatch(/<html lang="fr" dir="ltr">/)
+    // The table, the Council's lists and the map's tooltips: France's UN names in French.
+    const table = /<table class="coverage-table">([\s\S]*?)<\/table>/.exec(html)?.[1] ?? ''
+    const rows = [...table.matchAll(/<th scope="row"><a href="\/states\/([a-z]{3})">([^<]+)<\/a>/g)].map(
+      (m) => [m[1]!, m[2]!] as const,
+    )
+    expect(rows).toHaveLength(193)
+    expect(rows).toContainEqual(['deu', 'Allemagne'])
+    const names = rows.map(([, name]) => name.replace(/&#x27;/g, "'"))
+    expect(names).toEqual([...names].sort(new Intl.Collator('fr-FR', { sensitivity: 'base' }).compare))
+    // Accents sort as French readers expect: "Égypte" among the E's, not after "Zimbabwe".
+    expect(names.indexOf('Égypte')).toBeLessThan(names.indexOf('Érythrée'))
+    expect(names.indexOf('Égypte')).toBeLessThan(names.indexOf('Zimbabwe'))
+    expect(html).toMatch(/<a href="\/states\/deu"[^>]*data-iso3="DEU"><title>Allemagne\s?: /)
+    expect(html).toMatch(/<a class="button" href="\/write\/[a-z]{3}">/)
+    // Back in English, the directory's names in English order.
+    const english = (await app.inject({ method: 'GET', url: '/progress?lang=en' })).body
+    expect(english).toContain('<a href="/states/deu">Germany</a>')
+  })
+
   it('documents /api/coverage in the OpenAPI description', async () => {
     const res = await app.inject({ method: 'GET', url: '/docs/json' })
     const spec = res.json()

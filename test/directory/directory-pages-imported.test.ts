@@ -42,7 +42,8 @@ describe.skipIf(absent)('pages and API after importing both Blue Books', async (
   it('addresses a vacant post to the mission', async () => {
     const html = await page('/states/gbr')
     expect(html).toContain('Post vacant')
-    expect(html).toContain("Chargé d'affaires a.i.")
+    // The catalogue's message is escaped like any text: its apostrophe comes as &#x27;.
+    expect(html.replace(/&#x27;/g, "'")).toContain("Chargé d'affaires a.i.")
     const list = await page('/states?council=permanent')
     expect(list).toContain('Post vacant')
   })

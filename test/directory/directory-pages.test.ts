@@ -34,6 +34,26 @@ describe('the list of states', () => {
     expect(rowCount((await getPage('/states?q=ivory')).html)).toBe(1)
   })
 
+  it("names the states in the page's language, in its order, and finds them by either name", async () => {
+    const states = (html: string) => [...html.matchAll(/<a href="\/states\/([a-z]{3})">([^<]+)<\/a>/g)]
+    const french = states((await getPage('/states?lang=fr')).html)
+    expect(french).toHaveLength(195)
+    const names = french.map(([, , name]) => name ?? '')
+    expect(names.slice(0, 5)).toEqual(['Afghanistan', 'Afrique du Sud', 'Albanie', 'Algérie', 'Allemagne'])
+    expect(names).toEqual([...names].sort(new Intl.Collator('fr', { sensitivity: 'base' }).compare))
+    for (const q of ['allemagne', 'Germany', 'DEU'])
+      expect(
+        states((await getPage(`/states?lang=fr&q=${q}`)).html).map(([, code]) => code),
+        q,
+      ).toEqual(['deu'])
+    const chinese = states((await getPage(`/states?lang=zh&q=${encodeURIComponent('法国')}`)).html)
+    expect(chinese.map(([, code, name]) => [code, name])).toEqual([['fra', '法国']])
+    // English pages keep the directory's names and order.
+    expect(states((await getPage('/states?lang=en&q=germany')).html).map(([, , name]) => name)).toEqual([
+      'Germany',
+    ])
+  })
+
   it('says so when nothing matches', async () => {
     const { html } = await getPage('/states?q=atlantis')
     expect(rowCount(html)).toBe(0)
@@ -82,6 +102,14 @@ describe('a state page', () => {
     expect(usa.html).toMatch(/observer/i)
     const latvia = await getPage('/states/lva')
     expect(latvia.html).toContain('Elected to the Security Council 2026–2027')
+  })
+
+  it("names the state and its mission in the page's language, the postal address as the Blue Book has it", async () => {
+    const { html } = await getPage('/states/deu?lang=fr')
+    expect(html).toContain('<h1>Allemagne</h1>')
+    expect(html).toContain('<title>Allemagne')
+    expect(html).toContain('Mission permanente de l’Allemagne auprès de l’Organisation des Nations Unies')
+    expect(html).toMatch(/<address lang="en">Permanent Mission of Germany to the United Nations<br>/)
   })
 
   it('redirects an upper-case code to the canonical address', async () => {

@@ -79,7 +79,7 @@ describe('createLetter with a source', () => {
       const letter = await createLetter(ctx, { state: 'FRA', language: 'en', supporter, source })
       expect(await storedSource(letter.id), String(source)).toBeNull()
       expect(letter.notices, String(source)).toEqual([
-        { field: 'source', message: expect.stringContaining('not valid') },
+        { field: 'source', key: 'forms.sourceIgnored', message: expect.stringContaining('not valid') },
       ])
     }
   })
@@ -127,7 +127,9 @@ describe('POST /api/letters with a source', () => {
     for (const source of INVALID) {
       const res = await post({ state: 'FRA', language: 'en', supporter, source })
       expect(res.statusCode, String(source)).toBe(201)
-      expect(res.json().notices, String(source)).toEqual([SOURCE_IGNORED])
+      expect(res.json().notices, String(source)).toEqual([
+        { field: SOURCE_IGNORED.field, message: SOURCE_IGNORED.message },
+      ])
       expect(await storedSource(res.json().id)).toBeNull()
     }
   })

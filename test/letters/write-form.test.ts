@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest'
+import { translate } from '../../src/i18n/index.js'
 import { FRANCE, setMission } from '../helpers/directory-fixtures.js'
 import { buildTestApp } from '../helpers/test-app.js'
 
@@ -38,14 +39,18 @@ const letterCount = async (): Promise<number> =>
 const shownLetter = (html: string): string =>
   (html.match(/<article class="paper"[\s\S]*?<\/article>/)?.[0] ?? '').replace(/<[^>]+>/g, '\n')
 
+/** A placeholder as a letter in `language` shows it (it stands inside the letter, in its language). */
+const placeholder = (language: 'en' | 'fr' | 'es', field: 'name' | 'organization' | 'personalNote') =>
+  translate(language, `write.placeholders.${field}`)
+
 describe('the write form shows the letter', () => {
   it('shows the whole letter to the state beside an empty form, placeholders where the writer’s words go', async () => {
     const page = await app.inject({ method: 'GET', url: '/write/fra' })
     expect(page.statusCode).toBe(200)
     const letter = shownLetter(page.body)
     expect(letter).toContain('Son Excellence Monsieur Jérôme Bonnafont') // the mission writes French
-    expect(letter).toContain('[Your name]')
-    expect(letter).toContain('[Your own paragraph goes here')
+    expect(letter).toContain(placeholder('fr', 'name'))
+    expect(letter).toContain(placeholder('fr', 'personalNote'))
     expect(letter).toContain('245 East 47th Street, 44th Floor')
     // Each kind of letter says who it is for.
     expect(page.body).toContain('For anyone writing in their own name.')
@@ -69,7 +74,7 @@ describe('the write form shows the letter', () => {
     const letter = shownLetter(page.body)
     expect(letter).toContain('Wanjiru Kamau')
     expect(letter).toContain('I worked in Bangui for six years.')
-    expect(letter).not.toContain('[Your name]')
+    expect(letter).not.toContain(placeholder('en', 'name'))
     expect(page.body).toContain('value="Wanjiru Kamau"')
     expect(await letterCount()).toBe(before)
   })
@@ -104,8 +109,18 @@ describe('the write form shows the letter', () => {
       personalNote: 'Fine words.',
     })
     expect(res.statusCode).toBe(200)
-    expect(res.body).toContain('[Your name]')
+    expect(res.body).toContain(placeholder('fr', 'name')) // the mission's language, as without the link
     expect(res.body).toContain('Fine words.')
+  })
+
+  it('writes the placeholders in the letter’s language, whatever the page’s', async () => {
+    const page = await app.inject({ method: 'GET', url: '/write/fra?lang=es&language=en' })
+    expect(page.body).toContain('<html lang="es"')
+    const letter = shownLetter(page.body)
+    expect(letter).toContain('[Your name]')
+    expect(letter).toContain('[Your own paragraph goes here: why this matters to you')
+    const french = shownLetter((await app.inject({ method: 'GET', url: '/write/fra?lang=en' })).body)
+    expect(french).toContain(placeholder('fr', 'name'))
   })
 })
 
@@ -119,7 +134,7 @@ describe('a link that opens the form with choices made', () => {
     expect(page.body).toMatch(/<input type="radio" name="template" value="organization" checked/)
     expect(page.body).toContain('<option value="es" selected>')
     expect(page.body).toContain('<input type="hidden" name="source" value="amnesty-ke">')
-    expect(shownLetter(page.body)).toContain('[Your organization]')
+    expect(shownLetter(page.body)).toContain(placeholder('es', 'organization'))
     expect(page.body).not.toContain('class="notice"')
   })
 

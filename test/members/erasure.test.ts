@@ -291,6 +291,12 @@ describe('erasure on request, end to end', async () => {
     expect(page.headers['cache-control']).toBe('private, no-store')
     expect(page.headers['referrer-policy']).toBe('same-origin')
     for (const letter of [toFrance, toKenya, toUk, draft]) expect(page.body).toContain(letter.reference)
+    expect(page.body).toContain(
+      `<strong>${toKenya.reference}</strong> to the Permanent Mission of Kenya, delivered on 1 June 2026`,
+    )
+    expect(page.body).toContain(
+      `<strong>${draft.reference}</strong> to the Permanent Mission of Spain, not delivered`,
+    )
     expect(page.body).toContain('4 letters')
     expect(page.body).toContain('A membership of the campaign (as an individual)')
     expect(page.body).toContain(`<form method="post" action="/privacy/erase/${token}"`)

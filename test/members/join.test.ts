@@ -69,6 +69,18 @@ describe('the join form', () => {
     expect(page.body).toContain('<option value="SN">Senegal</option>')
   })
 
+  it("lists the countries by their names in the page's language, in its order", async () => {
+    const page = await app.inject({ url: '/join?lang=fr' })
+    expect(page.statusCode).toBe(200)
+    expect(page.body).toContain('<option value="SN">Sénégal</option>')
+    const select = page.body.slice(page.body.indexOf('<select id="country"'), page.body.indexOf('</select>'))
+    const names = [...select.matchAll(/<option value="[A-Z]{2}">([^<]+)<\/option>/g)].map(([, name]) =>
+      (name ?? '').replace(/&#x27;/g, "'"),
+    )
+    expect(names.length).toBeGreaterThan(240)
+    expect(names).toEqual([...names].sort(new Intl.Collator('fr', { sensitivity: 'base' }).compare))
+  })
+
   it('asks an individual to confirm: pending, consent stored with its version and date', async () => {
     const res = await post('/join', person('Amina.Diallo@Example.org', { org_name: 'Ignored Org' }))
     expect(res.statusCode).toBe(303)
