@@ -11,7 +11,7 @@ import {
 } from '../i18n/index.js'
 import type { FieldErrors } from '../lib/form-fields.js'
 import { parseSourceCode } from '../lib/source-code.js'
-import { CONSENT_TEXT } from '../members/consent.js'
+import { consentText } from '../members/consent.js'
 import { missionNameIn } from './diplomatic-form.js'
 import { defaultLanguage } from './letter-compose.js'
 import { LETTER_LANGUAGES, type LetterDocument } from './letter-document.js'
@@ -208,9 +208,9 @@ export function composeModel(
       joinCampaign: value('joinCampaign') === 'yes',
       source: parseSourceCode(value('source')).source ?? '',
     },
-    consentText: CONSENT_TEXT,
-    // The consent's words are kept word for word, by version, in English (members/consent.ts).
-    consentLang: pageLanguage === 'en' ? null : 'en',
+    // The consent's words, kept word for word by version in each language (members/consent.ts).
+    consentText: consentText(t),
+    consentLang: null,
     templates: KINDS.filter((kind) => englishTitles.has(kind)).map((kind) => ({
       id: kind,
       title: ownTitles.get(kind) ?? englishTitles.get(kind),
