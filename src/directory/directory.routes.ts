@@ -8,6 +8,7 @@ import { foldForSearch } from '../lib/text.js'
 import { dropEmptyQueryValues } from '../plugins/query.js'
 import { Iso3Params, REGIONAL_GROUPS, StateQuery } from './directory.schemas.js'
 import { countMemberStates, getState, listStates } from './directory.service.js'
+import { MISSION_FIELDS } from './mission-details.js'
 
 const COUNCIL_OPTIONS = ['any', 'permanent', 'elected', 'none'] as const
 const MEMBERSHIP_OPTIONS = ['member', 'observer'] as const
@@ -135,17 +136,8 @@ function fieldLabel(t: Translate, field: string): string {
   return FIELDS.has(field) ? t(`directory.state.fields.${field}`) : field
 }
 
-const FIELDS = new Set([
-  'name',
-  'city',
-  'addressLines',
-  'phone',
-  'fax',
-  'emails',
-  'website',
-  'languages',
-  'head',
-])
+// The fields a mission's history names, as mission-details.ts lists them.
+const FIELDS = new Set<string>(MISSION_FIELDS)
 
 /** A mission's languages of correspondence, named in the page's language: "English, French". */
 function languageList(language: SiteLanguage, t: Translate, codes: readonly string[]): string {
