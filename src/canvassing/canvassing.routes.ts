@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { AppContext } from '../context.js'
-import { collator, formatNumber, INTL_LOCALE, type SiteLanguage, type Translate } from '../i18n/index.js'
+import { formatNumber, INTL_LOCALE, type SiteLanguage, sortByName, type Translate } from '../i18n/index.js'
 import { stateNameIn } from '../letters/state-names.js'
 import {
   type Coverage,
@@ -20,7 +20,7 @@ export const canvassingRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = 
     const { totals } = coverage
     const { t, siteLanguage: language } = request
     const row = (s: StateCoverage) => stateRow(s, language, t)
-    const byName = (a: { name: string }, b: { name: string }) => collator(language).compare(a.name, b.name)
+    const byName = <T extends { name: string }>(rows: T[]) => sortByName(language, rows, (each) => each.name)
     const figures = { canvassed: totals.canvassed, total: totals.memberStates }
     return reply.viewAsync('pages/canvassing/progress.hbs', {
       title: t('progress.title', figures),
@@ -45,11 +45,11 @@ export const canvassingRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = 
         percent: percent(g.canvassed, g.memberStates, language),
       })),
       council: {
-        permanent: coverage.council.permanent.map(row).sort(byName),
-        elected: coverage.council.elected.map(row).sort(byName),
+        permanent: byName(coverage.council.permanent.map(row)),
+        elected: byName(coverage.council.elected.map(row)),
       },
       needing: pickStatesNeedingLetters(coverage, NEEDING_LETTERS).map(row),
-      states: coverage.states.map(row).sort(byName),
+      states: byName(coverage.states.map(row)),
     })
   })
 }

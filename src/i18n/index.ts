@@ -9,7 +9,7 @@ export {
   translate,
   translator,
 } from './catalogue.js'
-export { collator, formatDate, formatDateTime, formatList, formatNumber } from './formats.js'
+export { collator, formatDate, formatDateTime, formatList, formatNumber, sortByName } from './formats.js'
 export {
   DEFAULT_LANGUAGE,
   HTML_LANG,

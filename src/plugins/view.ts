@@ -51,7 +51,15 @@ export function createHandlebars(): typeof Handlebars {
   )
   // A Blue Book phone field, one dialable tel: link per number (src/directory/phone-links.ts).
   hbs.registerHelper('phoneLinks', (field: string | null | undefined) => phoneLinks(field))
+  // {{cssString value}}: a quoted CSS string (for a custom property in a style attribute); the
+  // attribute's own escaping then happens as for any value.
+  hbs.registerHelper(
+    'cssString',
+    (value: unknown) =>
+      `"${String(value ?? '').replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\a ' : `\\${c}`))}"`,
+  )
   hbs.registerHelper('year', (iso: string | null | undefined) => (iso ? iso.slice(0, 4) : ''))
+  registerFragmentCache(hbs)
   const partials = path.join(TEMPLATES, 'partials')
   for (const file of fs.readdirSync(partials)) {
     if (file.endsWith('.hbs'))
@@ -107,6 +115,53 @@ function registerLanguageHelpers(hbs: typeof Handlebars): void {
 }
 
 /** What a page says of itself in search results and link previews when its data gives nothing. */
+/**
+ * A part of a page rendered once and reused while what it shows is the same: the route gives a
+ * key (all the part's inputs that are not in `parts`: language, filters, date) and `parts`, the
+ * objects it shows, which must be the very same objects (by identity) for the stored HTML to
+ * serve. The directory's rows are such objects: kept in a snapshot until the data under it
+ * changes (directory-snapshot.ts), then replaced, so a change shows at once.
+ */
+export interface FragmentKey {
+  readonly key: string
+  readonly parts: readonly object[]
+}
+
+// @NOTE the list of states renders 195 rows of five cells on every request; kept, the page costs
+// about a third of the CPU time, and the same in every language (README, "Benchmarks").
+const FRAGMENTS_KEPT = 64
+
+/** `{{#fragment key}}…{{/fragment}}`: the block's HTML kept for `key` (a FragmentKey, or null: not kept). */
+function registerFragmentCache(hbs: typeof Handlebars): void {
+  const kept = new Map<string, { parts: readonly object[]; html: string }>()
+  hbs.registerHelper(
+    'fragment',
+    function (this: unknown, key: FragmentKey | null, options: Handlebars.HelperOptions) {
+      if (!key) return options.fn(this)
+      const found = kept.get(key.key)
+      if (found && sameObjects(found.parts, key.parts)) return new hbs.SafeString(found.html)
+      const html = options.fn(this)
+      kept.delete(key.key)
+      kept.set(key.key, { parts: key.parts, html })
+      // The oldest first: a Map iterates in insertion order.
+      if (kept.size > FRAGMENTS_KEPT) kept.delete(kept.keys().next().value as string)
+      return new hbs.SafeString(html)
+    },
+  )
+  // `{{#fragment (staticFragment "site-footer")}}`: a part that depends on the page's language only.
+  hbs.registerHelper('staticFragment', (name: string, options: Handlebars.HelperOptions) => ({
+    key: `${name}|${languageOfTemplate(options)}`,
+    parts: NOTHING_SHOWN,
+  }))
+}
+
+// The same words on every page in a language (the site's navigation, its footer): kept per language.
+const NOTHING_SHOWN: readonly object[] = []
+
+function sameObjects(a: readonly object[], b: readonly object[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i])
+}
+
 export const DEFAULT_DESCRIPTION = translate(DEFAULT_LANGUAGE, 'common.defaultDescription')
 
 export interface ViewOptions {
