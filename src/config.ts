@@ -1,6 +1,18 @@
+import crypto, { type KeyObject } from 'node:crypto'
+import fs from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
+import { type BounceConfig, parseBounceConfig } from './config-bounces.js'
 import { trimEndWhere } from './lib/text-safety.js'
+
+/** What nodemailer signs every message with (DKIM_DOMAIN, DKIM_SELECTOR, DKIM_PRIVATE_KEY or _FILE). */
+export interface DkimConfig {
+  /** The d= tag: receivers fetch the public key from `<keySelector>._domainkey.<domainName>`. */
+  readonly domainName: string
+  readonly keySelector: string
+  /** A KeyObject, not PEM text: a printed or serialized config never shows the key. */
+  readonly privateKey: KeyObject
+}
 
 export interface MailConfig {
   /** smtp(s)://user:pass@host:port; null: messages are written as .eml files to `outboxDir`. */
@@ -17,6 +29,8 @@ export interface MailConfig {
   /** Run the outbox worker inside the server (off when a separate `npm run outbox:work` runs it). */
   readonly workerInServer: boolean
   readonly workerIntervalMs: number
+  /** null: messages go out unsigned. */
+  readonly dkim: DkimConfig | null
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
@@ -30,6 +44,8 @@ export interface Config {
   readonly publicUrl: string
   readonly logLevel: LogLevel
   readonly mail: MailConfig
+  /** Bounce addresses per message and the mailbox their notifications are read from (config-bounces.ts). */
+  readonly bounces: BounceConfig
   /**
    * The reverse proxies whose X-Forwarded-For (and -Proto, -Host) are believed: addresses, CIDR
    * ranges or proxy-addr's names (loopback, linklocal, uniquelocal), as Fastify's `trustProxy`
@@ -124,7 +140,8 @@ export class ConfigError extends Error {
 
 /**
  * Reads the configuration from environment variables (see the README's table). Pure: it reads
- * only `env`, and reports every problem at once rather than stopping at the first.
+ * only `env` (and the key file DKIM_PRIVATE_KEY_FILE names), and reports every problem at once
+ * rather than stopping at the first.
  */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const problems: string[] = []
@@ -211,6 +228,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     maxAttempts: whole('OUTBOX_MAX_ATTEMPTS', 8, 1, 50),
     workerInServer: workerFlag !== 'off',
     workerIntervalMs: whole('OUTBOX_INTERVAL_MS', 5000, 50, 3_600_000),
+    dkim: readDkimConfig(env, from, problems),
   })
 
   const rateLimits = Object.freeze({
@@ -231,6 +249,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     updatesPerMinute: whole('UPDATES_PER_MINUTE', 60, 1, 100_000),
   })
   const missionEmailChangeDelayHours = whole('MISSION_EMAIL_CHANGE_DELAY_HOURS', 72, 1, 8_760)
+  const bounces = parseBounceConfig(env, problems)
 
   if (problems.length > 0) throw new ConfigError(problems)
   return Object.freeze({
@@ -240,6 +259,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     publicUrl,
     logLevel,
     mail,
+    bounces,
     trustProxy: trustProxy.value,
     embedOrigins: Object.freeze(embedOrigins.value),
     requestTimeoutMs,
@@ -273,4 +293,105 @@ function parseOrigins(raw: string): { value: string[]; problem: string | null } 
     value.push(origin)
   }
   return { value, problem: null }
+}
+
+/** RFC 6376 wants d= and s= as DNS names of letter-digit-hyphen labels (an IDN in its xn-- form). */
+function isDnsName(name: string): boolean {
+  const label = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i
+  return name.length <= 253 && name.split('.').every((part) => label.test(part))
+}
+
+/**
+ * DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY (or DKIM_PRIVATE_KEY_FILE): all or none. Any
+ * fault is a problem rather than unsigned mail, since a campaign that publishes a DMARC policy
+ * would see its unsigned letters junked with no error anywhere.
+ */
+function readDkimConfig(
+  env: Record<string, string | undefined>,
+  from: string,
+  problems: string[],
+): DkimConfig | null {
+  const value = (name: string): string => env[name]?.trim() ?? ''
+  const domainName = value('DKIM_DOMAIN').toLowerCase()
+  const keySelector = value('DKIM_SELECTOR')
+  const keyText = value('DKIM_PRIVATE_KEY')
+  const keyFile = value('DKIM_PRIVATE_KEY_FILE')
+  if (!domainName && !keySelector && !keyText && !keyFile) return null
+
+  const before = problems.length
+  const missing = [
+    domainName ? null : 'DKIM_DOMAIN',
+    keySelector ? null : 'DKIM_SELECTOR',
+    keyText || keyFile ? null : 'DKIM_PRIVATE_KEY (or DKIM_PRIVATE_KEY_FILE)',
+  ].filter((name) => name !== null)
+  if (missing.length > 0) {
+    problems.push(
+      `DKIM signing needs DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY or DKIM_PRIVATE_KEY_FILE; missing: ${missing.join(', ')}`,
+    )
+  }
+  if (domainName && !isDnsName(domainName)) {
+    problems.push(`DKIM_DOMAIN must be a domain name such as example.org (got "${domainName}")`)
+  } else if (domainName) {
+    checkDmarcAlignment(from, domainName, problems)
+  }
+  if (keySelector && !isDnsName(keySelector)) {
+    problems.push(
+      `DKIM_SELECTOR must be a DNS name of letters, digits and hyphens, such as mail2025 (got "${keySelector}")`,
+    )
+  }
+  if (keyText && keyFile) problems.push('Set DKIM_PRIVATE_KEY or DKIM_PRIVATE_KEY_FILE, not both')
+  const privateKey = Boolean(keyText) !== Boolean(keyFile) ? readDkimKey(keyText, keyFile, problems) : null
+  if (problems.length > before || !privateKey) return null
+  return Object.freeze({ domainName, keySelector, privateKey })
+}
+
+/**
+ * DMARC passes on DKIM only when the signing domain is the From address's domain or a parent of
+ * it: a signature for another domain proves nothing about the sender missions see.
+ */
+function checkDmarcAlignment(from: string, dkimDomain: string, problems: string[]): void {
+  const address = /<([^<>]*)>\s*$/.exec(from)?.[1] ?? from
+  const fromDomain = address
+    .slice(address.lastIndexOf('@') + 1)
+    .trim()
+    .toLowerCase()
+  if (fromDomain === dkimDomain || fromDomain.endsWith(`.${dkimDomain}`)) return
+  problems.push(
+    `MAIL_FROM's domain (${fromDomain}) must be DKIM_DOMAIN (${dkimDomain}) or a subdomain of it, or DMARC fails for signed mail`,
+  )
+}
+
+/** The PEM key from the variable (`\n` escapes allowed, for one-line .env files) or the file. */
+function readDkimKey(keyText: string, keyFile: string, problems: string[]): KeyObject | null {
+  const source = keyText ? 'DKIM_PRIVATE_KEY' : 'DKIM_PRIVATE_KEY_FILE'
+  let pem = keyText.replace(/\\n/g, '\n')
+  if (!keyText) {
+    try {
+      pem = fs.readFileSync(keyFile, 'utf8')
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? String(error)
+      problems.push(`DKIM_PRIVATE_KEY_FILE cannot be read: ${keyFile} (${code})`)
+      return null
+    }
+  }
+  let key: KeyObject
+  try {
+    key = crypto.createPrivateKey(pem)
+  } catch {
+    // The key's text stays out of the message: it ends up in logs.
+    problems.push(
+      `${source} does not hold a private key in PEM form (-----BEGIN PRIVATE KEY-----, unencrypted)`,
+    )
+    return null
+  }
+  // Nodemailer signs rsa-sha256 only; RFC 8301 has receivers ignore RSA keys under 1024 bits.
+  if (key.asymmetricKeyType !== 'rsa') {
+    problems.push(`${source} must be an RSA key (got ${key.asymmetricKeyType ?? 'another kind'})`)
+    return null
+  }
+  if ((key.asymmetricKeyDetails?.modulusLength ?? 0) < 1024) {
+    problems.push(`${source} must be an RSA key of at least 1024 bits (2048 recommended)`)
+    return null
+  }
+  return key
 }

@@ -204,6 +204,20 @@ export interface MissionEmailFailureTable {
   last_response: string
 }
 
+/** A recipient a delivery status notification reported on (migration 0015; delivery/bounces.ts). */
+export interface BounceTable {
+  id: Generated<number>
+  outbox_id: number
+  email: string
+  /** hard: failed for good (5.x.x); soft: delayed or failed for now (4.x.x). */
+  kind: 'hard' | 'soft'
+  /** The enhanced status code, e.g. "5.1.1". */
+  status: string
+  diagnostic: string | null
+  report_id: string
+  received_at: string
+}
+
 export type OrganizerRole = 'viewer' | 'organizer' | 'coordinator' | 'admin'
 
 export interface OrganizerTable {
@@ -426,6 +440,7 @@ export interface DB {
   outbox_message: OutboxMessageTable
   delivery_attempt: DeliveryAttemptTable
   mission_email_failure: MissionEmailFailureTable
+  bounce: BounceTable
   organizer: OrganizerTable
   organizer_invite: OrganizerInviteTable
   organizer_session: OrganizerSessionTable
@@ -458,6 +473,8 @@ export type NewLetterRow = Insertable<LetterTable>
 export type OutboxMessageRow = Selectable<OutboxMessageTable>
 export type NewOutboxMessageRow = Insertable<OutboxMessageTable>
 export type DeliveryAttemptRow = Selectable<DeliveryAttemptTable>
+export type BounceRow = Selectable<BounceTable>
+export type MissionEmailFailureRow = Selectable<MissionEmailFailureTable>
 export type OrganizerRow = Selectable<OrganizerTable>
 export type AuditEventRow = Selectable<AuditEventTable>
 export type MissionEmailChangeRow = Selectable<MissionEmailChangeTable>

@@ -133,10 +133,6 @@ export async function flagFailingAddresses(
   }
 }
 
-export async function findFailingAddresses(db: Db) {
-  return db.selectFrom('mission_email_failure').selectAll().orderBy('state_iso3').execute()
-}
-
 /** Mission messages that need an organizer: uncertain after a crash, or failed. */
 export async function findMessagesNeedingAttention(db: Db) {
   return (

@@ -11,7 +11,12 @@ import { LetterIdParams } from '../letters/letters.schemas.js'
 import { getLetter } from '../letters/letters.service.js'
 import { stateNameIn } from '../letters/state-names.js'
 import { ValidationError } from '../lib/errors.js'
-import { confirmEmailDelivery, findLetterToConfirm, requestEmailDelivery } from './delivery.service.js'
+import {
+  confirmEmailDelivery,
+  findLetterToConfirm,
+  MissionEmailBouncingError,
+  requestEmailDelivery,
+} from './delivery.service.js'
 
 const TokenParams = Type.Object({ token: Type.String({ pattern: '^[A-Za-z0-9_-]{43}$' }) })
 const SendBody = Type.Object({
@@ -71,16 +76,19 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
         // From the framed flow (the form opens a tab of its own): the language it was in, kept.
         return reply.redirect(`/letters/${request.params.id}${languageQuery(request)}`, 303)
       } catch (error) {
-        if (!(error instanceof ValidationError)) throw error
+        const bouncing = error instanceof MissionEmailBouncingError
+        if (!(error instanceof ValidationError) && !bouncing) throw error
         const letter = await getLetter(ctx, request.params.id)
         const { state } = await getStateForLetters(ctx, letter.state.iso3)
         const stateName = stateNameIn(request.siteLanguage, letter.state.iso3, letter.state.name)
+        // Bouncing: the page offers print, with the reason, instead of the form.
         return reply.code(422).viewAsync('pages/letters/preview.hbs', {
           title: request.t('write.preview.title', { state: stateName }),
           letter,
           paper: paperAttributes(letter.document),
           missionHasEmail: state.mission.emails.length > 0,
-          sendErrors: sendErrorsIn(request, error.errors, stateName),
+          missionEmailBouncing: state.mission.emailBouncing,
+          sendErrors: bouncing ? {} : sendErrorsIn(request, error.errors, stateName),
           sendEmail: request.body.email ?? '',
         })
       }

@@ -11,7 +11,7 @@ import {
   findLetterRowByTokenHash,
   findLettersFrom,
 } from '../letters/letters-delivery.service.js'
-import { ConflictError, GoneError, NotFoundError, ValidationError } from '../lib/errors.js'
+import { AppError, ConflictError, GoneError, NotFoundError, ValidationError } from '../lib/errors.js'
 import { isPlausibleEmail } from '../lib/text-safety.js'
 import { hashToken, newLinkToken, newMessageId } from '../lib/tokens.js'
 import * as repo from './delivery.repository.js'
@@ -25,6 +25,20 @@ export const REMINDER_AFTER_DAYS = 3
 /** Tells an in-process outbox worker that there is mail to send now. */
 export const outboxEvents = new EventEmitter()
 const wakeWorker = () => outboxEvents.emit('wake')
+
+/**
+ * Every address of the mission bounces (directory/mission-email-failures.ts): no letter is
+ * e-mailed to it until the address is corrected or confirmed; the writer prints theirs.
+ */
+export class MissionEmailBouncingError extends AppError {
+  constructor(readonly stateName: string) {
+    super(
+      `E-mail to the mission of ${stateName} is bouncing: until the campaign corrects its address, letters to it are printed and posted. Please print this letter and post it.`,
+      409,
+      'mission_email_bouncing',
+    )
+  }
+}
 
 /** The domain of our own Message-IDs: the sender address's. */
 export function messageIdDomain(ctx: Pick<Ctx, 'config'>): string {
@@ -47,6 +61,7 @@ export async function requestEmailDelivery(
     throw new ConflictError('This letter has already been confirmed for sending.')
   const email = emailFrom(body, letter)
   const { state } = await getStateForLetters(ctx, letter.state_iso3)
+  if (state.mission.emailBouncing) throw new MissionEmailBouncingError(state.name)
   if (state.mission.emails.length === 0) {
     throw new ValidationError(
       {
@@ -127,6 +142,7 @@ export async function confirmEmailDelivery(ctx: Ctx, token: string): Promise<Let
   const letter = await findLetterToConfirm(ctx, token)
   const { state } = await getStateForLetters(ctx, letter.state_iso3)
   // The directory may have changed since the writer asked: never queue a message to nobody.
+  if (state.mission.emailBouncing) throw new MissionEmailBouncingError(state.name)
   if (state.mission.emails.length === 0) {
     throw new ConflictError(
       `The mission of ${state.name} no longer has an e-mail address on file, so this letter cannot be e-mailed: please print it and post it.`,

@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { AppContext } from '../context.js'
+import { listMissionEmailFailures } from '../directory/mission-email-failures.js'
 import { NotFoundError } from '../lib/errors.js'
 import { type Actor, recordExport } from '../organizers/audit.repository.js'
 import * as repo from './delivery.repository.js'
@@ -14,7 +15,7 @@ export async function getOutboxOverview(ctx: Ctx) {
   const [counts, attention, failing] = await Promise.all([
     repo.countMessagesByStatus(ctx.db),
     repo.findMessagesNeedingAttention(ctx.db),
-    repo.findFailingAddresses(ctx.db),
+    listMissionEmailFailures(ctx.db),
   ])
   return { counts, attention, failing, files: listEmlFiles(ctx), smtp: ctx.config.mail.smtpUrl !== null }
 }

@@ -7,6 +7,8 @@ import {
   findLettersByOutboxId,
 } from '../letters/letters-delivery.service.js'
 import { nextMessageToSend, updateMailOf, whyUpdateMayNotGo } from '../members/update-sending.js'
+import { withBounceEnvelope } from './bounce-address.js'
+import { readBouncesWhenDue } from './bounce-mailbox.js'
 import * as repo from './delivery.repository.js'
 import { outboxEvents, queueMessage, remindAndExpire } from './delivery.service.js'
 import {
@@ -62,6 +64,7 @@ export async function runOutboxOnce(
   await remindAndExpire(ctx)
   await queueReplyRequests(ctx)
   await applyRetention(ctx)
+  await readBouncesWhenDue(ctx) // BOUNCE_IMAP_URL's mailbox, at most every BOUNCE_CHECK_INTERVAL_MS
   // Mission e-mail address changes: admins told first (the delay starts then), then those due.
   await noticeEmailChanges(ctx, (db, recipient, notice) =>
     queueMessage(ctx, db, { kind: 'organizer_notice', recipients: [recipient], payload: notice }),
@@ -76,7 +79,7 @@ export async function runOutboxOnce(
     await options.onStep?.('claimed', message)
     let handover: Handover
     try {
-      handover = await transport.send(await buildMail(ctx, message))
+      handover = await transport.send(withBounceEnvelope(ctx.config, message, await buildMail(ctx, message)))
     } catch (error) {
       const outcome = await recordFailure(ctx, message, attemptId, error)
       result[outcome === 'retry' ? 'retried' : 'failed']++

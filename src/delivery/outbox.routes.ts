@@ -1,7 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { AppContext } from '../context.js'
-import { organizerPage, organizerPageData, signedIn } from '../organizers/organizer-auth.js'
+import { confirmMissionEmail } from '../directory/mission-email-failures.js'
+import {
+  organizerFormWith,
+  organizerPage,
+  organizerPageData,
+  signedIn,
+} from '../organizers/organizer-auth.js'
 import { actorOf } from '../organizers/organizers.service.js'
 import { downloadEmlFile, getOutboxOverview } from './outbox-overview.js'
 
@@ -13,8 +19,22 @@ export const outboxRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
       ...organizerPageData(request, reply),
       title: 'Outbox',
       overview: await getOutboxOverview(ctx),
+      confirmed: (request.query as { confirmed?: string }).confirmed === '1',
     })
   })
+
+  // "The mission confirmed this address": its failure flag goes (audited), letters are e-mailed again.
+  app.post(
+    '/organizers/outbox/failing/confirm',
+    {
+      ...organizerFormWith(app, 'directory.edit'),
+      schema: { body: Type.Object({ email: Type.String({ minLength: 3, maxLength: 320 }) }) },
+    },
+    async (request, reply) => {
+      await confirmMissionEmail(ctx, actorOf(signedIn(request)), request.body.email)
+      return reply.redirect('/organizers/outbox?confirmed=1#failing-heading', 303)
+    },
+  )
 
   app.get(
     '/organizers/outbox/files/:name',

@@ -1,10 +1,11 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { Transform } from 'node:stream'
+import { pipeline, type Readable, Transform } from 'node:stream'
 import nodemailer from 'nodemailer'
+import DKIM from 'nodemailer/lib/dkim'
 import type Mail from 'nodemailer/lib/mailer/index.js'
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js'
-import type { MailConfig } from '../config.js'
+import type { DkimConfig, MailConfig } from '../config.js'
 
 /** What a transport says of a message it handed over. */
 export interface Handover {
@@ -44,13 +45,21 @@ export interface MailTransport {
 
 /**
  * SMTP (pooled, TLS as SMTP_URL says) when SMTP_URL is set; otherwise every message becomes an
- * .eml file in OUTBOX_DIR, never dropped: `npm start` works with no mail server at all.
+ * .eml file in OUTBOX_DIR, never dropped: `npm start` works with no mail server at all. Either
+ * DKIM-signs every message when `config.dkim` is set, the .eml files too, so what organizers
+ * inspect is what a mission would receive.
  */
 export function createTransport(config: MailConfig, options: TransportOptions = {}): MailTransport {
-  return config.smtpUrl ? smtpTransport(config.smtpUrl, options) : fileTransport(config.outboxDir)
+  return config.smtpUrl
+    ? smtpTransport(config.smtpUrl, config.dkim, options)
+    : fileTransport(config.outboxDir, config.dkim)
 }
 
-function smtpTransport(url: string, { duringData }: TransportOptions): MailTransport {
+function smtpTransport(
+  url: string,
+  dkim: DkimConfig | null,
+  { duringData }: TransportOptions,
+): MailTransport {
   const options: SMTPPool.Options & { url: string } = {
     url,
     pool: true,
@@ -60,16 +69,21 @@ function smtpTransport(url: string, { duringData }: TransportOptions): MailTrans
     socketTimeout: 60_000,
   }
   const transporter = nodemailer.createTransport(options)
+  // Nodemailer's own signer, run here rather than through the transport's `dkim` option, which
+  // would put it after the stage below: the signer takes in the whole message before it passes a
+  // byte on, so the stage would count every message written before MAIL FROM, and a connection
+  // lost then would leave a message the server never saw "uncertain".
+  const signer = dkim ? new DKIM({ ...dkim }) : null
   // The Message-IDs whose every byte went through to the SMTP connection, which then only has the
   // final "." to write: from there on a failure does not prove the server lacks the message.
   const written = new Set<string>()
   transporter.use('stream', (mail, done) => {
     const id = String(mail.data.messageId ?? '')
-    // A function: a fresh stage for every read of the message (the pool may read it again when a
-    // connection closed before a byte of it was sent).
-    mail.message.transform(() => {
+    // Called for every read of the message, a fresh stage each time (the pool may read it again
+    // when a connection closed before a byte of it was sent).
+    mail.message.processFunc((input: Readable) => {
       let started = false
-      return new Transform({
+      const stage = new Transform({
         transform(chunk, _encoding, next) {
           if (started || !duringData) return next(null, chunk)
           started = true
@@ -81,6 +95,7 @@ function smtpTransport(url: string, { duringData }: TransportOptions): MailTrans
           next()
         },
       })
+      return pipeline(signer ? signer.sign(input) : input, stage, () => undefined)
     })
     done()
   })
@@ -109,8 +124,13 @@ function smtpTransport(url: string, { duringData }: TransportOptions): MailTrans
   }
 }
 
-function fileTransport(dir: string): MailTransport {
-  const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' })
+function fileTransport(dir: string, dkim: DkimConfig | null): MailTransport {
+  const transporter = nodemailer.createTransport({
+    streamTransport: true,
+    buffer: true,
+    newline: 'unix',
+    ...(dkim ? { dkim: { ...dkim } } : {}),
+  })
   return {
     kind: 'file',
     async send(mail) {

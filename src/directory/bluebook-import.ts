@@ -19,6 +19,7 @@ import {
   missionWithNameOnly,
 } from './mission-details.js'
 import { type EmailProposal, holdBackNewEmails, proposeEmailChange } from './mission-email-changes.js'
+import { clearFailuresOfDroppedEmails } from './mission-email-failures.js'
 
 export interface BlueBookFile {
   book: BlueBook
@@ -151,6 +152,9 @@ export async function applyBlueBookPlan(
     summary: JSON.stringify(report.counts),
   })
   for (const write of writes) {
+    const before = write.changed.includes('emails')
+      ? await repo.findCurrentMission(trx, write.iso3)
+      : undefined
     await repo.insertMissionVersion(trx, {
       state_iso3: write.iso3,
       valid_from: now,
@@ -160,6 +164,10 @@ export async function applyBlueBookPlan(
       import_id: importId,
       created_at: now,
     })
+    if (before) {
+      const emails = { before: JSON.parse(before.emails) as string[], after: write.details.emails }
+      await clearFailuresOfDroppedEmails(trx, actor, now, { iso3: write.iso3, ...emails })
+    }
   }
   return { ...report, importId }
 }

@@ -14,6 +14,7 @@ import {
 } from './mission-details.js'
 import type { MissionEdit } from './mission-edit-input.js'
 import { holdBackNewEmails, proposeEmailChange } from './mission-email-changes.js'
+import { clearFailuresOfDroppedEmails } from './mission-email-failures.js'
 
 // Organizers' corrections to a mission; Blue Book uploads are in directory-upload.service.ts.
 
@@ -110,6 +111,11 @@ export async function editMission(
       changed_fields: JSON.stringify(changed),
       import_id: null,
       created_at: now,
+    })
+    await clearFailuresOfDroppedEmails(trx, actor, now, {
+      iso3: code,
+      before: before.emails,
+      after: after.emails,
     })
     const pick = (details: MissionDetails) => Object.fromEntries(changed.map((f) => [f, details[f]]))
     await recordAudit(trx, actor, now, {

@@ -1,14 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { AppContext } from '../context.js'
-import { collator, INTL_LOCALE, isSiteLanguage, type SiteLanguage, type Translate } from '../i18n/index.js'
+import { INTL_LOCALE, isSiteLanguage, type SiteLanguage, sortByName, type Translate } from '../i18n/index.js'
 import { missionNameIn } from '../letters/diplomatic-form.js'
 import { stateNameIn } from '../letters/state-names.js'
 import { NotFoundError } from '../lib/errors.js'
 import { foldForSearch } from '../lib/text.js'
 import { dropEmptyQueryValues } from '../plugins/query.js'
+import type { FragmentKey } from '../plugins/view.js'
 import { Iso3Params, REGIONAL_GROUPS, StateQuery } from './directory.schemas.js'
 import { countMemberStates, getState, listStates } from './directory.service.js'
 import { MISSION_FIELDS } from './mission-details.js'
+import { findBouncingStates, isMissionEmailBouncing } from './mission-email-failures.js'
 
 const COUNCIL_OPTIONS = ['any', 'permanent', 'elected', 'none'] as const
 const MEMBERSHIP_OPTIONS = ['member', 'observer'] as const
@@ -25,18 +27,38 @@ export const directoryRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
       const query = request.query
       const t = request.t
       const language = request.siteLanguage
-      const [result, memberCount] = await Promise.all([
+      const [result, memberCount, bouncing] = await Promise.all([
         listStatesIn(ctx, query, language, t),
         countMemberStates(ctx),
+        findBouncingStates(ctx.db),
       ])
       const filtered = Boolean(query.q || query.group || query.council || query.membership)
+      // The table's rows, kept per language, filter and bouncing missions (a search's words are
+      // too many to keep).
+      const rowsKey: FragmentKey | null = query.q
+        ? null
+        : {
+            key: [
+              'states',
+              language,
+              result.on,
+              query.group,
+              query.council,
+              query.membership,
+              [...bouncing].sort().join(','),
+            ].join('|'),
+            parts: result.shown,
+          }
       return reply.viewAsync('pages/directory/states.hbs', {
         title: t('directory.states.title'),
         description: t('directory.states.description'),
         query,
         result,
+        rowsKey,
         filtered,
         memberCount,
+        // Codes whose mission's e-mail bounces: the list notes that their letters are posted.
+        bouncing: Object.fromEntries([...bouncing].map((iso3) => [iso3, true])),
         groupOptions: options(REGIONAL_GROUPS, query.group, (code) => t(`common.groups.${code}`)),
         councilOptions: options(COUNCIL_OPTIONS, query.council, (code) =>
           t(`directory.states.council.${code}`),
@@ -67,6 +89,7 @@ export const directoryRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
       description: t('directory.state.description', { state: name }),
       state,
       name,
+      emailBouncing: await isMissionEmailBouncing(ctx.db, state.iso3),
       languages: languageList(language, t, state.mission.languages),
       // The mission as named in the page's language; its postal address stays as the Blue Book has it.
       missionName:
@@ -113,15 +136,17 @@ async function listStatesIn(ctx: AppContext, query: StateQuery, language: SiteLa
         foldForSearch(stateNameIn(language, state.iso3, state.name)).includes(search),
     )
   }
-  const compare = collator(language).compare
-  const named = states
-    .map((state) => ({
+  const named = sortByName(
+    language,
+    states.map((state) => ({
       ...state,
       displayName: stateNameIn(language, state.iso3, state.name),
       languages: languageList(language, t, state.mission.languages),
-    }))
-    .sort((a, b) => compare(a.displayName, b.displayName))
-  return { ...result, count: named.length, states: named }
+    })),
+    (state) => state.displayName,
+  )
+  // `shown`: the directory's own objects for the rows, the same while its data is (see rowsKey).
+  return { ...result, count: named.length, states: named, shown: states }
 }
 
 function options<T extends string>(
@@ -141,11 +166,21 @@ const FIELDS = new Set<string>(MISSION_FIELDS)
 
 /** A mission's languages of correspondence, named in the page's language: "English, French". */
 function languageList(language: SiteLanguage, t: Translate, codes: readonly string[]): string {
-  return listIn(
-    language,
-    codes.map((code) => (isSiteLanguage(code) ? t(`common.languages.${code}`) : code)),
-  )
+  const key = `${language}:${codes.join(',')}`
+  let list = languageLists.get(key)
+  if (list === undefined) {
+    list = listIn(
+      language,
+      codes.map((code) => (isSiteLanguage(code) ? t(`common.languages.${code}`) : code)),
+    )
+    languageLists.set(key, list)
+  }
+  return list
 }
+
+// The few combinations of languages the missions use, each named once per language (the list of
+// states names one per state).
+const languageLists = new Map<string, string>()
 
 const listFormats = new Map<SiteLanguage, Intl.ListFormat>()
 

@@ -7,6 +7,7 @@ import type { StateDetailDto, StateDto, StateQuery } from './directory.schemas.j
 import { publicFieldSources, seatInYear, toCouncilSeat, toMissionDto, toStateDto } from './directory-dto.js'
 import { loadDirectorySnapshot } from './directory-snapshot.js'
 import type { FieldSource } from './mission-details.js'
+import { failingEmailsOf, splitMissionEmails } from './mission-email-failures.js'
 
 type Ctx = Pick<AppContext, 'db' | 'clock'>
 
@@ -70,22 +71,39 @@ export interface StateTag {
   note: string | null
 }
 
+/**
+ * A state as letters see it: `mission.emails` are the addresses a letter may be e-mailed to, those
+ * failing left out (mission-email-failures.ts); `emailBouncing` when the mission has addresses and
+ * every one fails (its letters are printed and posted).
+ */
+export type StateForLetters = StateDto & { mission: StateDto['mission'] & { emailBouncing: boolean } }
+
 /** A state as letters need it: its current mission (and that version's id), Council seat, tags. */
 export async function getStateForLetters(
   ctx: Ctx,
   iso3: string,
   on = ctx.clock.today(),
-): Promise<{ state: StateDto; missionVersionId: number; tags: StateTag[] }> {
+): Promise<{ state: StateForLetters; missionVersionId: number; tags: StateTag[] }> {
   const code = iso3.toUpperCase()
-  const [row, mission, terms, tags] = await Promise.all([
+  const [row, mission, terms, tags, failing] = await Promise.all([
     repo.findStateByIso3(ctx.db, code),
     repo.findCurrentMission(ctx.db, code),
     repo.findCouncilSeatsOfState(ctx.db, code),
     repo.findStateTags(ctx.db, code),
+    failingEmailsOf(ctx.db, code),
   ])
   if (!row || !mission) throw new NotFoundError(`No UN member or observer state has the code ${code}`)
+  const state = toStateDto(row, mission, seatInYear(terms, yearOf(on)))
+  const { usable } = splitMissionEmails(state.mission.emails, failing)
   return {
-    state: toStateDto(row, mission, seatInYear(terms, yearOf(on))),
+    state: {
+      ...state,
+      mission: {
+        ...state.mission,
+        emails: usable,
+        emailBouncing: state.mission.emails.length > 0 && usable.length === 0,
+      },
+    },
     missionVersionId: mission.id,
     tags: tags.map((t) => ({ tag: t.tag, note: t.note })),
   }

@@ -12,6 +12,7 @@ import {
   missionDetailsToColumns,
 } from './mission-details.js'
 import * as changes from './mission-email-changes.repository.js'
+import { clearFailuresOfDroppedEmails } from './mission-email-failures.js'
 
 // A mission's e-mail addresses are where supporters' letters go: a new address takes effect only
 // once approved. The directory (mission_version.emails) holds approved addresses only, so every
@@ -244,6 +245,11 @@ export async function applyEmailChange(
     })
   }
   const actor: Actor = decider.kind === 'organizer' ? decider : { kind: 'shell' }
+  await clearFailuresOfDroppedEmails(trx, actor, now, {
+    iso3: change.state_iso3,
+    before: details.emails,
+    after: to,
+  })
   await recordAudit(trx, actor, now, {
     action: 'mission.email_approve',
     subjectType: 'state',

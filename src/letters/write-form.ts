@@ -83,7 +83,13 @@ export function deliveryErrors(state: StateForLetters, form: Form, t: Translate 
   if (delivery === null) {
     errors.delivery = t('write.delivery.unreachable')
   } else if (text(form.delivery) && text(form.delivery) !== delivery) {
-    errors.delivery = t(delivery === 'email' ? 'write.delivery.emailOnly' : 'write.delivery.printOnly')
+    errors.delivery = t(
+      delivery === 'email'
+        ? 'write.delivery.emailOnly'
+        : state.mission.emailBouncing
+          ? 'delivery.bouncing.printOnly'
+          : 'write.delivery.printOnly',
+    )
   } else if (delivery === 'email' && !text(form['supporter.email'])) {
     errors['supporter.email'] = t('write.delivery.emailNeeded')
   } else if (delivery === 'print') {
@@ -233,6 +239,8 @@ export function composeModel(
       none: !can.email && !can.print,
       chosenEmail: delivery === 'email',
       chosenPrint: delivery === 'print',
+      // E-mail to the mission bounces: print is offered, and the page says why.
+      emailBouncing: state.mission.emailBouncing,
     },
     paperSizes: [
       {

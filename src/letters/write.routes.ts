@@ -4,7 +4,7 @@ import type { FastifyBaseLogger, FastifyRequest } from 'fastify'
 import type { AppContext } from '../context.js'
 import { Iso3Params } from '../directory/directory.schemas.js'
 import { getStateForLetters, listStates } from '../directory/directory.service.js'
-import { collator, isSiteLanguage, type SiteLanguage } from '../i18n/index.js'
+import { isSiteLanguage, type SiteLanguage, sortByName } from '../i18n/index.js'
 import { ValidationError } from '../lib/errors.js'
 import { joinFromLetter } from '../members/members.service.js'
 import { clearDraftCookie, newDraftSecret, readDraftCookie, setDraftCookie } from './draft-cookie.js'
@@ -69,9 +69,11 @@ export const writeRoutes: FastifyPluginAsyncTypebox<WriteRoutesOptions> = async 
     const { form } = prefill(request.query)
     // By their names in the page's language, in its order (the template names them the same way).
     const language = request.siteLanguage
-    const compare = collator(language).compare
-    const named = states.map((state) => ({ state, name: stateNameIn(language, state.iso3, state.name) }))
-    named.sort((a, b) => compare(a.name, b.name))
+    const named = sortByName(
+      language,
+      states.map((state) => ({ state, name: stateNameIn(language, state.iso3, state.name) })),
+      (each) => each.name,
+    )
     return reply.viewAsync(
       'pages/letters/choose.hbs',
       page({
@@ -218,6 +220,7 @@ export const writeRoutes: FastifyPluginAsyncTypebox<WriteRoutesOptions> = async 
         letter,
         paper: paperAttributes(letter.document),
         missionHasEmail: state.mission.emails.length > 0,
+        missionEmailBouncing: state.mission.emailBouncing,
         // The writer's source goes on in the links they follow or share from here.
         next: await nextSteps(
           ctx,

@@ -1,16 +1,39 @@
 import { describe, expect, it } from 'vitest'
+import { setMission } from '../helpers/directory-fixtures.js'
 import { buildTestApp } from '../helpers/test-app.js'
 
-const { app } = await buildTestApp()
+const { app, ctx } = await buildTestApp()
 
 async function getPage(url: string) {
   const res = await app.inject({ method: 'GET', url })
   return { status: res.statusCode, html: res.body, headers: res.headers }
 }
 
-const rowCount = (html: string) => (html.match(/<th scope="row" data-label="State">/g) ?? []).length
+const rowCount = (html: string) => (html.match(/<th scope="row">/g) ?? []).length
 
 describe('the list of states', () => {
+  it('shows a change to a mission at once in every language, though its rows are kept between requests', async () => {
+    for (const lang of ['en', 'ar'])
+      expect((await getPage(`/states?lang=${lang}`)).html).not.toContain('Ada Kept')
+    await setMission(ctx, 'TCD', {
+      head: {
+        status: 'filled',
+        honorific: 'H.E. Ms.',
+        name: 'Ada Kept',
+        function: 'Permanent Representative',
+        credentialsPresented: '2026-01-01',
+      },
+    })
+    for (const lang of ['en', 'ar']) {
+      const { html } = await getPage(`/states?lang=${lang}`)
+      expect(html).toContain('Ada Kept')
+      expect(rowCount(html)).toBe(195)
+    }
+    // A filtered list is kept apart from the whole list, and shows its own rows.
+    expect(rowCount((await getPage('/states?group=african')).html)).toBe(54)
+    expect(rowCount((await getPage('/states')).html)).toBe(195)
+  })
+
   it('shows all 195 states, the header leading to it from every page', async () => {
     const home = await getPage('/')
     expect(home.status).toBe(200)
