@@ -250,7 +250,7 @@ async function main(): Promise<void> {
     lines.push(`- server memory (RSS): ${rssBefore} MiB before the load, ${rssAfter} MiB after`)
 
     const table = [
-      `Node ${process.version}, ${os.cpus().length} cores, ${connections} connections, ${seconds} s per route, server and load on one machine. The pages in each language: ${ROUNDS} interleaved rounds of ${seconds / ROUNDS} s, the round with the median CPU time per request shown.`,
+      `Node ${process.version}, ${os.cpus().length} cores, ${connections} connections, ${seconds} s per route, server and load on one machine. The pages in each language: ${ROUNDS} interleaved rounds of ${(seconds / ROUNDS).toFixed(1)} s, the round with the median CPU time per request shown.`,
       '',
       ...lines,
       '',
