@@ -108,31 +108,6 @@ export async function findAttempts(db: Db, outboxId: number) {
     .execute()
 }
 
-/** Flags addresses a mail server refused for good; organizers see and fix them. */
-export async function flagFailingAddresses(
-  db: Db,
-  iso3: string,
-  emails: string[],
-  at: string,
-  response: string,
-): Promise<void> {
-  for (const email of emails) {
-    await db
-      .insertInto('mission_email_failure')
-      .values({
-        email,
-        state_iso3: iso3,
-        first_failed_at: at,
-        last_failed_at: at,
-        last_response: response.slice(0, 500),
-      })
-      .onConflict((oc) =>
-        oc.column('email').doUpdateSet({ last_failed_at: at, last_response: response.slice(0, 500) }),
-      )
-      .execute()
-  }
-}
-
 /** Mission messages that need an organizer: uncertain after a crash, or failed. */
 export async function findMessagesNeedingAttention(db: Db) {
   return (

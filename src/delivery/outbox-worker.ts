@@ -1,6 +1,7 @@
 import type { AppContext } from '../context.js'
 import type { LetterRow, LetterStatus, OutboxMessageRow } from '../db/schema.js'
 import { applyDueEmailChanges, noticeEmailChanges } from '../directory/mission-email-delay.js'
+import { flagFailingMissionEmails } from '../directory/mission-email-failures.js'
 import {
   changeLetterStatus,
   findLetterRowById,
@@ -180,7 +181,7 @@ async function recordAccepted(
     })
     await repo.finishAttempt(trx, attemptId, now, 'accepted', handover.response)
     if (handover.rejected.length > 0 && message.state_iso3) {
-      await repo.flagFailingAddresses(trx, message.state_iso3, handover.rejected, now, handover.response)
+      await flagFailingMissionEmails(trx, message.state_iso3, handover.rejected, now, handover.response)
     }
     for (const letter of await lettersCarried(trx, message)) {
       await changeLetterStatus(trx, letter, 'sent', { sent_at: now, message_id: message.message_id }, now)
@@ -244,7 +245,7 @@ async function recordFailure(
       last_response: response.slice(0, 500),
     })
     if (permanent && message.state_iso3) {
-      await repo.flagFailingAddresses(
+      await flagFailingMissionEmails(
         trx,
         message.state_iso3,
         JSON.parse(message.recipients) as string[],
