@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import type {
   DB,
   DirectoryImportRow,
@@ -39,6 +39,17 @@ export async function findStateByIso3(db: Db, iso3: string): Promise<StateRow | 
 /** Every state, by ISO code. */
 export async function findStates(db: Db): Promise<StateRow[]> {
   return db.selectFrom('state').selectAll().orderBy('iso3').execute()
+}
+
+/**
+ * A value that changes whenever anything is written to the database: by this connection (rows
+ * changed, triggers included) or committed by another (SQLite's data_version). Far cheaper than
+ * the directory's fingerprint, which only needs reading again when this has moved.
+ */
+export async function findWriteStamp(db: Db): Promise<string> {
+  const { rows } = await sql<{ changes: number; version: number }>`
+    select total_changes() as changes, data_version as version from pragma_data_version`.execute(db)
+  return `${rows[0]?.changes}|${rows[0]?.version}`
 }
 
 /**

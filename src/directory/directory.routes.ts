@@ -84,12 +84,20 @@ export const directoryRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
     const t = request.t
     const language = request.siteLanguage
     const name = stateNameIn(language, state.iso3, state.name)
+    const emailBouncing = await isMissionEmailBouncing(ctx.db, state.iso3)
+    // The page's body, kept while the state's details are the same object (kept until the
+    // directory changes: directory.service.ts) in this language and with this bouncing flag.
+    const pageKey: FragmentKey = {
+      key: ['state', state.iso3, language, emailBouncing].join('|'),
+      parts: [state],
+    }
     return reply.viewAsync('pages/directory/state.hbs', {
+      pageKey,
       title: name,
       description: t('directory.state.description', { state: name }),
       state,
       name,
-      emailBouncing: await isMissionEmailBouncing(ctx.db, state.iso3),
+      emailBouncing,
       languages: languageList(language, t, state.mission.languages),
       // The mission as named in the page's language; its postal address stays as the Blue Book has it.
       missionName:

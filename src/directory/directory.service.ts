@@ -5,7 +5,7 @@ import { foldForSearch } from '../lib/text.js'
 import * as repo from './directory.repository.js'
 import type { StateDetailDto, StateDto, StateQuery } from './directory.schemas.js'
 import { publicFieldSources, seatInYear, toCouncilSeat, toMissionDto, toStateDto } from './directory-dto.js'
-import { loadDirectorySnapshot } from './directory-snapshot.js'
+import { keptWhileDirectoryUnchanged, loadDirectorySnapshot } from './directory-snapshot.js'
 import type { FieldSource } from './mission-details.js'
 import { failingEmailsOf, splitMissionEmails } from './mission-email-failures.js'
 
@@ -41,16 +41,23 @@ export async function countMemberStates(ctx: Ctx): Promise<number> {
 /** One state with its Security Council terms, where each mission field came from, and history. */
 export async function getState(ctx: Ctx, iso3: string, on = ctx.clock.today()): Promise<StateDetailDto> {
   const code = iso3.toUpperCase()
-  const row = await repo.findStateByIso3(ctx.db, code)
+  const year = yearOf(on)
+  // Kept while the directory is unchanged: the state's page and its JSON are read far more often
+  // than a mission changes (directory-snapshot.ts).
+  return keptWhileDirectoryUnchanged(ctx.db, `state|${code}|${year}`, () => readState(ctx.db, code, year))
+}
+
+async function readState(db: Ctx['db'], code: string, year: number): Promise<StateDetailDto> {
+  const row = await repo.findStateByIso3(db, code)
   if (!row) throw new NotFoundError(`No UN member or observer state has the code ${code}`)
   const [history, terms] = await Promise.all([
-    repo.findMissionHistory(ctx.db, code),
-    repo.findCouncilSeatsOfState(ctx.db, code),
+    repo.findMissionHistory(db, code),
+    repo.findCouncilSeatsOfState(db, code),
   ])
   const current = history.find((v) => v.valid_until === null)
   if (!current) throw new Error(`state ${code} has no current mission version`)
   return {
-    ...toStateDto(row, current, seatInYear(terms, yearOf(on))),
+    ...toStateDto(row, current, seatInYear(terms, year)),
     councilTerms: terms.map(toCouncilSeat),
     fieldSources: publicFieldSources(current) as Record<string, FieldSource>,
     history: history.map((v) => {

@@ -27,6 +27,10 @@ const compiled = new Map<string, IntlMessageFormat>()
 // @NOTE a page's table repeats such labels per row (the list of states: five per state, 195
 // states), and formatting each again made that page 14% slower in Russian than in English.
 const plain = new Map<SiteLanguage, Map<string, string>>()
+// A message with arguments, kept formatted for the same arguments: a page formats the same few
+// (its state's name, its counts) on every request. Bounded: arguments may come from a visitor.
+const filled = new Map<string, string>()
+const MOST_FILLED = 2000
 
 /** Every message of one language, by key (read from disk once). */
 export function catalogue(language: SiteLanguage): ReadonlyMap<string, string> {
@@ -80,6 +84,11 @@ export function translate(language: SiteLanguage, key: string, args?: MessageArg
     const known = plain.get(language)?.get(key)
     if (known !== undefined) return known
   }
+  const filledKey = withoutArgs ? null : argumentsKey(language, key, args)
+  if (filledKey) {
+    const known = filled.get(filledKey)
+    if (known !== undefined) return known
+  }
   let format = compiled.get(`${language}\u0000${key}`)
   if (!format) {
     const own = catalogue(language).get(key)
@@ -99,8 +108,26 @@ export function translate(language: SiteLanguage, key: string, args?: MessageArg
       plain.set(language, known)
     }
     known.set(key, text)
+  } else if (filledKey) {
+    if (filled.size >= MOST_FILLED) filled.clear()
+    filled.set(filledKey, text)
   }
   return text
+}
+
+/** The key a formatted message is kept under, or null where an argument is not a plain value (a Date). */
+function argumentsKey(language: SiteLanguage, key: string, args: MessageArgs): string | null {
+  let id = `${language}\u0000${key}`
+  for (const name in args) {
+    const value = args[name]
+    // The type is part of the key: "3" and 3 choose different plural forms.
+    if (typeof value === 'string') id += `\u0000${name}\u0001s${value}`
+    else if (typeof value === 'number') id += `\u0000${name}\u0001n${value}`
+    else if (value === null) id += `\u0000${name}\u0001-`
+    else if (value === undefined) id += `\u0000${name}\u0001_`
+    else return null
+  }
+  return id
 }
 
 function isEmpty(args: MessageArgs): boolean {

@@ -12,6 +12,7 @@ import {
 import type { FieldErrors } from '../lib/form-fields.js'
 import { parseSourceCode } from '../lib/source-code.js'
 import { consentText } from '../members/consent.js'
+import type { FragmentKey } from '../plugins/view.js'
 import { missionNameIn } from './diplomatic-form.js'
 import { defaultLanguage } from './letter-compose.js'
 import { LETTER_LANGUAGES, type LetterDocument } from './letter-document.js'
@@ -153,6 +154,22 @@ export interface ComposePage {
   embed?: boolean
 }
 
+/**
+ * The country list of the writer's address: ~250 options, the same on every form in a language
+ * but for the one selected. Kept as HTML per language and selection (`{{#fragment countries.key}}`),
+ * so the options are only made (a getter) when that HTML is not kept.
+ */
+function countryChoice(language: SiteLanguage, selected: string) {
+  const names = listCountryOptions(language)
+  const key: FragmentKey = { key: `countries|${language}|${selected}`, parts: [names] }
+  return {
+    key,
+    get options() {
+      return names.map((c) => ({ ...c, selected: c.code === selected }))
+    },
+  }
+}
+
 /** What the compose form shows: the state, the choices, what was typed, the messages and the letter. */
 export function composeModel(
   state: StateForLetters,
@@ -251,7 +268,7 @@ export function composeModel(
       { value: 'a4', label: t('write.compose.paperA4'), selected: paperSize === 'a4' },
       { value: 'letter', label: t('write.compose.paperLetter'), selected: paperSize === 'letter' },
     ],
-    countries: listCountryOptions(pageLanguage).map((c) => ({ ...c, selected: c.code === country })),
+    countries: countryChoice(pageLanguage, country),
     limits: LIMITS,
     preview: { document: preview, paper: paperAttributes(preview) },
     og: {

@@ -118,8 +118,24 @@ const OG_LOCALE: Record<SiteLanguage, string> = {
   es: 'es_ES',
 }
 
+// The switch and the alternates of an address in a language, kept: every page builds them, from
+// its address alone. Bounded: addresses come from visitors.
+const localesKept = new Map<string, ReturnType<typeof buildLanguageLocals>>()
+const MOST_LOCALES_KEPT = 1000
+
 function languageLocals(request: FastifyRequest, language: SiteLanguage, publicUrl: string) {
-  const path = request.url.split(/[?#]/, 1)[0] ?? '/'
+  const key = `${language} ${publicUrl} ${request.url}`
+  let locals = localesKept.get(key)
+  if (!locals) {
+    locals = buildLanguageLocals(request.url, language, publicUrl)
+    if (localesKept.size >= MOST_LOCALES_KEPT) localesKept.clear()
+    localesKept.set(key, locals)
+  }
+  return locals
+}
+
+function buildLanguageLocals(url: string, language: SiteLanguage, publicUrl: string) {
+  const path = url.split(/[?#]/, 1)[0] ?? '/'
   return {
     lang: language,
     ogLocale: OG_LOCALE[language],
@@ -131,7 +147,7 @@ function languageLocals(request: FastifyRequest, language: SiteLanguage, publicU
       code,
       htmlLang: HTML_LANG[code],
       name: LANGUAGE_AUTONYMS[code],
-      href: sameAddressIn(request.url, code),
+      href: sameAddressIn(url, code),
       current: code === language,
     })),
     // Search engines: the page in every language, and the address without a choice for the rest.

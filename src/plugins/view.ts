@@ -114,7 +114,6 @@ function registerLanguageHelpers(hbs: typeof Handlebars): void {
   )
 }
 
-/** What a page says of itself in search results and link previews when its data gives nothing. */
 /**
  * A part of a page rendered once and reused while what it shows is the same: the route gives a
  * key (all the part's inputs that are not in `parts`: language, filters, date) and `parts`, the
@@ -162,6 +161,7 @@ function sameObjects(a: readonly object[], b: readonly object[]): boolean {
   return a.length === b.length && a.every((item, i) => item === b[i])
 }
 
+/** What a page says of itself in search results and link previews when its data gives nothing. */
 export const DEFAULT_DESCRIPTION = translate(DEFAULT_LANGUAGE, 'common.defaultDescription')
 
 export interface ViewOptions {

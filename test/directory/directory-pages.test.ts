@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import { flagFailingMissionEmails } from '../../src/directory/mission-email-failures.js'
+import { type SiteLanguage, translate } from '../../src/i18n/index.js'
 import { setMission } from '../helpers/directory-fixtures.js'
 import { buildTestApp } from '../helpers/test-app.js'
 
@@ -98,6 +100,46 @@ describe('the list of states', () => {
 })
 
 describe('a state page', () => {
+  it('shows a change to its mission and a bouncing address at once in every language, though kept between requests', async () => {
+    await setMission(ctx, 'NER', { emails: ['ner.kept@example.org'] })
+    for (const lang of ['en', 'ar']) {
+      const { html } = await getPage(`/states/ner?lang=${lang}`)
+      expect(html).toContain('ner.kept@example.org')
+      expect(html).not.toContain('Omar Kept')
+      expect(html).not.toContain('class="notice"')
+    }
+    await setMission(ctx, 'NER', {
+      head: {
+        status: 'filled',
+        honorific: 'H.E. Mr.',
+        name: 'Omar Kept',
+        function: 'Permanent Representative',
+        credentialsPresented: '2026-01-01',
+      },
+    })
+    const note = (lang: string) => translate(lang as SiteLanguage, 'delivery.bouncing.note')
+    for (const lang of ['en', 'ar']) {
+      const { html } = await getPage(`/states/ner?lang=${lang}`)
+      expect(html).toContain('Omar Kept')
+      expect(html).not.toContain(note(lang))
+    }
+    // The directory is unchanged: the bouncing address alone changes the page.
+    await flagFailingMissionEmails(
+      ctx.db,
+      'NER',
+      ['ner.kept@example.org'],
+      '2026-06-01T12:00:00.000Z',
+      '550 no such user',
+    )
+    for (const lang of ['en', 'ar']) {
+      const { html } = await getPage(`/states/ner?lang=${lang}`)
+      expect(html).toContain('Omar Kept')
+      expect(html).toContain(note(lang))
+    }
+    // Another state's page is its own.
+    expect((await getPage('/states/mli')).html).not.toContain('Omar Kept')
+  })
+
   it('shows the mission, the state, where each detail comes from and the history', async () => {
     const { status, html } = await getPage('/states/tcd')
     expect(status).toBe(200)

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { openDatabase } from '../../src/db/connection.js'
 import * as repo from '../../src/directory/directory.repository.js'
-import { listStates } from '../../src/directory/directory.service.js'
+import { getState, listStates } from '../../src/directory/directory.service.js'
 import { missionDetailsToColumns, UNKNOWN_HEAD } from '../../src/directory/mission-details.js'
+import { setMission } from '../helpers/directory-fixtures.js'
 import { createTestContext } from '../helpers/test-context.js'
 
 // Names only (no missions.json contact details): Chad has no phone until the change below.
@@ -40,6 +41,38 @@ describe('the cached directory list', () => {
 
     const after = await listStates(ctx, { q: 'Chad' })
     expect(after.states[0]?.mission).toMatchObject({ phone: '212-986-0980', languages: ['fr'], version: 2 })
+    // A state's details are kept the same way, and follow the same change.
+    expect((await getState(ctx, 'TCD')).history.map((v) => v.version)).toEqual([2, 1])
+  })
+
+  it("keeps a state's details while nothing changes, and follows a change by this process or another", async () => {
+    const first = await getState(ctx, 'NER')
+    expect(await getState(ctx, 'NER')).toBe(first)
+    // A write elsewhere in the database (not the directory) keeps them.
+    await ctx.db
+      .insertInto('state_tag')
+      .values({
+        state_iso3: 'NER',
+        tag: 'peacekeeping_host',
+        note: null,
+        source: 'test',
+        created_at: '2026-06-02',
+      })
+      .execute()
+    expect(await getState(ctx, 'NER')).toBe(first)
+
+    await setMission(ctx, 'NER', { phone: '212-421-3260' })
+    const afterOwn = await getState(ctx, 'NER')
+    expect(afterOwn.mission.phone).toBe('212-421-3260')
+
+    const other = openDatabase(ctx.config.databasePath)
+    await other
+      .updateTable('state')
+      .set({ updated_at: '2026-06-03T00:00:00.000Z', formal_name: 'Republic of the Niger (renamed in test)' })
+      .where('iso3', '=', 'NER')
+      .execute()
+    await other.destroy()
+    expect((await getState(ctx, 'NER')).formalName).toBe('Republic of the Niger (renamed in test)')
   })
 
   it('shows the Council of the year asked for, whatever year was asked before', async () => {

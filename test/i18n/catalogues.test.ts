@@ -9,6 +9,7 @@ import {
   LOCALES_DIR,
   SITE_LANGUAGES,
   type SiteLanguage,
+  translate,
 } from '../../src/i18n/index.js'
 
 // The catalogues are complete and consistent: every language has English's keys and no others,
@@ -110,5 +111,27 @@ describe('the message catalogues', () => {
     expect(listed.filter((key) => !english.has(key))).toEqual([])
     for (const key of listed)
       for (const language of sameAsEnglish[key] ?? []) expect(OTHERS).toContain(language as SiteLanguage)
+  })
+})
+
+describe('formatted messages kept between calls', () => {
+  it('answers each set of arguments with its own text, however the calls alternate', () => {
+    const count = (n: number | string, language: SiteLanguage = 'en') =>
+      translate(language, 'directory.states.count', { count: n as number })
+    for (let round = 0; round < 2; round++) {
+      expect(count(1)).toBe('1 state.')
+      expect(count(2)).toBe('2 states.')
+      expect(count(1)).toBe('1 state.')
+      expect(count(193, 'fr')).toMatch(/^193 États\.$/)
+      expect(count(1, 'ru')).not.toBe(count(2, 'ru'))
+    }
+    // The same words by other argument names or types are other messages.
+    const letters = (args: Record<string, number | string>) => translate('en', 'home.progress.letters', args)
+    expect(letters({ written: 1, delivered: 1 })).toBe(
+      '1 letter written so far, 1 delivered to the missions.',
+    )
+    expect(letters({ written: 1, delivered: 3000 })).toBe(
+      '1 letter written so far, 3,000 delivered to the missions.',
+    )
   })
 })

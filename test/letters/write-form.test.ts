@@ -59,6 +59,25 @@ describe('the write form shows the letter', () => {
     expect(page.body).toContain('<script src="/public/write-preview.js" defer></script>')
   })
 
+  it("keeps the country chosen as typed, in the page's language, though the list is kept between requests", async () => {
+    const selected = (html: string) =>
+      [...html.matchAll(/<option value="([A-Z]{2})" selected>/g)].map((m) => m[1])
+    const redraw = (country: string, lang: string) =>
+      form(`/write/fra?lang=${lang}`, {
+        intent: 'preview',
+        template: 'supporter',
+        'supporter.country': country,
+      })
+    expect(selected((await app.inject({ method: 'GET', url: '/write/fra?lang=fr' })).body)).toEqual([])
+    expect(selected((await redraw('SN', 'fr')).body)).toEqual(['SN'])
+    const kenya = (await redraw('KE', 'fr')).body
+    expect(selected(kenya)).toEqual(['KE'])
+    expect(kenya).toContain('<option value="KE" selected>Kenya</option>')
+    expect((await redraw('KE', 'ar')).body).toContain('<option value="KE" selected>كينيا</option>')
+    expect(selected((await app.inject({ method: 'GET', url: '/write/fra?lang=fr' })).body)).toEqual([])
+    expect(selected((await redraw('SN', 'fr')).body)).toEqual(['SN'])
+  })
+
   it('redraws the letter from what is typed, without JavaScript, and stores nothing', async () => {
     const before = await letterCount()
     const page = await form('/write/fra', {
