@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { AppContext } from '../context.js'
+import { stateNameIn } from '../directory/state-names.js'
 import { formatNumber, INTL_LOCALE, type SiteLanguage, sortByName, type Translate } from '../i18n/index.js'
-import { stateNameIn } from '../letters/state-names.js'
 import {
   type Coverage,
   getCoverage,

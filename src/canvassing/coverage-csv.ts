@@ -1,4 +1,5 @@
 import { stringify } from 'csv-stringify/sync'
+import { neutralizeFormula } from '../lib/csv-cells.js'
 import { COVERAGE_STATUS_LABELS, POSITION_LABELS, REGIONAL_GROUP_LABELS } from '../lib/labels.js'
 import type { Coverage } from './coverage.service.js'
 import type { ResponsivenessRow } from './engagements.service.js'
@@ -62,13 +63,4 @@ export function coverageCsv(coverage: Coverage, responsiveness: readonly Respons
     record_delimiter: 'windows',
     cast: { string: neutralizeFormula },
   })
-}
-
-/**
- * A spreadsheet runs a cell that starts with = + - @ (or a tab or CR before one) as a formula:
- * such a cell gets a leading apostrophe, which Excel and LibreOffice show as plain text.
- * @NOTE state names never start so today; a name edited in the directory one day might.
- */
-export function neutralizeFormula(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value
 }

@@ -4,12 +4,12 @@ import type { FastifyRequest } from 'fastify'
 import type { AppContext } from '../context.js'
 import { ErrorSchema } from '../directory/directory.schemas.js'
 import { getStateForLetters } from '../directory/directory.service.js'
+import { stateNameIn } from '../directory/state-names.js'
 import { isSiteLanguage } from '../i18n/index.js'
 import { forgetDraft } from '../letters/draft-cookie.js'
 import { paperAttributes } from '../letters/letter-paper.js'
 import { LetterIdParams } from '../letters/letters.schemas.js'
 import { getLetter } from '../letters/letters.service.js'
-import { stateNameIn } from '../letters/state-names.js'
 import { ValidationError } from '../lib/errors.js'
 import {
   confirmEmailDelivery,

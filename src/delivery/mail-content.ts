@@ -4,6 +4,8 @@ import Handlebars from 'handlebars'
 import type Mail from 'nodemailer/lib/mailer/index.js'
 import type { Config } from '../config.js'
 import type { LetterRow, OutboxMessageRow } from '../db/schema.js'
+import { missionNameIn } from '../directory/mission-names.js'
+import { stateNameIn } from '../directory/state-names.js'
 import {
   DEFAULT_LANGUAGE,
   formatDate,
@@ -12,12 +14,11 @@ import {
   type SiteLanguage,
   translate,
 } from '../i18n/index.js'
-import { formsFor, missionNameIn } from '../letters/diplomatic-form.js'
+import { formsFor } from '../letters/diplomatic-form.js'
 import type { AddresseeSnapshot } from '../letters/letter-compose.js'
 import type { LetterDocument, LetterLanguage } from '../letters/letter-document.js'
 import { renderLetterPdf, writeLettersPdf } from '../letters/letter-pdf.js'
 import { pdfFileName } from '../letters/letters.web.js'
-import { stateNameIn } from '../letters/state-names.js'
 import { projectPath } from '../lib/paths.js'
 import { loadTextTemplate, type TextTemplate } from '../lib/text-templates.js'
 

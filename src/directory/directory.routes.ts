@@ -1,8 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { AppContext } from '../context.js'
 import { INTL_LOCALE, isSiteLanguage, type SiteLanguage, sortByName, type Translate } from '../i18n/index.js'
-import { missionNameIn } from '../letters/diplomatic-form.js'
-import { stateNameIn } from '../letters/state-names.js'
 import { NotFoundError } from '../lib/errors.js'
 import { foldForSearch } from '../lib/text.js'
 import { dropEmptyQueryValues } from '../plugins/query.js'
@@ -11,6 +9,8 @@ import { Iso3Params, REGIONAL_GROUPS, StateQuery } from './directory.schemas.js'
 import { countMemberStates, getState, listStates } from './directory.service.js'
 import { MISSION_FIELDS } from './mission-details.js'
 import { findBouncingStates, isMissionEmailBouncing } from './mission-email-failures.js'
+import { missionNameIn } from './mission-names.js'
+import { stateNameIn } from './state-names.js'
 
 const COUNCIL_OPTIONS = ['any', 'permanent', 'elected', 'none'] as const
 const MEMBERSHIP_OPTIONS = ['member', 'observer'] as const

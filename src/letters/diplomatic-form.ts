@@ -1,3 +1,4 @@
+import type { StateNameForms } from '../directory/state-names.js'
 import { ar } from './forms/ar.js'
 import { en } from './forms/en.js'
 import { es } from './forms/es.js'
@@ -14,7 +15,6 @@ import { fr } from './forms/fr.js'
 import { ru } from './forms/ru.js'
 import { zh } from './forms/zh.js'
 import type { LetterLanguage } from './letter-document.js'
-import { type StateNameForms, stateNameForms } from './state-names.js'
 
 // The letter's fixed forms in its language: each language's module in forms/ writes them; this
 // module picks the language's and adds what is the same in all (the street lines, the country).
@@ -48,20 +48,6 @@ export function addresseeIn(language: LetterLanguage, facts: AddresseeFacts): Ad
     missionName: FORMS[language].missionName(facts.stateNames, role) ?? facts.missionName,
     stateNames: facts.stateNames,
   }
-}
-
-/**
- * The mission's formal name in `language` ("Mission permanente de la France auprès de
- * l'Organisation des Nations Unies"), for e-mails and pages that name it outside a letter; in
- * English the directory's own.
- */
-export function missionNameIn(
-  language: LetterLanguage,
-  snapshot: { iso3: string; stateName: string; missionName: string; head?: AddresseeHead | null },
-): string {
-  const role = headRole(snapshot.head?.function, snapshot.missionName.toLowerCase().includes('observer'))
-  const names = stateNameForms(snapshot.iso3, language, snapshot.stateName)
-  return FORMS[language].missionName(names, role) ?? snapshot.missionName
 }
 
 /**

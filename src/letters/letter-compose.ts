@@ -7,6 +7,7 @@ import ru from 'i18n-iso-countries/langs/ru.json' with { type: 'json' }
 import zh from 'i18n-iso-countries/langs/zh.json' with { type: 'json' }
 import type { StateDto } from '../directory/directory.schemas.js'
 import type { StateTag } from '../directory/directory.service.js'
+import { stateNameForms } from '../directory/state-names.js'
 import {
   addresseeIn,
   courtesyClose,
@@ -26,7 +27,6 @@ import {
 } from './letter-document.js'
 import type { SupporterInput } from './letter-input.js'
 import type { LetterTemplate } from './letter-templates.js'
-import { stateNameForms } from './state-names.js'
 
 for (const locale of [en, fr, es, ar, zh, ru]) countries.registerLocale(locale)
 

@@ -1,7 +1,7 @@
 import type { AppContext } from '../context.js'
+import { stateNameIn } from '../directory/state-names.js'
 import { DEFAULT_LANGUAGE, english, type SiteLanguage, type Translate, translator } from '../i18n/index.js'
 import { suggestState } from './letters.service.js'
-import { stateNameIn } from './state-names.js'
 
 // What a writer is offered once their letter is on its way (e-mailed) or in their hands (the
 // PDF): another state that still needs letters, one click away, and plain links to share the

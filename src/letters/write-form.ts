@@ -1,5 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox'
 import type { getStateForLetters } from '../directory/directory.service.js'
+import { missionNameIn } from '../directory/mission-names.js'
+import { stateNameIn } from '../directory/state-names.js'
 import {
   DEFAULT_LANGUAGE,
   english,
@@ -13,14 +15,12 @@ import type { FieldErrors } from '../lib/form-fields.js'
 import { parseSourceCode } from '../lib/source-code.js'
 import { consentText } from '../members/consent.js'
 import type { FragmentKey } from '../plugins/view.js'
-import { missionNameIn } from './diplomatic-form.js'
 import { defaultLanguage } from './letter-compose.js'
 import { LETTER_LANGUAGES, type LetterDocument } from './letter-document.js'
 import { LIMITS } from './letter-input.js'
 import { paperAttributes } from './letter-paper.js'
 import { listTemplates } from './letter-templates.js'
 import { listCountryOptions } from './letters.web.js'
-import { stateNameIn } from './state-names.js'
 
 // The write form: its choices, what a prefilled link may set, the delivery the writer picks and
 // the fields that delivery needs, and the letter shown beside it.

@@ -4,6 +4,7 @@ import type { FastifyBaseLogger, FastifyRequest } from 'fastify'
 import type { AppContext } from '../context.js'
 import { Iso3Params } from '../directory/directory.schemas.js'
 import { getStateForLetters, listStates } from '../directory/directory.service.js'
+import { stateNameIn } from '../directory/state-names.js'
 import { isSiteLanguage, type SiteLanguage, sortByName } from '../i18n/index.js'
 import { ValidationError } from '../lib/errors.js'
 import { joinFromLetter } from '../members/members.service.js'
@@ -15,7 +16,6 @@ import { LetterIdParams } from './letters.schemas.js'
 import { createLetter, getLetter, getLetterInput, isOwnDraft, suggestState } from './letters.service.js'
 import { renderLetterPaper } from './letters.web.js'
 import { nextSteps } from './next-steps.js'
-import { stateNameIn } from './state-names.js'
 import {
   askedDelivery,
   composeModel,

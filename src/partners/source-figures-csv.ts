@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync'
-import { neutralizeFormula } from '../canvassing/coverage-csv.js'
+import { neutralizeFormula } from '../lib/csv-cells.js'
 import type { SourceFigures, SourceKind } from './source-figures.service.js'
 
 // The figures per source as a spreadsheet, in the coverage CSV's conventions: UTF-8 with a BOM

@@ -6,6 +6,7 @@ import fp from 'fastify-plugin'
 import Handlebars from 'handlebars'
 import type { OrganizerRole } from '../db/schema.js'
 import { phoneLinks } from '../directory/phone-links.js'
+import { stateNameIn } from '../directory/state-names.js'
 import {
   DEFAULT_LANGUAGE,
   formatDate,
@@ -15,7 +16,6 @@ import {
   type SiteLanguage,
   translate,
 } from '../i18n/index.js'
-import { stateNameIn } from '../letters/state-names.js'
 import { FIELD_LABELS } from '../lib/labels.js'
 import { projectPath } from '../lib/paths.js'
 import { trimEndWhere } from '../lib/text-safety.js'

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { stateNameForms } from '../../src/directory/state-names.js'
 import {
   type Addressee,
   type AddresseeFacts,
@@ -11,7 +12,6 @@ import {
   salutation,
 } from '../../src/letters/diplomatic-form.js'
 import type { LetterLanguage } from '../../src/letters/letter-document.js'
-import { stateNameForms } from '../../src/letters/state-names.js'
 
 const FRANCE_STREET = ['245 East 47th Street, 44th Floor', 'New York, NY 10017']
 

@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { stateNameForms } from '../../src/directory/state-names.js'
 import {
   type Addressee,
   type AddresseeFacts,
@@ -16,7 +17,6 @@ import {
 import type { AddresseeHead } from '../../src/letters/forms/forms.js'
 import { listTemplates } from '../../src/letters/letter-templates.js'
 import { createLetter } from '../../src/letters/letters.service.js'
-import { stateNameForms } from '../../src/letters/state-names.js'
 import { projectPath } from '../../src/lib/paths.js'
 import { FRANCE, MEXICO_WOMAN, setMission, UNITED_STATES } from '../helpers/directory-fixtures.js'
 import { createTestContext } from '../helpers/test-context.js'

@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { StateTag } from '../../src/directory/directory.service.js'
 import { getStateForLetters } from '../../src/directory/directory.service.js'
+import { stateNameForms } from '../../src/directory/state-names.js'
 import {
   type Addressee,
   type AddresseeFacts,
@@ -19,7 +20,6 @@ import {
 import { type CampaignSignatory, composeLetter } from '../../src/letters/letter-compose.js'
 import type { LetterDocument } from '../../src/letters/letter-document.js'
 import { findTemplate } from '../../src/letters/letter-templates.js'
-import { stateNameForms } from '../../src/letters/state-names.js'
 import { FRANCE, setMission, UNITED_STATES } from '../helpers/directory-fixtures.js'
 import { createTestContext } from '../helpers/test-context.js'
 

@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { getStateForLetters, type StateTag } from '../../src/directory/directory.service.js'
 import { UNKNOWN_HEAD } from '../../src/directory/mission-details.js'
+import { stateNameForms } from '../../src/directory/state-names.js'
 import {
   type Addressee,
   type AddresseeFacts,
@@ -19,7 +20,6 @@ import { zh } from '../../src/letters/forms/zh.js'
 import { composeLetter } from '../../src/letters/letter-compose.js'
 import type { LetterDocument } from '../../src/letters/letter-document.js'
 import { findTemplate } from '../../src/letters/letter-templates.js'
-import { stateNameForms } from '../../src/letters/state-names.js'
 import { projectPath } from '../../src/lib/paths.js'
 import { setMission } from '../helpers/directory-fixtures.js'
 import { createTestContext, TEST_NOW } from '../helpers/test-context.js'

@@ -1,3 +1,4 @@
+import { MISSION_NAME_FORMS } from '../../directory/mission-names.js'
 import { type Addressee, dateParts, type LanguageForms, unbreakable } from './forms.js'
 
 // Arabic forms, as UN Arabic correspondence writes them: "الممثل الدائم لفرنسا لدى الأمم المتحدة",
@@ -66,10 +67,7 @@ const CITIES: Record<string, string> = { 'new york': 'نيويورك' }
 export const ar: LanguageForms = {
   locale: 'ar',
   direction: 'rtl',
-  missionName: (names, role) =>
-    role === 'permanentObserver'
-      ? `بعثة المراقبة الدائمة ${names.of} ${AT_THE_UN}`
-      : `البعثة الدائمة ${names.of} ${AT_THE_UN}`,
+  missionName: MISSION_NAME_FORMS.ar,
   addressee(addressee) {
     if (addressee.kind === 'vacant') return [addressee.missionName, 'لعناية القائم بالأعمال بالنيابة']
     // An unknown head: the office's own form, "الممثل الدائم لـ... لدى الأمم المتحدة".

@@ -1,3 +1,4 @@
+import { MISSION_NAME_FORMS } from '../../directory/mission-names.js'
 import { type Addressee, dateParts, type LanguageForms, unbreakable } from './forms.js'
 
 const MONTHS = 'January February March April May June July August September October November December'.split(
@@ -16,8 +17,7 @@ function title(addressee: Addressee): string {
 export const en: LanguageForms = {
   locale: 'en',
   direction: 'ltr',
-  // The Blue Book's own English name is the mission's name.
-  missionName: () => null,
+  missionName: MISSION_NAME_FORMS.en,
   addressee(addressee) {
     if (addressee.kind === 'vacant')
       return [addressee.missionName, "For the attention of the Chargé d'affaires a.i."]

@@ -1,3 +1,4 @@
+import { MISSION_NAME_FORMS } from '../../directory/mission-names.js'
 import { type Addressee, dateParts, type LanguageForms, unbreakable } from './forms.js'
 
 const MONTHS =
@@ -33,10 +34,7 @@ function nameLine(addressee: Addressee, name: string): string {
 export const es: LanguageForms = {
   locale: 'es',
   direction: 'ltr',
-  missionName: (names, role) =>
-    role === 'permanentObserver'
-      ? `Misión Permanente de Observación ${names.of} ante las Naciones Unidas`
-      : `Misión Permanente ${names.of} ante las Naciones Unidas`,
+  missionName: MISSION_NAME_FORMS.es,
   addressee(addressee) {
     if (addressee.kind === 'vacant')
       return [addressee.missionName, 'A la atención del Encargado de Negocios a.i.']

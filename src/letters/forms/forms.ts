@@ -1,4 +1,7 @@
-import type { StateNameForms } from '../state-names.js'
+import type { HeadRole } from '../../directory/mission-names.js'
+import type { StateNameForms } from '../../directory/state-names.js'
+
+export { type HeadRole, headRole } from '../../directory/mission-names.js'
 
 // The fixed forms of diplomatic correspondence, one module per language (en.ts, fr.ts, ...):
 // how the head of a Permanent Mission is named and titled, greeted and taken leave of, how a date
@@ -16,20 +19,6 @@ export interface AddresseeHead {
 
 /** Who the letter is addressed to: a named head, a vacant post, or a head not yet known. */
 export type AddresseeKind = 'head' | 'vacant' | 'unknown'
-
-/**
- * The head's office: a state's Permanent Representative, an observer State's Permanent Observer,
- * or a plain Representative (the United States' head of mission is titled so).
- */
-export type HeadRole = 'permanentRepresentative' | 'permanentObserver' | 'representative'
-
-/** The office the directory's function names; a head not yet known is a Permanent Representative. */
-export function headRole(fn: string | null | undefined, observerState: boolean): HeadRole {
-  const text = (fn ?? '').toLowerCase()
-  if (text.includes('observer') || (text === '' && observerState)) return 'permanentObserver'
-  if (text === '' || text.includes('permanent')) return 'permanentRepresentative'
-  return 'representative'
-}
 
 /** What the Blue Book's honorific tells: "H.E. Mrs." is a woman, "H.E. Archbishop" a prelate. */
 export interface Honorific {

@@ -1,3 +1,4 @@
+import { MISSION_NAME_FORMS } from '../../directory/mission-names.js'
 import { type Addressee, dateParts, type LanguageForms, unbreakable } from './forms.js'
 
 const MONTHS = 'janvier février mars avril mai juin juillet août septembre octobre novembre décembre'.split(
@@ -28,10 +29,7 @@ function civility(addressee: Addressee): string {
 export const fr: LanguageForms = {
   locale: 'fr',
   direction: 'ltr',
-  missionName: (names, role) =>
-    role === 'permanentObserver'
-      ? `Mission permanente d’observation ${names.of} ${AT_THE_UN}`
-      : `Mission permanente ${names.of} ${AT_THE_UN}`,
+  missionName: MISSION_NAME_FORMS.fr,
   addressee(addressee) {
     if (addressee.kind === 'vacant') return [addressee.missionName, 'À l’attention du Chargé d’affaires a.i.']
     if (addressee.kind === 'unknown' || !addressee.head) {

@@ -1,4 +1,5 @@
-import type { StateNameForms } from '../state-names.js'
+import { MISSION_NAME_FORMS } from '../../directory/mission-names.js'
+import type { StateNameForms } from '../../directory/state-names.js'
 import { type Addressee, dateParts, type HeadRole, type LanguageForms, unbreakable } from './forms.js'
 
 // Russian as the UN's Russian service and Russian diplomatic practice write it: the address block
@@ -75,13 +76,7 @@ function excellency(addressee: Addressee): string {
 export const ru: LanguageForms = {
   locale: 'ru',
   direction: 'ltr',
-  // The United States' mission names itself "United States Mission", without "Permanent".
-  missionName: (names, role) =>
-    role === 'permanentObserver'
-      ? `Постоянная миссия наблюдателя ${stateOf(names, role)} ${AT_THE_UN}`
-      : role === 'representative'
-        ? `Представительство ${names.of} ${AT_THE_UN}`
-        : `Постоянное представительство ${names.of} ${AT_THE_UN}`,
+  missionName: MISSION_NAME_FORMS.ru,
   addressee(addressee) {
     if (addressee.kind === 'vacant')
       return [missionDative(addressee), 'Вниманию Временного поверенного в делах']

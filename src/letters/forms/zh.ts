@@ -1,4 +1,5 @@
-import type { StateNameForms } from '../state-names.js'
+import { MISSION_NAME_FORMS } from '../../directory/mission-names.js'
+import type { StateNameForms } from '../../directory/state-names.js'
 import { type Addressee, dateParts, type HeadRole, type LanguageForms, unbreakable } from './forms.js'
 
 // Chinese (Simplified) forms, as UN Chinese correspondence writes them: the office before the
@@ -48,11 +49,7 @@ const CITIES: Record<string, string> = { 'New York': '纽约' }
 export const zh: LanguageForms = {
   locale: 'zh-Hans',
   direction: 'ltr',
-  // "法国常驻联合国代表团"; an observer State's "教廷常驻联合国观察员代表团".
-  missionName: (names, role) =>
-    role === 'permanentObserver'
-      ? `${names.of}常驻${AT_THE_UN}观察员代表团`
-      : `${names.of}常驻${AT_THE_UN}代表团`,
+  missionName: MISSION_NAME_FORMS.zh,
   addressee(addressee) {
     if (addressee.kind === 'vacant') return [addressee.missionName, '敬请转交临时代办']
     if (addressee.kind === 'unknown' || !addressee.head)

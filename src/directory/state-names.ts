@@ -1,6 +1,6 @@
 import fs from 'node:fs'
+import type { SiteLanguage } from '../i18n/index.js'
 import { projectPath } from '../lib/paths.js'
-import type { LetterLanguage } from './letter-document.js'
 
 /** A state's name as a sentence needs it: "la France", "de la France", "à la France". */
 export interface StateNameForms {
@@ -10,7 +10,9 @@ export interface StateNameForms {
   to: string
 }
 
-type NamesFile = Record<string, Partial<Record<LetterLanguage, StateNameForms>>>
+// A letter's languages are the site's: the six official languages of the United Nations.
+type NameLanguage = SiteLanguage
+type NamesFile = Record<string, Partial<Record<NameLanguage, StateNameForms>>>
 
 /** English, French and Spanish, one entry per state with the three languages. */
 export const STATE_NAMES_FILE = 'data/seed/state-names.json'
@@ -38,7 +40,7 @@ function mapForms(forms: StateNameForms, f: (text: string) => string): StateName
 }
 
 /** The state's names in `language` (data/seed/state-names*.json); English forms where it has none. */
-export function stateNameForms(iso3: string, language: LetterLanguage, englishName: string): StateNameForms {
+export function stateNameForms(iso3: string, language: NameLanguage, englishName: string): StateNameForms {
   names ??= load()
   return (
     names[iso3]?.[language] ??
@@ -55,7 +57,7 @@ export function stateNameForms(iso3: string, language: LetterLanguage, englishNa
  * The state's short name as a page in `language` shows it ("Francia", "法国"); in English the
  * directory's own name, which the caller gives.
  */
-export function stateNameIn(language: LetterLanguage, iso3: string, englishName: string): string {
+export function stateNameIn(language: NameLanguage, iso3: string, englishName: string): string {
   if (language === 'en') return englishName
   return stateNameForms(iso3, language, englishName).name
 }
