@@ -24,7 +24,6 @@ import { lettersApi } from './letters/letters.api.js'
 import { lettersRoutes } from './letters/letters.routes.js'
 import { lettersPrintApi } from './letters/letters-print.api.js'
 import { projectPath } from './lib/paths.js'
-import { erasureRoutes } from './members/erasure.routes.js'
 import { membersRoutes } from './members/members.routes.js'
 import { membersAdminRoutes } from './members/members-admin.routes.js'
 import { organizerAuthPlugin } from './organizers/organizer-auth.js'
@@ -42,6 +41,7 @@ import { siteImagesPlugin } from './plugins/site-images.js'
 import { serverTimeouts } from './plugins/timeouts.js'
 import { viewPlugin } from './plugins/view.js'
 import { webFontsPlugin } from './plugins/web-fonts.js'
+import { erasureRoutes } from './privacy/erasure.routes.js'
 
 export interface BuildAppOptions {
   ctx: AppContext

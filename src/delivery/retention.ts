@@ -1,7 +1,7 @@
 import type { AppContext } from '../context.js'
 import { removePersonalDataDeliveredBefore } from '../letters/letter-redaction.js'
-import { answerErasureAsks } from '../members/erasure.service.js'
-import { finishErasures } from '../members/erasure-sweep.js'
+import { answerErasureAsks } from '../privacy/erasure.service.js'
+import { finishErasures } from '../privacy/erasure-sweep.js'
 import * as repo from './delivery.repository.js'
 import { deleteOutboxFiles } from './outbox-files.js'
 

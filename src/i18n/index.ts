@@ -9,6 +9,7 @@ export {
   translate,
   translator,
 } from './catalogue.js'
+export { countryNameIn, listCountryOptions } from './countries.js'
 export { collator, formatDate, formatDateTime, formatList, formatNumber, sortByName } from './formats.js'
 export {
   DEFAULT_LANGUAGE,

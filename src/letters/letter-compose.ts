@@ -1,13 +1,7 @@
-import countries from 'i18n-iso-countries'
-import ar from 'i18n-iso-countries/langs/ar.json' with { type: 'json' }
-import en from 'i18n-iso-countries/langs/en.json' with { type: 'json' }
-import es from 'i18n-iso-countries/langs/es.json' with { type: 'json' }
-import fr from 'i18n-iso-countries/langs/fr.json' with { type: 'json' }
-import ru from 'i18n-iso-countries/langs/ru.json' with { type: 'json' }
-import zh from 'i18n-iso-countries/langs/zh.json' with { type: 'json' }
 import type { StateDto } from '../directory/directory.schemas.js'
 import type { StateTag } from '../directory/directory.service.js'
 import { stateNameForms } from '../directory/state-names.js'
+import { countryNameIn } from '../i18n/index.js'
 import {
   addresseeIn,
   courtesyClose,
@@ -27,8 +21,6 @@ import {
 } from './letter-document.js'
 import type { SupporterInput } from './letter-input.js'
 import type { LetterTemplate } from './letter-templates.js'
-
-for (const locale of [en, fr, es, ar, zh, ru]) countries.registerLocale(locale)
 
 // Countries that use US Letter paper; everyone else prints on A4.
 const LETTER_PAPER = new Set(['US', 'CA', 'MX', 'PH', 'CL', 'CO', 'CR', 'GT', 'PA', 'PR', 'SV', 'VE', 'DO'])
@@ -121,7 +113,7 @@ export function composeLetter(request: ComposeRequest): LetterDocument {
   })
   const isCampaign = template.audience === 'campaign'
   const plural = template.audience !== 'supporter'
-  const countryName = supporter.country ? (countries.getName(supporter.country, language) ?? null) : null
+  const countryName = supporter.country ? (countryNameIn(language, supporter.country) ?? null) : null
   const data = {
     state: names,
     council: councilData(state),

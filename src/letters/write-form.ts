@@ -7,6 +7,7 @@ import {
   english,
   formatList,
   isSiteLanguage,
+  listCountryOptions,
   type SiteLanguage,
   type Translate,
   translator,
@@ -20,7 +21,6 @@ import { LETTER_LANGUAGES, type LetterDocument } from './letter-document.js'
 import { LIMITS } from './letter-input.js'
 import { paperAttributes } from './letter-paper.js'
 import { listTemplates } from './letter-templates.js'
-import { listCountryOptions } from './letters.web.js'
 
 // The write form: its choices, what a prefilled link may set, the delivery the writer picks and
 // the fields that delivery needs, and the letter shown beside it.

@@ -1,9 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import countries from 'i18n-iso-countries'
 import type { AppContext } from '../context.js'
-import { listCountryOptions } from '../letters/letters.web.js'
+import { countryNameIn, listCountryOptions } from '../i18n/index.js'
 import { AppError, ValidationError } from '../lib/errors.js'
 import { fieldsOf } from '../lib/form-fields.js'
 import { parseSourceCode } from '../lib/source-code.js'
@@ -101,7 +100,7 @@ export const membersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
         member: {
           ...member,
           countryName: member.country
-            ? (countries.getName(member.country, request.siteLanguage) ?? member.country)
+            ? (countryNameIn(request.siteLanguage, member.country) ?? member.country)
             : null,
           organizationKind: member.organizationKind
             ? organizationKindLabel(member.organizationKind, request.t)
@@ -177,7 +176,7 @@ function joinModel(request: FastifyRequest, form: Record<string, unknown>, error
   const source = parseSourceCode(form.source)
   const country = value('country')
   const orgCountry = value('org_country')
-  // The countries by their names in the page's language, in its order (letters.web.ts registers them).
+  // The countries by their names in the page's language, in its order (i18n/countries.ts).
   const countryOptions = listCountryOptions(request.siteLanguage)
   return {
     title: t('members.join.title'),
