@@ -3,6 +3,7 @@ import { listStates } from '../directory/directory.service.js'
 import { type Actor, recordAudit, recordExport, SHELL_ACTOR } from '../organizers/audit.repository.js'
 import type { LetterDocument, PaperSize } from './letter-document.js'
 import { writeLettersPdf } from './letter-pdf.js'
+import { letterDocumentOf } from './letter-read-model.js'
 import * as repo from './letters.repository.js'
 import { createLetter } from './letters.service.js'
 
@@ -22,7 +23,7 @@ export async function* lettersToPrint(ctx: Ctx, filter: repo.LetterFilter): Asyn
     const rows = await repo.findLettersPage(ctx.db, filter, afterId, PAGE)
     if (rows.length === 0) return
     for (const row of rows) {
-      yield JSON.parse(row.document) as LetterDocument
+      yield letterDocumentOf(row)
       await repo.markPrinted(ctx.db, row.id, ctx.clock.nowIso())
     }
     afterId = rows[rows.length - 1]!.id

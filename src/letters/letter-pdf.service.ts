@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { AppContext } from '../context.js'
 import { NotFoundError } from '../lib/errors.js'
-import type { LetterDocument } from './letter-document.js'
 import { renderLetterPdf } from './letter-pdf.js'
 import { findKeptPdf, keepPdf } from './letter-pdf.repository.js'
 import { findLetterByPublicId } from './letters.repository.js'
@@ -46,7 +45,7 @@ export async function getLetterPdf(ctx: Ctx, publicId: string, ifNoneMatch?: str
   if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, etag)) return { letter, etag, bytes: null }
   const kept = await findKeptPdf(ctx.db, row.id)
   if (kept?.etag === etag) return { letter, etag, bytes: kept.bytes }
-  const bytes = await renderLetterPdf(JSON.parse(row.document) as LetterDocument)
+  const bytes = await renderLetterPdf(letter.document)
   await keepPdf(ctx.db, { letterId: row.id, document: row.document, etag, bytes, at: ctx.clock.nowIso() })
   return { letter, etag, bytes }
 }

@@ -1,8 +1,8 @@
 import type { Database } from '../db/connection.js'
 import type { LetterRow } from '../db/schema.js'
 import { toParagraphs } from '../lib/text-templates.js'
-import type { AddresseeSnapshot } from './letter-compose.js'
 import type { LetterDocument } from './letter-document.js'
+import { addresseeStateNameOf, letterDocumentOf, supporterAddressLinesOf } from './letter-read-model.js'
 import * as redactionRepo from './letter-redaction.repository.js'
 import { updateLetter } from './letters.repository.js'
 
@@ -85,7 +85,7 @@ function toRedacted(letter: LetterRow): RedactedLetter {
     id: letter.id,
     reference: letter.reference,
     stateIso3: letter.state_iso3,
-    stateName: (JSON.parse(letter.addressee) as AddresseeSnapshot).stateName,
+    stateName: addresseeStateNameOf(letter),
     status: letter.status,
     deliveredAt: letter.sent_at ?? letter.printed_delivered_at,
     outboxId: letter.outbox_id,
@@ -118,9 +118,9 @@ export function redactedLetterColumns(letter: LetterRow, how: Redaction, now: st
 
 /** The letter's stored document with the person's data removed, as `how` says. */
 export function redactLetterDocument(letter: LetterRow, how: Redaction): LetterDocument {
-  const doc = JSON.parse(letter.document) as LetterDocument
+  const doc = letterDocumentOf(letter)
   const city = letter.supporter_city
-  const addressLines = JSON.parse(letter.supporter_address_lines) as string[]
+  const addressLines = supporterAddressLinesOf(letter)
   const located = new Set([...addressLines, ...(city ? [city] : [])])
   // Longest first: a name inside an organization's name ("Ada" in "Ada Trust") must not break it.
   const values = [

@@ -20,6 +20,7 @@ import {
   parseLetterInput,
   type SupporterInput,
 } from './letter-input.js'
+import { addresseeOf, letterDocumentOf, supporterAddressLinesOf } from './letter-read-model.js'
 import { foldEmail } from './letter-redaction.js'
 import { isEditable } from './letter-states.js'
 import { findTemplate, type LetterTemplate } from './letter-templates.js'
@@ -359,7 +360,7 @@ function supporterColumns(input: LetterInput) {
 }
 
 export function toView(row: LetterRow): LetterView {
-  const addressee = JSON.parse(row.addressee) as AddresseeSnapshot
+  const addressee = addresseeOf(row)
   return {
     id: row.public_id,
     reference: row.reference,
@@ -374,14 +375,14 @@ export function toView(row: LetterRow): LetterView {
       name: row.supporter_name,
       organization: row.supporter_organization,
       role: row.supporter_role,
-      addressLines: JSON.parse(row.supporter_address_lines) as string[],
+      addressLines: supporterAddressLinesOf(row),
       city: row.supporter_city,
       country: row.supporter_country,
     },
     personalNote: row.personal_note,
     delivery: { channel: row.channel, confirmedAt: row.confirmed_at, sentAt: row.sent_at },
     addressee,
-    document: JSON.parse(row.document) as LetterDocument,
+    document: letterDocumentOf(row),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   }
