@@ -22,6 +22,7 @@ import { directoryRoutes } from './directory/directory.routes.js'
 import { directoryUpkeepRoutes } from './directory/directory-upkeep.routes.js'
 import { lettersApi } from './letters/letters.api.js'
 import { lettersRoutes } from './letters/letters.routes.js'
+import { countLettersByAddress } from './letters/letters-per-address.js'
 import { lettersPrintApi } from './letters/letters-print.api.js'
 import { projectPath } from './lib/paths.js'
 import { membersRoutes } from './members/members.routes.js'
@@ -99,6 +100,9 @@ export async function buildApp({ ctx }: BuildAppOptions): Promise<FastifyInstanc
   await app.register(sameOriginPlugin, { publicUrl: ctx.config.publicUrl })
   await app.register(organizerAuthPlugin, { ctx })
   // 3. Modules.
+  // Members' pages show the letters each member wrote; members sits below letters (letters ->
+  // members), so letters' one count per address is handed in here.
+  const countLetters = (emails: readonly string[]) => countLettersByAddress(ctx, emails)
   await app.register(healthRoutes, { ctx })
   await app.register(homeRoutes, { ctx })
   await app.register(organizersRoutes, { ctx })
@@ -122,9 +126,9 @@ export async function buildApp({ ctx }: BuildAppOptions): Promise<FastifyInstanc
   await app.register(stateDeskRoutes, { ctx })
   await app.register(dashboardRoutes, { ctx })
   await app.register(erasureRoutes, { ctx })
-  await app.register(membersAdminRoutes, { ctx })
+  await app.register(membersAdminRoutes, { ctx, countLetters })
   await app.register(partnersRoutes, { ctx })
-  await app.register(membersRoutes, { ctx })
+  await app.register(membersRoutes, { ctx, countLetters })
 
   return app as unknown as FastifyInstance
 }

@@ -55,6 +55,29 @@ export async function findLatestLetterFrom(
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst()
 }
 
+/**
+ * Letters written from each address, keyed by the address folded as `foldEmail` folds it (absent:
+ * none). `folded` are folded so already: SQLite's lower() folds ASCII letters only, the same rule.
+ * @NOTE the terms repeat the partial index letter_supporter_email_lower's (migration 0009), and
+ * SQLite takes at most 32,766 parameters per statement, so many addresses are asked in slices.
+ */
+export async function countLettersByFoldedEmails(
+  db: Db,
+  folded: readonly string[],
+): Promise<Map<string, number>> {
+  const counts = new Map<string, number>()
+  for (let i = 0; i < folded.length; i += 5000) {
+    const slice = folded.slice(i, i + 5000)
+    const { rows } = await sql<{ email: string; n: number }>`
+      select lower(supporter_email) as email, count(*) as n
+      from letter indexed by letter_supporter_email_lower
+      where lower(supporter_email) in (${sql.join(slice)}) and supporter_email is not null
+      group by lower(supporter_email)`.execute(db)
+    for (const row of rows) counts.set(row.email, Number(row.n))
+  }
+  return counts
+}
+
 /** Letters per state, of one template or all (states with none are absent). */
 export async function countLettersByState(db: Db, templateId?: string): Promise<Map<string, number>> {
   let query = db.selectFrom('letter').select(['state_iso3', (eb) => eb.fn.countAll<number>().as('n')])

@@ -88,32 +88,6 @@ export async function findMembers(db: Database, filter: MemberFilter): Promise<M
   return newestMembers(db, filter).execute()
 }
 
-/**
- * Letters written from each address, whatever case the writer typed it in (letters keep the
- * address as typed, members lower-cased), in one query per 5,000 addresses through
- * letter_supporter_email_lower. Keyed by the addresses given.
- */
-export async function countLettersByEmail(
-  db: Database,
-  emails: readonly string[],
-): Promise<Map<string, number>> {
-  // SQLite's lower() folds ASCII letters only: the addresses are folded the same way to match.
-  const fold = (email: string) => email.replace(/[A-Z]/g, (c) => c.toLowerCase())
-  const byFolded = new Map<string, number>()
-  const folded = [...new Set(emails.map(fold))]
-  // SQLite takes at most 32,766 parameters per statement: the export asks in slices.
-  for (let i = 0; i < folded.length; i += 5000) {
-    const slice = folded.slice(i, i + 5000)
-    const { rows } = await sql<{ email: string; n: number }>`
-      select lower(supporter_email) as email, count(*) as n
-      from letter indexed by letter_supporter_email_lower
-      where lower(supporter_email) in (${sql.join(slice)}) and supporter_email is not null
-      group by lower(supporter_email)`.execute(db)
-    for (const row of rows) byFolded.set(row.email, Number(row.n))
-  }
-  return new Map(emails.map((email) => [email, byFolded.get(fold(email)) ?? 0]))
-}
-
 /** The countries members (not erased) come from, for the filter's list. */
 export async function findMemberCountries(db: Database): Promise<string[]> {
   const rows = await db

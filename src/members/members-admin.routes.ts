@@ -20,6 +20,7 @@ import {
   sendTestUpdate,
   sendUpdate,
 } from './campaign-updates.service.js'
+import type { CountLettersByAddress } from './letter-counts.js'
 import { MEMBER_HELPS } from './member-helps.js'
 import {
   listMembers,
@@ -56,7 +57,11 @@ const NOTICES = {
   sent: 'The update is queued for the members. The outbox sends it at its own pace, below.',
 } as const
 
-export const membersAdminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
+/** Options: `countLetters`, the letters each address wrote, as letters counts them (see app.ts). */
+export const membersAdminRoutes: FastifyPluginAsyncTypebox<{
+  ctx: AppContext
+  countLetters: CountLettersByAddress
+}> = async (app, { ctx, countLetters }) => {
   // Members' names and addresses: never kept by a browser or a proxy.
   app.addHook('onSend', async (_request, reply) => {
     reply.header('cache-control', 'private, no-store')
@@ -73,7 +78,10 @@ export const membersAdminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> 
     { ...listGuards('members.view'), schema: { querystring: ListQuery } },
     async (request, reply) => {
       const query: MembersQuery = request.query
-      const [list, countries] = await Promise.all([listMembers(ctx, query), memberCountryOptions(ctx)])
+      const [list, countries] = await Promise.all([
+        listMembers(ctx, query, countLetters),
+        memberCountryOptions(ctx),
+      ])
       const search = queryString(query)
       const audience = queryString({ kind: query.kind, country: query.country, help: query.help })
       const first = (list.page - 1) * MEMBERS_PAGE_SIZE
@@ -98,7 +106,7 @@ export const membersAdminRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> 
     '/organizers/members.csv',
     { ...listGuards('personal_data.export'), schema: { querystring: ListQuery } },
     async (request, reply) => {
-      const csv = await membersCsv(ctx, actorOf(signedIn(request)), request.query)
+      const csv = await membersCsv(ctx, actorOf(signedIn(request)), request.query, countLetters)
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="members-${ctx.clock.today()}.csv"`)

@@ -6,9 +6,9 @@ import type { MemberStatus } from '../db/schema.js'
 import { neutralizeFormula } from '../lib/csv-cells.js'
 import { BadRequestError } from '../lib/errors.js'
 import { type Actor, recordExport } from '../organizers/audit.repository.js'
+import type { CountLettersByAddress } from './letter-counts.js'
 import { helpLabel, organizationKindLabel } from './member-helps.js'
 import {
-  countLettersByEmail,
   countMembersByStatus,
   findMemberCountries,
   findMembers,
@@ -87,7 +87,7 @@ export function memberFilterOf(query: MembersQuery): MemberFilter {
 }
 
 /** One page of the list, with the counts by status for the other filters. */
-export async function listMembers(ctx: Ctx, query: MembersQuery) {
+export async function listMembers(ctx: Ctx, query: MembersQuery, countLetters: CountLettersByAddress) {
   const filter = memberFilterOf(query)
   const { status: _status, ...others } = filter
   const byStatus = await countMembersByStatus(ctx.db, others)
@@ -104,7 +104,7 @@ export async function listMembers(ctx: Ctx, query: MembersQuery) {
     limit: MEMBERS_PAGE_SIZE,
     offset: (page - 1) * MEMBERS_PAGE_SIZE,
   })
-  return { members: await withLetters(ctx, rows), counts, total, page, pages }
+  return { members: await withLetters(rows, countLetters), counts, total, page, pages }
 }
 
 /**
@@ -115,8 +115,9 @@ export async function membersCsv(
   ctx: Pick<AppContext, 'db' | 'clock'>,
   actor: Actor,
   query: MembersQuery,
+  countLetters: CountLettersByAddress,
 ): Promise<string> {
-  const members = await withLetters(ctx, await findMembers(ctx.db, memberFilterOf(query)))
+  const members = await withLetters(await findMembers(ctx.db, memberFilterOf(query)), countLetters)
   await recordExport(ctx.db, actor, ctx.clock.nowIso(), {
     what: 'members_csv',
     subjectType: 'member',
@@ -191,11 +192,11 @@ export function describeAudience(audience: Audience): string {
   return parts.length > 0 ? `${all}: ${parts.join(', ')}` : all
 }
 
-async function withLetters(ctx: Ctx, rows: readonly MemberListRow[]): Promise<MemberView[]> {
-  const letters = await countLettersByEmail(
-    ctx.db,
-    rows.map((r) => r.email).filter((e): e is string => e !== null),
-  )
+async function withLetters(
+  rows: readonly MemberListRow[],
+  countLetters: CountLettersByAddress,
+): Promise<MemberView[]> {
+  const letters = await countLetters(rows.map((r) => r.email).filter((e): e is string => e !== null))
   return rows.map((r) => toView(r, r.email ? (letters.get(r.email) ?? 0) : 0))
 }
 

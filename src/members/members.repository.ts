@@ -1,4 +1,4 @@
-import { sql, type Updateable } from 'kysely'
+import type { Updateable } from 'kysely'
 import type { Database } from '../db/connection.js'
 import type { MemberRow, MemberTable, NewMemberRow } from '../db/schema.js'
 
@@ -30,22 +30,4 @@ export async function updateMember(
   patch: Updateable<MemberTable>,
 ): Promise<MemberRow> {
   return db.updateTable('member').set(patch).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
-}
-
-/**
- * Letters written from each address, whatever case it was typed in (addresses with none are
- * absent); one query for many. `emails` are lower-case. @NOTE the terms repeat the partial index
- * letter_supporter_email_lower's (migration 0009) so that SQLite uses it.
- */
-export async function countLettersByEmails(db: Database, emails: string[]): Promise<Map<string, number>> {
-  if (emails.length === 0) return new Map()
-  const folded = sql<string>`lower(supporter_email)`
-  const rows = await db
-    .selectFrom('letter')
-    .select([folded.as('email'), db.fn.countAll<number>().as('letters')])
-    .where('supporter_email', 'is not', null)
-    .where(folded, 'in', emails)
-    .groupBy(folded)
-    .execute()
-  return new Map(rows.map((row) => [row.email, Number(row.letters)]))
 }

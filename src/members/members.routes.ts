@@ -7,6 +7,7 @@ import { AppError, ValidationError } from '../lib/errors.js'
 import { fieldsOf } from '../lib/form-fields.js'
 import { parseSourceCode } from '../lib/source-code.js'
 import { consentText } from './consent.js'
+import type { CountLettersByAddress } from './letter-counts.js'
 import { helpLabels, memberHelps, organizationKindLabel, organizationKinds } from './member-helps.js'
 import { MEMBER_LIMITS } from './member-input.js'
 import {
@@ -31,7 +32,11 @@ const JoinQuery = Type.Object({
 })
 
 /** Joining (form, confirmation), a member's own page, unsubscribing, and the privacy page. */
-export const membersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
+export const membersRoutes: FastifyPluginAsyncTypebox<{
+  ctx: AppContext
+  /** The letters each address wrote, as letters counts them (see app.ts). */
+  countLetters: CountLettersByAddress
+}> = async (app, { ctx, countLetters }) => {
   app.get('/join', { schema: { querystring: JoinQuery } }, async (request, reply) =>
     reply.viewAsync('pages/members/join.hbs', joinModel(request, { source: request.query.source }, {})),
   )
@@ -93,7 +98,7 @@ export const membersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
     { schema: { params: MemberParams, querystring: WelcomeQuery } },
     async (request, reply) => {
       private_(reply)
-      const member = await getMembership(ctx, request.params.publicId, request.t)
+      const member = await getMembership(ctx, request.params.publicId, countLetters, request.t)
       return reply.viewAsync('pages/members/member.hbs', {
         title: request.t('members.member.title'),
         welcome: request.query.welcome === '1' && member.status === 'active',

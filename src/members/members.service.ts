@@ -7,6 +7,7 @@ import { ConflictError, GoneError, NotFoundError, ValidationError } from '../lib
 import type { InputNotice } from '../lib/source-code.js'
 import { hashToken, newLinkToken, newPublicId } from '../lib/tokens.js'
 import { CONSENT_VERSION, consentWording } from './consent.js'
+import type { CountLettersByAddress } from './letter-counts.js'
 import { type MemberRequest, parseJoinForm } from './member-input.js'
 import * as repo from './members.repository.js'
 import { memberPageUrl } from './unsubscribe-links.js'
@@ -253,11 +254,13 @@ async function memberToConfirm(ctx: Ctx, db: Database, token: string, t: Transla
 export async function getMembership(
   ctx: Pick<Ctx, 'db'>,
   publicId: string,
+  countLetters: CountLettersByAddress,
   t: Translate = english,
 ): Promise<MemberView> {
   const member = await memberOfLink(ctx, publicId, t)
   if (member.status === 'erased') throw new NotFoundError(t('members.member.notFound'))
-  return toView(member, await countLettersOf(ctx, member.email ?? ''), t)
+  const email = member.email ?? ''
+  return toView(member, (await countLetters([email])).get(email) ?? 0, t)
 }
 
 /**
@@ -288,20 +291,6 @@ export async function memberLinkStatus(
   t: Translate = english,
 ): Promise<MemberStatus> {
   return (await memberOfLink(ctx, publicId, t)).status
-}
-
-/** Letters written from an address (a returning supporter is recognised by it, without an account). */
-export async function countLettersOf(ctx: Pick<Ctx, 'db'>, email: string): Promise<number> {
-  if (!email) return 0
-  return (await repo.countLettersByEmails(ctx.db, [email.toLowerCase()])).get(email.toLowerCase()) ?? 0
-}
-
-/** Letters written from each of many addresses, in one query (a page of the members list). */
-export async function countLettersOfEmails(
-  ctx: Pick<Ctx, 'db'>,
-  emails: string[],
-): Promise<Map<string, number>> {
-  return repo.countLettersByEmails(ctx.db, [...new Set(emails.map((e) => e.toLowerCase()))])
 }
 
 async function memberOfLink(ctx: Pick<Ctx, 'db'>, publicId: string, t: Translate): Promise<MemberRow> {

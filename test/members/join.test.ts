@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { createLetter } from '../../src/letters/letters.service.js'
+import { countLettersOfAddress } from '../../src/letters/letters-per-address.js'
 import { hashToken } from '../../src/lib/tokens.js'
 import { CONSENT_TEXT, CONSENT_VERSION } from '../../src/members/consent.js'
-import { countLettersOf } from '../../src/members/members.service.js'
 import { pass } from '../delivery/delivery-helpers.js'
 import { buildMailTestApp } from '../helpers/mail-test-app.js'
 import { buildTestApp } from '../helpers/test-app.js'
@@ -352,7 +352,7 @@ describe('the member’s page', () => {
       ['KEN', 'Writer@Example.ORG'],
     ])
       await createLetter(ctx, { state, language: 'en', supporter: { name: 'Writer', email } })
-    expect(await countLettersOf(ctx, 'Writer@Example.org')).toBe(2)
+    expect(await countLettersOfAddress(ctx, 'Writer@Example.org')).toBe(2)
     const member = await memberOf('writer@example.org')
     const page = await app.inject({ url: `/members/${member.public_id}` })
     expect(page.statusCode).toBe(200)
