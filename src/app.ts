@@ -24,11 +24,14 @@ import { lettersApi } from './letters/letters.api.js'
 import { lettersRoutes } from './letters/letters.routes.js'
 import { countLettersByAddress } from './letters/letters-per-address.js'
 import { lettersPrintApi } from './letters/letters-print.api.js'
+import { lettersPrintRoutes } from './letters/letters-print.routes.js'
 import { projectPath } from './lib/paths.js'
 import { membersRoutes } from './members/members.routes.js'
 import { membersAdminRoutes } from './members/members-admin.routes.js'
 import { organizerAuthPlugin } from './organizers/organizer-auth.js'
+import { organizersApi } from './organizers/organizers.api.js'
 import { organizersRoutes } from './organizers/organizers.routes.js'
+import { neverCached, organizersArea } from './organizers/organizers-area.js'
 import { partnersRoutes } from './partners/partners.routes.js'
 import { errorsPlugin } from './plugins/errors.js'
 import { fairAdmissionPlugin } from './plugins/fair-admission.js'
@@ -105,10 +108,24 @@ export async function buildApp({ ctx }: BuildAppOptions): Promise<FastifyInstanc
   const countLetters = (emails: readonly string[]) => countLettersByAddress(ctx, emails)
   await app.register(healthRoutes, { ctx })
   await app.register(homeRoutes, { ctx })
-  await app.register(organizersRoutes, { ctx })
+  await app.register(organizersApi)
+  // The organizers' area, once: its prefix, the sign-in guard and no-store, with each module's
+  // pages inside it (paths relative to /organizers; each checks its own permission).
+  await app.register(organizersArea, {
+    prefix: '/organizers',
+    ctx,
+    pages: async (area) => {
+      await area.register(organizersRoutes, { ctx })
+      await area.register(dashboardRoutes, { ctx })
+      await area.register(stateDeskRoutes, { ctx })
+      await area.register(directoryUpkeepRoutes, { ctx })
+      await area.register(lettersPrintRoutes, { ctx })
+      await area.register(membersAdminRoutes, { ctx, countLetters })
+      await area.register(partnersRoutes, { ctx })
+    },
+  })
   await app.register(directoryApi, { ctx })
   await app.register(directoryRoutes, { ctx })
-  await app.register(directoryUpkeepRoutes, { ctx })
   await app.register(lettersApi, { ctx })
   await app.register(lettersPrintApi, { ctx })
   // The write form's "e-mail it" asks delivery for the confirmation link; letters does not import
@@ -118,16 +135,17 @@ export async function buildApp({ ctx }: BuildAppOptions): Promise<FastifyInstanc
     requestEmail: (letterId) => requestEmailDelivery(ctx, letterId, {}),
   })
   await app.register(deliveryRoutes, { ctx })
-  await app.register(outboxRoutes, { ctx })
+  // @TODO delivery's outbox pages still carry the whole /organizers path and their own sign-in
+  // guards (outbox.routes.ts); until they move inside the area, they get its no-store here.
+  await app.register(async (outbox) => {
+    outbox.addHook('onSend', neverCached)
+    await outbox.register(outboxRoutes, { ctx })
+  })
   await app.register(repliesRoutes, { ctx })
   await app.register(canvassingApi, { ctx })
   await app.register(canvassingRoutes, { ctx })
   await app.register(engagementsApi, { ctx })
-  await app.register(stateDeskRoutes, { ctx })
-  await app.register(dashboardRoutes, { ctx })
   await app.register(erasureRoutes, { ctx })
-  await app.register(membersAdminRoutes, { ctx, countLetters })
-  await app.register(partnersRoutes, { ctx })
   await app.register(membersRoutes, { ctx, countLetters })
 
   return app as unknown as FastifyInstance

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { AppContext } from '../context.js'
 import { findCouncilMembersOn } from '../directory/directory.service.js'
 import { COVERAGE_STATUS_LABELS, POSITION_LABELS } from '../lib/labels.js'
-import { organizerPageData, requireOrganizerPage, requirePermission } from '../organizers/organizer-auth.js'
+import { organizerPageData, requirePermission } from '../organizers/organizer-auth.js'
 import { getSourceFigures, type SourceFigures } from '../partners/source-figures.service.js'
 import { sourcesCsv } from '../partners/source-figures-csv.js'
 import { dropEmptyQueryValues } from '../plugins/query.js'
@@ -27,18 +27,16 @@ import { renderMapLegend, renderWorldMap } from './world-map.js'
 
 const numbers = new Intl.NumberFormat('en-GB')
 
-/** The organizers' dashboard (coverage, Council, map, table, chart, replies) and its CSV export. */
+/**
+ * The organizers' dashboard (coverage, Council, map, table, chart, replies) and its CSV export,
+ * inside the organizers' area (organizers-area.ts): paths relative to /organizers.
+ */
 export const dashboardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
-  app.addHook('onRequest', requireOrganizerPage)
   // Every role reads these: counts and positions, no person's details (the CSV neither).
   app.addHook('onRequest', requirePermission('canvassing.view'))
-  // Organizers' figures, per person: never kept by a browser or a proxy.
-  app.addHook('onSend', async (_request, reply) => {
-    reply.header('cache-control', 'private, no-store')
-  })
 
   app.get(
-    '/organizers',
+    '/',
     { preValidation: dropEmptyQueryValues, schema: { querystring: DashboardQuery } },
     async (request, reply) => {
       const query = request.query
@@ -95,7 +93,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
     },
   )
 
-  app.get('/organizers/coverage.csv', async (_request, reply) => {
+  app.get('/coverage.csv', async (_request, reply) => {
     const [coverage, responsiveness] = await Promise.all([getCoverage(ctx), getResponsiveness(ctx)])
     return reply
       .type('text/csv; charset=utf-8')
@@ -104,7 +102,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
   })
 
   // The "By source" table with every code, none left out: counts, no person (as the coverage CSV).
-  app.get('/organizers/sources.csv', async (_request, reply) => {
+  app.get('/sources.csv', async (_request, reply) => {
     const figures = await getSourceFigures(ctx)
     return reply
       .type('text/csv; charset=utf-8')

@@ -5,12 +5,7 @@ import type { AppContext } from '../context.js'
 import { markPrintedLetterDelivered } from '../letters/letter-handover.js'
 import { ValidationError } from '../lib/errors.js'
 import { COVERAGE_STATUS_LABELS, ENGAGEMENT_KIND_LABELS, POSITION_LABELS } from '../lib/labels.js'
-import {
-  organizerFormWith,
-  organizerPage,
-  organizerPageData,
-  signedIn,
-} from '../organizers/organizer-auth.js'
+import { organizerPageData, permitted, permittedForm, signedIn } from '../organizers/organizer-auth.js'
 import { actorOf } from '../organizers/organizers.service.js'
 import { can } from '../organizers/permissions.js'
 import { dropEmptyQueryValues } from '../plugins/query.js'
@@ -53,11 +48,6 @@ interface FormState {
 
 /** The organizers' page of one state: coverage, mission, letters, engagements, position, dossier. */
 export const stateDeskRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
-  // Supporters' names and organizers' notes: never cached by a browser or a proxy.
-  app.addHook('onSend', async (_request, reply) => {
-    reply.header('cache-control', 'private, no-store')
-  })
-
   const deskPage = async (
     request: FastifyRequest,
     reply: FastifyReply,
@@ -85,9 +75,9 @@ export const stateDeskRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
   }
 
   app.get(
-    '/organizers/states/:iso3',
+    '/states/:iso3',
     {
-      ...organizerPage('canvassing.view'),
+      ...permitted('canvassing.view'),
       preValidation: dropEmptyQueryValues,
       schema: { params: StateParams, querystring: DeskQuery },
     },
@@ -96,8 +86,8 @@ export const stateDeskRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
   )
 
   app.post(
-    '/organizers/states/:iso3/engagements',
-    { ...organizerFormWith(app, 'canvassing.edit'), schema: { params: StateParams } },
+    '/states/:iso3/engagements',
+    { ...permittedForm(app, 'canvassing.edit'), schema: { params: StateParams } },
     async (request, reply) => {
       const form = (request.body ?? {}) as Form
       const input = { kind: form.kind, occurredOn: form.occurredOn, text: form.text }
@@ -115,8 +105,8 @@ export const stateDeskRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
   )
 
   app.post(
-    '/organizers/states/:iso3/position',
-    { ...organizerFormWith(app, 'canvassing.edit'), schema: { params: StateParams } },
+    '/states/:iso3/position',
+    { ...permittedForm(app, 'canvassing.edit'), schema: { params: StateParams } },
     async (request, reply) => {
       const form = (request.body ?? {}) as Form
       const input = { position: form.position, notedOn: form.notedOn, note: form.note }
@@ -134,8 +124,8 @@ export const stateDeskRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
   )
 
   app.post(
-    '/organizers/states/:iso3/letters/:letterId/delivered',
-    { ...organizerFormWith(app, 'canvassing.edit'), schema: { params: LetterParams } },
+    '/states/:iso3/letters/:letterId/delivered',
+    { ...permittedForm(app, 'canvassing.edit'), schema: { params: LetterParams } },
     async (request, reply) => {
       const { iso3, letterId } = request.params
       const done = await markPrintedLetterDelivered(ctx, actorOf(signedIn(request)), letterId, iso3)
@@ -146,9 +136,9 @@ export const stateDeskRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
   )
 
   app.get(
-    '/organizers/states/:iso3/dossier.pdf',
+    '/states/:iso3/dossier.pdf',
     // It names the supporters who wrote: an export of personal data, audited.
-    { ...organizerPage('personal_data.export'), schema: { params: StateParams } },
+    { ...permitted('personal_data.export'), schema: { params: StateParams } },
     async (request, reply) => {
       const dossier = await getStateDossier(ctx, request.params.iso3, actorOf(signedIn(request)))
       const pdf = await renderDossierPdf(dossier)

@@ -7,12 +7,7 @@ import { BadRequestError, ValidationError } from '../lib/errors.js'
 import { isCalendarDate } from '../lib/form-fields.js'
 import { LANGUAGE_LABELS } from '../lib/labels.js'
 import { StringEnum } from '../lib/schema-types.js'
-import {
-  organizerFormWith,
-  organizerPage,
-  organizerPageData,
-  signedIn,
-} from '../organizers/organizer-auth.js'
+import { organizerPageData, permitted, permittedForm, signedIn } from '../organizers/organizer-auth.js'
 import { actorOf } from '../organizers/organizers.service.js'
 import { MAX_UPLOAD_BYTES } from './bluebook-upload-input.js'
 import { Iso3Params } from './directory.schemas.js'
@@ -110,11 +105,6 @@ export const directoryUpkeepRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext 
     throw error
   })
 
-  // Every answer here is for one signed-in organizer: never cached by a browser or a proxy.
-  app.addHook('onSend', async (_request, reply) => {
-    reply.header('cache-control', 'private, no-store')
-  })
-
   const listPage = async (
     request: FastifyRequest,
     reply: FastifyReply,
@@ -168,7 +158,7 @@ export const directoryUpkeepRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext 
     })
   }
 
-  app.get('/organizers/directory', { ...organizerPage(EDIT), schema: LIST_QUERY }, (request, reply) =>
+  app.get('/directory', { ...permitted(EDIT), schema: LIST_QUERY }, (request, reply) =>
     listPage(request, reply, request.query),
   )
 
@@ -206,8 +196,8 @@ export const directoryUpkeepRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext 
   }
 
   app.get(
-    '/organizers/directory/:iso3/edit',
-    { ...organizerPage(EDIT), schema: { params: Iso3Params } },
+    '/directory/:iso3/edit',
+    { ...permitted(EDIT), schema: { params: Iso3Params } },
     async (request, reply) => {
       const mission = await getMissionForEdit(ctx, request.params.iso3)
       return editPage(request, reply, mission, formValuesOf(mission.details, mission.version))
@@ -215,8 +205,8 @@ export const directoryUpkeepRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext 
   )
 
   app.post(
-    '/organizers/directory/:iso3/edit',
-    { ...organizerFormWith(app, EDIT), schema: { params: Iso3Params } },
+    '/directory/:iso3/edit',
+    { ...permittedForm(app, EDIT), schema: { params: Iso3Params } },
     async (request, reply) => {
       const mission = await getMissionForEdit(ctx, request.params.iso3)
       const parsed = parseMissionEdit(request.body, ctx.clock.today())
@@ -245,8 +235,8 @@ export const directoryUpkeepRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext 
   // A second admin approves every address others proposed (after an import, one per mission), or
   // one import's: what the page listed (`through`), never the admin's own proposals.
   app.post(
-    '/organizers/directory/email-changes/approve-all',
-    organizerFormWith(app, 'directory.approve_email'),
+    '/directory/email-changes/approve-all',
+    permittedForm(app, 'directory.approve_email'),
     async (request, reply) => {
       const scope = parseBulkApproval(request.body)
       const { approved, skippedOwn } = await approveEmailChanges(ctx, signedIn(request), scope)
@@ -260,8 +250,8 @@ export const directoryUpkeepRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext 
   // A second admin approves a new mission e-mail address, or any admin rejects it.
   for (const decision of ['approve', 'reject'] as const) {
     app.post(
-      `/organizers/directory/email-changes/:id/${decision}`,
-      { ...organizerFormWith(app, 'directory.approve_email'), schema: UPLOAD_PARAMS },
+      `/directory/email-changes/:id/${decision}`,
+      { ...permittedForm(app, 'directory.approve_email'), schema: UPLOAD_PARAMS },
       async (request, reply) => {
         const admin = signedIn(request)
         const decide = decision === 'approve' ? approveEmailChange : rejectEmailChange
@@ -272,7 +262,7 @@ export const directoryUpkeepRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext 
     )
   }
 
-  app.post('/organizers/directory/import', organizerFormWith(app, EDIT), async (request, reply) => {
+  app.post('/directory/import', permittedForm(app, EDIT), async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>
     try {
       const id = await uploadBlueBook(ctx, signedIn(request).id, {
@@ -298,26 +288,22 @@ export const directoryUpkeepRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext 
     }
   })
 
-  app.get(
-    '/organizers/directory/import/:id',
-    { ...organizerPage(EDIT), schema: REPORT_QUERY },
-    async (request, reply) => {
-      const upload = await getUpload(ctx, request.params.id)
-      const query = request.query
-      return reply.viewAsync('pages/directory/upkeep-import.hbs', {
-        title: `Blue Book upload #${upload.id}`,
-        ...organizerPageData(request, reply),
-        upload,
-        view: reportView(upload.report),
-        justConfirmed: query.confirmed === '1',
-        refreshed: query.refreshed === '1',
-      })
-    },
-  )
+  app.get('/directory/import/:id', { ...permitted(EDIT), schema: REPORT_QUERY }, async (request, reply) => {
+    const upload = await getUpload(ctx, request.params.id)
+    const query = request.query
+    return reply.viewAsync('pages/directory/upkeep-import.hbs', {
+      title: `Blue Book upload #${upload.id}`,
+      ...organizerPageData(request, reply),
+      upload,
+      view: reportView(upload.report),
+      justConfirmed: query.confirmed === '1',
+      refreshed: query.refreshed === '1',
+    })
+  })
 
   app.post(
-    '/organizers/directory/import/:id/confirm',
-    { ...organizerFormWith(app, EDIT), schema: UPLOAD_PARAMS },
+    '/directory/import/:id/confirm',
+    { ...permittedForm(app, EDIT), schema: UPLOAD_PARAMS },
     async (request, reply) => {
       const { id } = request.params
       const result = await confirmUpload(ctx, actorOf(signedIn(request)), id)
@@ -327,8 +313,8 @@ export const directoryUpkeepRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext 
   )
 
   app.post(
-    '/organizers/directory/import/:id/discard',
-    { ...organizerFormWith(app, EDIT), schema: UPLOAD_PARAMS },
+    '/directory/import/:id/discard',
+    { ...permittedForm(app, EDIT), schema: UPLOAD_PARAMS },
     async (request, reply) => {
       await discardUpload(ctx, actorOf(signedIn(request)), request.params.id)
       return reply.redirect(`/organizers/directory?discarded=${request.params.id}`, 303)

@@ -4,26 +4,11 @@ import { Type } from '@sinclair/typebox'
 import type { AppContext } from '../context.js'
 import { ErrorSchema } from '../directory/directory.schemas.js'
 import { StringEnum } from '../lib/schema-types.js'
-import {
-  organizerApi,
-  organizerFormWith,
-  organizerPage,
-  organizerPageData,
-  signedIn,
-} from '../organizers/organizer-auth.js'
+import { organizerApi, signedIn } from '../organizers/organizer-auth.js'
 import { actorOf } from '../organizers/organizers.service.js'
 import { dropEmptyQueryValues } from '../plugins/query.js'
-import {
-  CAMPAIGN_TEMPLATE,
-  campaignMailingStatus,
-  type LetterFilter,
-  type PrintOptions,
-  printLetters,
-  recordLetterPrint,
-  writeCampaignLetters,
-} from './letter-batch.js'
+import { type LetterFilter, type PrintOptions, printLetters, recordLetterPrint } from './letter-batch.js'
 import { PAPER_SIZES } from './letter-document.js'
-import { listTemplates } from './letter-templates.js'
 import { PdfSchema } from './letters.schemas.js'
 
 const PrintQuery = Type.Object(
@@ -72,11 +57,9 @@ function filterOf(q: PrintQuery): LetterFilter {
   }
 }
 
-const WrittenQuery = Type.Object({ written: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000 })) })
-
 /**
- * Organizers' batch printing: one PDF of many letters, streamed as it is drawn; and the page
- * that offers it (and the campaign's mailing) as buttons.
+ * Organizers' batch printing: one PDF of many letters, streamed as it is drawn (the page that
+ * offers it is letters-print.routes.ts).
  */
 export const lettersPrintApi: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   app.get(
@@ -118,34 +101,4 @@ export const lettersPrintApi: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
         .send(body)
     },
   )
-
-  // The buttons: a batch print with the filters, and the campaign's mailing. Both need
-  // letters.print, as the API and the command do (see the README's roles).
-  app.get(
-    '/organizers/letters',
-    { ...organizerPage('letters.print'), schema: { querystring: WrittenQuery } },
-    async (request, reply) => {
-      reply.header('cache-control', 'private, no-store')
-      const mailing = await campaignMailingStatus(ctx)
-      const templates = new Map<string, string>()
-      for (const t of listTemplates())
-        if (t.language === 'en' || !templates.has(t.id)) templates.set(t.id, t.title)
-      return reply.viewAsync('pages/organizers/letters.hbs', {
-        ...organizerPageData(request, reply),
-        title: 'Organizers: print letters',
-        templates: [...templates]
-          .map(([id, title]) => ({ id, title }))
-          .sort((a, b) => a.id.localeCompare(b.id)),
-        campaignTemplate: CAMPAIGN_TEMPLATE,
-        mailing: { ...mailing, missing: mailing.memberStates - mailing.written },
-        signatory: ctx.config.campaign.signatoryName ?? 'the campaign (named in each letter’s language)',
-        justWrote: request.query.written === undefined ? null : { count: request.query.written },
-      })
-    },
-  )
-
-  app.post('/organizers/letters/mailing', organizerFormWith(app, 'letters.print'), async (request, reply) => {
-    const written = await writeCampaignLetters(ctx, actorOf(signedIn(request)))
-    return reply.redirect(`/organizers/letters?written=${written}#mailing`, 303)
-  })
 }

@@ -4,12 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AppContext } from '../context.js'
 import { ConflictError, ValidationError } from '../lib/errors.js'
 import { StringEnum } from '../lib/schema-types.js'
-import {
-  organizerFormWith,
-  organizerPage,
-  organizerPageData,
-  signedIn,
-} from '../organizers/organizer-auth.js'
+import { organizerPageData, permitted, permittedForm, signedIn } from '../organizers/organizer-auth.js'
 import { actorOf } from '../organizers/organizers.service.js'
 import type { Permission } from '../organizers/permissions.js'
 import { dropEmptyQueryValues } from '../plugins/query.js'
@@ -62,19 +57,15 @@ export const membersAdminRoutes: FastifyPluginAsyncTypebox<{
   ctx: AppContext
   countLetters: CountLettersByAddress
 }> = async (app, { ctx, countLetters }) => {
-  // Members' names and addresses: never kept by a browser or a proxy.
-  app.addHook('onSend', async (_request, reply) => {
-    reply.header('cache-control', 'private, no-store')
-  })
   // The list shows names and addresses (members.view); the CSV takes them away (personal_data.export).
   const listGuards = (permission: Permission) => ({
-    ...organizerPage(permission),
+    ...permitted(permission),
     preValidation: dropEmptyQueryValues,
   })
   const UPDATES: Permission = 'members.send_updates'
 
   app.get(
-    '/organizers/members',
+    '/members',
     { ...listGuards('members.view'), schema: { querystring: ListQuery } },
     async (request, reply) => {
       const query: MembersQuery = request.query
@@ -103,7 +94,7 @@ export const membersAdminRoutes: FastifyPluginAsyncTypebox<{
   )
 
   app.get(
-    '/organizers/members.csv',
+    '/members.csv',
     { ...listGuards('personal_data.export'), schema: { querystring: ListQuery } },
     async (request, reply) => {
       const csv = await membersCsv(ctx, actorOf(signedIn(request)), request.query, countLetters)
@@ -136,7 +127,7 @@ export const membersAdminRoutes: FastifyPluginAsyncTypebox<{
   }
 
   app.get(
-    '/organizers/updates',
+    '/updates',
     { ...listGuards(UPDATES), schema: { querystring: ComposeQuery } },
     async (request, reply) => {
       const { from, ...audience } = request.query
@@ -149,7 +140,7 @@ export const membersAdminRoutes: FastifyPluginAsyncTypebox<{
     },
   )
 
-  app.post('/organizers/updates', organizerFormWith(app, UPDATES), async (request, reply) => {
+  app.post('/updates', permittedForm(app, UPDATES), async (request, reply) => {
     try {
       const update = await createUpdate(ctx, signedIn(request), request.body)
       return reply.redirect(`/organizers/updates/${update.id}?done=created`, 303)
@@ -177,8 +168,8 @@ export const membersAdminRoutes: FastifyPluginAsyncTypebox<{
   }
 
   app.get(
-    '/organizers/updates/:id',
-    { ...organizerPage(UPDATES), schema: { params: UpdateParams, querystring: UpdateQuery } },
+    '/updates/:id',
+    { ...permitted(UPDATES), schema: { params: UpdateParams, querystring: UpdateQuery } },
     (request, reply) =>
       updatePage(request, reply, request.params.id, {
         notice: request.query.done ? NOTICES[request.query.done] : null,
@@ -193,7 +184,7 @@ export const membersAdminRoutes: FastifyPluginAsyncTypebox<{
   ) =>
     app.post(
       path,
-      { ...organizerFormWith(app, UPDATES), schema: { params: UpdateParams } },
+      { ...permittedForm(app, UPDATES), schema: { params: UpdateParams } },
       async (request, reply) => {
         const { id } = request.params
         try {
@@ -205,12 +196,8 @@ export const membersAdminRoutes: FastifyPluginAsyncTypebox<{
         return reply.redirect(`/organizers/updates/${id}?done=${done}`, 303)
       },
     )
-  change(
-    '/organizers/updates/:id/test',
-    (request, id) => sendTestUpdate(ctx, signedIn(request), id),
-    'tested',
-  )
-  change('/organizers/updates/:id/send', (request, id) => sendUpdate(ctx, signedIn(request), id), 'sent')
+  change('/updates/:id/test', (request, id) => sendTestUpdate(ctx, signedIn(request), id), 'tested')
+  change('/updates/:id/send', (request, id) => sendUpdate(ctx, signedIn(request), id), 'sent')
 }
 
 /** The filters' choices, the chosen ones marked; `withStatus` for the list (updates: confirmed only). */

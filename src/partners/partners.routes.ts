@@ -5,12 +5,7 @@ import type { AppContext } from '../context.js'
 import { ValidationError } from '../lib/errors.js'
 import { StringEnum } from '../lib/schema-types.js'
 import { SOURCE_CODE_RULE } from '../lib/source-code.js'
-import {
-  organizerFormWith,
-  organizerPage,
-  organizerPageData,
-  signedIn,
-} from '../organizers/organizer-auth.js'
+import { organizerPageData, permitted, permittedForm, signedIn } from '../organizers/organizer-auth.js'
 import { actorOf } from '../organizers/organizers.service.js'
 import type { Permission } from '../organizers/permissions.js'
 import { PARTNER_LIMITS, type PartnerFormValues, partnerFormValues } from './partner-input.js'
@@ -44,11 +39,6 @@ const NOTICES = {
 const EMPTY_FORM: PartnerFormValues = { name: '', code: '', website: '' }
 
 export const partnersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
-  // Organizers' pages: never kept by a browser or a proxy.
-  app.addHook('onSend', async (_request, reply) => {
-    reply.header('cache-control', 'private, no-store')
-  })
-
   const listPage = async (
     request: FastifyRequest,
     reply: FastifyReply,
@@ -89,14 +79,11 @@ export const partnersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
       codeRule: SOURCE_CODE_RULE,
     })
 
-  app.get(
-    '/organizers/partners',
-    { ...organizerPage(MANAGE), schema: { querystring: ListQuery } },
-    async (request, reply) =>
-      listPage(request, reply, EMPTY_FORM, {}, request.query.done ? NOTICES[request.query.done] : null),
+  app.get('/partners', { ...permitted(MANAGE), schema: { querystring: ListQuery } }, async (request, reply) =>
+    listPage(request, reply, EMPTY_FORM, {}, request.query.done ? NOTICES[request.query.done] : null),
   )
 
-  app.post('/organizers/partners', organizerFormWith(app, MANAGE), async (request, reply) => {
+  app.post('/partners', permittedForm(app, MANAGE), async (request, reply) => {
     try {
       await addPartner(ctx, actorOf(signedIn(request)), request.body)
       return reply.redirect('/organizers/partners?done=added', 303)
@@ -109,8 +96,8 @@ export const partnersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
   })
 
   app.get(
-    '/organizers/partners/:id',
-    { ...organizerPage(MANAGE), schema: { params: PartnerParams } },
+    '/partners/:id',
+    { ...permitted(MANAGE), schema: { params: PartnerParams } },
     async (request, reply) => {
       const partner = await getPartner(ctx, request.params.id)
       const values = { name: partner.name, code: partner.code, website: partner.website ?? '' }
@@ -119,8 +106,8 @@ export const partnersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
   )
 
   app.post(
-    '/organizers/partners/:id',
-    { ...organizerFormWith(app, MANAGE), schema: { params: PartnerParams } },
+    '/partners/:id',
+    { ...permittedForm(app, MANAGE), schema: { params: PartnerParams } },
     async (request, reply) => {
       try {
         await editPartner(ctx, actorOf(signedIn(request)), request.params.id, request.body)
@@ -136,8 +123,8 @@ export const partnersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
   )
 
   app.post(
-    '/organizers/partners/:id/remove',
-    { ...organizerFormWith(app, MANAGE), schema: { params: PartnerParams } },
+    '/partners/:id/remove',
+    { ...permittedForm(app, MANAGE), schema: { params: PartnerParams } },
     async (request, reply) => {
       await removePartner(ctx, actorOf(signedIn(request)), request.params.id)
       return reply.redirect('/organizers/partners?done=removed', 303)

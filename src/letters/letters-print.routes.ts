@@ -1,0 +1,45 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import type { AppContext } from '../context.js'
+import { organizerPageData, permitted, permittedForm, signedIn } from '../organizers/organizer-auth.js'
+import { actorOf } from '../organizers/organizers.service.js'
+import { CAMPAIGN_TEMPLATE, campaignMailingStatus, writeCampaignLetters } from './letter-batch.js'
+import { listTemplates } from './letter-templates.js'
+
+const WrittenQuery = Type.Object({ written: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000 })) })
+
+/**
+ * The organizers' page of printing: a batch print with filters (letters-print.api.ts draws it)
+ * and the campaign's own mailing. Inside the organizers' area (organizers-area.ts): paths
+ * relative to /organizers.
+ */
+export const lettersPrintRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
+  // The buttons: a batch print with the filters, and the campaign's mailing. Both need
+  // letters.print, as the API and the command do (see the README's roles).
+  app.get(
+    '/letters',
+    { ...permitted('letters.print'), schema: { querystring: WrittenQuery } },
+    async (request, reply) => {
+      const mailing = await campaignMailingStatus(ctx)
+      const templates = new Map<string, string>()
+      for (const t of listTemplates())
+        if (t.language === 'en' || !templates.has(t.id)) templates.set(t.id, t.title)
+      return reply.viewAsync('pages/organizers/letters.hbs', {
+        ...organizerPageData(request, reply),
+        title: 'Organizers: print letters',
+        templates: [...templates]
+          .map(([id, title]) => ({ id, title }))
+          .sort((a, b) => a.id.localeCompare(b.id)),
+        campaignTemplate: CAMPAIGN_TEMPLATE,
+        mailing: { ...mailing, missing: mailing.memberStates - mailing.written },
+        signatory: ctx.config.campaign.signatoryName ?? 'the campaign (named in each letter’s language)',
+        justWrote: request.query.written === undefined ? null : { count: request.query.written },
+      })
+    },
+  )
+
+  app.post('/letters/mailing', permittedForm(app, 'letters.print'), async (request, reply) => {
+    const written = await writeCampaignLetters(ctx, actorOf(signedIn(request)))
+    return reply.redirect(`/organizers/letters?written=${written}#mailing`, 303)
+  })
+}
