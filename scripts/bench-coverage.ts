@@ -16,7 +16,7 @@ import { loadConfig } from '../src/config.js'
 import { createContext } from '../src/context.js'
 import { projectPath } from '../src/lib/paths.js'
 import { SHELL_ACTOR } from '../src/organizers/audit.repository.js'
-import { acceptInvite, inviteOrganizer } from '../src/organizers/organizers.service.js'
+import { acceptInvite, inviteOrganizer } from '../src/organizers/organizer-accounts.service.js'
 import { writeReadmeFigures } from './lib/readme-figures.js'
 
 const { values: args } = parseArgs({

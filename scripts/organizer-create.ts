@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util'
 import { loadConfig } from '../src/config.js'
 import { createContext } from '../src/context.js'
 import { SHELL_ACTOR } from '../src/organizers/audit.repository.js'
-import { inviteOrganizer } from '../src/organizers/organizers.service.js'
+import { inviteOrganizer } from '../src/organizers/organizer-accounts.service.js'
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

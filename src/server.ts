@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from './config.js'
 import { createContext } from './context.js'
 import { startOutboxWorker } from './delivery/outbox-worker.js'
 import { createTransport } from './delivery/transports.js'
-import { issueSetupLinkIfNeeded } from './organizers/organizers.service.js'
+import { issueSetupLinkIfNeeded } from './organizers/organizer-accounts.service.js'
 
 // The entry point of `npm start`: configuration, context, app, listen; and a clean stop on signals.
 

@@ -4,9 +4,10 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AppContext } from '../context.js'
 import { ValidationError } from '../lib/errors.js'
+import { acceptInvite, openInvite } from './organizer-accounts.service.js'
 import { organizerPageData, verifyCsrf } from './organizer-auth.js'
 import { endPreSession, organizerCookieNames, organizerCookieOptions } from './organizer-csrf.js'
-import { acceptInvite, openInvite, signIn, signOut } from './organizers.service.js'
+import { signIn, signOut } from './organizers.service.js'
 
 type Form = Record<string, unknown>
 const TOKEN_PARAMS = { params: Type.Object({ token: Type.String({ maxLength: 100 }) }) }

@@ -4,8 +4,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AppContext } from '../context.js'
 import { ValidationError } from '../lib/errors.js'
 import { listAuditEvents } from './audit.repository.js'
+import { inviteOrganizer, listTeam, setOrganizerActive } from './organizer-accounts.service.js'
 import { organizerPageData, permitted, permittedForm, signedIn } from './organizer-auth.js'
-import { actorOf, inviteOrganizer, listTeam, setOrganizerActive } from './organizers.service.js'
+import { actorOf } from './organizers.service.js'
 import { ROLE_LABELS } from './permissions.js'
 
 type Form = Record<string, unknown>

@@ -2,12 +2,9 @@ import type { FastifyInstance } from 'fastify'
 import type { AppContext } from '../../src/context.js'
 import type { OrganizerRole } from '../../src/db/schema.js'
 import { SHELL_ACTOR } from '../../src/organizers/audit.repository.js'
+import { acceptInvite, inviteOrganizer } from '../../src/organizers/organizer-accounts.service.js'
 import { organizerCookieNames } from '../../src/organizers/organizer-csrf.js'
-import {
-  acceptInvite,
-  inviteOrganizer,
-  type SignedInOrganizer,
-} from '../../src/organizers/organizers.service.js'
+import type { SignedInOrganizer } from '../../src/organizers/organizers.service.js'
 
 export interface OrganizerSession {
   readonly organizer: SignedInOrganizer

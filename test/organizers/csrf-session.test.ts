@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { issueSetupLinkIfNeeded } from '../../src/organizers/organizers.service.js'
+import { issueSetupLinkIfNeeded } from '../../src/organizers/organizer-accounts.service.js'
 import {
   csrfFieldOf,
   nextCookie,

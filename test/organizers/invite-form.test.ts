@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import { SHELL_ACTOR } from '../../src/organizers/audit.repository.js'
+import { inviteOrganizer } from '../../src/organizers/organizer-accounts.service.js'
 import * as password from '../../src/organizers/organizer-password.js'
-import { inviteOrganizer } from '../../src/organizers/organizers.service.js'
 import { openForm } from '../helpers/organizer-session.js'
 import { buildTestApp } from '../helpers/test-app.js'
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { listAuditEvents } from '../../src/organizers/audit.repository.js'
-import { issueSetupLinkIfNeeded } from '../../src/organizers/organizers.service.js'
+import { issueSetupLinkIfNeeded } from '../../src/organizers/organizer-accounts.service.js'
 import { csrfFieldOf, openForm, sendAccountForm, signInOrganizer } from '../helpers/organizer-session.js'
 import { buildTestApp } from '../helpers/test-app.js'
 

@@ -21,7 +21,7 @@ import {
 import { parseJoinForm } from '../../src/members/member-input.js'
 import { parseUpdateInput } from '../../src/members/update-input.js'
 import { SHELL_ACTOR } from '../../src/organizers/audit.repository.js'
-import { inviteOrganizer } from '../../src/organizers/organizers.service.js'
+import { inviteOrganizer } from '../../src/organizers/organizer-accounts.service.js'
 import { FRANCE, setMission } from '../helpers/directory-fixtures.js'
 import { csrfFieldOf, type OrganizerSession, signInOrganizer } from '../helpers/organizer-session.js'
 import { buildTestApp } from '../helpers/test-app.js'
