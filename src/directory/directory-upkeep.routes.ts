@@ -4,20 +4,11 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AppContext } from '../context.js'
 import { BadRequestError, ValidationError } from '../lib/errors.js'
-import { isCalendarDate } from '../lib/form-fields.js'
-import { LANGUAGE_LABELS } from '../lib/labels.js'
 import { StringEnum } from '../lib/schema-types.js'
 import { organizerPageData, permitted, permittedForm, signedIn } from '../organizers/organizer-auth.js'
 import { actorOf } from '../organizers/organizers.service.js'
 import { MAX_UPLOAD_BYTES } from './bluebook-upload-input.js'
-import { Iso3Params } from './directory.schemas.js'
 import { listStates } from './directory.service.js'
-import {
-  editMission,
-  getMissionForEdit,
-  MissionChangedError,
-  type MissionForEdit,
-} from './directory-upkeep.service.js'
 import {
   confirmUpload,
   discardUpload,
@@ -26,22 +17,10 @@ import {
   reportView,
   uploadBlueBook,
 } from './directory-upload.service.js'
-import {
-  formValuesAsTyped,
-  formValuesOf,
-  HEAD_STATUSES,
-  MISSION_FIELD_IDS,
-  MISSION_LANGUAGES,
-  type MissionFormValues,
-  parseMissionEdit,
-} from './mission-edit-input.js'
-import { approveEmailChanges, type BulkApprovalScope, bulkApprovalOffer } from './mission-email-bulk.js'
-import {
-  approveEmailChange,
-  countAdmins,
-  listPendingEmailChanges,
-  rejectEmailChange,
-} from './mission-email-changes.js'
+import { missionEditRoutes } from './mission-edit.routes.js'
+import { missionEmailApprovalRoutes } from './mission-email-approval.routes.js'
+import { bulkApprovalOffer } from './mission-email-bulk.js'
+import { countAdmins, listPendingEmailChanges } from './mission-email-changes.js'
 
 const UPLOAD_PARAMS = { params: Type.Object({ id: Type.Integer({ minimum: 1 }) }) }
 const REPORT_QUERY = {
@@ -63,21 +42,18 @@ const LIST_QUERY = {
     discarded: Type.Optional(Type.Integer({ minimum: 1 })),
   }),
 }
-/** Every page here corrects the directory; approving an e-mail address takes an admin. */
+/** Every page here corrects the directory. */
 const EDIT = 'directory.edit'
 const DECIDED_NOTICES = {
   approved: 'Approved: letters to that mission now go to its new e-mail addresses.',
   rejected: 'Rejected: the mission keeps the e-mail addresses it had.',
 } as const
-const HEAD_STATUS_LABELS: Record<string, string> = {
-  filled: 'Filled',
-  vacant: 'Vacant',
-  unknown: 'Not known',
-}
 
 /**
- * Organizers' upkeep of the directory: correct a mission (a new, audited version), and import a
- * Blue Book from the browser: upload, a dry run's report, then confirm or discard.
+ * Organizers' upkeep of the directory: its overview (states, uploads, e-mail changes waiting),
+ * and importing a Blue Book from the browser: upload, a dry run's report, then confirm or
+ * discard. Correcting a mission is mission-edit.routes.ts; approving a new e-mail address,
+ * mission-email-approval.routes.ts. Inside the organizers' area: paths relative to /organizers.
  */
 export const directoryUpkeepRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   // Scoped to these routes. The fields land in request.body before the CSRF check (a route-level
@@ -104,6 +80,9 @@ export const directoryUpkeepRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext 
     }
     throw error
   })
+  // The mission's form and the e-mail approvals share this scope: the same parsers and answers.
+  await app.register(missionEditRoutes, { ctx })
+  await app.register(missionEmailApprovalRoutes, { ctx })
 
   const listPage = async (
     request: FastifyRequest,
@@ -161,106 +140,6 @@ export const directoryUpkeepRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext 
   app.get('/directory', { ...permitted(EDIT), schema: LIST_QUERY }, (request, reply) =>
     listPage(request, reply, request.query),
   )
-
-  const editPage = (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    mission: MissionForEdit,
-    values: MissionFormValues,
-    data: Record<string, unknown> = {},
-  ) => {
-    const errors = (data.errors ?? {}) as Record<string, string>
-    return reply.viewAsync('pages/directory/upkeep-edit.hbs', {
-      title: `Edit the mission of ${mission.stateName}`,
-      ...organizerPageData(request, reply),
-      mission,
-      nextVersion: mission.version + 1,
-      values,
-      iso3Lower: mission.iso3.toLowerCase(),
-      languageOptions: MISSION_LANGUAGES.map((code) => ({
-        code,
-        label: LANGUAGE_LABELS[code] ?? code,
-        checked: values.languages.includes(code),
-      })),
-      statusOptions: HEAD_STATUSES.map((value) => ({
-        value,
-        label: HEAD_STATUS_LABELS[value],
-        checked: values.headStatus === value,
-      })),
-      sources: sourceNotes(mission),
-      // In the order of the form, so the summary's links go down the page.
-      errorList: MISSION_FIELD_IDS.filter((id) => errors[id]).map((id) => ({ id, message: errors[id] })),
-      errors,
-      ...data,
-    })
-  }
-
-  app.get(
-    '/directory/:iso3/edit',
-    { ...permitted(EDIT), schema: { params: Iso3Params } },
-    async (request, reply) => {
-      const mission = await getMissionForEdit(ctx, request.params.iso3)
-      return editPage(request, reply, mission, formValuesOf(mission.details, mission.version))
-    },
-  )
-
-  app.post(
-    '/directory/:iso3/edit',
-    { ...permittedForm(app, EDIT), schema: { params: Iso3Params } },
-    async (request, reply) => {
-      const mission = await getMissionForEdit(ctx, request.params.iso3)
-      const parsed = parseMissionEdit(request.body, ctx.clock.today())
-      if ('errors' in parsed) {
-        reply.code(422)
-        return editPage(request, reply, mission, formValuesAsTyped(request.body), { errors: parsed.errors })
-      }
-      try {
-        const outcome = await editMission(ctx, actorOf(signedIn(request)), mission.iso3, parsed.edit)
-        const code = mission.iso3.toLowerCase()
-        const notices = [
-          outcome.saved ? `saved=${code}` : outcome.emailPending ? null : `unchanged=${code}`,
-          outcome.emailPending ? `pending=${code}` : null,
-        ]
-        return reply.redirect(`/organizers/directory?${notices.filter(Boolean).join('&')}`, 303)
-      } catch (error) {
-        if (!(error instanceof MissionChangedError)) throw error
-        // Keep what they typed; the next save goes on top of the version they have now seen.
-        reply.code(409)
-        const values = { ...formValuesAsTyped(request.body), baseVersion: String(error.current.version) }
-        return editPage(request, reply, error.current, values, { changedMeanwhile: true })
-      }
-    },
-  )
-
-  // A second admin approves every address others proposed (after an import, one per mission), or
-  // one import's: what the page listed (`through`), never the admin's own proposals.
-  app.post(
-    '/directory/email-changes/approve-all',
-    permittedForm(app, 'directory.approve_email'),
-    async (request, reply) => {
-      const scope = parseBulkApproval(request.body)
-      const { approved, skippedOwn } = await approveEmailChanges(ctx, signedIn(request), scope)
-      return reply.redirect(
-        `/organizers/directory?approvedAll=${approved}&skippedOwn=${skippedOwn}#email-changes`,
-        303,
-      )
-    },
-  )
-
-  // A second admin approves a new mission e-mail address, or any admin rejects it.
-  for (const decision of ['approve', 'reject'] as const) {
-    app.post(
-      `/directory/email-changes/:id/${decision}`,
-      { ...permittedForm(app, 'directory.approve_email'), schema: UPLOAD_PARAMS },
-      async (request, reply) => {
-        const admin = signedIn(request)
-        const decide = decision === 'approve' ? approveEmailChange : rejectEmailChange
-        await decide(ctx, admin, request.params.id)
-        const done = decision === 'approve' ? 'approved' : 'rejected'
-        return reply.redirect(`/organizers/directory?decided=${done}#email-changes`, 303)
-      },
-    )
-  }
 
   app.post('/directory/import', permittedForm(app, EDIT), async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>
@@ -322,32 +201,6 @@ export const directoryUpkeepRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext 
   )
 }
 
-/** The bulk approval form: `through` (the newest change listed), and an import's file and date or neither. */
-function parseBulkApproval(body: unknown): BulkApprovalScope {
-  const fields = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>
-  const text = (name: string) => (typeof fields[name] === 'string' ? (fields[name] as string) : '')
-  // A form sends text; a JSON client may send the number itself.
-  const through = Number.isSafeInteger(fields.through) ? String(fields.through) : text('through')
-  // A change id: digits only, and short, so Number() reads it exactly.
-  if (!/^\d{1,15}$/.test(through) || Number(through) < 1) {
-    throw new BadRequestError('through must be the number of the newest change the page listed.', 'through')
-  }
-  const file = text('importFile')
-  const date = text('importDate')
-  if (!file && !date) return { through: Number(through) }
-  // A file name as recorded (uploads keep 200 characters; a shell import its file's name).
-  if (!file || file.length > 1000) {
-    throw new BadRequestError(
-      'importFile must name the imported file (at most 1,000 characters).',
-      'importFile',
-    )
-  }
-  if (!isCalendarDate(date)) {
-    throw new BadRequestError('importDate must be the import’s date, written YYYY-MM-DD.', 'importDate')
-  }
-  return { through: Number(through), import: { file, date } }
-}
-
 /** What a bulk approval did, for the notice after the redirect. */
 function bulkNotice(
   approved: number,
@@ -366,19 +219,4 @@ function bulkNotice(
         ? '1 change you proposed yourself was left pending: another admin must approve it.'
         : `${skippedOwn} changes you proposed yourself were left pending: another admin must approve them.`
   return { approved, done, skipped }
-}
-
-/** Where each field's current value came from ("From the Blue Book x.json of 2024-12-18"). */
-function sourceNotes(mission: MissionForEdit): Record<string, string> {
-  const notes: Record<string, string> = {}
-  for (const [field, source] of Object.entries(mission.sources)) {
-    if (!source) continue
-    notes[field] =
-      source.kind === 'import'
-        ? `From the Blue Book ${source.ref} of ${source.date}`
-        : source.kind === 'organizer'
-          ? `Edited by ${source.ref} on ${source.date}`
-          : `From the seed data of ${source.date}`
-  }
-  return notes
 }
