@@ -20,6 +20,7 @@ import { repliesRoutes } from './delivery/replies.routes.js'
 import { directoryApi } from './directory/directory.api.js'
 import { directoryRoutes } from './directory/directory.routes.js'
 import { directoryUpkeepRoutes } from './directory/directory-upkeep.routes.js'
+import { webFontsPlugin } from './letters/letter-web-fonts.js'
 import { lettersApi } from './letters/letters.api.js'
 import { lettersRoutes } from './letters/letters.routes.js'
 import { lettersPrintApi } from './letters/letters-print.api.js'
@@ -41,7 +42,6 @@ import { BODY_LIMIT_BYTES, FORM_BODY_LIMIT_BYTES, securityPlugin } from './plugi
 import { siteImagesPlugin } from './plugins/site-images.js'
 import { serverTimeouts } from './plugins/timeouts.js'
 import { viewPlugin } from './plugins/view.js'
-import { webFontsPlugin } from './plugins/web-fonts.js'
 
 export interface BuildAppOptions {
   ctx: AppContext

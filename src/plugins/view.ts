@@ -5,7 +5,6 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import Handlebars from 'handlebars'
 import type { OrganizerRole } from '../db/schema.js'
-import { phoneLinks } from '../directory/phone-links.js'
 import {
   DEFAULT_LANGUAGE,
   formatDate,
@@ -18,6 +17,7 @@ import {
 import { stateNameIn } from '../letters/state-names.js'
 import { FIELD_LABELS } from '../lib/labels.js'
 import { projectPath } from '../lib/paths.js'
+import { phoneLinks } from '../lib/phone-links.js'
 import { trimEndWhere } from '../lib/text-safety.js'
 import { can, type Permission } from '../organizers/permissions.js'
 import { OG_IMAGE_SIZE, SITE_IMAGE_URLS } from './site-images.js'
