@@ -42,6 +42,7 @@ import { BODY_LIMIT_BYTES, FORM_BODY_LIMIT_BYTES, securityPlugin } from './plugi
 import { siteImagesPlugin } from './plugins/site-images.js'
 import { serverTimeouts } from './plugins/timeouts.js'
 import { viewPlugin } from './plugins/view.js'
+import { viewHelpers } from './view-helpers.js'
 
 export interface BuildAppOptions {
   ctx: AppContext
@@ -91,7 +92,7 @@ export async function buildApp({ ctx }: BuildAppOptions): Promise<FastifyInstanc
   await app.register(siteImagesPlugin)
   await app.register(openapiPlugin)
   // 2. Our cross-cutting plugins.
-  await app.register(viewPlugin, { publicUrl: ctx.config.publicUrl })
+  await app.register(viewPlugin, { publicUrl: ctx.config.publicUrl, helpers: viewHelpers })
   // After the view: every request's language, and what each page's layout needs of it.
   await app.register(i18nPlugin, { publicUrl: ctx.config.publicUrl })
   await app.register(errorsPlugin)
