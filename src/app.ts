@@ -20,6 +20,7 @@ import { repliesRoutes } from './delivery/replies.routes.js'
 import { directoryApi } from './directory/directory.api.js'
 import { directoryRoutes } from './directory/directory.routes.js'
 import { directoryUpkeepRoutes } from './directory/directory-upkeep.routes.js'
+import { webFontsPlugin } from './letters/letter-web-fonts.js'
 import { lettersApi } from './letters/letters.api.js'
 import { lettersRoutes } from './letters/letters.routes.js'
 import { countLettersByAddress } from './letters/letters-per-address.js'
@@ -44,8 +45,8 @@ import { BODY_LIMIT_BYTES, FORM_BODY_LIMIT_BYTES, securityPlugin } from './plugi
 import { siteImagesPlugin } from './plugins/site-images.js'
 import { serverTimeouts } from './plugins/timeouts.js'
 import { viewPlugin } from './plugins/view.js'
-import { webFontsPlugin } from './plugins/web-fonts.js'
 import { erasureRoutes } from './privacy/erasure.routes.js'
+import { viewHelpers } from './view-helpers.js'
 
 export interface BuildAppOptions {
   ctx: AppContext
@@ -95,7 +96,7 @@ export async function buildApp({ ctx }: BuildAppOptions): Promise<FastifyInstanc
   await app.register(siteImagesPlugin)
   await app.register(openapiPlugin)
   // 2. Our cross-cutting plugins.
-  await app.register(viewPlugin, { publicUrl: ctx.config.publicUrl })
+  await app.register(viewPlugin, { publicUrl: ctx.config.publicUrl, helpers: viewHelpers })
   // After the view: every request's language, and what each page's layout needs of it.
   await app.register(i18nPlugin, { publicUrl: ctx.config.publicUrl })
   await app.register(errorsPlugin)

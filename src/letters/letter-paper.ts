@@ -1,6 +1,6 @@
-import { letterFontSheets } from '../plugins/web-fonts.js'
 import { formsFor } from './diplomatic-form.js'
 import type { LetterDocument } from './letter-document.js'
+import { letterFontSheets } from './letter-web-fonts.js'
 
 /** What the letter partial (`templates/partials/letter-paper.hbs`) needs besides the letter. */
 export interface PaperAttributes {

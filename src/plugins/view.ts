@@ -4,9 +4,6 @@ import view from '@fastify/view'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import Handlebars from 'handlebars'
-import type { OrganizerRole } from '../db/schema.js'
-import { phoneLinks } from '../directory/phone-links.js'
-import { stateNameIn } from '../directory/state-names.js'
 import {
   DEFAULT_LANGUAGE,
   formatDate,
@@ -18,8 +15,8 @@ import {
 } from '../i18n/index.js'
 import { FIELD_LABELS } from '../lib/labels.js'
 import { projectPath } from '../lib/paths.js'
+import { phoneLinks } from '../lib/phone-links.js'
 import { trimEndWhere } from '../lib/text-safety.js'
-import { can, type Permission } from '../organizers/permissions.js'
 import { OG_IMAGE_SIZE, SITE_IMAGE_URLS } from './site-images.js'
 
 const TEMPLATES = projectPath('templates')
@@ -31,18 +28,20 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * Helpers that need a domain module's knowledge (a state's name in a language, what a role may
+ * do): given by the composition root (src/view-helpers.ts), since this plugin sits below every
+ * module and imports none.
+ */
+export type DomainHelpers = Record<string, Handlebars.HelperDelegate>
+
 /** A Handlebars instance of our own, with the helpers and partials every page may use. */
-export function createHandlebars(): typeof Handlebars {
+export function createHandlebars(domainHelpers: DomainHelpers = {}): typeof Handlebars {
   const hbs = Handlebars.create()
+  for (const [name, helper] of Object.entries(domainHelpers)) hbs.registerHelper(name, helper)
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b)
   // {{or og.title title}}: the first value given (Handlebars passes its options object last).
   hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).find((value) => Boolean(value)) ?? '')
-  // {{#if (can @root.organizer "members.view")}}: pages offer only what the role may do.
-  hbs.registerHelper(
-    'can',
-    (organizer: { role?: OrganizerRole } | null | undefined, permission: Permission) =>
-      can(organizer?.role, permission),
-  )
   hbs.registerHelper('lowercase', (text: unknown) => (typeof text === 'string' ? text.toLowerCase() : ''))
   registerLanguageHelpers(hbs)
   hbs.registerHelper('fieldLabel', (field: string) => FIELD_LABELS[field] ?? field)
@@ -69,7 +68,7 @@ export function createHandlebars(): typeof Handlebars {
 }
 
 /** The language a template is rendered in: its data's `lang` (the request's, or an e-mail's reader's). */
-function languageOfTemplate(options: Handlebars.HelperOptions): SiteLanguage {
+export function languageOfTemplate(options: Handlebars.HelperOptions): SiteLanguage {
   const lang = (options.data?.root as { lang?: unknown } | undefined)?.lang
   return isSiteLanguage(lang) ? lang : DEFAULT_LANGUAGE
 }
@@ -102,12 +101,6 @@ function registerLanguageHelpers(hbs: typeof Handlebars): void {
   )
   hbs.registerHelper('groupLabel', (code: string | null, options: Handlebars.HelperOptions) =>
     code ? translate(languageOfTemplate(options), `common.groups.${code}`) : '',
-  )
-  // {{stateName iso3 name}}: the state's UN name in the page's language (the directory's in English).
-  hbs.registerHelper('stateName', (iso3: unknown, name: unknown, options: Handlebars.HelperOptions) =>
-    typeof iso3 === 'string'
-      ? stateNameIn(languageOfTemplate(options), iso3.toUpperCase(), String(name ?? iso3))
-      : '',
   )
   hbs.registerHelper('languageLabel', (code: string, options: Handlebars.HelperOptions) =>
     isSiteLanguage(code) ? translate(languageOfTemplate(options), `common.languages.${code}`) : code,
@@ -167,6 +160,8 @@ export const DEFAULT_DESCRIPTION = translate(DEFAULT_LANGUAGE, 'common.defaultDe
 export interface ViewOptions {
   /** PUBLIC_URL: og:url and og:image are absolute addresses on it. */
   readonly publicUrl: string
+  /** The domain modules' helpers (src/view-helpers.ts). */
+  readonly helpers?: DomainHelpers
 }
 
 /**
@@ -180,7 +175,7 @@ export interface ViewOptions {
 export const viewPlugin = fp(async (app: FastifyInstance, options: ViewOptions) => {
   const publicUrl = options.publicUrl
   await app.register(view, {
-    engine: { handlebars: createHandlebars() },
+    engine: { handlebars: createHandlebars(options.helpers) },
     root: TEMPLATES,
     layout: 'layouts/main.hbs',
     defaultContext: {

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest'
+import { LETTER_FONTS_CSS, parseUnicodeRange } from '../../src/letters/letter-web-fonts.js'
 import { FAMILIES } from '../../src/letters/typesetting/font-catalog.js'
-import { LETTER_FONTS_CSS, parseUnicodeRange } from '../../src/plugins/web-fonts.js'
 import { FRANCE, setMission } from '../helpers/directory-fixtures.js'
 import { buildTestApp } from '../helpers/test-app.js'
 

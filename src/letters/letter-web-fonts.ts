@@ -4,7 +4,7 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import fastifyStatic from '@fastify/static'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { FAMILIES, type Family, familiesUsed } from '../letters/typesetting/font-catalog.js'
+import { FAMILIES, type Family, familiesUsed } from './typesetting/font-catalog.js'
 
 // The letter preview in the PDF's typefaces, served by the site itself (no font CDN: the CSP's
 // font-src is 'self', and a supporter's letter page asks no third party for anything).

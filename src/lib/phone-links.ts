@@ -1,4 +1,4 @@
-import { trimEndWhere, trimStartWhere } from '../lib/text-safety.js'
+import { trimEndWhere, trimStartWhere } from './text-safety.js'
 
 // A mission's phone field as the Blue Book prints it ("212-249-2059; 212-249-5654",
 // "646-850-1824 Ext. 102 (Main line)") split into numbers, each with its RFC 3966 tel: URI. Pure.

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { parseBlueBook } from '../../src/directory/bluebook-parse.js'
-import { phoneLinks } from '../../src/directory/phone-links.js'
+import { phoneLinks } from '../../src/lib/phone-links.js'
 import { setMission } from '../helpers/directory-fixtures.js'
 import { signInOrganizer } from '../helpers/organizer-session.js'
 import { buildTestApp } from '../helpers/test-app.js'
