@@ -48,7 +48,7 @@ export function createHandlebars(domainHelpers: DomainHelpers = {}): typeof Hand
   hbs.registerHelper('join', (items: unknown, separator: unknown) =>
     Array.isArray(items) ? items.join(typeof separator === 'string' ? separator : ', ') : '',
   )
-  // A Blue Book phone field, one dialable tel: link per number (src/directory/phone-links.ts).
+  // A Blue Book phone field, one dialable tel: link per number (src/lib/phone-links.ts).
   hbs.registerHelper('phoneLinks', (field: string | null | undefined) => phoneLinks(field))
   // {{cssString value}}: a quoted CSS string (for a custom property in a style attribute); the
   // attribute's own escaping then happens as for any value.
