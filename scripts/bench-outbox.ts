@@ -5,7 +5,7 @@
  * 127.0.0.1 (scripts/lib/local-smtp.ts), a fresh SQLite file, every member state's mission given
  * an e-mail address. N letters (1,000 by default) are written to the 193 missions in turn, each
  * from its own writer, e-mailed and confirmed through the services, the confirmation e-mails
- * delivered first as in life. Then the drain: `runOutboxOnce` passes until one sends nothing,
+ * delivered first as in life. Then the drain: `runJobsThenDrain` passes until one sends nothing,
  * handing every mission letter and every writer's copy to the SMTP server.
  *
  * Checks that nothing was lost or duplicated (server side and database side) and exits with
@@ -20,11 +20,12 @@ import { sql } from 'kysely'
 import { loadConfig } from '../src/config.js'
 import { type AppContext, createContext } from '../src/context.js'
 import { confirmEmailDelivery, requestEmailDelivery } from '../src/delivery/delivery.service.js'
-import { type PassResult, runOutboxOnce } from '../src/delivery/outbox-worker.js'
-import { createTransport, type MailTransport } from '../src/delivery/transports.js'
 import { listStates } from '../src/directory/directory.service.js'
 import { createLetter } from '../src/letters/letters.service.js'
 import { hashToken } from '../src/lib/tokens.js'
+import type { PassResult } from '../src/outbox/index.js'
+import { createTransport, type MailTransport } from '../src/outbox/transports.js'
+import { runJobsThenDrain } from '../src/periodic-jobs.js'
 import { setMission } from '../test/helpers/directory-fixtures.js'
 import { type LocalSmtpServer, startLocalSmtpServer } from './lib/local-smtp.js'
 import { writeReadmeFigures } from './lib/readme-figures.js'
@@ -64,11 +65,11 @@ function timedTransport(inner: MailTransport, handoverMs: Map<string, number>): 
   }
 }
 
-/** `runOutboxOnce` until a pass sends nothing. */
+/** `runJobsThenDrain` until a pass sends nothing. */
 async function drain(ctx: AppContext, transport: MailTransport): Promise<PassResult & { passes: number }> {
   const total = { sent: 0, retried: 0, failed: 0, passes: 0 }
   while (total.passes < MAX_PASSES) {
-    const pass = await runOutboxOnce(ctx, transport)
+    const pass = await runJobsThenDrain(ctx, transport)
     total.passes++
     total.sent += pass.sent
     total.retried += pass.retried

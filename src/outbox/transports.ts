@@ -18,7 +18,7 @@ export interface Handover {
 /**
  * A failed handover after the whole message was written to the mail server (the connection
  * dropped or timed out while waiting for its reply): the server may have queued it. Such a message
- * is never handed over again by itself (outbox-worker.ts, the "uncertain" rule).
+ * is never handed over again by itself (outbox-pass.ts, the "uncertain" rule).
  */
 export function mayHaveArrived(error: unknown): boolean {
   return (error as { mayHaveArrived?: unknown } | null)?.mayHaveArrived === true
@@ -44,26 +44,27 @@ export interface MailTransport {
 }
 
 /**
- * SMTP (pooled, TLS as SMTP_URL says) when SMTP_URL is set; otherwise every message becomes an
+ * SMTP (pooled, SMTP_POOL_CONNECTIONS connections, TLS as SMTP_URL says) when SMTP_URL is set; otherwise every message becomes an
  * .eml file in OUTBOX_DIR, never dropped: `npm start` works with no mail server at all. Either
  * DKIM-signs every message when `config.dkim` is set, the .eml files too, so what organizers
  * inspect is what a mission would receive.
  */
 export function createTransport(config: MailConfig, options: TransportOptions = {}): MailTransport {
   return config.smtpUrl
-    ? smtpTransport(config.smtpUrl, config.dkim, options)
+    ? smtpTransport(config.smtpUrl, config.dkim, config.poolConnections, options)
     : fileTransport(config.outboxDir, config.dkim)
 }
 
 function smtpTransport(
   url: string,
   dkim: DkimConfig | null,
+  poolConnections: number,
   { duringData }: TransportOptions,
 ): MailTransport {
   const options: SMTPPool.Options & { url: string } = {
     url,
     pool: true,
-    maxConnections: 2,
+    maxConnections: poolConnections,
     connectionTimeout: 15_000,
     greetingTimeout: 15_000,
     socketTimeout: 60_000,
