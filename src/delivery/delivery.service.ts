@@ -1,6 +1,7 @@
 import type { AppContext } from '../context.js'
 import type { LetterRow } from '../db/schema.js'
 import { getStateForLetters } from '../directory/directory.service.js'
+import { letterPdfBytes } from '../letters/letter-pdf.service.js'
 import { DRAFT_LIFE_DAYS, isEditable } from '../letters/letter-states.js'
 import {
   changeLetterStatus,
@@ -14,7 +15,7 @@ import { hashToken, newLinkToken } from '../lib/tokens.js'
 import * as repo from './delivery.repository.js'
 import { addToDigest, firstDayUnderCap } from './digests.js'
 
-type Ctx = Pick<AppContext, 'db' | 'clock' | 'config' | 'outbox'>
+type Ctx = Pick<AppContext, 'db' | 'clock' | 'config' | 'log' | 'outbox'>
 
 const DAY = 86_400_000
 export const CONFIRMATION_DAYS = DRAFT_LIFE_DAYS
@@ -169,6 +170,12 @@ export async function confirmEmailDelivery(ctx: Ctx, token: string): Promise<Let
     await repo.clearPayloadsOfLetter(trx, current.id)
     return changeLetterStatus(trx, current, 'queued', { confirmed_at: now, outbox_id: outboxId }, now)
   })
+  // The PDF is drawn now, once, and kept (letter_pdf): the mission's e-mail and the writer's copy
+  // attach it, and the outbox's handovers draw nothing. @NOTE after the commit, and a failure here
+  // only means the outbox draws it when it sends.
+  await letterPdfBytes(ctx, confirmed).catch((error: unknown) =>
+    ctx.log.warn({ err: error, letter: confirmed.id }, 'the letter PDF could not be drawn ahead'),
+  )
   ctx.outbox.wake()
   return confirmed
 }

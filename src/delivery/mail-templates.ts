@@ -43,6 +43,19 @@ function layout(data: object): string {
  * English (`organizer-notice.en.hbs`).
  */
 function fileOf(name: TemplateName, language: LetterLanguage): { file: string; language: LetterLanguage } {
+  const key = `${name}.${language}`
+  let found = files.get(key)
+  if (!found) {
+    found = findFile(name, language)
+    files.set(key, found)
+  }
+  return found
+}
+
+// The templates ship with the code: which file serves a name and language is looked up once.
+const files = new Map<string, { file: string; language: LetterLanguage }>()
+
+function findFile(name: TemplateName, language: LetterLanguage): { file: string; language: LetterLanguage } {
   if (fs.existsSync(projectPath(`templates/emails/${name}.hbs`))) return { file: `${name}.hbs`, language }
   const own = fs.existsSync(projectPath(`templates/emails/${name}.${language}.hbs`))
   return own ? { file: `${name}.${language}.hbs`, language } : { file: `${name}.en.hbs`, language: 'en' }

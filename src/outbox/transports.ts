@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { pipeline, type Readable, Transform } from 'node:stream'
+import { type Readable, Transform } from 'node:stream'
 import nodemailer from 'nodemailer'
 import DKIM from 'nodemailer/lib/dkim'
 import type Mail from 'nodemailer/lib/mailer/index.js'
@@ -96,7 +96,11 @@ function smtpTransport(
           next()
         },
       })
-      return pipeline(signer ? signer.sign(input) : input, stage, () => undefined)
+      // pipe, not pipeline: pipeline's abort signals cost more per message than the rest of this
+      // stage. An error upstream ends the stage with it, as pipeline would.
+      const source = signer ? signer.sign(input) : input
+      source.once('error', (error) => stage.destroy(error))
+      return source.pipe(stage)
     })
     done()
   })
