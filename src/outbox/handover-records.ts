@@ -10,30 +10,37 @@ import { type Handover, mayHaveArrived } from './transports.js'
 
 export type OutboxCtx = Pick<AppContext, 'db' | 'clock' | 'config' | 'log' | 'outbox'>
 
-/** The mail server took the message: it is sent, its letters too, and what follows is queued. */
-export async function recordAccepted(
-  ctx: OutboxCtx,
-  message: OutboxMessageRow,
-  attemptId: number,
-  handover: Handover,
-): Promise<void> {
-  const rules = ctx.outbox.kinds[message.kind]
+export interface Accepted {
+  message: OutboxMessageRow
+  attemptId: number
+  handover: Handover
+}
+
+/**
+ * The mail server took these messages: each is sent, its letters too, and what follows is queued,
+ * all in one transaction (several handovers end at about the same time: one commit for them).
+ */
+export async function recordAccepted(ctx: OutboxCtx, accepted: readonly Accepted[]): Promise<void> {
   const now = ctx.clock.nowIso()
   await ctx.db.transaction().execute(async (trx) => {
-    await repo.updateOutboxMessage(trx, message.id, {
-      status: 'sent',
-      sent_at: now,
-      updated_at: now,
-      last_response: handover.response.slice(0, 500),
-      ...(rules.clearPayloadWhenSent ? { payload: null } : {}),
-    })
-    await repo.finishAttempt(trx, attemptId, now, 'accepted', handover.response)
-    if (handover.rejected.length > 0)
-      await rules.onAddressesRefused?.(trx, message, handover.rejected, now, handover.response)
-    await rules.moveLetters?.(trx, message, 'sent', now)
-    await rules.afterSent?.(trx, message, ctx.outbox.queue)
+    for (const { message, attemptId, handover } of accepted) {
+      const rules = ctx.outbox.kinds[message.kind]
+      await repo.updateOutboxMessage(trx, message.id, {
+        status: 'sent',
+        sent_at: now,
+        updated_at: now,
+        last_response: handover.response.slice(0, 500),
+        ...(rules.clearPayloadWhenSent ? { payload: null } : {}),
+      })
+      await repo.finishAttempt(trx, attemptId, now, 'accepted', handover.response)
+      if (handover.rejected.length > 0)
+        await rules.onAddressesRefused?.(trx, message, handover.rejected, now, handover.response)
+      await rules.moveLetters?.(trx, message, 'sent', now)
+      await rules.afterSent?.(trx, message, ctx.outbox.queue)
+    }
   })
-  ctx.log.debug({ outbox: message.id, kind: message.kind }, 'message accepted by the mail server')
+  for (const { message } of accepted)
+    ctx.log.debug({ outbox: message.id, kind: message.kind }, 'message accepted by the mail server')
 }
 
 /**

@@ -1,8 +1,9 @@
 import type Mail from 'nodemailer/lib/mailer/index.js'
 import type { OutboxMessageRow } from '../db/schema.js'
+import { acceptedBatches } from './accepted-batches.js'
 import { withBounceEnvelope } from './bounce-address.js'
 import { type Claimed, claimBatch, type OnStep } from './claim.js'
-import { type OutboxCtx, recordAccepted, recordFailure } from './handover-records.js'
+import { type Accepted, type OutboxCtx, recordFailure } from './handover-records.js'
 import type { Handover, MailTransport } from './transports.js'
 
 // The outbox: every message is written to the database before it is handed to the mail server
@@ -45,6 +46,7 @@ export async function drainOutbox(
   const concurrency = Math.max(1, options.concurrency ?? ctx.config.mail.concurrency)
   const result: PassResult = { sent: 0, retried: 0, failed: 0 }
   const inFlight = new Set<Promise<void>>()
+  const record = acceptedBatches(ctx)
   let claimedSoFar = 0
   let emptySinceLastHandover = false
   let stop: { error: unknown } | null = null
@@ -61,7 +63,7 @@ export async function drainOutbox(
       claimedSoFar += batch.claimed.length
       emptySinceLastHandover = batch.found === 0
       for (const claimed of batch.claimed) {
-        const handover: Promise<void> = handOver(ctx, transport, claimed, result, options.onStep)
+        const handover: Promise<void> = handOver(ctx, transport, claimed, result, record, options.onStep)
           .catch((error: unknown) => {
             stop ??= { error }
           })
@@ -87,6 +89,7 @@ async function handOver(
   transport: MailTransport,
   { message, attemptId }: Claimed,
   result: PassResult,
+  record: (accepted: Accepted) => Promise<void>,
   onStep?: OnStep,
 ): Promise<void> {
   await onStep?.('claimed', message)
@@ -101,7 +104,7 @@ async function handOver(
   // @NOTE outside the try: a crash here (the server has the message, the database does not
   // know yet) must leave the message "sending", never be taken for a failed send and retried.
   await onStep?.('accepted', message)
-  await recordAccepted(ctx, message, attemptId, handover)
+  await record({ message, attemptId, handover })
   await onStep?.('recorded', message)
   result.sent++
 }
