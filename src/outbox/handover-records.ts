@@ -1,6 +1,9 @@
-import type { AppContext } from '../context.js'
+import type { Logger } from 'pino'
+import type { Config } from '../config.js'
 import type { Database } from '../db/connection.js'
 import type { OutboxMessageRow } from '../db/schema.js'
+import type { Clock } from '../lib/clock.js'
+import type { Outbox } from './outbox.js'
 import * as repo from './outbox.repository.js'
 import { type Handover, mayHaveArrived } from './transports.js'
 
@@ -8,7 +11,14 @@ import { type Handover, mayHaveArrived } from './transports.js'
 // or "uncertain" when the mail server may or may not have the message. Each in one transaction,
 // after the network call has ended (never network I/O inside a transaction).
 
-export type OutboxCtx = Pick<AppContext, 'db' | 'clock' | 'config' | 'log' | 'outbox'>
+/** What the outbox needs of the application context (the context has it all). */
+export interface OutboxCtx {
+  readonly db: Database
+  readonly clock: Clock
+  readonly config: Config
+  readonly log: Logger
+  readonly outbox: Outbox
+}
 
 export interface Accepted {
   message: OutboxMessageRow
