@@ -233,7 +233,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     workerInServer: workerFlag !== 'off',
     workerIntervalMs: whole('OUTBOX_INTERVAL_MS', 5000, 50, 3_600_000),
     poolConnections: whole('SMTP_POOL_CONNECTIONS', 5, 1, 100),
-    concurrency: whole('OUTBOX_CONCURRENCY', 5, 1, 1000),
+    concurrency: whole('OUTBOX_CONCURRENCY', 10, 1, 1000),
     dkim: readDkimConfig(env, from, problems),
   })
 

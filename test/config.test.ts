@@ -21,7 +21,7 @@ describe('loadConfig', () => {
         workerInServer: true,
         workerIntervalMs: 5000,
         poolConnections: 5,
-        concurrency: 5,
+        concurrency: 10,
         dkim: null,
       },
       bounces: { address: null, secret: null, imap: null, checkIntervalMs: 300_000 },
