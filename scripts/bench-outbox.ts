@@ -5,8 +5,13 @@
  * 127.0.0.1 (scripts/lib/local-smtp.ts), a fresh SQLite file, every member state's mission given
  * an e-mail address. N letters (1,000 by default) are written to the 193 missions in turn, each
  * from its own writer, e-mailed and confirmed through the services, the confirmation e-mails
- * delivered first as in life. Then the drain: `runOutboxOnce` passes until one sends nothing,
- * handing every mission letter and every writer's copy to the SMTP server.
+ * delivered first as in life. Then the drain: `drainOutbox` passes until one sends nothing,
+ * handing every mission letter and every writer's copy to the SMTP server, OUTBOX_CONCURRENCY in
+ * flight over SMTP_POOL_CONNECTIONS pooled connections (both from the environment, else their
+ * defaults). Then, side by side in the same run, the raw loop: the very messages the drain
+ * handed over, sent again with nodemailer alone (a pool of as many connections, every message
+ * given to sendMail at once) to a second local SMTP server; the ratio of the two rates is what
+ * the outbox's bookkeeping costs.
  *
  * Checks that nothing was lost or duplicated (server side and database side) and exits with
  * status 1 if not. Prints a Markdown table; --write-readme puts it in the README between the
@@ -17,14 +22,15 @@ import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { sql } from 'kysely'
+import nodemailer from 'nodemailer'
+import type Mail from 'nodemailer/lib/mailer/index.js'
 import { loadConfig } from '../src/config.js'
 import { type AppContext, createContext } from '../src/context.js'
 import { confirmEmailDelivery, requestEmailDelivery } from '../src/delivery/delivery.service.js'
-import { type PassResult, runOutboxOnce } from '../src/delivery/outbox-worker.js'
-import { createTransport, type MailTransport } from '../src/delivery/transports.js'
 import { listStates } from '../src/directory/directory.service.js'
 import { createLetter } from '../src/letters/letters.service.js'
 import { hashToken } from '../src/lib/tokens.js'
+import { createTransport, drainOutbox, type MailTransport, type PassResult } from '../src/outbox/index.js'
 import { setMission } from '../test/helpers/directory-fixtures.js'
 import { type LocalSmtpServer, startLocalSmtpServer } from './lib/local-smtp.js'
 import { writeReadmeFigures } from './lib/readme-figures.js'
@@ -48,11 +54,19 @@ const COUNTRIES = ['KE', 'FR', 'BR', 'IN', 'ZA', 'CA', 'MX', 'DE', 'NG', 'JP']
 
 const missionAddress = (iso3: string): string => `mission-${iso3.toLowerCase()}@${MISSION_DOMAIN}`
 
-/** The transport the app would use, timing each handover to the SMTP server by Message-ID. */
-function timedTransport(inner: MailTransport, handoverMs: Map<string, number>): MailTransport {
+/**
+ * The transport the app would use, timing each handover to the SMTP server by Message-ID, and
+ * keeping each message handed over (for the raw loop).
+ */
+function timedTransport(
+  inner: MailTransport,
+  handoverMs: Map<string, number>,
+  kept: Mail.Options[],
+): MailTransport {
   return {
     kind: inner.kind,
     async send(mail) {
+      kept.push(mail)
       const start = performance.now()
       try {
         return await inner.send(mail)
@@ -64,11 +78,11 @@ function timedTransport(inner: MailTransport, handoverMs: Map<string, number>): 
   }
 }
 
-/** `runOutboxOnce` until a pass sends nothing. */
+/** `drainOutbox` until a pass sends nothing. */
 async function drain(ctx: AppContext, transport: MailTransport): Promise<PassResult & { passes: number }> {
   const total = { sent: 0, retried: 0, failed: 0, passes: 0 }
   while (total.passes < MAX_PASSES) {
-    const pass = await runOutboxOnce(ctx, transport)
+    const pass = await drainOutbox(ctx, transport, { max: 100_000 })
     total.passes++
     total.sent += pass.sent
     total.retried += pass.retried
@@ -76,6 +90,27 @@ async function drain(ctx: AppContext, transport: MailTransport): Promise<PassRes
     if (pass.sent === 0) break
   }
   return total
+}
+
+/**
+ * The raw loop: the same messages, sent with nodemailer alone over a pool of `connections`,
+ * every one given to sendMail at once (the pool queues them), to its own local SMTP server.
+ */
+async function rawLoop(
+  mails: Mail.Options[],
+  connections: number,
+): Promise<{ ms: number; received: number }> {
+  const server = await startLocalSmtpServer()
+  const raw = nodemailer.createTransport({ url: server.url, pool: true, maxConnections: connections })
+  try {
+    const start = performance.now()
+    await Promise.all(mails.map((mail) => raw.sendMail(mail)))
+    const ms = performance.now() - start
+    return { ms, received: server.count() }
+  } finally {
+    raw.close()
+    await server.stop()
+  }
 }
 
 /**
@@ -251,11 +286,16 @@ async function main(): Promise<boolean> {
       MISSION_DAILY_CAP: '10000',
       LOG_LEVEL: 'silent',
       MAIL_FROM: 'Code Blue letters <letters@bench.example>',
+      ...(process.env.OUTBOX_CONCURRENCY ? { OUTBOX_CONCURRENCY: process.env.OUTBOX_CONCURRENCY } : {}),
+      ...(process.env.SMTP_POOL_CONNECTIONS
+        ? { SMTP_POOL_CONNECTIONS: process.env.SMTP_POOL_CONNECTIONS }
+        : {}),
     })
     ctx = await createContext(config)
     const handoverMs = new Map<string, number>()
+    const handedOver: Mail.Options[] = []
     const inner = createTransport(config.mail)
-    transport = timedTransport(inner, handoverMs)
+    transport = timedTransport(inner, handoverMs, handedOver)
     if (inner.kind !== 'smtp') throw new Error('the transport is not SMTP: SMTP_URL was not taken')
 
     // Every member state's mission gets an e-mail address.
@@ -306,12 +346,13 @@ async function main(): Promise<boolean> {
 
     // (b) The drain: every mission letter, then every writer's copy, to the SMTP server.
     handoverMs.clear()
+    handedOver.length = 0
     const receivedBefore = server.count()
     const rssBefore = process.memoryUsage.rss()
     let peakRss = rssBefore
     const sampler = setInterval(() => {
       peakRss = Math.max(peakRss, process.memoryUsage.rss())
-    }, 5)
+    }, 50)
     const t3 = performance.now()
     const drained = await drain(ctx, transport)
     const drainMs = performance.now() - t3
@@ -321,6 +362,13 @@ async function main(): Promise<boolean> {
 
     const kinds = await figuresByKind(ctx, handoverMs)
     const { passed, failed } = await verify(ctx, server)
+
+    // (c) Side by side: the same messages through nodemailer alone.
+    const raw = await rawLoop(handedOver, config.mail.poolConnections)
+    if (raw.received !== handedOver.length)
+      failed.push(`the raw loop's server received ${raw.received} of ${handedOver.length} messages`)
+    const drainRate = drainReceived / (drainMs / 1000)
+    const rawRate = raw.received / (raw.ms / 1000)
 
     const label: Record<string, string> = {
       mission_letter: 'mission letters (to the missions, PDF attached)',
@@ -333,7 +381,9 @@ async function main(): Promise<boolean> {
       `| confirmation e-mails delivered (before the drain, not counted in it) | ${N} in ${secs(confirmationMs)}: ${perSecond(N, confirmationMs)} messages/s |`,
       `| confirm (confirmEmailDelivery) | ${N} letters in ${secs(confirmMs)}: ${perSecond(N, confirmMs)} letters/s |`,
       `| **write + confirm** | **${perSecond(N, writeMs + confirmMs)} letters/s** (${secs(writeMs + confirmMs)}) |`,
-      `| **drain**: runOutboxOnce until a pass sends nothing | **${drainReceived} messages in ${secs(drainMs)}: ${perSecond(drainReceived, drainMs)} messages/s** (${drained.passes} passes; ${drained.retried} retried, ${drained.failed} failed) |`,
+      `| **drain**: drainOutbox until a pass sends nothing, ${config.mail.concurrency} in flight over ${config.mail.poolConnections} pooled connections | **${drainReceived} messages in ${secs(drainMs)}: ${perSecond(drainReceived, drainMs)} messages/s** (${drained.passes} passes; ${drained.retried} retried, ${drained.failed} failed) |`,
+      `| raw loop: the same ${raw.received} messages, nodemailer alone, ${config.mail.poolConnections} pooled connections, all given to sendMail at once | ${raw.received} messages in ${secs(raw.ms)}: ${perSecond(raw.received, raw.ms)} messages/s |`,
+      `| **drain ÷ raw loop** | **${(drainRate / rawRate).toFixed(2)}** |`,
       ...kinds.map(
         (k) =>
           `| … ${label[k.kind] ?? k.kind} | ${k.messages} in ${secs(k.spanMs)}: ${perSecond(k.messages, k.spanMs)} messages/s; SMTP handover ${k.meanHandoverMs.toFixed(1)} ms of ${(k.messages > 0 ? k.spanMs / k.messages : 0).toFixed(1)} ms a message |`,

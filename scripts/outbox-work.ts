@@ -1,15 +1,16 @@
 /**
  * npm run outbox:work [-- --watch]
  *
- * Sends what the outbox holds: one pass, or with --watch a pass every OUTBOX_INTERVAL_MS until
- * stopped (SIGINT/SIGTERM finish the message being handed over). For deployments that run the
+ * Runs the periodic jobs (reminders, retention, digests ...) once and sends what the outbox holds;
+ * or with --watch starts the scheduler and the worker, a pass every OUTBOX_INTERVAL_MS until
+ * stopped (SIGINT/SIGTERM finish the messages being handed over). For deployments that run the
  * worker apart from the server (set OUTBOX_WORKER=off there).
  */
 import { parseArgs } from 'node:util'
 import { loadConfig } from '../src/config.js'
 import { createContext } from '../src/context.js'
-import { reconcileInterrupted, runOutboxOnce, startOutboxWorker } from '../src/delivery/outbox-worker.js'
-import { createTransport } from '../src/delivery/transports.js'
+import { createTransport, reconcileInterrupted, startOutboxWorker } from '../src/outbox/index.js'
+import { createJobScheduler, runJobsThenDrain } from '../src/periodic-jobs.js'
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { watch: { type: 'boolean', default: false } } })
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
   if (!values.watch) {
     try {
       const reconciled = await reconcileInterrupted(ctx)
-      const result = await runOutboxOnce(ctx, transport)
+      const result = await runJobsThenDrain(ctx, transport)
       console.log(
         `sent ${result.sent}, to retry ${result.retried}, failed ${result.failed}; interrupted before: ${reconciled.uncertain} uncertain (not sent again: see npm run outbox:resolve)`,
       )
@@ -30,8 +31,11 @@ async function main(): Promise<void> {
     return
   }
   const worker = await startOutboxWorker(ctx, transport, config.mail.workerIntervalMs)
+  const jobs = createJobScheduler(ctx)
+  jobs.start()
   console.log(`outbox worker running, a pass every ${config.mail.workerIntervalMs} ms; Ctrl-C to stop`)
   const stop = async () => {
+    await jobs.stop()
     await worker.stop()
     transport.close()
     await ctx.close()

@@ -29,6 +29,10 @@ export interface MailConfig {
   /** Run the outbox worker inside the server (off when a separate `npm run outbox:work` runs it). */
   readonly workerInServer: boolean
   readonly workerIntervalMs: number
+  /** SMTP connections the pool keeps open to the mail server (SMTP_POOL_CONNECTIONS). */
+  readonly poolConnections: number
+  /** Messages the outbox hands over at once (OUTBOX_CONCURRENCY); 1 sends one at a time. */
+  readonly concurrency: number
   /** null: messages go out unsigned. */
   readonly dkim: DkimConfig | null
 }
@@ -228,6 +232,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     maxAttempts: whole('OUTBOX_MAX_ATTEMPTS', 8, 1, 50),
     workerInServer: workerFlag !== 'off',
     workerIntervalMs: whole('OUTBOX_INTERVAL_MS', 5000, 50, 3_600_000),
+    poolConnections: whole('SMTP_POOL_CONNECTIONS', 5, 1, 100),
+    concurrency: whole('OUTBOX_CONCURRENCY', 10, 1, 1000),
     dkim: readDkimConfig(env, from, problems),
   })
 

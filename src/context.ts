@@ -5,6 +5,8 @@ import { migrateToLatest } from './db/migrator.js'
 import { seedDirectory } from './directory/directory-seed.js'
 import { type Clock, systemClock } from './lib/clock.js'
 import { createLogger } from './lib/log.js'
+import { createOutbox, type Outbox } from './outbox/index.js'
+import { outboxKinds } from './outbox-kinds.js'
 
 /** Everything a service needs, built once: routes, scripts, workers and tests all share it. */
 export interface AppContext {
@@ -12,6 +14,8 @@ export interface AppContext {
   readonly db: Database
   readonly clock: Clock
   readonly log: Logger
+  /** Queue mail inside a transaction, wake the worker after the commit (outbox/outbox.ts). */
+  readonly outbox: Outbox
   close(): Promise<void>
 }
 
@@ -33,7 +37,8 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   const db = openDatabase(config.databasePath)
   try {
     await migrateToLatest(db)
-    const ctx: AppContext = { config, db, clock, log, close: () => db.destroy() }
+    const outbox = createOutbox(config, clock, outboxKinds)
+    const ctx: AppContext = { config, db, clock, log, outbox, close: () => db.destroy() }
     if (overrides.seed !== false) await seedDirectory(ctx, { contacts: overrides.seed !== 'names-only' })
     return ctx
   } catch (error) {

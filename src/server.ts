@@ -1,9 +1,9 @@
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig } from './config.js'
 import { createContext } from './context.js'
-import { startOutboxWorker } from './delivery/outbox-worker.js'
-import { createTransport } from './delivery/transports.js'
 import { issueSetupLinkIfNeeded } from './organizers/organizer-accounts.service.js'
+import { createTransport, startOutboxWorker } from './outbox/index.js'
+import { createJobScheduler } from './periodic-jobs.js'
 
 // The entry point of `npm start`: configuration, context, app, listen; and a clean stop on signals.
 
@@ -15,6 +15,9 @@ async function main(): Promise<void> {
   const worker = config.mail.workerInServer
     ? await startOutboxWorker(ctx, transport, config.mail.workerIntervalMs)
     : null
+  // The periodic jobs (reminders, retention, digests ...) run where the worker runs.
+  const jobs = config.mail.workerInServer ? createJobScheduler(ctx) : null
+  jobs?.start()
 
   let stopping = false
   const stop = async (signal: string) => {
@@ -30,6 +33,7 @@ async function main(): Promise<void> {
     // close() stops accepting connections and waits for requests in flight; the worker finishes
     // the message it is handing over, so nothing is left "sending" by a clean stop.
     await app.close()
+    await jobs?.stop()
     await worker?.stop()
     transport.close()
     await ctx.close()

@@ -20,6 +20,8 @@ describe('loadConfig', () => {
         maxAttempts: 8,
         workerInServer: true,
         workerIntervalMs: 5000,
+        poolConnections: 5,
+        concurrency: 10,
         dkim: null,
       },
       bounces: { address: null, secret: null, imap: null, checkIntervalMs: 300_000 },
@@ -106,6 +108,22 @@ describe('loadConfig', () => {
     const problems = (error as ConfigError).problems
     expect(problems).toHaveLength(3)
     expect(problems.join('\n')).toMatch(/PORT[\s\S]*PUBLIC_URL[\s\S]*LOG_LEVEL/)
+  })
+
+  it('reads the outbox pool and concurrency, refusing 0 and more than their bounds', () => {
+    const mail = loadConfig({ SMTP_POOL_CONNECTIONS: '8', OUTBOX_CONCURRENCY: '16' }).mail
+    expect([mail.poolConnections, mail.concurrency]).toEqual([8, 16])
+    let error: unknown
+    try {
+      loadConfig({ SMTP_POOL_CONNECTIONS: '0', OUTBOX_CONCURRENCY: '1001' })
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(ConfigError)
+    expect((error as ConfigError).problems).toEqual([
+      'SMTP_POOL_CONNECTIONS must be a whole number from 1 to 100 (got "0")',
+      'OUTBOX_CONCURRENCY must be a whole number from 1 to 1000 (got "1001")',
+    ])
   })
 
   it('reads TRUST_PROXY as the proxies to believe: addresses, CIDR ranges and range names', () => {

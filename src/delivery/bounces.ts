@@ -1,7 +1,7 @@
 import type { AppContext } from '../context.js'
 import type { OutboxMessageRow } from '../db/schema.js'
 import { flagFailingMissionEmails } from '../directory/mission-email-failures.js'
-import { matchBounceAddress } from './bounce-address.js'
+import { matchBounceAddress } from '../outbox/bounce-address.js'
 import type { DeliveryReport, ReportedRecipient } from './bounce-report.js'
 import * as repo from './bounces.repository.js'
 import { findOutboxMessage } from './delivery.repository.js'

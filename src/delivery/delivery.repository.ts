@@ -1,31 +1,13 @@
 import type { Kysely } from 'kysely'
-import type { DB, NewOutboxMessageRow, OutboxMessageRow, OutboxStatus } from '../db/schema.js'
+import type { DB, OutboxMessageRow } from '../db/schema.js'
+
+// Delivery's questions of the outbox's table: a letter's messages, a mission's daily cap, its
+// digests, the outbox page. The outbox's own SQL (claims, attempts) is in outbox/outbox.repository.ts.
 
 type Db = Kysely<DB>
 
-export async function insertOutboxMessage(db: Db, row: NewOutboxMessageRow): Promise<OutboxMessageRow> {
-  return db.insertInto('outbox_message').values(row).returningAll().executeTakeFirstOrThrow()
-}
-
-export async function updateOutboxMessage(
-  db: Db,
-  id: number,
-  patch: Partial<Omit<OutboxMessageRow, 'id'>>,
-): Promise<OutboxMessageRow> {
-  return db
-    .updateTable('outbox_message')
-    .set(patch)
-    .where('id', '=', id)
-    .returningAll()
-    .executeTakeFirstOrThrow()
-}
-
 export async function findOutboxMessage(db: Db, id: number): Promise<OutboxMessageRow | undefined> {
   return db.selectFrom('outbox_message').selectAll().where('id', '=', id).executeTakeFirst()
-}
-
-export async function findMessagesByStatus(db: Db, status: OutboxStatus): Promise<OutboxMessageRow[]> {
-  return db.selectFrom('outbox_message').selectAll().where('status', '=', status).orderBy('id').execute()
 }
 
 export async function findMessagesOfLetter(db: Db, letterId: number): Promise<OutboxMessageRow[]> {
@@ -62,50 +44,6 @@ export async function queueDigestsBefore(db: Db, day: string, now: string): Prom
 
 export async function clearPayloadsOfLetter(db: Db, letterId: number): Promise<void> {
   await db.updateTable('outbox_message').set({ payload: null }).where('letter_id', '=', letterId).execute()
-}
-
-export async function insertAttempt(
-  db: Db,
-  outboxId: number,
-  attempt: number,
-  startedAt: string,
-): Promise<number> {
-  const row = await db
-    .insertInto('delivery_attempt')
-    .values({
-      outbox_id: outboxId,
-      attempt,
-      started_at: startedAt,
-      finished_at: null,
-      outcome: null,
-      response: null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  return row.id
-}
-
-export async function finishAttempt(
-  db: Db,
-  id: number,
-  finishedAt: string,
-  outcome: 'accepted' | 'temporary_failure' | 'permanent_failure' | 'uncertain',
-  response: string,
-): Promise<void> {
-  await db
-    .updateTable('delivery_attempt')
-    .set({ finished_at: finishedAt, outcome, response: response.slice(0, 1000) })
-    .where('id', '=', id)
-    .execute()
-}
-
-export async function findAttempts(db: Db, outboxId: number) {
-  return db
-    .selectFrom('delivery_attempt')
-    .selectAll()
-    .where('outbox_id', '=', outboxId)
-    .orderBy('id')
-    .execute()
 }
 
 /** Mission messages that need an organizer: uncertain after a crash, or failed. */

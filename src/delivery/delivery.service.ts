@@ -1,30 +1,24 @@
-import { EventEmitter } from 'node:events'
 import type { AppContext } from '../context.js'
-import type { Database } from '../db/connection.js'
-import type { LetterRow, OutboxKind } from '../db/schema.js'
+import type { LetterRow } from '../db/schema.js'
 import { getStateForLetters } from '../directory/directory.service.js'
+import { letterPdfBytes } from '../letters/letter-pdf.service.js'
 import { DRAFT_LIFE_DAYS, isEditable } from '../letters/letter-states.js'
 import {
   changeLetterStatus,
-  findAwaitingConfirmation,
   findLetterRowByPublicId,
   findLetterRowByTokenHash,
   findLettersFrom,
 } from '../letters/letters-delivery.service.js'
 import { AppError, ConflictError, GoneError, NotFoundError, ValidationError } from '../lib/errors.js'
 import { isPlausibleEmail } from '../lib/text-safety.js'
-import { hashToken, newLinkToken, newMessageId } from '../lib/tokens.js'
+import { hashToken, newLinkToken } from '../lib/tokens.js'
 import * as repo from './delivery.repository.js'
+import { addToDigest, firstDayUnderCap } from './digests.js'
 
-type Ctx = Pick<AppContext, 'db' | 'clock' | 'config'>
+type Ctx = Pick<AppContext, 'db' | 'clock' | 'config' | 'log' | 'outbox'>
 
 const DAY = 86_400_000
 export const CONFIRMATION_DAYS = DRAFT_LIFE_DAYS
-export const REMINDER_AFTER_DAYS = 3
-
-/** Tells an in-process outbox worker that there is mail to send now. */
-export const outboxEvents = new EventEmitter()
-const wakeWorker = () => outboxEvents.emit('wake')
 
 /**
  * Every address of the mission bounces (directory/mission-email-failures.ts): no letter is
@@ -38,11 +32,6 @@ export class MissionEmailBouncingError extends AppError {
       'mission_email_bouncing',
     )
   }
-}
-
-/** The domain of our own Message-IDs: the sender address's. */
-export function messageIdDomain(ctx: Pick<Ctx, 'config'>): string {
-  return /@([^>\s]+)/.exec(ctx.config.mail.from)?.[1] ?? 'localhost'
 }
 
 /**
@@ -89,14 +78,14 @@ export async function requestEmailDelivery(
       now,
     )
     await repo.clearPayloadsOfLetter(trx, letter.id)
-    await queueMessage(ctx, trx, {
+    await ctx.outbox.queue(trx, {
       kind: 'confirmation',
       letterId: letter.id,
       recipients: [email],
       payload: { url: `${ctx.config.publicUrl}/confirm/${token}`, expires: expiresAt },
     })
   })
-  wakeWorker()
+  ctx.outbox.wake()
   return { status: 'awaiting_confirmation', expiresAt }
 }
 
@@ -170,7 +159,7 @@ export async function confirmEmailDelivery(ctx: Ctx, token: string): Promise<Let
       ctx.config.mail.mode === 'digest'
         ? await addToDigest(ctx, trx, state.iso3, state.mission.emails)
         : (
-            await queueMessage(ctx, trx, {
+            await ctx.outbox.queue(trx, {
               kind: 'mission_letter',
               letterId: current.id,
               stateIso3: state.iso3,
@@ -181,120 +170,16 @@ export async function confirmEmailDelivery(ctx: Ctx, token: string): Promise<Let
     await repo.clearPayloadsOfLetter(trx, current.id)
     return changeLetterStatus(trx, current, 'queued', { confirmed_at: now, outbox_id: outboxId }, now)
   })
-  wakeWorker()
+  // The PDF is drawn now, once, and kept (letter_pdf): the mission's e-mail and the writer's copy
+  // attach it, and the outbox's handovers draw nothing. @NOTE after the commit, and a failure here
+  // only means the outbox draws it when it sends.
+  await letterPdfBytes(ctx, confirmed).catch((error: unknown) =>
+    ctx.log.warn({ err: error, letter: confirmed.id }, 'the letter PDF could not be drawn ahead'),
+  )
+  ctx.outbox.wake()
   return confirmed
 }
 
-/**
- * Sends the one reminder (3 days on) to writers who have not confirmed, and expires the letters
- * whose link has run out. The outbox worker runs it on every pass.
- */
-export async function remindAndExpire(ctx: Ctx): Promise<{ reminded: number; expired: number }> {
-  const now = ctx.clock.nowIso()
-  const remindBefore = new Date(ctx.clock.now().getTime() - REMINDER_AFTER_DAYS * DAY).toISOString()
-  let reminded = 0
-  let expired = 0
-  for (const letter of await findAwaitingConfirmation(ctx.db, remindBefore, now)) {
-    await ctx.db.transaction().execute(async (trx) => {
-      if (isPast(ctx, letter.confirm_expires_at)) {
-        await changeLetterStatus(trx, letter, 'expired', {}, now)
-        await repo.clearPayloadsOfLetter(trx, letter.id)
-        expired++
-      } else if (!letter.reminded_at) {
-        const messages = await repo.findMessagesOfLetter(trx, letter.id)
-        const link = messages.findLast((m) => m.kind === 'confirmation' && m.payload !== null)?.payload
-        if (link) {
-          await queueMessage(ctx, trx, {
-            kind: 'reminder',
-            letterId: letter.id,
-            recipients: [letter.supporter_email ?? ''],
-            payload: JSON.parse(link) as object,
-          })
-        }
-        await changeLetterStatus(trx, letter, 'awaiting_confirmation', { reminded_at: now }, now)
-        reminded++
-      }
-    })
-  }
-  return { reminded, expired }
-}
-
-interface QueueRequest {
-  kind: Exclude<OutboxKind, 'digest'>
-  /** The letter the message is about; none for a member's messages. */
-  letterId?: number | null
-  /** The member a message is for (confirmation, campaign update), and the update it carries. */
-  memberId?: number | null
-  updateId?: number | null
-  recipients: string[]
-  stateIso3?: string
-  sendDay?: string
-  payload?: object
-}
-
-/** Writes a message to the outbox, due at once (or at the start of its day, for a capped mission). */
-export async function queueMessage(ctx: Ctx, db: Database, request: QueueRequest) {
-  const now = ctx.clock.nowIso()
-  const today = ctx.clock.today()
-  const dueAt = request.sendDay && request.sendDay > today ? `${request.sendDay}T00:00:00.000Z` : now
-  return repo.insertOutboxMessage(db, {
-    kind: request.kind,
-    status: 'queued',
-    letter_id: request.letterId ?? null,
-    member_id: request.memberId ?? null,
-    update_id: request.updateId ?? null,
-    state_iso3: request.stateIso3 ?? null,
-    digest_key: null,
-    recipients: JSON.stringify(request.recipients),
-    message_id: newMessageId(messageIdDomain(ctx)),
-    attempts: 0,
-    send_day: request.sendDay ?? null,
-    next_attempt_at: dueAt,
-    payload: request.payload ? JSON.stringify(request.payload) : null,
-    last_response: null,
-    created_at: now,
-    updated_at: now,
-    sent_at: null,
-  })
-}
-
-/** The first day, from today, on which the mission has had fewer letters than the daily cap. */
-async function firstDayUnderCap(ctx: Ctx, db: Database, iso3: string): Promise<string> {
-  let day = ctx.clock.today()
-  for (let i = 0; i < 366; i++) {
-    if ((await repo.countMissionMessagesOnDay(db, iso3, day)) < ctx.config.mail.missionDailyCap) return day
-    day = new Date(Date.parse(`${day}T00:00:00Z`) + DAY).toISOString().slice(0, 10)
-  }
-  return day
-}
-
-/** Today's digest for the mission, created if needed; it goes out once the day is over. */
-async function addToDigest(ctx: Ctx, db: Database, iso3: string, recipients: string[]): Promise<number> {
-  const today = ctx.clock.today()
-  const key = `${iso3} ${today}`
-  const existing = await repo.findDigest(db, key)
-  if (existing) return existing.id
-  const now = ctx.clock.nowIso()
-  const row = await repo.insertOutboxMessage(db, {
-    kind: 'digest',
-    status: 'collecting',
-    letter_id: null,
-    state_iso3: iso3,
-    digest_key: key,
-    recipients: JSON.stringify(recipients),
-    message_id: newMessageId(messageIdDomain(ctx)),
-    attempts: 0,
-    send_day: today,
-    next_attempt_at: new Date(Date.parse(`${today}T00:00:00Z`) + DAY).toISOString(),
-    payload: null,
-    last_response: null,
-    created_at: now,
-    updated_at: now,
-    sent_at: null,
-  })
-  return row.id
-}
-
-function isPast(ctx: Pick<Ctx, 'clock'>, iso: string | null): boolean {
+export function isPast(ctx: Pick<Ctx, 'clock'>, iso: string | null): boolean {
   return iso !== null && iso <= ctx.clock.nowIso()
 }

@@ -1,6 +1,7 @@
 import type { AppContext } from '../context.js'
 import { changeLetterStatus, findLetterRowByReference } from '../letters/letters-delivery.service.js'
 import { ConflictError, NotFoundError } from '../lib/errors.js'
+import { outboxRepository } from '../outbox/index.js'
 import * as repo from './delivery.repository.js'
 
 type Ctx = Pick<AppContext, 'db' | 'clock'>
@@ -27,7 +28,7 @@ export async function resolveDelivery(
   const now = ctx.clock.nowIso()
   await ctx.db.transaction().execute(async (trx) => {
     if (action === 'sent') {
-      await repo.updateOutboxMessage(trx, message.id, {
+      await outboxRepository.updateOutboxMessage(trx, message.id, {
         status: 'sent',
         sent_at: now,
         updated_at: now,
@@ -35,7 +36,7 @@ export async function resolveDelivery(
       })
       await changeLetterStatus(trx, letter, 'sent', { sent_at: now, message_id: message.message_id }, now)
     } else {
-      await repo.updateOutboxMessage(trx, message.id, {
+      await outboxRepository.updateOutboxMessage(trx, message.id, {
         status: 'queued',
         next_attempt_at: now,
         updated_at: now,

@@ -1,14 +1,12 @@
 import type { AppContext } from '../context.js'
 import { removePersonalDataDeliveredBefore } from '../letters/letter-redaction.js'
-import { answerErasureAsks } from '../privacy/erasure.service.js'
-import { finishErasures } from '../privacy/erasure-sweep.js'
+import { deleteOutboxFiles } from '../outbox/outbox-files.js'
 import * as repo from './delivery.repository.js'
-import { deleteOutboxFiles } from './outbox-files.js'
 
 // Retention (RETENTION_DAYS, 365 by default): a letter delivered that many days ago loses its
 // writer's own paragraph and postal address (address lines and city), in the database and in the
 // .eml copies of its messages. The name, e-mail and country stay: the letter is still theirs, and
-// they may still erase it all. The outbox worker calls this on every pass.
+// they may still erase it all.
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'config' | 'log'>
 
@@ -24,10 +22,7 @@ export function retentionCutoff(today: string, days: number): string {
   return new Date(Date.parse(`${today}T00:00:00Z`) - (days - 1) * DAY).toISOString()
 }
 
-/**
- * One retention step: at most `limit` letters, then the erasures left to finish, then the
- * erasure links asked for on the form (looked up here, never while the form's request waits).
- */
+/** One retention step, a periodic job (delivery-jobs.ts): at most `limit` letters. */
 export async function applyRetention(ctx: Ctx, limit = RETENTION_BATCH): Promise<number> {
   const before = retentionCutoff(ctx.clock.today(), ctx.config.members.retentionDays)
   const now = ctx.clock.nowIso()
@@ -52,7 +47,5 @@ export async function applyRetention(ctx: Ctx, limit = RETENTION_BATCH): Promise
     }
     ctx.log.info({ letters: count }, 'retention: personal paragraphs and addresses removed')
   }
-  await finishErasures(ctx)
-  await answerErasureAsks(ctx)
   return count
 }

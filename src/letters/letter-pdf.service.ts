@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto'
 import type { AppContext } from '../context.js'
+import type { LetterRow } from '../db/schema.js'
 import { NotFoundError } from '../lib/errors.js'
 import { renderLetterPdf } from './letter-pdf.js'
 import { findKeptPdf, keepPdf } from './letter-pdf.repository.js'
+import { letterDocumentOf } from './letter-read-model.js'
 import { findLetterByPublicId } from './letters.repository.js'
 import { type LetterView, toView } from './letters.service.js'
 
@@ -54,4 +56,18 @@ export async function getLetterPdf(ctx: Ctx, publicId: string, ifNoneMatch?: str
 function etagMatches(header: string, etag: string): boolean {
   if (header.trim() === '*') return true
   return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)
+}
+
+/**
+ * The PDF of a stored letter, drawn at most once per document: the kept copy when it is of the
+ * current document, else drawn and kept. The mission's e-mail and the writer's copy attach the
+ * same bytes; the letter's page serves them too.
+ */
+export async function letterPdfBytes(ctx: Ctx, row: Pick<LetterRow, 'id' | 'document'>): Promise<Buffer> {
+  const etag = letterPdfEtag(row.document)
+  const kept = await findKeptPdf(ctx.db, row.id)
+  if (kept?.etag === etag) return kept.bytes
+  const bytes = await renderLetterPdf(letterDocumentOf(row))
+  await keepPdf(ctx.db, { letterId: row.id, document: row.document, etag, bytes, at: ctx.clock.nowIso() })
+  return bytes
 }

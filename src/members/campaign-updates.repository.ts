@@ -1,12 +1,6 @@
 import { sql } from 'kysely'
 import type { Database } from '../db/connection.js'
-import type {
-  CampaignUpdateRow,
-  MemberStatus,
-  OutboxMessageRow,
-  OutboxStatus,
-  SiteLanguageCode,
-} from '../db/schema.js'
+import type { CampaignUpdateRow, MemberStatus, OutboxStatus, SiteLanguageCode } from '../db/schema.js'
 import { whereMembers } from './members-admin.repository.js'
 import type { Audience } from './update-input.js'
 
@@ -82,8 +76,8 @@ function audienceMembers(db: Database, audience: Audience) {
 
 /**
  * Queues the update to each member of its audience, one outbox message each, in one statement:
- * the rows queueMessage (delivery.service.ts) would write, with a Message-ID of the same form.
- * @NOTE one statement, not a queueMessage call per member: 10,000 members took 3.2 s that way,
+ * the rows ctx.outbox.queue (outbox/outbox.ts) would write, with a Message-ID of the same form.
+ * @NOTE one statement, not a ctx.outbox.queue call per member: 10,000 members took 3.2 s that way,
  * the server's only thread blocked throughout. Returns how many were queued.
  */
 export async function queueUpdateToAudience(
@@ -149,39 +143,7 @@ export async function countUpdateMessages(
   return rows.map((r) => ({ status: r.status, held: Number(r.held), n: Number(r.n) }))
 }
 
-// The outbox worker's questions (update-sending.ts). @NOTE each reads a partial index of migration
-// 0008 and repeats its condition word for word: INDEXED BY makes the query fail loudly, rather
-// than scan the whole outbox, if the index is ever lost.
-
-/** The oldest message due of any kind but an update to a member (an update's test included). */
-export async function findNextDueFirst(db: Database, now: string): Promise<OutboxMessageRow | undefined> {
-  const { rows } = await sql<OutboxMessageRow>`
-    select * from outbox_message indexed by outbox_due_first
-    where status = 'queued' and (kind <> 'member_update' or member_id is null)
-      and next_attempt_at <= ${now}
-    order by next_attempt_at, id
-    limit 1`.execute(db)
-  return rows[0]
-}
-
-/** The oldest update to a member due now. */
-export async function findNextDueUpdate(db: Database, now: string): Promise<OutboxMessageRow | undefined> {
-  const { rows } = await sql<OutboxMessageRow>`
-    select * from outbox_message indexed by outbox_update_due
-    where status = 'queued' and kind = 'member_update' and member_id is not null
-      and next_attempt_at <= ${now}
-    order by next_attempt_at, id
-    limit 1`.execute(db)
-  return rows[0]
-}
-
-/** Update messages (tests included) the mail server accepted after `since`. */
-export async function countUpdatesSentSince(db: Database, since: string): Promise<number> {
-  const { rows } = await sql<{ n: number }>`
-    select count(*) as n from outbox_message indexed by outbox_update_sent
-    where kind = 'member_update' and sent_at > ${since}`.execute(db)
-  return Number(rows[0]?.n ?? 0)
-}
+// What the update kind's rules (member-kinds.ts) read of a member and an update.
 
 /** What the worker checks of a member before an update goes to them, and needs to write it. */
 export interface MemberForUpdate {

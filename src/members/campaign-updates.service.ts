@@ -1,5 +1,4 @@
 import type { AppContext } from '../context.js'
-import { messageIdDomain, outboxEvents, queueMessage } from '../delivery/delivery.service.js'
 import { ConflictError, NotFoundError } from '../lib/errors.js'
 import { recordAudit } from '../organizers/audit.repository.js'
 import { actorOf, type SignedInOrganizer } from '../organizers/organizers.service.js'
@@ -9,9 +8,9 @@ import { type Audience, audienceFromJson, parseUpdateInput } from './update-inpu
 
 // Campaign updates: an organizer drafts one, sends a test to their own address, then sends it.
 // Sending queues one outbox message per member in one transaction; the outbox then delivers them
-// at UPDATES_PER_MINUTE (update-sending.ts), checking each member again as their copy leaves.
+// at UPDATES_PER_MINUTE (member-kinds.ts), checking each member again as their copy leaves.
 
-type Ctx = Pick<AppContext, 'db' | 'clock' | 'config'>
+type Ctx = Pick<AppContext, 'db' | 'clock' | 'config' | 'outbox'>
 
 /** An update as its page shows it. */
 export interface CampaignUpdateView {
@@ -85,7 +84,7 @@ export async function sendTestUpdate(ctx: Ctx, organizer: SignedInOrganizer, id:
         'This update has already been sent to the members: there is nothing left to test.',
       )
     // No member: the test goes to the organizer alone, and its unsubscribe link to nobody.
-    await queueMessage(ctx, trx, { kind: 'member_update', updateId: id, recipients: [organizer.email] })
+    await ctx.outbox.queue(trx, { kind: 'member_update', updateId: id, recipients: [organizer.email] })
     await repo.setTestSent(trx, id, now)
     await recordAudit(trx, actorOf(organizer), now, {
       action: 'update.test',
@@ -94,7 +93,7 @@ export async function sendTestUpdate(ctx: Ctx, organizer: SignedInOrganizer, id:
       summary: `Sent a test of the update “${update.subject}” to their own address`,
     })
   })
-  outboxEvents.emit('wake')
+  ctx.outbox.wake()
 }
 
 /**
@@ -118,7 +117,7 @@ export async function sendUpdate(
       throw new ConflictError(
         'Send yourself a test first, and read it in your inbox: the update can be sent to the members after that.',
       )
-    const queued = await repo.queueUpdateToAudience(trx, update, now, messageIdDomain(ctx))
+    const queued = await repo.queueUpdateToAudience(trx, update, now, ctx.outbox.messageIdDomain)
     if (queued === 0)
       throw new ConflictError(
         'No confirmed member who agreed to receive updates matches this audience: nothing was sent.',
@@ -134,7 +133,7 @@ export async function sendUpdate(
     })
     return queued
   })
-  outboxEvents.emit('wake')
+  ctx.outbox.wake()
   return { recipients }
 }
 

@@ -1,7 +1,6 @@
 import type { AppContext } from '../context.js'
 import type { Database } from '../db/connection.js'
 import type { MemberKind, MemberRow, MemberStatus } from '../db/schema.js'
-import { outboxEvents, queueMessage } from '../delivery/delivery.service.js'
 import { DEFAULT_LANGUAGE, english, type SiteLanguage, type Translate } from '../i18n/index.js'
 import { ConflictError, GoneError, NotFoundError, ValidationError } from '../lib/errors.js'
 import type { InputNotice } from '../lib/source-code.js'
@@ -15,7 +14,7 @@ import { memberPageUrl } from './unsubscribe-links.js'
 // Joining the campaign: a request (the join form, or the offer on the letter form), a link
 // e-mailed to the address, and a membership that is active only once that link is used.
 
-type Ctx = Pick<AppContext, 'db' | 'clock' | 'config'>
+type Ctx = Pick<AppContext, 'db' | 'clock' | 'config' | 'outbox'>
 
 const DAY = 86_400_000
 export const MEMBER_CONFIRMATION_DAYS = 7
@@ -157,7 +156,7 @@ async function requestMembership(
           ...link,
           created_at: now,
         })
-    await queueMessage(ctx, trx, {
+    await ctx.outbox.queue(trx, {
       kind: 'member_confirmation',
       memberId: member.id,
       recipients: [request.email],
@@ -173,11 +172,11 @@ async function requestMembership(
       },
     })
   })
-  outboxEvents.emit('wake') // after the commit: the e-mail goes once the membership exists
+  ctx.outbox.wake() // after the commit: the e-mail goes once the membership exists
 }
 
 async function queueNote(ctx: Ctx, trx: Database, member: MemberRow, language: SiteLanguage): Promise<void> {
-  await queueMessage(ctx, trx, {
+  await ctx.outbox.queue(trx, {
     kind: 'member_confirmation',
     memberId: member.id,
     recipients: [member.email ?? ''],

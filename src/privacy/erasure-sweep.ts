@@ -1,10 +1,10 @@
 import type { AppContext } from '../context.js'
-import { deleteOutboxFiles } from '../delivery/outbox-files.js'
+import { deleteOutboxFiles } from '../outbox/outbox-files.js'
 import * as repo from './erasure.repository.js'
 
 // An erasure request holds its address only as long as it must: until the erasure is done, or
-// until its link expires unused. The outbox worker runs this on every pass (two small queries on
-// a table of a few rows when there is nothing to do).
+// until its link expires unused. A periodic job (privacy-jobs.ts): two small queries on
+// a table of a few rows when there is nothing to do.
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'config' | 'log'>
 

@@ -1,6 +1,4 @@
 import type { AppContext } from '../context.js'
-import { outboxEvents, queueMessage } from '../delivery/delivery.service.js'
-import { deleteOutboxFiles } from '../delivery/outbox-files.js'
 import { DEFAULT_LANGUAGE, type SiteLanguage } from '../i18n/index.js'
 import {
   eraseLettersOfAddress,
@@ -12,6 +10,7 @@ import { ConflictError, GoneError, NotFoundError, ValidationError } from '../lib
 import { isPlausibleEmail } from '../lib/text-safety.js'
 import { hashToken, newLinkToken } from '../lib/tokens.js'
 import { recordAudit, SHELL_ACTOR } from '../organizers/audit.repository.js'
+import { deleteOutboxFiles } from '../outbox/outbox-files.js'
 import * as repo from './erasure.repository.js'
 import { scrubOutbox } from './erasure-scrub.js'
 
@@ -21,7 +20,7 @@ import { scrubOutbox } from './erasure-scrub.js'
 // Nor does the answer's time tell: the request only records the ask (the same single write for
 // any address); the outbox pass looks the address up afterwards and queues the link if known.
 
-type Ctx = Pick<AppContext, 'db' | 'clock' | 'config' | 'log'>
+type Ctx = Pick<AppContext, 'db' | 'clock' | 'config' | 'log' | 'outbox'>
 
 const HOUR = 3_600_000
 export const ERASURE_LINK_HOURS = 48
@@ -46,7 +45,7 @@ export async function requestErasure(
   const email = parseEmail(body)
   await repo.insertErasureAsk(ctx.db, email, ctx.clock.nowIso(), language)
   // After this turn: the pass that answers the ask must not run before the answer is sent.
-  setImmediate(() => outboxEvents.emit('wake'))
+  setImmediate(() => ctx.outbox.wake())
 }
 
 /**
@@ -92,7 +91,7 @@ async function queueErasureLink(
     requested_at: now.toISOString(),
     expires_at: expiresAt,
   })
-  await queueMessage(ctx, trx, {
+  await ctx.outbox.queue(trx, {
     kind: 'erasure_link',
     recipients: [email],
     // @NOTE the only copy of the token; the worker clears it once the mail server has it.

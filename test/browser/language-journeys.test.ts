@@ -4,8 +4,6 @@ import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AppContext } from '../../src/context.js'
-import { runOutboxOnce } from '../../src/delivery/outbox-worker.js'
-import { createTransport, type MailTransport } from '../../src/delivery/transports.js'
 import {
   HTML_LANG,
   SITE_LANGUAGES,
@@ -13,6 +11,8 @@ import {
   textDirection,
   translate,
 } from '../../src/i18n/index.js'
+import { createTransport, type MailTransport } from '../../src/outbox/transports.js'
+import { runJobsThenDrain } from '../../src/periodic-jobs.js'
 import { expectAccessible } from '../helpers/axe.js'
 import { findChromium, launchChromium, listenOnLoopback } from '../helpers/browser.js'
 import { FRANCE, setMission } from '../helpers/directory-fixtures.js'
@@ -66,7 +66,7 @@ describe.skipIf(!chromium.path)('journeys in French and Arabic, in a real browse
   }
 
   async function lastMailTo(address: string) {
-    await runOutboxOnce(ctx, transport)
+    await runJobsThenDrain(ctx, transport)
     const mail = smtp.messages.findLast((m) => m.envelope.to.includes(address))
     if (!mail) throw new Error(`no e-mail reached ${address}`)
     return mail.parsed

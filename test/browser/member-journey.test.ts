@@ -1,8 +1,8 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AppContext } from '../../src/context.js'
-import { runOutboxOnce } from '../../src/delivery/outbox-worker.js'
-import { createTransport, type MailTransport } from '../../src/delivery/transports.js'
+import { createTransport, type MailTransport } from '../../src/outbox/transports.js'
+import { runJobsThenDrain } from '../../src/periodic-jobs.js'
 import { expectAccessible } from '../helpers/axe.js'
 import { findChromium, launchChromium, listenOnLoopback, PHONE_VIEWPORT } from '../helpers/browser.js'
 import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.js'
@@ -61,7 +61,7 @@ describe.skipIf(!chromium.path)('a member in a real browser', () => {
     await page.waitForURL(/\/join\/check-inbox/)
     await expectAccessible(page)
 
-    await runOutboxOnce(ctx, transport)
+    await runJobsThenDrain(ctx, transport)
     const [mail] = await smtp.waitForMessages(1)
     expect(mail?.envelope.to).toEqual(['sipho@example.org'])
     const link = /https?:\/\/\S+\/join\/confirm\/[A-Za-z0-9_-]+/.exec(mail?.parsed.text ?? '')?.[0]

@@ -2,9 +2,9 @@ import { readFile } from 'node:fs/promises'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AppContext } from '../../src/context.js'
-import { runOutboxOnce } from '../../src/delivery/outbox-worker.js'
-import { createTransport, type MailTransport } from '../../src/delivery/transports.js'
 import { type SiteLanguage, translate } from '../../src/i18n/index.js'
+import { createTransport, type MailTransport } from '../../src/outbox/transports.js'
+import { runJobsThenDrain } from '../../src/periodic-jobs.js'
 import { expectAccessible } from '../helpers/axe.js'
 import { findChromium, launchChromium, listenOnLoopback, PHONE_VIEWPORT } from '../helpers/browser.js'
 import { FRANCE, setMission } from '../helpers/directory-fixtures.js'
@@ -141,7 +141,7 @@ describe.skipIf(!chromium.path)('supporter journeys in a real browser', () => {
       await expectAccessible(tab)
 
       // The outbox sends the confirmation link to the writer, and nothing to the mission yet.
-      await runOutboxOnce(ctx, transport)
+      await runJobsThenDrain(ctx, transport)
       const [confirmation] = await smtp.waitForMessages(1)
       expect(confirmation?.envelope.to).toEqual(['tomas@example.org'])
       expect(smtp.messages.some((m) => m.envelope.to.includes(MISSION_EMAIL))).toBe(false)
@@ -163,7 +163,7 @@ describe.skipIf(!chromium.path)('supporter journeys in a real browser', () => {
       expect(await tab.locator('#share-url').inputValue()).toMatch(/^https?:\/\/[^/]+\/$/)
       await expectAccessible(tab)
 
-      await runOutboxOnce(ctx, transport)
+      await runJobsThenDrain(ctx, transport)
       const toMission = smtp.messages.filter((m) => m.envelope.to.includes(MISSION_EMAIL))
       expect(toMission).toHaveLength(1)
       expect(toMission[0]?.parsed.replyTo).toBe('tomas@example.org')

@@ -1,7 +1,6 @@
 import { parse } from 'csv-parse/sync'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { confirmEmailDelivery, requestEmailDelivery } from '../../src/delivery/delivery.service.js'
-import { runOutboxOnce } from '../../src/delivery/outbox-worker.js'
 import { createLetter } from '../../src/letters/letters.service.js'
 import {
   confirmMembership,
@@ -12,6 +11,7 @@ import {
 import { SHELL_ACTOR } from '../../src/organizers/audit.repository.js'
 import { addPartner, removePartner } from '../../src/partners/partners.service.js'
 import { getSourceFigures } from '../../src/partners/source-figures.service.js'
+import { runJobsThenDrain } from '../../src/periodic-jobs.js'
 import { tokenFromOutbox, transportFor } from '../delivery/delivery-helpers.js'
 import { FRANCE, setMission } from '../helpers/directory-fixtures.js'
 import { signInOrganizer } from '../helpers/organizer-session.js'
@@ -103,7 +103,7 @@ beforeAll(async () => {
   await emailed('amnesty-ke')
   await emailed('Amnesty-KE')
   const sent = await emailed('amnesty-ke')
-  await runOutboxOnce(ctx, transport)
+  await runJobsThenDrain(ctx, transport)
   // beta-news: 1 written, none e-mailed. zeta: nothing yet.
   await draft('beta-news')
   // Codes of no partner: flyer-2027 with 2 written, 1 e-mailed; gone with 1 written; only-members with none.

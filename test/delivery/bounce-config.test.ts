@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig } from '../../src/config.js'
-import { bounceAddressFor, matchBounceAddress } from '../../src/delivery/bounce-address.js'
+import { bounceAddressFor, matchBounceAddress } from '../../src/outbox/bounce-address.js'
 
 // The bounce settings (BOUNCE_ADDRESS, BOUNCE_SECRET, BOUNCE_IMAP_URL) and the bounce addresses
 // they make: one per message, signed, read back only with the right signature.

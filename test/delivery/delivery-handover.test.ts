@@ -9,9 +9,10 @@ import { pino } from 'pino'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createContext } from '../../src/context.js'
 import type { OutboxMessageRow } from '../../src/db/schema.js'
-import { type HandoverStep, reconcileInterrupted, runOutboxOnce } from '../../src/delivery/outbox-worker.js'
-import { createTransport, type TransportOptions } from '../../src/delivery/transports.js'
 import { manualClock } from '../../src/lib/clock.js'
+import { type HandoverStep, reconcileInterrupted } from '../../src/outbox/index.js'
+import { createTransport, type TransportOptions } from '../../src/outbox/transports.js'
+import { runJobsThenDrain } from '../../src/periodic-jobs.js'
 import { FRANCE, setMission } from '../helpers/directory-fixtures.js'
 import { startTestSmtpServer } from '../helpers/smtp-server.js'
 import { createTestContext, TEST_NOW } from '../helpers/test-context.js'
@@ -38,7 +39,7 @@ beforeAll(() => setMission(setup, 'FRA', { ...FRANCE, emails: [FRANCE_EMAIL] }))
 beforeEach(async () => {
   // Whatever earlier cases left due (a writer's copy of a delivered letter) goes out first.
   clock.advance(24 * HOUR)
-  await runOutboxOnce(setup, setupTransport)
+  await runJobsThenDrain(setup, setupTransport)
   smtp.reset()
 })
 
@@ -90,7 +91,7 @@ async function lifeKilledAt(step: HandoverStep | 'data', target: OutboxMessageRo
         return new Promise<void>(() => undefined)
       },
     })
-    const pass = runOutboxOnce(life.ctx, life.transport).catch(() => undefined)
+    const pass = runJobsThenDrain(life.ctx, life.transport).catch(() => undefined)
     await reached
     await life.stop()
     await pass
@@ -99,7 +100,7 @@ async function lifeKilledAt(step: HandoverStep | 'data', target: OutboxMessageRo
   const life = await startProcess()
   try {
     await expect(
-      runOutboxOnce(life.ctx, life.transport, {
+      runJobsThenDrain(life.ctx, life.transport, {
         onStep: (at, message) => {
           if (at === step && message.id === target.id) throw new Error(`killed at ${step}`)
         },
@@ -116,7 +117,7 @@ async function nextLife(): Promise<void> {
   try {
     await reconcileInterrupted(life.ctx)
     for (let i = 0; i < 4; i++) {
-      await runOutboxOnce(life.ctx, life.transport)
+      await runJobsThenDrain(life.ctx, life.transport)
       clock.advance(HOUR)
     }
   } finally {
@@ -164,10 +165,10 @@ describe('a mail server whose reply is lost after the whole message', () => {
       smtp.respondWith('drop', 1)
       const life = await startProcess()
       try {
-        await runOutboxOnce(life.ctx, life.transport)
+        await runJobsThenDrain(life.ctx, life.transport)
         for (let i = 0; i < 4; i++) {
           clock.advance(HOUR)
-          await runOutboxOnce(life.ctx, life.transport)
+          await runJobsThenDrain(life.ctx, life.transport)
         }
       } finally {
         await life.stop()
@@ -189,11 +190,11 @@ describe('a mail server whose reply is lost after the whole message', () => {
     await smtp.stop()
     const life = await startProcess()
     try {
-      await runOutboxOnce(life.ctx, life.transport)
+      await runJobsThenDrain(life.ctx, life.transport)
       expect((await outcome(target)).status).toBe('queued')
       await smtp.restart()
       clock.advance(HOUR)
-      await runOutboxOnce(life.ctx, life.transport)
+      await runJobsThenDrain(life.ctx, life.transport)
     } finally {
       await life.stop()
     }

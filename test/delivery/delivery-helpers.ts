@@ -1,10 +1,11 @@
 import type { AppContext } from '../../src/context.js'
 import { confirmEmailDelivery, requestEmailDelivery } from '../../src/delivery/delivery.service.js'
-import { type PassOptions, runOutboxOnce } from '../../src/delivery/outbox-worker.js'
-import { createTransport, type MailTransport } from '../../src/delivery/transports.js'
 import type { LetterLanguage } from '../../src/letters/letter-document.js'
 import { createLetter } from '../../src/letters/letters.service.js'
 import { hashToken } from '../../src/lib/tokens.js'
+import type { PassOptions } from '../../src/outbox/index.js'
+import { createTransport, type MailTransport } from '../../src/outbox/transports.js'
+import { runJobsThenDrain } from '../../src/periodic-jobs.js'
 
 /** The mission address the fixtures give France. */
 export const FRANCE_EMAIL = 'france@un.int'
@@ -38,7 +39,7 @@ export async function confirmedLetter(
   options: { state?: string; email?: string; name?: string; language?: LetterLanguage } = {},
 ) {
   const pending = await letterAwaitingConfirmation(ctx, options)
-  await runOutboxOnce(ctx, transport)
+  await runJobsThenDrain(ctx, transport)
   await confirmEmailDelivery(ctx, pending.token)
   return pending
 }
@@ -76,5 +77,5 @@ export function transportFor(ctx: AppContext): MailTransport {
 }
 
 export async function pass(ctx: AppContext, transport: MailTransport, options: PassOptions = {}) {
-  return runOutboxOnce(ctx, transport, options)
+  return runJobsThenDrain(ctx, transport, options)
 }

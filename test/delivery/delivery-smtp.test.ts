@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { reconcileInterrupted } from '../../src/delivery/outbox-worker.js'
 import { manualClock } from '../../src/lib/clock.js'
+import { reconcileInterrupted } from '../../src/outbox/index.js'
 import { FRANCE, setMission } from '../helpers/directory-fixtures.js'
 import { pdfText } from '../helpers/pdf-text.js'
 import { startTestSmtpServer } from '../helpers/smtp-server.js'

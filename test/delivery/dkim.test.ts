@@ -11,7 +11,7 @@ import path from 'node:path'
 import { dkimVerify } from 'mailauth'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig } from '../../src/config.js'
-import { createTransport, type MailTransport, mayHaveArrived } from '../../src/delivery/transports.js'
+import { createTransport, type MailTransport, mayHaveArrived } from '../../src/outbox/transports.js'
 import { startTestSmtpServer } from '../helpers/smtp-server.js'
 
 const DOMAIN = 'example.org'

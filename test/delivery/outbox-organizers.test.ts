@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { resolveDelivery } from '../../src/delivery/outbox-resolve.js'
-import { reconcileInterrupted } from '../../src/delivery/outbox-worker.js'
+import { reconcileInterrupted } from '../../src/outbox/index.js'
 import { FRANCE, setMission } from '../helpers/directory-fixtures.js'
 import { signInOrganizer } from '../helpers/organizer-session.js'
 import { startTestSmtpServer } from '../helpers/smtp-server.js'

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { getResponsiveness, listEngagements } from '../../src/canvassing/engagements.service.js'
-import { queueReplyRequests } from '../../src/delivery/reply-requests.js'
+import { queueReplyRequests } from '../../src/canvassing/reply-requests.js'
 import { createLetter } from '../../src/letters/letters.service.js'
 import { manualClock } from '../../src/lib/clock.js'
 import { FRANCE, setMission } from '../helpers/directory-fixtures.js'

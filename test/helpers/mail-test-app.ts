@@ -1,6 +1,6 @@
 import { afterAll, beforeEach } from 'vitest'
-import type { MailTransport } from '../../src/delivery/transports.js'
 import { manualClock } from '../../src/lib/clock.js'
+import type { MailTransport } from '../../src/outbox/transports.js'
 import { transportFor } from '../delivery/delivery-helpers.js'
 import { startTestSmtpServer } from './smtp-server.js'
 import { buildTestApp } from './test-app.js'

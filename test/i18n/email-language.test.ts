@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { OutboxMessageRow } from '../../src/db/schema.js'
 import { requestEmailDelivery } from '../../src/delivery/delivery.service.js'
-import { buildMemberMail } from '../../src/delivery/mail-content.js'
+import { memberUpdateMail } from '../../src/delivery/member-mails.js'
 import { stateNameIn } from '../../src/directory/state-names.js'
 import { translate } from '../../src/i18n/index.js'
 import { createLetter } from '../../src/letters/letters.service.js'
@@ -141,13 +140,7 @@ describe('e-mails in the reader’s language', () => {
   })
 
   it('writes a campaign update’s own lines in the member’s language around the organizer’s text', async () => {
-    const message = {
-      kind: 'member_update',
-      recipients: JSON.stringify(['olga@example.org']),
-      message_id: '<update-1@letters.example.org>',
-      payload: null,
-    } as unknown as OutboxMessageRow
-    const mail = await buildMemberMail(ctx.config, message, {
+    const mail = memberUpdateMail({
       subject: 'Новости кампании',
       body: 'Текст организаторов.',
       test: false,

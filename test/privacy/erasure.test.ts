@@ -4,18 +4,14 @@ import { sql } from 'kysely'
 import { simpleParser } from 'mailparser'
 import { afterAll, describe, expect, it } from 'vitest'
 import { getCoverage } from '../../src/canvassing/coverage.service.js'
+import { answerReplyRequest, queueReplyRequests } from '../../src/canvassing/reply-requests.js'
 import type { AppContext } from '../../src/context.js'
-import {
-  confirmEmailDelivery,
-  queueMessage,
-  requestEmailDelivery,
-} from '../../src/delivery/delivery.service.js'
-import { answerReplyRequest, queueReplyRequests } from '../../src/delivery/reply-requests.js'
-import { createTransport } from '../../src/delivery/transports.js'
+import { confirmEmailDelivery, requestEmailDelivery } from '../../src/delivery/delivery.service.js'
 import { markPrintedLetterDelivered } from '../../src/letters/letter-handover.js'
 import { createLetter, markLetterPrinted } from '../../src/letters/letters.service.js'
 import { manualClock } from '../../src/lib/clock.js'
 import { SHELL_ACTOR } from '../../src/organizers/audit.repository.js'
+import { createTransport } from '../../src/outbox/transports.js'
 import { pass, tokenFromOutbox, transportFor } from '../delivery/delivery-helpers.js'
 import { FRANCE, setMission } from '../helpers/directory-fixtures.js'
 import { insertMember } from '../helpers/member-fixtures.js'
@@ -209,7 +205,7 @@ describe('erasure on request, end to end', async () => {
   // The membership, its confirmation e-mail (sent) and a campaign update (still waiting).
   const member = await insertPersonAsMember(PERSON.email, PERSON.name)
   const otherMember = await insertPersonAsMember(OTHER.email, OTHER.name)
-  await queueMessage(ctx, ctx.db, {
+  await ctx.outbox.queue(ctx.db, {
     kind: 'member_confirmation',
     memberId: member.id,
     recipients: [member.email ?? ''],
@@ -221,7 +217,7 @@ describe('erasure on request, end to end', async () => {
     },
   })
   await pass(ctx, viaFiles)
-  const update = await queueMessage(ctx, ctx.db, {
+  const update = await ctx.outbox.queue(ctx.db, {
     kind: 'member_update',
     memberId: member.id,
     updateId: 1,

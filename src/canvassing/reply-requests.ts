@@ -1,16 +1,15 @@
-import { recordSupporterAnswer } from '../canvassing/engagements.service.js'
 import type { AppContext } from '../context.js'
 import type { LetterRow, ReplyAnswer } from '../db/schema.js'
-import type { AddresseeSnapshot } from '../letters/letter-compose.js'
+import { addresseeStateNameOf } from '../letters/letter-read-model.js'
 import { NotFoundError, ValidationError } from '../lib/errors.js'
 import { hashToken, newLinkToken } from '../lib/tokens.js'
-import { queueMessage } from './delivery.service.js'
+import { recordSupporterAnswer } from './engagements.service.js'
 import * as repo from './reply-requests.repository.js'
 
 // "Did the mission reply?": missions answer a letter's writer, not the campaign, so the campaign
 // asks the writer, once, 14 days after delivery. The answers feed the replies table (canvassing).
 
-type Ctx = Pick<AppContext, 'db' | 'clock' | 'config'>
+type Ctx = Pick<AppContext, 'db' | 'clock' | 'config' | 'outbox'>
 
 const DAY = 86_400_000
 export const REPLY_REQUEST_AFTER_DAYS = 14
@@ -27,8 +26,8 @@ const TOKEN = /^[A-Za-z0-9_-]{43}$/
 
 /**
  * Queues the question to the writers of letters delivered 14 to 45 days ago and not asked yet
- * (at most `limit`); the outbox sends them. Returns how many were queued. The outbox worker
- * calls it on every pass.
+ * (at most `limit`); the outbox sends them. Returns how many were queued. A periodic job
+ * (canvassing-jobs.ts).
  */
 export async function queueReplyRequests(ctx: Ctx, limit = REPLY_REQUEST_BATCH): Promise<number> {
   const daysAgo = (days: number) => new Date(ctx.clock.now().getTime() - days * DAY).toISOString()
@@ -46,7 +45,7 @@ export async function queueReplyRequests(ctx: Ctx, limit = REPLY_REQUEST_BATCH):
       const { token, hash } = newLinkToken()
       // A worker in the server and one run from the shell may both see the letter: one asks.
       if (!(await repo.markReplyRequested(trx, letter.id, hash, now))) continue
-      await queueMessage(ctx, trx, {
+      await ctx.outbox.queue(trx, {
         kind: 'reply_request',
         letterId: letter.id,
         recipients: [letter.supporter_email],
@@ -119,7 +118,7 @@ async function letterOfToken(ctx: Pick<Ctx, 'db'>, token: string): Promise<Lette
 
 function toQuestion(letter: LetterRow): ReplyQuestion {
   return {
-    stateName: (JSON.parse(letter.addressee) as AddresseeSnapshot).stateName,
+    stateName: addresseeStateNameOf(letter),
     reference: letter.reference,
     sentAt: letter.sent_at,
     answer: letter.reply_answer,

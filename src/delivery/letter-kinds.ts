@@ -1,0 +1,132 @@
+import type { Database } from '../db/connection.js'
+import type { LetterRow, OutboxMessageRow } from '../db/schema.js'
+import { flagFailingMissionEmails } from '../directory/mission-email-failures.js'
+import { letterPdfBytes } from '../letters/letter-pdf.service.js'
+import {
+  changeLetterStatus,
+  findLetterRowById,
+  findLettersByOutboxId,
+} from '../letters/letters-delivery.service.js'
+import type { CarriedStatus, KindRules, QueueInTransaction, RenderContext } from '../outbox/index.js'
+import { unsendable } from '../outbox/index.js'
+import { digestMail } from './digest-mail.js'
+import { confirmationMail, missionLetterMail, replyRequestMail, supporterCopyMail } from './letter-mails.js'
+import { organizerNoticeMail } from './member-mails.js'
+
+// Delivery's rows of the outbox's kinds table (src/outbox-kinds.ts): the letter to its mission
+// (one by one, or a day's digest), and the writer's e-mails about their letter.
+
+type LetterKind =
+  | 'confirmation'
+  | 'reminder'
+  | 'mission_letter'
+  | 'supporter_copy'
+  | 'reply_request'
+  | 'digest'
+
+async function letterOf(db: Database, message: OutboxMessageRow): Promise<LetterRow> {
+  const letter = message.letter_id === null ? undefined : await findLetterRowById(db, message.letter_id)
+  if (!letter) throw unsendable(`outbox message ${message.id} has no letter`)
+  return letter
+}
+
+/** The letters whose delivery a mission's message is: its letter, or a digest's letters. */
+async function lettersCarried(db: Database, message: OutboxMessageRow): Promise<LetterRow[]> {
+  if (message.kind === 'digest') return findLettersByOutboxId(db, message.id)
+  const letter = message.letter_id === null ? undefined : await findLetterRowById(db, message.letter_id)
+  return letter ? [letter] : []
+}
+
+async function moveLetters(db: Database, message: OutboxMessageRow, to: CarriedStatus, now: string) {
+  const sent = to === 'sent' ? { sent_at: now, message_id: message.message_id } : {}
+  for (const letter of await lettersCarried(db, message)) await changeLetterStatus(db, letter, to, sent, now)
+}
+
+/** Once delivered, each writer gets a copy of what was sent on their behalf. */
+async function queueSupporterCopies(db: Database, message: OutboxMessageRow, queue: QueueInTransaction) {
+  for (const letter of await lettersCarried(db, message)) {
+    if (letter.supporter_email)
+      await queue(db, { kind: 'supporter_copy', letterId: letter.id, recipients: [letter.supporter_email] })
+  }
+}
+
+/** Addresses a mission's mail server refused are flagged for organizers (the directory's rule). */
+async function flagRefused(
+  db: Database,
+  message: OutboxMessageRow,
+  addresses: string[],
+  now: string,
+  response: string,
+) {
+  if (message.state_iso3) await flagFailingMissionEmails(db, message.state_iso3, addresses, now, response)
+}
+
+const toMission = {
+  audience: 'mission',
+  priority: 'first',
+  clearPayloadWhenSent: false,
+  moveLetters,
+  afterSent: queueSupporterCopies,
+  onAddressesRefused: flagRefused,
+} as const
+
+const toWriter = { audience: 'writer', priority: 'first' } as const
+
+/** The PDF drawn once per letter (letter_pdf): the mission's e-mail and the writer's copy share it. */
+const pdfOf = (ctx: RenderContext, letter: LetterRow) => letterPdfBytes(ctx, letter)
+
+export const letterKinds: Record<LetterKind, KindRules> = {
+  mission_letter: {
+    ...toMission,
+    async render(ctx, message) {
+      const letter = await letterOf(ctx.db, message)
+      return missionLetterMail(letter, await pdfOf(ctx, letter))
+    },
+  },
+  digest: {
+    ...toMission,
+    async render(ctx, message) {
+      return digestMail(message, await findLettersByOutboxId(ctx.db, message.id))
+    },
+  },
+  confirmation: {
+    ...toWriter,
+    clearPayloadWhenSent: false, // the reminder three days on carries the same link
+    async render(ctx, message) {
+      return confirmationMail('confirmation', message, await letterOf(ctx.db, message))
+    },
+  },
+  reminder: {
+    ...toWriter,
+    clearPayloadWhenSent: false,
+    async render(ctx, message) {
+      return confirmationMail('reminder', message, await letterOf(ctx.db, message))
+    },
+  },
+  supporter_copy: {
+    ...toWriter,
+    clearPayloadWhenSent: false,
+    async render(ctx, message) {
+      const letter = await letterOf(ctx.db, message)
+      return supporterCopyMail(message, letter, await pdfOf(ctx, letter))
+    },
+  },
+  reply_request: {
+    ...toWriter,
+    // The payload is the only copy of the answer link's token: once sent, it has served.
+    clearPayloadWhenSent: true,
+    async render(ctx, message) {
+      return replyRequestMail(message, await letterOf(ctx.db, message))
+    },
+  },
+}
+
+/** A notice to an admin: what its payload says, in English. */
+export const organizerNoticeKind: KindRules = {
+  audience: 'organizer',
+  priority: 'first',
+  clearPayloadWhenSent: false,
+  async render(_ctx, message) {
+    return organizerNoticeMail(message)
+  },
+}

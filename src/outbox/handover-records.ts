@@ -1,0 +1,162 @@
+import type { Logger } from 'pino'
+import type { Config } from '../config.js'
+import type { Database } from '../db/connection.js'
+import type { OutboxMessageRow } from '../db/schema.js'
+import type { Clock } from '../lib/clock.js'
+import type { Outbox } from './outbox.js'
+import * as repo from './outbox.repository.js'
+import { type Handover, mayHaveArrived } from './transports.js'
+
+// What the outbox writes down after each handover: "sent", "queued" again for a retry, "failed",
+// or "uncertain" when the mail server may or may not have the message. Each in one transaction,
+// after the network call has ended (never network I/O inside a transaction).
+
+/** What the outbox needs of the application context (the context has it all). */
+export interface OutboxCtx {
+  readonly db: Database
+  readonly clock: Clock
+  readonly config: Config
+  readonly log: Logger
+  readonly outbox: Outbox
+}
+
+export interface Accepted {
+  message: OutboxMessageRow
+  attemptId: number
+  handover: Handover
+}
+
+/**
+ * The mail server took these messages: each is sent, its letters too, and what follows is queued,
+ * all in one transaction (several handovers end at about the same time: one commit for them).
+ */
+export async function recordAccepted(ctx: OutboxCtx, accepted: readonly Accepted[]): Promise<void> {
+  const now = ctx.clock.nowIso()
+  await ctx.db.transaction().execute(async (trx) => {
+    for (const { message, attemptId, handover } of accepted) {
+      const rules = ctx.outbox.kinds[message.kind]
+      await repo.updateOutboxMessage(trx, message.id, {
+        status: 'sent',
+        sent_at: now,
+        updated_at: now,
+        last_response: handover.response.slice(0, 500),
+        ...(rules.clearPayloadWhenSent ? { payload: null } : {}),
+      })
+      await repo.finishAttempt(trx, attemptId, now, 'accepted', handover.response)
+      if (handover.rejected.length > 0)
+        await rules.onAddressesRefused?.(trx, message, handover.rejected, now, handover.response)
+      await rules.moveLetters?.(trx, message, 'sent', now)
+      await rules.afterSent?.(trx, message, ctx.outbox.queue)
+    }
+  })
+  for (const { message } of accepted)
+    ctx.log.debug({ outbox: message.id, kind: message.kind }, 'message accepted by the mail server')
+}
+
+/**
+ * A 5xx reply is final: the message fails and its refused addresses go to its kind's rule (a
+ * mission's are flagged for organizers). Anything else (4xx, refused connection, timeout) is
+ * retried with exponential backoff, 1 min, 4 min, 16 min ... up to 6 h between tries, until
+ * OUTBOX_MAX_ATTEMPTS. A message the server may have (mayHaveArrived) becomes "uncertain".
+ */
+export async function recordFailure(
+  ctx: OutboxCtx,
+  message: OutboxMessageRow,
+  attemptId: number,
+  error: unknown,
+): Promise<'retry' | 'failed'> {
+  const rules = ctx.outbox.kinds[message.kind]
+  const now = ctx.clock.nowIso()
+  const code = (error as { responseCode?: number }).responseCode
+  const response = describeError(error)
+  if (mayHaveArrived(error)) {
+    // The whole message went out and no answer came back: the server may have queued it.
+    // Retrying would risk a second delivery under the same Message-ID (the crash rule applies).
+    const why = `no reply after the whole message was sent: ${response}`
+    await ctx.db.transaction().execute((trx) => markUncertain(ctx, trx, message, now, why))
+    ctx.log.warn(
+      { outbox: message.id, kind: message.kind },
+      'delivery uncertain: no reply from the mail server',
+    )
+    return 'failed'
+  }
+  const permanent = typeof code === 'number' && code >= 500
+  const retry = !permanent && message.attempts < ctx.config.mail.maxAttempts
+  await ctx.db.transaction().execute(async (trx) => {
+    await repo.finishAttempt(
+      trx,
+      attemptId,
+      now,
+      permanent ? 'permanent_failure' : 'temporary_failure',
+      response,
+    )
+    const backoff = Math.min(60_000 * 4 ** (message.attempts - 1), 6 * 3_600_000)
+    await repo.updateOutboxMessage(trx, message.id, {
+      status: retry ? 'queued' : 'failed',
+      next_attempt_at: retry
+        ? new Date(ctx.clock.now().getTime() + backoff).toISOString()
+        : message.next_attempt_at,
+      updated_at: now,
+      last_response: response.slice(0, 500),
+    })
+    if (permanent)
+      await rules.onAddressesRefused?.(
+        trx,
+        message,
+        JSON.parse(message.recipients) as string[],
+        now,
+        response,
+      )
+    await rules.moveLetters?.(trx, message, retry ? 'queued' : 'failed', now)
+  })
+  ctx.log.warn(
+    { outbox: message.id, kind: message.kind, code, retry },
+    'mail server did not take the message',
+  )
+  return retry ? 'retry' : 'failed'
+}
+
+function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error)
+  const e = error as Error & { code?: string; responseCode?: number; response?: string }
+  return [e.responseCode, e.code, e.response ?? e.message].filter(Boolean).join(' ')
+}
+
+/**
+ * At start, before the first pass. Every message found "sending" may have reached the mail
+ * server: it becomes "uncertain" and is NOT sent again. To a mission, a duplicate is worse than a
+ * delay; organizers see it and decide. To a writer or member, the same holds: the mail server never
+ * gets one Message-ID twice, and what may be lost can be asked for again (a new confirmation link
+ * from the letter's page, the reminder three days on carries the link too).
+ */
+export async function reconcileInterrupted(ctx: OutboxCtx): Promise<{ uncertain: number }> {
+  const now = ctx.clock.nowIso()
+  let uncertain = 0
+  for (const message of await repo.findMessagesByStatus(ctx.db, 'sending')) {
+    await ctx.db
+      .transaction()
+      .execute((trx) => markUncertain(ctx, trx, message, now, 'interrupted while being handed over'))
+    uncertain++
+  }
+  if (uncertain > 0) ctx.log.warn({ uncertain }, 'outbox: messages interrupted by a stop')
+  return { uncertain }
+}
+
+/** A message the mail server may or may not have: its open attempt, itself and its letters uncertain. */
+async function markUncertain(
+  ctx: Pick<OutboxCtx, 'outbox'>,
+  trx: Database,
+  message: OutboxMessageRow,
+  now: string,
+  why: string,
+): Promise<void> {
+  for (const attempt of await repo.findAttempts(trx, message.id)) {
+    if (attempt.finished_at === null) await repo.finishAttempt(trx, attempt.id, now, 'uncertain', why)
+  }
+  await repo.updateOutboxMessage(trx, message.id, {
+    status: 'uncertain',
+    updated_at: now,
+    last_response: why.slice(0, 500),
+  })
+  await ctx.outbox.kinds[message.kind].moveLetters?.(trx, message, 'uncertain', now)
+}

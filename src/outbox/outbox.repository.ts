@@ -1,0 +1,133 @@
+import { sql } from 'kysely'
+import type { Database } from '../db/connection.js'
+import type { NewOutboxMessageRow, OutboxMessageRow, OutboxStatus } from '../db/schema.js'
+
+// The outbox's own SQL: its messages (outbox_message) and the record of each handover
+// (delivery_attempt). Queries a domain asks of the outbox (a letter's messages, a mission's cap)
+// stay in that domain's repository.
+
+export async function insertOutboxMessage(db: Database, row: NewOutboxMessageRow): Promise<OutboxMessageRow> {
+  return db.insertInto('outbox_message').values(row).returningAll().executeTakeFirstOrThrow()
+}
+
+export async function updateOutboxMessage(
+  db: Database,
+  id: number,
+  patch: Partial<Omit<OutboxMessageRow, 'id'>>,
+): Promise<OutboxMessageRow> {
+  return db
+    .updateTable('outbox_message')
+    .set(patch)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}
+
+export async function findOutboxMessage(db: Database, id: number): Promise<OutboxMessageRow | undefined> {
+  return db.selectFrom('outbox_message').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+export async function findMessagesByStatus(db: Database, status: OutboxStatus): Promise<OutboxMessageRow[]> {
+  return db.selectFrom('outbox_message').selectAll().where('status', '=', status).orderBy('id').execute()
+}
+
+// Claiming. @NOTE each query reads a partial index of migration 0008 and repeats its condition
+// word for word: INDEXED BY makes the query fail loudly, rather than scan the whole outbox, if
+// the index is ever lost. The throttled kind is `member_update` (kind-rules.ts, createOutbox).
+
+/**
+ * Marks up to `limit` due messages of every kind but an update to a member (an update's test
+ * included) "sending", oldest due first, in one statement; returns them as they now are.
+ */
+export async function claimDueFirst(db: Database, now: string, limit: number): Promise<OutboxMessageRow[]> {
+  if (limit <= 0) return []
+  const { rows } = await sql<OutboxMessageRow>`
+    update outbox_message set status = 'sending', attempts = attempts + 1, updated_at = ${now}
+    where id in (
+      select id from outbox_message indexed by outbox_due_first
+      where status = 'queued' and (kind <> 'member_update' or member_id is null)
+        and next_attempt_at <= ${now}
+      order by next_attempt_at, id
+      limit ${limit})
+    returning *`.execute(db)
+  return sortByDue(rows)
+}
+
+/** As claimDueFirst, for updates to members: up to `limit`, the oldest due first. */
+export async function claimDueUpdates(db: Database, now: string, limit: number): Promise<OutboxMessageRow[]> {
+  if (limit <= 0) return []
+  const { rows } = await sql<OutboxMessageRow>`
+    update outbox_message set status = 'sending', attempts = attempts + 1, updated_at = ${now}
+    where id in (
+      select id from outbox_message indexed by outbox_update_due
+      where status = 'queued' and kind = 'member_update' and member_id is not null
+        and next_attempt_at <= ${now}
+      order by next_attempt_at, id
+      limit ${limit})
+    returning *`.execute(db)
+  return sortByDue(rows)
+}
+
+// RETURNING gives rows in no promised order: hand them over in the order they were due.
+function sortByDue(rows: OutboxMessageRow[]): OutboxMessageRow[] {
+  return rows.sort((a, b) =>
+    a.next_attempt_at === b.next_attempt_at ? a.id - b.id : a.next_attempt_at < b.next_attempt_at ? -1 : 1,
+  )
+}
+
+/**
+ * Throttled messages (updates, tests included) the mail server accepted after `since`, plus those
+ * being handed over now: each of those may be accepted within the coming minute.
+ */
+export async function countUpdatesSentSinceOrSending(db: Database, since: string): Promise<number> {
+  const { rows } = await sql<{ n: number }>`
+    select (select count(*) from outbox_message indexed by outbox_update_sent
+            where kind = 'member_update' and sent_at > ${since})
+         + (select count(*) from outbox_message indexed by outbox_update_sending
+            where status = 'sending' and kind = 'member_update') as n`.execute(db)
+  return Number(rows[0]?.n ?? 0)
+}
+
+export async function insertAttempt(
+  db: Database,
+  outboxId: number,
+  attempt: number,
+  startedAt: string,
+): Promise<number> {
+  const row = await db
+    .insertInto('delivery_attempt')
+    .values({
+      outbox_id: outboxId,
+      attempt,
+      started_at: startedAt,
+      finished_at: null,
+      outcome: null,
+      response: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  return row.id
+}
+
+export async function finishAttempt(
+  db: Database,
+  id: number,
+  finishedAt: string,
+  outcome: 'accepted' | 'temporary_failure' | 'permanent_failure' | 'uncertain',
+  response: string,
+): Promise<void> {
+  await db
+    .updateTable('delivery_attempt')
+    .set({ finished_at: finishedAt, outcome, response: response.slice(0, 1000) })
+    .where('id', '=', id)
+    .execute()
+}
+
+export async function findAttempts(db: Database, outboxId: number) {
+  return db
+    .selectFrom('delivery_attempt')
+    .selectAll()
+    .where('outbox_id', '=', outboxId)
+    .orderBy('id')
+    .execute()
+}

@@ -1,0 +1,89 @@
+import type { Config } from '../config.js'
+import type { Database } from '../db/connection.js'
+import type { OutboxKind, OutboxMessageRow } from '../db/schema.js'
+import type { Clock } from '../lib/clock.js'
+import { newMessageId } from '../lib/tokens.js'
+import type { KindTable } from './kind-rules.js'
+import { insertOutboxMessage } from './outbox.repository.js'
+
+/** A message to write to the outbox (a digest is gathered by its own module, not queued here). */
+export interface QueueRequest {
+  kind: Exclude<OutboxKind, 'digest'>
+  /** The letter the message is about; none for a member's messages. */
+  letterId?: number | null
+  /** The member a message is for (confirmation, campaign update), and the update it carries. */
+  memberId?: number | null
+  updateId?: number | null
+  recipients: string[]
+  stateIso3?: string
+  /** A capped mission's day: due at its start. */
+  sendDay?: string
+  payload?: object
+}
+
+/** The outbox on the application context: what every module uses to send e-mail. */
+export interface Outbox {
+  /** Every kind's rules (kind-rules.ts), assembled once by the composition root. */
+  readonly kinds: KindTable
+  /** The domain of our Message-IDs: the sender address's. */
+  readonly messageIdDomain: string
+  /**
+   * Writes a message to the outbox inside the caller's transaction, due at once (or at the start
+   * of its day, for a capped mission). Call wake() after the commit.
+   */
+  queue(db: Database, request: QueueRequest): Promise<OutboxMessageRow>
+  /** Tells a running worker there is mail to send now. @NOTE call it after the commit. */
+  wake(): void
+  /** The worker's side of wake(): returns a function that stops listening. */
+  onWake(listener: () => void): () => void
+}
+
+/** The domain of the sender's address, for Message-IDs. */
+export function messageIdDomainOf(from: string): string {
+  return /@([^>\s]+)/.exec(from)?.[1] ?? 'localhost'
+}
+
+export function createOutbox(config: Pick<Config, 'mail'>, clock: Clock, kinds: KindTable): Outbox {
+  const throttled = Object.entries(kinds)
+    .filter(([, rules]) => rules.priority === 'throttled')
+    .map(([kind]) => kind)
+  if (throttled.join() !== 'member_update')
+    throw new Error(`the outbox throttles member_update alone (its indexes say so), not: ${throttled.join()}`)
+  const listeners = new Set<() => void>()
+  const messageIdDomain = messageIdDomainOf(config.mail.from)
+  return {
+    kinds,
+    messageIdDomain,
+    queue(db, request) {
+      const now = clock.nowIso()
+      const today = clock.today()
+      const dueAt = request.sendDay && request.sendDay > today ? `${request.sendDay}T00:00:00.000Z` : now
+      return insertOutboxMessage(db, {
+        kind: request.kind,
+        status: 'queued',
+        letter_id: request.letterId ?? null,
+        member_id: request.memberId ?? null,
+        update_id: request.updateId ?? null,
+        state_iso3: request.stateIso3 ?? null,
+        digest_key: null,
+        recipients: JSON.stringify(request.recipients),
+        message_id: newMessageId(messageIdDomain),
+        attempts: 0,
+        send_day: request.sendDay ?? null,
+        next_attempt_at: dueAt,
+        payload: request.payload ? JSON.stringify(request.payload) : null,
+        last_response: null,
+        created_at: now,
+        updated_at: now,
+        sent_at: null,
+      })
+    },
+    wake() {
+      for (const listener of listeners) listener()
+    },
+    onWake(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+  }
+}
