@@ -1,23 +1,15 @@
 import type { Logger } from 'pino'
+import type { AppContext } from './app-context.js'
 import type { Config } from './config.js'
-import { type Database, openDatabase } from './db/connection.js'
+import { openDatabase } from './db/connection.js'
 import { migrateToLatest } from './db/migrator.js'
 import { seedDirectory } from './directory/directory-seed.js'
 import { type Clock, systemClock } from './lib/clock.js'
 import { createLogger } from './lib/log.js'
-import { createOutbox, type Outbox } from './outbox/index.js'
+import { createOutbox } from './outbox/index.js'
 import { outboxKinds } from './outbox-kinds.js'
 
-/** Everything a service needs, built once: routes, scripts, workers and tests all share it. */
-export interface AppContext {
-  readonly config: Config
-  readonly db: Database
-  readonly clock: Clock
-  readonly log: Logger
-  /** Queue mail inside a transaction, wake the worker after the commit (outbox/outbox.ts). */
-  readonly outbox: Outbox
-  close(): Promise<void>
-}
+export type { AppContext } from './app-context.js'
 
 export interface ContextOverrides {
   clock?: Clock

@@ -1,5 +1,5 @@
 import { letterKinds, organizerNoticeKind } from './delivery/letter-kinds.js'
-import { memberKinds } from './members/member-kinds.js'
+import { memberKinds } from './delivery/member-kinds.js'
 import type { KindTable } from './outbox/index.js'
 
 /**

@@ -1,4 +1,4 @@
-import type { AppContext } from '../context.js'
+import type { AppContext } from '../app-context.js'
 import { getCoverage } from './coverage.service.js'
 import { COVERAGE_STATUSES, type CoverageStatus } from './coverage-rules.js'
 

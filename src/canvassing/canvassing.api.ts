@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { AppContext } from '../context.js'
+import type { AppContext } from '../app-context.js'
 import { type CoverageDto, CoverageSchema } from './canvassing.schemas.js'
 import { type Coverage, getCoverage } from './coverage.service.js'
 

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { AppContext } from '../context.js'
-import { stateNameIn } from '../directory/state-names.js'
+import type { AppContext } from '../app-context.js'
+import { stateNameIn } from '../directory/index.js'
 import { formatNumber, INTL_LOCALE, type SiteLanguage, sortByName, type Translate } from '../i18n/index.js'
 import {
   type Coverage,

@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox'
-import { REGIONAL_GROUPS } from '../directory/directory.schemas.js'
+import { REGIONAL_GROUPS } from '../directory/index.js'
 import { Nullable, StringEnum } from '../lib/schema-types.js'
 import { COVERAGE_STATUSES, POSITIONS } from './coverage-rules.js'
 

@@ -1,7 +1,6 @@
-import type { AppContext } from '../context.js'
+import type { AppContext } from '../app-context.js'
 import type { CouncilSeat, EngagementKind, Position, RegionalGroup } from '../db/schema.js'
-import { REGIONAL_GROUPS } from '../directory/directory.schemas.js'
-import { listStates } from '../directory/directory.service.js'
+import { listStates, REGIONAL_GROUPS } from '../directory/index.js'
 import { REGIONAL_GROUP_LABELS } from '../lib/labels.js'
 import * as repo from './coverage.repository.js'
 import {

@@ -1,6 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox'
 import type { RegionalGroup } from '../db/schema.js'
-import { REGIONAL_GROUPS } from '../directory/directory.schemas.js'
+import { REGIONAL_GROUPS } from '../directory/index.js'
 import { COVERAGE_STATUS_LABELS, POSITION_LABELS, REGIONAL_GROUP_LABELS } from '../lib/labels.js'
 import { StringEnum } from '../lib/schema-types.js'
 import type { Coverage, StateCoverage } from './coverage.service.js'

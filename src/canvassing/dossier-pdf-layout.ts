@@ -1,14 +1,14 @@
-import { cleanPdfText } from '../letters/letter-pdf-text.js'
 import {
   artifact,
   type Block,
+  cleanPdfText,
   drawText,
   heightOf,
+  LETTER_FONTS,
   shorten,
   tagged,
-} from '../letters/letter-pdf-text-blocks.js'
-import { LETTER_FONTS } from '../letters/pdf-fonts.js'
-import { uncoveredCharacters } from '../letters/typesetting/font-runs.js'
+  uncoveredCharacters,
+} from '../letters/index.js'
 
 // Drawing primitives of the dossier: A4, one column, headings, label/value rows, small tables.
 // Every drawing function starts a new page when what it draws would not fit the rest of this one.

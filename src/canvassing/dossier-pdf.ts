@@ -1,7 +1,6 @@
 import { once } from 'node:events'
 import PDFDocument from 'pdfkit'
-import { cleanPdfText } from '../letters/letter-pdf-text.js'
-import { defaultLetterFont, registerLetterFonts } from '../letters/pdf-fonts.js'
+import { cleanPdfText, defaultLetterFont, registerLetterFonts } from '../letters/index.js'
 import { englishDate } from '../lib/dates.js'
 import {
   COVERAGE_STATUS_LABELS,

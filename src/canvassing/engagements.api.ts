@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { AppContext } from '../context.js'
-import { ErrorSchema, Iso3Params } from '../directory/directory.schemas.js'
-import { organizerApi, organizerApiChangeWith, signedIn } from '../organizers/organizer-auth.js'
-import { actorOf } from '../organizers/organizers.service.js'
+import type { AppContext } from '../app-context.js'
+import { ErrorSchema, Iso3Params } from '../directory/index.js'
+import { actorOf, organizerApi, organizerApiChangeWith, signedIn } from '../organizers/index.js'
 import { EngagementListSchema, EngagementSchema, NewEngagementSchema } from './engagements.schemas.js'
 import { addEngagement, listEngagements } from './engagements.service.js'
 

@@ -1,10 +1,10 @@
-import type { AppContext } from '../context.js'
+import type { AppContext } from '../app-context.js'
 import type { Database } from '../db/connection.js'
 import type { EngagementKind, Position, ReplyAnswer } from '../db/schema.js'
-import { getStateForLetters } from '../directory/directory.service.js'
+import { getStateForLetters } from '../directory/index.js'
 import { NotFoundError, ValidationError } from '../lib/errors.js'
 import { ENGAGEMENT_KIND_LABELS, POSITION_LABELS } from '../lib/labels.js'
-import { type Actor, recordAudit } from '../organizers/audit.repository.js'
+import { type Actor, recordAudit } from '../organizers/index.js'
 import { parseEngagementInput, parsePositionInput } from './engagement-input.js'
 import * as repo from './engagements.repository.js'
 

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { AppContext } from '../context.js'
+import type { AppContext } from '../app-context.js'
 import { parseSourceCode } from '../lib/source-code.js'
 import { getCampaignSummary } from './campaign-summary.js'
 import { renderStateGrid } from './state-grid.js'

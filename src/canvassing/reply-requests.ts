@@ -1,6 +1,6 @@
-import type { AppContext } from '../context.js'
+import type { AppContext } from '../app-context.js'
 import type { LetterRow, ReplyAnswer } from '../db/schema.js'
-import { addresseeStateNameOf } from '../letters/letter-read-model.js'
+import { addresseeStateNameOf } from '../letters/index.js'
 import { NotFoundError, ValidationError } from '../lib/errors.js'
 import { hashToken, newLinkToken } from '../lib/tokens.js'
 import { recordSupporterAnswer } from './engagements.service.js'

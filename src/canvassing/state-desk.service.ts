@@ -1,10 +1,10 @@
-import type { AppContext } from '../context.js'
+import type { AppContext } from '../app-context.js'
 import type { StateLetterStatsRow, StateTagName } from '../db/schema.js'
-import type { StateDto } from '../directory/directory.schemas.js'
-import { getStateForLetters } from '../directory/directory.service.js'
-import { canMarkPrintedDelivered } from '../letters/letter-handover.js'
+import type { StateDto } from '../directory/index.js'
+import { getStateForLetters } from '../directory/index.js'
+import { canMarkPrintedDelivered } from '../letters/index.js'
 import { NotFoundError } from '../lib/errors.js'
-import { type Actor, recordExport } from '../organizers/audit.repository.js'
+import { type Actor, recordExport } from '../organizers/index.js'
 import { getCoverage, type LetterCounts, type StateCoverage } from './coverage.service.js'
 import {
   type EngagementDto,

@@ -3,7 +3,7 @@ import { type GeoPermissibleObjects, geoCentroid, geoEqualEarth, geoPath } from 
 import type { Feature, FeatureCollection, Geometry } from 'geojson'
 import { feature } from 'topojson-client'
 import type { GeometryCollection, Topology } from 'topojson-specification'
-import { readSeedStates } from '../directory/directory-seed.js'
+import { readSeedStates } from '../directory/index.js'
 import { english, type Translate } from '../i18n/index.js'
 import { COVERAGE_STATUSES } from './coverage-rules.js'
 

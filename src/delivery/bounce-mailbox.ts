@@ -1,6 +1,6 @@
 import { ImapFlow } from 'imapflow'
+import type { AppContext } from '../app-context.js'
 import type { ImapAccount } from '../config-bounces.js'
-import type { AppContext } from '../context.js'
 import { readDeliveryReport } from './bounce-report.js'
 import { type ReportOutcome, recordDeliveryReport } from './bounces.js'
 

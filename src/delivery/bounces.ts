@@ -1,6 +1,6 @@
-import type { AppContext } from '../context.js'
+import type { AppContext } from '../app-context.js'
 import type { OutboxMessageRow } from '../db/schema.js'
-import { flagFailingMissionEmails } from '../directory/mission-email-failures.js'
+import { flagFailingMissionEmails } from '../directory/index.js'
 import { matchBounceAddress } from '../outbox/bounce-address.js'
 import type { DeliveryReport, ReportedRecipient } from './bounce-report.js'
 import * as repo from './bounces.repository.js'

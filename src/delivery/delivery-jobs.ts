@@ -1,4 +1,4 @@
-import type { AppContext } from '../context.js'
+import type { AppContext } from '../app-context.js'
 import type { Scheduler } from '../outbox/index.js'
 import { readBouncesWhenDue } from './bounce-mailbox.js'
 import { queueDigestsDue } from './digests.js'

@@ -1,15 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { FastifyRequest } from 'fastify'
-import type { AppContext } from '../context.js'
-import { ErrorSchema } from '../directory/directory.schemas.js'
-import { getStateForLetters } from '../directory/directory.service.js'
-import { stateNameIn } from '../directory/state-names.js'
+import type { AppContext } from '../app-context.js'
+import { ErrorSchema, getStateForLetters, stateNameIn } from '../directory/index.js'
 import { isSiteLanguage } from '../i18n/index.js'
-import { forgetDraft } from '../letters/draft-cookie.js'
-import { paperAttributes } from '../letters/letter-paper.js'
-import { LetterIdParams } from '../letters/letters.schemas.js'
-import { getLetter } from '../letters/letters.service.js'
+import { forgetDraft, getLetter, LetterIdParams, paperAttributes } from '../letters/index.js'
 import { ValidationError } from '../lib/errors.js'
 import {
   confirmEmailDelivery,

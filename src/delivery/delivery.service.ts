@@ -1,14 +1,15 @@
-import type { AppContext } from '../context.js'
+import type { AppContext } from '../app-context.js'
 import type { LetterRow } from '../db/schema.js'
-import { getStateForLetters } from '../directory/directory.service.js'
-import { letterPdfBytes } from '../letters/letter-pdf.service.js'
-import { DRAFT_LIFE_DAYS, isEditable } from '../letters/letter-states.js'
+import { getStateForLetters } from '../directory/index.js'
 import {
   changeLetterStatus,
+  DRAFT_LIFE_DAYS,
   findLetterRowByPublicId,
   findLetterRowByTokenHash,
   findLettersFrom,
-} from '../letters/letters-delivery.service.js'
+  isEditable,
+  letterPdfBytes,
+} from '../letters/index.js'
 import { AppError, ConflictError, GoneError, NotFoundError, ValidationError } from '../lib/errors.js'
 import { isPlausibleEmail } from '../lib/text-safety.js'
 import { hashToken, newLinkToken } from '../lib/tokens.js'

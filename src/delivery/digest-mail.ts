@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream'
 import type Mail from 'nodemailer/lib/mailer/index.js'
 import type { LetterRow, OutboxMessageRow } from '../db/schema.js'
-import { writeLettersPdf } from '../letters/letter-pdf.js'
+import { writeLettersPdf } from '../letters/index.js'
 import { documentOf, placeOf } from './letter-mails.js'
 import { renderMail } from './mail-templates.js'
 

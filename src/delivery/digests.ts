@@ -1,4 +1,4 @@
-import type { AppContext } from '../context.js'
+import type { AppContext } from '../app-context.js'
 import type { Database } from '../db/connection.js'
 import { newMessageId } from '../lib/tokens.js'
 import { outboxRepository } from '../outbox/index.js'

@@ -1,12 +1,12 @@
 import type { Database } from '../db/connection.js'
 import type { LetterRow, OutboxMessageRow } from '../db/schema.js'
-import { flagFailingMissionEmails } from '../directory/mission-email-failures.js'
-import { letterPdfBytes } from '../letters/letter-pdf.service.js'
+import { flagFailingMissionEmails } from '../directory/index.js'
 import {
   changeLetterStatus,
   findLetterRowById,
   findLettersByOutboxId,
-} from '../letters/letters-delivery.service.js'
+  letterPdfBytes,
+} from '../letters/index.js'
 import type { CarriedStatus, KindRules, QueueInTransaction, RenderContext } from '../outbox/index.js'
 import { unsendable } from '../outbox/index.js'
 import { digestMail } from './digest-mail.js'

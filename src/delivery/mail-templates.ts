@@ -1,8 +1,8 @@
 import fs from 'node:fs'
 import Handlebars from 'handlebars'
 import { formatDateTime, type SiteLanguage, translate } from '../i18n/index.js'
-import { formsFor } from '../letters/diplomatic-form.js'
-import type { LetterDocument, LetterLanguage } from '../letters/letter-document.js'
+import type { LetterDocument, LetterLanguage } from '../letters/index.js'
+import { formsFor } from '../letters/index.js'
 import { projectPath } from '../lib/paths.js'
 import { loadTextTemplate, type TextTemplate } from '../lib/text-templates.js'
 

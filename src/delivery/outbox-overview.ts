@@ -1,9 +1,9 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import type { AppContext } from '../context.js'
-import { listMissionEmailFailures } from '../directory/mission-email-failures.js'
+import type { AppContext } from '../app-context.js'
+import { listMissionEmailFailures } from '../directory/index.js'
 import { NotFoundError } from '../lib/errors.js'
-import { type Actor, recordExport } from '../organizers/audit.repository.js'
+import { type Actor, recordExport } from '../organizers/index.js'
 import * as repo from './delivery.repository.js'
 
 type Ctx = Pick<AppContext, 'db' | 'config'>

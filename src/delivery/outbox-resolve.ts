@@ -1,5 +1,5 @@
-import type { AppContext } from '../context.js'
-import { changeLetterStatus, findLetterRowByReference } from '../letters/letters-delivery.service.js'
+import type { AppContext } from '../app-context.js'
+import { changeLetterStatus, findLetterRowByReference } from '../letters/index.js'
 import { ConflictError, NotFoundError } from '../lib/errors.js'
 import { outboxRepository } from '../outbox/index.js'
 import * as repo from './delivery.repository.js'

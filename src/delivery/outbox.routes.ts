@@ -1,14 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import type { AppContext } from '../context.js'
-import { confirmMissionEmail } from '../directory/mission-email-failures.js'
+import type { AppContext } from '../app-context.js'
+import { confirmMissionEmail } from '../directory/index.js'
 import {
+  actorOf,
   organizerFormWith,
   organizerPage,
   organizerPageData,
   signedIn,
-} from '../organizers/organizer-auth.js'
-import { actorOf } from '../organizers/organizers.service.js'
+} from '../organizers/index.js'
 import { downloadEmlFile, getOutboxOverview } from './outbox-overview.js'
 
 /** Organizers' view of the outbox: what went, what waits, what needs them, the .eml files. */

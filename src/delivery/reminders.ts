@@ -1,5 +1,5 @@
-import type { AppContext } from '../context.js'
-import { changeLetterStatus, findAwaitingConfirmation } from '../letters/letters-delivery.service.js'
+import type { AppContext } from '../app-context.js'
+import { changeLetterStatus, findAwaitingConfirmation } from '../letters/index.js'
 import * as repo from './delivery.repository.js'
 import { isPast } from './delivery.service.js'
 

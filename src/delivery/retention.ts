@@ -1,5 +1,5 @@
-import type { AppContext } from '../context.js'
-import { removePersonalDataDeliveredBefore } from '../letters/letter-redaction.js'
+import type { AppContext } from '../app-context.js'
+import { removePersonalDataDeliveredBefore } from '../letters/index.js'
 import { deleteOutboxFiles } from '../outbox/outbox-files.js'
 import * as repo from './delivery.repository.js'
 

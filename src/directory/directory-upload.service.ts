@@ -1,8 +1,8 @@
-import type { AppContext } from '../context.js'
+import type { AppContext } from '../app-context.js'
 import type { DirectoryImportRow } from '../db/schema.js'
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors.js'
 import { FIELD_LABELS } from '../lib/labels.js'
-import { type Actor, recordAudit } from '../organizers/audit.repository.js'
+import { type Actor, recordAudit } from '../organizers/index.js'
 import {
   applyBlueBookPlan,
   type BlueBookFile,

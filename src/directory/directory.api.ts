@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { AppContext } from '../context.js'
+import type { AppContext } from '../app-context.js'
 import { dropEmptyQueryValues } from '../plugins/query.js'
 import {
   ErrorSchema,

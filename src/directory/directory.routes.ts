@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { AppContext } from '../context.js'
+import type { AppContext } from '../app-context.js'
 import { INTL_LOCALE, isSiteLanguage, type SiteLanguage, sortByName, type Translate } from '../i18n/index.js'
 import { NotFoundError } from '../lib/errors.js'
 import { foldForSearch } from '../lib/text.js'

@@ -1,4 +1,4 @@
-import type { AppContext } from '../context.js'
+import type { AppContext } from '../app-context.js'
 import type { StateTagName } from '../db/schema.js'
 import { NotFoundError } from '../lib/errors.js'
 import { foldForSearch } from '../lib/text.js'

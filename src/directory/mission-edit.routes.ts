@@ -1,9 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { AppContext } from '../context.js'
+import type { AppContext } from '../app-context.js'
 import { LANGUAGE_LABELS } from '../lib/labels.js'
-import { organizerPageData, permitted, permittedForm, signedIn } from '../organizers/organizer-auth.js'
-import { actorOf } from '../organizers/organizers.service.js'
+import { actorOf, organizerPageData, permitted, permittedForm, signedIn } from '../organizers/index.js'
 import { Iso3Params } from './directory.schemas.js'
 import {
   editMission,

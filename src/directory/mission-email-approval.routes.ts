@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import type { AppContext } from '../context.js'
+import type { AppContext } from '../app-context.js'
 import { BadRequestError } from '../lib/errors.js'
 import { isCalendarDate } from '../lib/form-fields.js'
-import { permittedForm, signedIn } from '../organizers/organizer-auth.js'
+import { permittedForm, signedIn } from '../organizers/index.js'
 import { approveEmailChanges, type BulkApprovalScope } from './mission-email-bulk.js'
 import { approveEmailChange, rejectEmailChange } from './mission-email-changes.js'
 

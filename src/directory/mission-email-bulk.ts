@@ -1,4 +1,4 @@
-import { recordAudit } from '../organizers/audit.repository.js'
+import { recordAudit } from '../organizers/index.js'
 import type { FieldSource } from './mission-details.js'
 import { applyEmailChange, type Ctx, type Decider, type PendingEmailChange } from './mission-email-changes.js'
 import * as changes from './mission-email-changes.repository.js'

@@ -1,8 +1,8 @@
-import type { AppContext } from '../context.js'
+import type { AppContext } from '../app-context.js'
 import type { Database } from '../db/connection.js'
 import type { MissionEmailChangeRow } from '../db/schema.js'
 import { ConflictError, ForbiddenError, NotFoundError } from '../lib/errors.js'
-import { type Actor, recordAudit } from '../organizers/audit.repository.js'
+import { type Actor, recordAudit } from '../organizers/index.js'
 import * as repo from './directory.repository.js'
 import {
   type FieldSource,

@@ -1,4 +1,4 @@
-import type { AppContext } from '../context.js'
+import type { AppContext } from '../app-context.js'
 import type { Database } from '../db/connection.js'
 import { applyEmailChange, type Ctx } from './mission-email-changes.js'
 import * as changes from './mission-email-changes.repository.js'

@@ -1,7 +1,7 @@
-import type { AppContext } from '../context.js'
+import type { AppContext } from '../app-context.js'
 import type { Database } from '../db/connection.js'
 import { NotFoundError } from '../lib/errors.js'
-import { type Actor, recordAudit } from '../organizers/audit.repository.js'
+import { type Actor, recordAudit } from '../organizers/index.js'
 import * as repo from './directory.repository.js'
 import * as failures from './mission-email-failures.repository.js'
 

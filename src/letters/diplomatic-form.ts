@@ -1,4 +1,4 @@
-import type { StateNameForms } from '../directory/state-names.js'
+import type { StateNameForms } from '../directory/index.js'
 import { ar } from './forms/ar.js'
 import { en } from './forms/en.js'
 import { es } from './forms/es.js'

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { AppContext } from '../context.js'
+import type { AppContext } from '../app-context.js'
 import { newLinkToken } from '../lib/tokens.js'
 import { DRAFT_LIFE_DAYS } from './letter-states.js'
 

@@ -1,6 +1,5 @@
-import type { StateDto } from '../directory/directory.schemas.js'
-import type { StateTag } from '../directory/directory.service.js'
-import { stateNameForms } from '../directory/state-names.js'
+import type { StateDto, StateTag } from '../directory/index.js'
+import { stateNameForms } from '../directory/index.js'
 import { countryNameIn } from '../i18n/index.js'
 import {
   addresseeIn,

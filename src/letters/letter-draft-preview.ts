@@ -1,5 +1,5 @@
-import type { AppContext } from '../context.js'
-import { getStateForLetters } from '../directory/directory.service.js'
+import type { AppContext } from '../app-context.js'
+import { getStateForLetters } from '../directory/index.js'
 import { translate } from '../i18n/index.js'
 import { ValidationError } from '../lib/errors.js'
 import { defaultLanguage } from './letter-compose.js'

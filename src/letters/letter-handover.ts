@@ -1,6 +1,6 @@
-import type { AppContext } from '../context.js'
+import type { AppContext } from '../app-context.js'
 import { ConflictError, NotFoundError } from '../lib/errors.js'
-import { type Actor, recordAudit } from '../organizers/audit.repository.js'
+import { type Actor, recordAudit } from '../organizers/index.js'
 import * as repo from './letters.repository.js'
 
 // A printed letter reaches its mission by hand or by post, outside the outbox: an organizer

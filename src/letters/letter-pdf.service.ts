@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { AppContext } from '../context.js'
+import type { AppContext } from '../app-context.js'
 import type { LetterRow } from '../db/schema.js'
 import { NotFoundError } from '../lib/errors.js'
 import { renderLetterPdf } from './letter-pdf.js'

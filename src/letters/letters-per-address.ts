@@ -1,4 +1,4 @@
-import type { AppContext } from '../context.js'
+import type { AppContext } from '../app-context.js'
 import { foldEmail } from './letter-redaction.js'
 import { countLettersByFoldedEmails } from './letters.repository.js'
 

@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import type { AppContext } from '../context.js'
-import { organizerPageData, permitted, permittedForm, signedIn } from '../organizers/organizer-auth.js'
-import { actorOf } from '../organizers/organizers.service.js'
+import type { AppContext } from '../app-context.js'
+import { actorOf, organizerPageData, permitted, permittedForm, signedIn } from '../organizers/index.js'
 import { CAMPAIGN_TEMPLATE, campaignMailingStatus, writeCampaignLetters } from './letter-batch.js'
 import { listTemplates } from './letter-templates.js'
 

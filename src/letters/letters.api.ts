@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import type { AppContext } from '../context.js'
-import { ErrorSchema } from '../directory/directory.schemas.js'
+import type { AppContext } from '../app-context.js'
+import { ErrorSchema } from '../directory/index.js'
 import { getLetterPdf } from './letter-pdf.service.js'
 import { listTemplates } from './letter-templates.js'
 import {

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox'
-import { StateSchema } from '../directory/directory.schemas.js'
+import { StateSchema } from '../directory/index.js'
 import { Nullable, StringEnum } from '../lib/schema-types.js'
 import { SOURCE_CODE_RULE } from '../lib/source-code.js'
 import { PUBLIC_ID_PATTERN } from '../lib/tokens.js'

@@ -1,5 +1,5 @@
-import type { AppContext } from '../context.js'
-import { stateNameIn } from '../directory/state-names.js'
+import type { AppContext } from '../app-context.js'
+import { stateNameIn } from '../directory/index.js'
 import { DEFAULT_LANGUAGE, english, type SiteLanguage, type Translate, translator } from '../i18n/index.js'
 import { suggestState } from './letters.service.js'
 

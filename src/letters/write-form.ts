@@ -1,7 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox'
-import type { getStateForLetters } from '../directory/directory.service.js'
-import { missionNameIn } from '../directory/mission-names.js'
-import { stateNameIn } from '../directory/state-names.js'
+import type { getStateForLetters } from '../directory/index.js'
+import { missionNameIn, stateNameIn } from '../directory/index.js'
 import {
   DEFAULT_LANGUAGE,
   english,
@@ -14,7 +13,7 @@ import {
 } from '../i18n/index.js'
 import type { FieldErrors } from '../lib/form-fields.js'
 import { parseSourceCode } from '../lib/source-code.js'
-import { consentText } from '../members/consent.js'
+import { consentText } from '../members/index.js'
 import type { FragmentKey } from '../plugins/view.js'
 import { defaultLanguage } from './letter-compose.js'
 import { LETTER_LANGUAGES, type LetterDocument } from './letter-document.js'

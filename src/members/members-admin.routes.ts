@@ -1,12 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { AppContext } from '../context.js'
+import type { AppContext } from '../app-context.js'
 import { ConflictError, ValidationError } from '../lib/errors.js'
 import { StringEnum } from '../lib/schema-types.js'
-import { organizerPageData, permitted, permittedForm, signedIn } from '../organizers/organizer-auth.js'
-import { actorOf } from '../organizers/organizers.service.js'
-import type { Permission } from '../organizers/permissions.js'
+import type { Permission } from '../organizers/index.js'
+import { actorOf, organizerPageData, permitted, permittedForm, signedIn } from '../organizers/index.js'
 import { dropEmptyQueryValues } from '../plugins/query.js'
 import {
   createUpdate,

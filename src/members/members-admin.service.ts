@@ -1,11 +1,11 @@
 import { stringify } from 'csv-stringify/sync'
 import countries from 'i18n-iso-countries'
 import en from 'i18n-iso-countries/langs/en.json' with { type: 'json' }
-import type { AppContext } from '../context.js'
+import type { AppContext } from '../app-context.js'
 import type { MemberStatus } from '../db/schema.js'
 import { neutralizeFormula } from '../lib/csv-cells.js'
 import { BadRequestError } from '../lib/errors.js'
-import { type Actor, recordExport } from '../organizers/audit.repository.js'
+import { type Actor, recordExport } from '../organizers/index.js'
 import type { CountLettersByAddress } from './letter-counts.js'
 import { helpLabel, organizationKindLabel } from './member-helps.js'
 import {

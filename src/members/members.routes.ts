@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { AppContext } from '../context.js'
+import type { AppContext } from '../app-context.js'
 import { countryNameIn, listCountryOptions } from '../i18n/index.js'
 import { AppError, ValidationError } from '../lib/errors.js'
 import { fieldsOf } from '../lib/form-fields.js'

@@ -1,4 +1,4 @@
-import type { AppContext } from '../context.js'
+import type { AppContext } from '../app-context.js'
 import type { Database } from '../db/connection.js'
 import type { MemberKind, MemberRow, MemberStatus } from '../db/schema.js'
 import { DEFAULT_LANGUAGE, english, type SiteLanguage, type Translate } from '../i18n/index.js'

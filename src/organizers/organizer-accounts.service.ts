@@ -1,4 +1,4 @@
-import type { AppContext } from '../context.js'
+import type { AppContext } from '../app-context.js'
 import { ConflictError, ForbiddenError, GoneError, NotFoundError, ValidationError } from '../lib/errors.js'
 import { normalizeLineWithin } from '../lib/form-fields.js'
 import { findTextProblem, isPlausibleEmail } from '../lib/text-safety.js'

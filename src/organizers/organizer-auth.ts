@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, preValidationHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
-import type { AppContext } from '../context.js'
+import type { AppContext } from '../app-context.js'
 import { ForbiddenError, UnauthorizedError } from '../lib/errors.js'
 import { bindCsrfToSession, organizerCookieNames, registerOrganizerCsrf } from './organizer-csrf.js'
 import { organizerForSession, type SignedInOrganizer } from './organizers.service.js'

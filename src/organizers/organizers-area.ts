@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
-import type { AppContext } from '../context.js'
+import type { AppContext } from '../app-context.js'
 import { requireOrganizerPage } from './organizer-auth.js'
 import { organizerSignInRoutes } from './organizer-sign-in.routes.js'
 

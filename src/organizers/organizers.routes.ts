@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { AppContext } from '../context.js'
+import type { AppContext } from '../app-context.js'
 import { ValidationError } from '../lib/errors.js'
 import { listAuditEvents } from './audit.repository.js'
 import { inviteOrganizer, listTeam, setOrganizerActive } from './organizer-accounts.service.js'

@@ -1,4 +1,4 @@
-import type { AppContext } from '../context.js'
+import type { AppContext } from '../app-context.js'
 import type { OrganizerRole } from '../db/schema.js'
 import { hashToken, newLinkToken } from '../lib/tokens.js'
 import type { Actor } from './audit.repository.js'

@@ -8,10 +8,11 @@ export {
   type KindRules,
   type KindTable,
   type QueueInTransaction,
+  type QueueRequest,
   type RenderContext,
   unsendable,
 } from './kind-rules.js'
-export { createOutbox, messageIdDomainOf, type Outbox, type QueueRequest } from './outbox.js'
+export { createOutbox, messageIdDomainOf, type Outbox } from './outbox.js'
 export * as outboxRepository from './outbox.repository.js'
 export { deleteOutboxFiles, type OutboxFileMatch } from './outbox-files.js'
 export { drainOutbox, type PassOptions, type PassResult } from './outbox-pass.js'

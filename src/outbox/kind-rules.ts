@@ -3,7 +3,6 @@ import type { Config } from '../config.js'
 import type { Database } from '../db/connection.js'
 import type { OutboxKind, OutboxMessageRow } from '../db/schema.js'
 import type { Clock } from '../lib/clock.js'
-import type { QueueRequest } from './outbox.js'
 
 // Message kinds are data: one row per kind says everything the outbox needs to know of it, so the
 // worker has no switch on kind. The rows are written by the modules that own each kind and put
@@ -69,4 +68,19 @@ export type KindTable = Readonly<Record<OutboxKind, KindRules>>
 /** A failure the mail server never saw: final at once (5xx-like), never retried. */
 export function unsendable(reason: string): Error {
   return Object.assign(new Error(reason), { responseCode: 554 })
+}
+
+/** A message to write to the outbox (a digest is gathered by its own module, not queued here). */
+export interface QueueRequest {
+  kind: Exclude<OutboxKind, 'digest'>
+  /** The letter the message is about; none for a member's messages. */
+  letterId?: number | null
+  /** The member a message is for (confirmation, campaign update), and the update it carries. */
+  memberId?: number | null
+  updateId?: number | null
+  recipients: string[]
+  stateIso3?: string
+  /** A capped mission's day: due at its start. */
+  sendDay?: string
+  payload?: object
 }

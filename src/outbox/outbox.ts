@@ -1,25 +1,10 @@
 import type { Config } from '../config.js'
 import type { Database } from '../db/connection.js'
-import type { OutboxKind, OutboxMessageRow } from '../db/schema.js'
+import type { OutboxMessageRow } from '../db/schema.js'
 import type { Clock } from '../lib/clock.js'
 import { newMessageId } from '../lib/tokens.js'
-import type { KindTable } from './kind-rules.js'
+import type { KindTable, QueueRequest } from './kind-rules.js'
 import { insertOutboxMessage } from './outbox.repository.js'
-
-/** A message to write to the outbox (a digest is gathered by its own module, not queued here). */
-export interface QueueRequest {
-  kind: Exclude<OutboxKind, 'digest'>
-  /** The letter the message is about; none for a member's messages. */
-  letterId?: number | null
-  /** The member a message is for (confirmation, campaign update), and the update it carries. */
-  memberId?: number | null
-  updateId?: number | null
-  recipients: string[]
-  stateIso3?: string
-  /** A capped mission's day: due at its start. */
-  sendDay?: string
-  payload?: object
-}
 
 /** The outbox on the application context: what every module uses to send e-mail. */
 export interface Outbox {

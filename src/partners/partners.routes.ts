@@ -1,13 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { AppContext } from '../context.js'
+import type { AppContext } from '../app-context.js'
 import { ValidationError } from '../lib/errors.js'
 import { StringEnum } from '../lib/schema-types.js'
 import { SOURCE_CODE_RULE } from '../lib/source-code.js'
-import { organizerPageData, permitted, permittedForm, signedIn } from '../organizers/organizer-auth.js'
-import { actorOf } from '../organizers/organizers.service.js'
-import type { Permission } from '../organizers/permissions.js'
+import type { Permission } from '../organizers/index.js'
+import { actorOf, organizerPageData, permitted, permittedForm, signedIn } from '../organizers/index.js'
 import { PARTNER_LIMITS, type PartnerFormValues, partnerFormValues } from './partner-input.js'
 import {
   addPartner,

@@ -1,9 +1,9 @@
-import type { AppContext } from '../context.js'
+import type { AppContext } from '../app-context.js'
 import type { Database } from '../db/connection.js'
 import type { PartnerRow } from '../db/schema.js'
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors.js'
 import type { FieldErrors } from '../lib/form-fields.js'
-import { type Actor, recordAudit } from '../organizers/audit.repository.js'
+import { type Actor, recordAudit } from '../organizers/index.js'
 import { type PartnerInput, parsePartnerInput } from './partner-input.js'
 import * as repo from './partners.repository.js'
 

@@ -1,4 +1,4 @@
-import type { AppContext } from '../context.js'
+import type { AppContext } from '../app-context.js'
 import type { LetterStatus } from '../db/schema.js'
 import { listPartners } from './partners.service.js'
 import * as figures from './source-figures.repository.js'

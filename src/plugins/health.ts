@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { sql } from 'kysely'
-import type { AppContext } from '../context.js'
+import type { AppContext } from '../app-context.js'
 
 /** GET /healthz: 200 when the service can read its database, 503 otherwise. */
 export const healthRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app, { ctx }) => {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import type { AppContext } from '../context.js'
+import type { AppContext } from '../app-context.js'
 import { english } from '../i18n/index.js'
 import { sendError } from './errors.js'
 

@@ -1,5 +1,5 @@
 import type { Database } from '../db/connection.js'
-import { foldEmail, type RedactedLetter } from '../letters/letter-redaction.js'
+import { foldEmail, type RedactedLetter } from '../letters/index.js'
 import * as repo from './erasure.repository.js'
 
 // The outbox's side of an erasure: the person's address in messages' recipients and payloads,

@@ -1,4 +1,4 @@
-import type { AppContext } from '../context.js'
+import type { AppContext } from '../app-context.js'
 import { deleteOutboxFiles } from '../outbox/outbox-files.js'
 import * as repo from './erasure.repository.js'
 

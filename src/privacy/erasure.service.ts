@@ -1,15 +1,15 @@
-import type { AppContext } from '../context.js'
+import type { AppContext } from '../app-context.js'
 import { DEFAULT_LANGUAGE, type SiteLanguage } from '../i18n/index.js'
 import {
   eraseLettersOfAddress,
   findLettersOfAddress,
   hasLettersOfAddress,
   type RedactedLetter,
-} from '../letters/letter-redaction.js'
+} from '../letters/index.js'
 import { ConflictError, GoneError, NotFoundError, ValidationError } from '../lib/errors.js'
 import { isPlausibleEmail } from '../lib/text-safety.js'
 import { hashToken, newLinkToken } from '../lib/tokens.js'
-import { recordAudit, SHELL_ACTOR } from '../organizers/audit.repository.js'
+import { recordAudit, SHELL_ACTOR } from '../organizers/index.js'
 import { deleteOutboxFiles } from '../outbox/outbox-files.js'
 import * as repo from './erasure.repository.js'
 import { scrubOutbox } from './erasure-scrub.js'

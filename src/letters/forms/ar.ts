@@ -1,4 +1,4 @@
-import { MISSION_NAME_FORMS } from '../../directory/mission-names.js'
+import { MISSION_NAME_FORMS } from '../../directory/index.js'
 import { type Addressee, dateParts, type LanguageForms, unbreakable } from './forms.js'
 
 // Arabic forms, as UN Arabic correspondence writes them: "الممثل الدائم لفرنسا لدى الأمم المتحدة",

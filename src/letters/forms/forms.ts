@@ -1,7 +1,6 @@
-import type { HeadRole } from '../../directory/mission-names.js'
-import type { StateNameForms } from '../../directory/state-names.js'
+import type { HeadRole, StateNameForms } from '../../directory/index.js'
 
-export { type HeadRole, headRole } from '../../directory/mission-names.js'
+export { type HeadRole, headRole } from '../../directory/index.js'
 
 // The fixed forms of diplomatic correspondence, one module per language (en.ts, fr.ts, ...):
 // how the head of a Permanent Mission is named and titled, greeted and taken leave of, how a date

@@ -1,4 +1,4 @@
-import { MISSION_NAME_FORMS } from '../../directory/mission-names.js'
+import { MISSION_NAME_FORMS } from '../../directory/index.js'
 import { type Addressee, dateParts, type LanguageForms, unbreakable } from './forms.js'
 
 const MONTHS = 'janvier février mars avril mai juin juillet août septembre octobre novembre décembre'.split(

@@ -1,5 +1,5 @@
-import { MISSION_NAME_FORMS } from '../../directory/mission-names.js'
-import type { StateNameForms } from '../../directory/state-names.js'
+import type { StateNameForms } from '../../directory/index.js'
+import { MISSION_NAME_FORMS } from '../../directory/index.js'
 import { type Addressee, dateParts, type HeadRole, type LanguageForms, unbreakable } from './forms.js'
 
 // Russian as the UN's Russian service and Russian diplomatic practice write it: the address block

@@ -1,5 +1,5 @@
-import { MISSION_NAME_FORMS } from '../../directory/mission-names.js'
-import type { StateNameForms } from '../../directory/state-names.js'
+import type { StateNameForms } from '../../directory/index.js'
+import { MISSION_NAME_FORMS } from '../../directory/index.js'
 import { type Addressee, dateParts, type HeadRole, type LanguageForms, unbreakable } from './forms.js'
 
 // Chinese (Simplified) forms, as UN Chinese correspondence writes them: the office before the

@@ -1,10 +1,9 @@
 import type { Database } from '../db/connection.js'
 import type { OutboxMessageRow } from '../db/schema.js'
-import { erasureLinkMail, memberConfirmationMail, memberUpdateMail } from '../delivery/member-mails.js'
 import { newPublicId } from '../lib/tokens.js'
+import { findMemberForUpdate, findUpdateText, unsubscribeUrl } from '../members/index.js'
 import { type KindRules, type RenderContext, unsendable } from '../outbox/index.js'
-import * as repo from './campaign-updates.repository.js'
-import { unsubscribeUrl } from './unsubscribe-links.js'
+import { erasureLinkMail, memberConfirmationMail, memberUpdateMail } from './member-mails.js'
 
 // The members module's rows of the outbox's kinds table (src/outbox-kinds.ts). Campaign updates
 // wait behind every other kind and go out at most UPDATES_PER_MINUTE a minute (mail providers
@@ -17,7 +16,7 @@ import { unsubscribeUrl } from './unsubscribe-links.js'
  */
 export async function whyUpdateMayNotGo(db: Database, message: OutboxMessageRow): Promise<string | null> {
   if (message.member_id === null) return null
-  const member = await repo.findMemberForUpdate(db, message.member_id)
+  const member = await findMemberForUpdate(db, message.member_id)
   if (!member || member.status === 'erased') return 'the member’s data was erased'
   if (member.status === 'unsubscribed') return 'the member unsubscribed before it went out'
   if (member.status !== 'active') return 'the member is not confirmed'
@@ -30,9 +29,8 @@ export async function whyUpdateMayNotGo(db: Database, message: OutboxMessageRow)
 
 /** An update's e-mail: the update, and the one-click link for its member. */
 async function renderUpdate(ctx: RenderContext, message: OutboxMessageRow) {
-  const update = message.update_id === null ? undefined : await repo.findUpdateText(ctx.db, message.update_id)
-  const member =
-    message.member_id === null ? undefined : await repo.findMemberForUpdate(ctx.db, message.member_id)
+  const update = message.update_id === null ? undefined : await findUpdateText(ctx.db, message.update_id)
+  const member = message.member_id === null ? undefined : await findMemberForUpdate(ctx.db, message.member_id)
   if (!update || (message.member_id !== null && !member))
     throw unsendable(`outbox message ${message.id} has no update or member`)
   return memberUpdateMail({
