@@ -50,8 +50,7 @@ module.exports = {
       comment: 'Files that import each other, directly or round a loop.',
       severity: 'error',
       from: {},
-      // A loop of type imports only is gone once compiled: it ties nothing at run time.
-      to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
+      to: { circular: true },
     },
   ],
   options: {
