@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { signInOrganizer } from '../helpers/organizer-session.js'
-import { listRoutes, type RouteEntry } from '../helpers/route-list.js'
+import { concreteUrl as concrete, listRoutes, type RouteEntry } from '../helpers/route-list.js'
 import { buildTestApp } from '../helpers/test-app.js'
 
 // Pages and JSON that only organizers may reach: found by walking the app's routes, so a route
@@ -14,17 +14,6 @@ const isOrganizerPage = (route: RouteEntry) =>
   route.url.startsWith('/organizers') && !OPEN_ORGANIZER_PAGES.has(route.url)
 const isOrganizerApi = (route: RouteEntry) =>
   /^\/api\/(organizers|letters\/print|states\/:iso3\/engagements)/.test(route.url)
-
-/** A concrete URL for a route pattern (the guard answers before the parameters matter). */
-function concrete(url: string): string {
-  return url
-    .replace(':iso3', 'fra')
-    .replace(':token', 'x'.repeat(43))
-    .replace(':name', 'x.eml')
-    .replace(':change', 'disable')
-    .replace(/:[a-zA-Z]+/g, '1')
-    .replace('*', 'x')
-}
 
 describe('organizer routes', async () => {
   const { app, ctx } = await buildTestApp()

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { signInOrganizer } from '../helpers/organizer-session.js'
-import { listRoutes, type RouteEntry } from '../helpers/route-list.js'
+import { concreteUrl as concrete, listRoutes, type RouteEntry } from '../helpers/route-list.js'
 import { buildTestApp } from '../helpers/test-app.js'
 
 // The organizers' area is registered once (src/organizers/organizers-area.ts): its prefix, the
@@ -9,16 +9,6 @@ import { buildTestApp } from '../helpers/test-app.js'
 
 /** The way in: it must stay open to strangers (signing in and out, an invitation's welcome). */
 const WAY_IN = new Set(['/organizers/login', '/organizers/logout', '/organizers/welcome/:token'])
-
-/** A concrete URL for a route pattern (the guard answers before the parameters matter). */
-function concrete(url: string): string {
-  return url
-    .replace(':iso3', 'fra')
-    .replace(':token', 'x'.repeat(43))
-    .replace(':name', 'x.eml')
-    .replace(':change', 'disable')
-    .replace(/:[a-zA-Z]+/g, '1')
-}
 
 describe('the organizers’ area', async () => {
   const { app, ctx } = await buildTestApp()
