@@ -32,13 +32,17 @@ import { createLetter } from '../src/letters/letters.service.js'
 import { hashToken } from '../src/lib/tokens.js'
 import { createTransport, drainOutbox, type MailTransport, type PassResult } from '../src/outbox/index.js'
 import { setMission } from '../test/helpers/directory-fixtures.js'
-import { type LocalSmtpServer, startLocalSmtpServer } from './lib/local-smtp.js'
+import { startLocalSmtpServer } from './lib/local-smtp.js'
+import { type SmtpTally, startLocalSmtpProcess } from './lib/local-smtp-process.js'
 import { writeReadmeFigures } from './lib/readme-figures.js'
 
 const { values: args } = parseArgs({
   options: {
     letters: { type: 'string', default: '1000' },
     'write-readme': { type: 'boolean', default: false },
+    // The SMTP servers in the bench's own process (sharing its event loop and its core) rather
+    // than each in a process of its own, as a real mail server would be.
+    'server-in-process': { type: 'boolean', default: false },
   },
 })
 const N = Number(args.letters)
@@ -53,6 +57,30 @@ const MAX_PASSES = 1000
 const COUNTRIES = ['KE', 'FR', 'BR', 'IN', 'ZA', 'CA', 'MX', 'DE', 'NG', 'JP']
 
 const missionAddress = (iso3: string): string => `mission-${iso3.toLowerCase()}@${MISSION_DOMAIN}`
+
+/** A local SMTP server that accepts everything and counts what it received. */
+interface CountingServer {
+  url: string
+  tally(): Promise<SmtpTally>
+  stop(): Promise<void>
+}
+
+/** In a process of its own by default; in this one with --server-in-process. */
+async function startCountingServer(): Promise<CountingServer> {
+  if (!args['server-in-process']) return startLocalSmtpProcess()
+  const server = await startLocalSmtpServer()
+  return {
+    url: server.url,
+    tally: async () => ({
+      count: server.count(),
+      messageIds: new Set(server.messageIds),
+      duplicates: server.duplicates(),
+      withoutMessageId: server.withoutMessageId(),
+      cpuMs: 0,
+    }),
+    stop: () => server.stop(),
+  }
+}
 
 /**
  * The transport the app would use, timing each handover to the SMTP server by Message-ID, and
@@ -99,14 +127,18 @@ async function drain(ctx: AppContext, transport: MailTransport): Promise<PassRes
 async function rawLoop(
   mails: Mail.Options[],
   connections: number,
-): Promise<{ ms: number; received: number }> {
-  const server = await startLocalSmtpServer()
+): Promise<{ ms: number; received: number; cpuMs: number; serverCpuMs: number }> {
+  const server = await startCountingServer()
   const raw = nodemailer.createTransport({ url: server.url, pool: true, maxConnections: connections })
   try {
+    const before = await server.tally()
     const start = performance.now()
+    const cpu = process.cpuUsage()
     await Promise.all(mails.map((mail) => raw.sendMail(mail)))
     const ms = performance.now() - start
-    return { ms, received: server.count() }
+    const cpuMs = cpuMsSince(cpu)
+    const after = await server.tally()
+    return { ms, received: after.count - before.count, cpuMs, serverCpuMs: after.cpuMs - before.cpuMs }
   } finally {
     raw.close()
     await server.stop()
@@ -179,8 +211,9 @@ async function figuresByKind(ctx: AppContext, handoverMs: Map<string, number>): 
 /** Every way a letter could have been lost or sent twice; an empty list when none happened. */
 async function verify(
   ctx: AppContext,
-  server: LocalSmtpServer,
+  serverSide: CountingServer,
 ): Promise<{ passed: string[]; failed: string[] }> {
+  const server = await serverSide.tally()
   const passed: string[] = []
   const failed: string[] = []
   const check = (ok: boolean, good: string, bad: string) => (ok ? passed : failed).push(ok ? good : bad)
@@ -222,14 +255,14 @@ async function verify(
     `confirmation e-mails lost: ${received(confirmations)} of ${N} received`,
   )
   check(
-    server.duplicates() === 0 && server.withoutMessageId() === 0,
+    server.duplicates === 0 && server.withoutMessageId === 0,
     'no Message-ID received twice, none without one',
-    `duplicated: ${server.duplicates()} messages received twice; ${server.withoutMessageId()} without a Message-ID`,
+    `duplicated: ${server.duplicates} messages received twice; ${server.withoutMessageId} without a Message-ID`,
   )
   check(
-    server.count() === messages.length && server.messageIds.size === messages.length,
+    server.count === messages.length && server.messageIds.size === messages.length,
     `the server received exactly the ${messages.length} messages of the outbox`,
-    `the server received ${server.count()} messages (${server.messageIds.size} distinct) for ${messages.length} in the outbox: ${server.count() > messages.length ? 'duplicated' : 'lost'}`,
+    `the server received ${server.count} messages (${server.messageIds.size} distinct) for ${messages.length} in the outbox: ${server.count > messages.length ? 'duplicated' : 'lost'}`,
   )
 
   // What the database says.
@@ -268,13 +301,18 @@ async function verify(
   return { passed, failed }
 }
 
+/** CPU time of this process (every thread: the main one, the message-building one) since `start`, ms. */
+const cpuMsSince = (start: NodeJS.CpuUsage): number => {
+  const used = process.cpuUsage(start)
+  return (used.user + used.system) / 1000
+}
 const perSecond = (count: number, ms: number): string => (ms > 0 ? (count / (ms / 1000)).toFixed(0) : '∞')
 const secs = (ms: number): string => `${(ms / 1000).toFixed(2)} s`
 const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(1)
 
 async function main(): Promise<boolean> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'code-blue-bench-outbox-'))
-  const server = await startLocalSmtpServer()
+  const server = await startCountingServer()
   let ctx: AppContext | null = null
   let transport: MailTransport | null = null
   try {
@@ -329,9 +367,10 @@ async function main(): Promise<boolean> {
     const t1 = performance.now()
     const confirmationPasses = await drain(ctx, transport)
     const confirmationMs = performance.now() - t1
-    if (confirmationPasses.sent !== N || server.count() !== N)
+    const confirmationsReceived = (await server.tally()).count
+    if (confirmationPasses.sent !== N || confirmationsReceived !== N)
       throw new Error(
-        `confirmation e-mails lost: ${confirmationPasses.sent} sent, ${server.count()} received, of ${N}`,
+        `confirmation e-mails lost: ${confirmationPasses.sent} sent, ${confirmationsReceived} received, of ${N}`,
       )
 
     // Each writer clicks the link in their e-mail.
@@ -347,18 +386,23 @@ async function main(): Promise<boolean> {
     // (b) The drain: every mission letter, then every writer's copy, to the SMTP server.
     handoverMs.clear()
     handedOver.length = 0
-    const receivedBefore = server.count()
+    const receivedBefore = confirmationsReceived
     const rssBefore = process.memoryUsage.rss()
     let peakRss = rssBefore
     const sampler = setInterval(() => {
       peakRss = Math.max(peakRss, process.memoryUsage.rss())
     }, 50)
+    const serverBefore = await server.tally()
     const t3 = performance.now()
+    const cpu3 = process.cpuUsage()
     const drained = await drain(ctx, transport)
     const drainMs = performance.now() - t3
+    const drainCpuMs = cpuMsSince(cpu3)
     clearInterval(sampler)
     peakRss = Math.max(peakRss, process.memoryUsage.rss())
-    const drainReceived = server.count() - receivedBefore
+    const serverAfter = await server.tally()
+    const drainReceived = serverAfter.count - receivedBefore
+    const drainServerCpuMs = serverAfter.cpuMs - serverBefore.cpuMs
 
     const kinds = await figuresByKind(ctx, handoverMs)
     const { passed, failed } = await verify(ctx, server)
@@ -374,6 +418,7 @@ async function main(): Promise<boolean> {
       mission_letter: 'mission letters (to the missions, PDF attached)',
       supporter_copy: "writers' copies (PDF attached)",
     }
+    const serverLabel = args['server-in-process'] ? 'in this process (counted above)' : 'its own process'
     const rows = [
       '| measure | result |',
       '| --- | --- |',
@@ -384,6 +429,8 @@ async function main(): Promise<boolean> {
       `| **drain**: drainOutbox until a pass sends nothing, ${config.mail.concurrency} in flight over ${config.mail.poolConnections} pooled connections | **${drainReceived} messages in ${secs(drainMs)}: ${perSecond(drainReceived, drainMs)} messages/s** (${drained.passes} passes; ${drained.retried} retried, ${drained.failed} failed) |`,
       `| raw loop: the same ${raw.received} messages, nodemailer alone, ${config.mail.poolConnections} pooled connections, all given to sendMail at once | ${raw.received} messages in ${secs(raw.ms)}: ${perSecond(raw.received, raw.ms)} messages/s |`,
       `| **drain ÷ raw loop** | **${(drainRate / rawRate).toFixed(2)}** |`,
+      `| CPU per message, sending process (all its threads) | drain ${(drainCpuMs / drainReceived).toFixed(2)} ms, raw loop ${(raw.cpuMs / raw.received).toFixed(2)} ms |`,
+      `| CPU per message, SMTP server | ${serverLabel}: drain ${(drainServerCpuMs / drainReceived).toFixed(2)} ms, raw loop ${(raw.serverCpuMs / raw.received).toFixed(2)} ms |`,
       ...kinds.map(
         (k) =>
           `| … ${label[k.kind] ?? k.kind} | ${k.messages} in ${secs(k.spanMs)}: ${perSecond(k.messages, k.spanMs)} messages/s; SMTP handover ${k.meanHandoverMs.toFixed(1)} ms of ${(k.messages > 0 ? k.spanMs / k.messages : 0).toFixed(1)} ms a message |`,
@@ -392,7 +439,7 @@ async function main(): Promise<boolean> {
       `| checks | ${failed.length === 0 ? `all ${passed.length} passed` : `**${failed.length} failed**`}: ${[...failed, ...passed].join('; ')} |`,
     ]
     const table = [
-      `Node ${process.version}, ${os.cpus().length} cores; ${N} letters to the ${MEMBER_STATES} member states' missions (one writer each), one process with the real clock, SQLite (WAL) in a temp dir, a local SMTP server (smtp-server on 127.0.0.1, no TLS) that accepts everything.`,
+      `Node ${process.version}, ${os.cpus().length} cores; ${N} letters to the ${MEMBER_STATES} member states' missions (one writer each), one process with the real clock, SQLite (WAL) in a temp dir, a local SMTP server (smtp-server on 127.0.0.1, no TLS) that accepts everything, ${args['server-in-process'] ? "in the bench's own process" : 'in a process of its own, as a mail server would be'}.`,
       '',
       ...rows,
     ].join('\n')
