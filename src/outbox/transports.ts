@@ -6,6 +6,10 @@ import DKIM from 'nodemailer/lib/dkim'
 import type Mail from 'nodemailer/lib/mailer/index.js'
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js'
 import type { DkimConfig, MailConfig } from '../config.js'
+import { createMimeComposer } from './mime-composer.js'
+
+/** How much of a message the SMTP stage gathers before passing it on to the connection. */
+const GATHER_BYTES = 64 * 1024
 
 /** What a transport says of a message it handed over. */
 export interface Handover {
@@ -70,6 +74,8 @@ function smtpTransport(
     socketTimeout: 60_000,
   }
   const transporter = nodemailer.createTransport(options)
+  // Each message's MIME source is built in a worker thread (mime-composer.ts), then sent as it is.
+  const composer = createMimeComposer()
   // Nodemailer's own signer, run here rather than through the transport's `dkim` option, which
   // would put it after the stage below: the signer takes in the whole message before it passes a
   // byte on, so the stage would count every message written before MAIL FROM, and a connection
@@ -84,14 +90,31 @@ function smtpTransport(
     // when a connection closed before a byte of it was sent).
     mail.message.processFunc((input: Readable) => {
       let started = false
+      // The message's chunks (~2 KiB each) are gathered and passed on in a few large ones: each
+      // chunk costs the SMTP connection a pass of its dot-stuffing and a socket write.
+      let gathered: Buffer[] = []
+      let gatheredBytes = 0
+      const passOn = (stage: Transform) => {
+        if (gatheredBytes === 0) return
+        stage.push(gathered.length === 1 ? gathered[0] : Buffer.concat(gathered, gatheredBytes))
+        gathered = []
+        gatheredBytes = 0
+      }
       const stage = new Transform({
-        transform(chunk, _encoding, next) {
-          if (started || !duringData) return next(null, chunk)
-          started = true
-          this.push(chunk)
-          Promise.resolve(duringData(id)).then(() => next(), next)
+        transform(chunk: Buffer, _encoding, next) {
+          if (!started && duringData) {
+            started = true
+            this.push(chunk)
+            Promise.resolve(duringData(id)).then(() => next(), next)
+            return
+          }
+          gathered.push(chunk)
+          gatheredBytes += chunk.length
+          if (gatheredBytes >= GATHER_BYTES) passOn(this)
+          next()
         },
         flush(next) {
+          passOn(this)
           written.add(id)
           next()
         },
@@ -109,8 +132,9 @@ function smtpTransport(
     async send(mail) {
       const id = String(mail.messageId ?? '')
       written.delete(id)
+      const { raw, envelope } = await composer.compose(mail)
       const info = await transporter
-        .sendMail(mail)
+        .sendMail({ raw, envelope, messageId: mail.messageId })
         .catch((error: unknown) => {
           // A reply from the server (4xx, 5xx) is an answer: it does not have the message.
           const answered = typeof (error as { responseCode?: unknown }).responseCode === 'number'
@@ -125,7 +149,10 @@ function smtpTransport(
         rejected: (info.rejected ?? []).map(String),
       }
     },
-    close: (closing) => transporter.close(closing),
+    close(closing) {
+      transporter.close(closing)
+      void composer.close()
+    },
   }
 }
 
