@@ -5,7 +5,9 @@ import {
   changeLetterStatus,
   findLetterRowById,
   findLettersByOutboxId,
+  findSupporterEmail,
   letterPdfBytes,
+  moveLetterById,
 } from '../letters/index.js'
 import type { CarriedStatus, KindRules, QueueInTransaction, RenderContext } from '../outbox/index.js'
 import { unsendable } from '../outbox/index.js'
@@ -30,24 +32,27 @@ async function letterOf(db: Database, message: OutboxMessageRow): Promise<Letter
   return letter
 }
 
-/** The letters whose delivery a mission's message is: its letter, or a digest's letters. */
-async function lettersCarried(db: Database, message: OutboxMessageRow): Promise<LetterRow[]> {
-  if (message.kind === 'digest') return findLettersByOutboxId(db, message.id)
-  const letter = message.letter_id === null ? undefined : await findLetterRowById(db, message.letter_id)
-  return letter ? [letter] : []
-}
+// A mission's message carries its letter, or a digest's letters. The single letter is moved and
+// read by id, without reading its document: this runs twice at every handover.
 
 async function moveLetters(db: Database, message: OutboxMessageRow, to: CarriedStatus, now: string) {
   const sent = to === 'sent' ? { sent_at: now, message_id: message.message_id } : {}
-  for (const letter of await lettersCarried(db, message)) await changeLetterStatus(db, letter, to, sent, now)
+  if (message.kind === 'digest') {
+    for (const letter of await findLettersByOutboxId(db, message.id))
+      await changeLetterStatus(db, letter, to, sent, now)
+  } else if (message.letter_id !== null) await moveLetterById(db, message.letter_id, to, sent, now)
 }
 
 /** Once delivered, each writer gets a copy of what was sent on their behalf. */
 async function queueSupporterCopies(db: Database, message: OutboxMessageRow, queue: QueueInTransaction) {
-  for (const letter of await lettersCarried(db, message)) {
-    if (letter.supporter_email)
-      await queue(db, { kind: 'supporter_copy', letterId: letter.id, recipients: [letter.supporter_email] })
-  }
+  const writers =
+    message.kind === 'digest'
+      ? (await findLettersByOutboxId(db, message.id)).map((l) => ({ id: l.id, email: l.supporter_email }))
+      : message.letter_id === null
+        ? []
+        : [{ id: message.letter_id, email: await findSupporterEmail(db, message.letter_id) }]
+  for (const { id, email } of writers)
+    if (email) await queue(db, { kind: 'supporter_copy', letterId: id, recipients: [email] })
 }
 
 /** Addresses a mission's mail server refused are flagged for organizers (the directory's rule). */

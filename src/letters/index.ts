@@ -31,6 +31,8 @@ export {
   findLetterRowByTokenHash,
   findLettersByOutboxId,
   findLettersFrom,
+  findSupporterEmail,
+  moveLetterById,
 } from './letters-delivery.service.js'
 export { defaultLetterFont, LETTER_FONTS, registerLetterFonts } from './pdf-fonts.js'
 export { uncoveredCharacters } from './typesetting/font-runs.js'

@@ -23,6 +23,11 @@ export function canBecome(from: LetterStatus, to: LetterStatus): boolean {
   return NEXT[from].includes(to)
 }
 
+/** The states a letter may be in to become `to`. */
+export function statesBecoming(to: LetterStatus): LetterStatus[] {
+  return (Object.keys(NEXT) as LetterStatus[]).filter((from) => NEXT[from].includes(to))
+}
+
 export function assertLetterTransition(from: LetterStatus, to: LetterStatus): void {
   if (!canBecome(from, to))
     throw new ConflictError(

@@ -1,6 +1,6 @@
 import type { Database } from '../db/connection.js'
 import type { LetterRow, LetterStatus } from '../db/schema.js'
-import { assertLetterTransition } from './letter-states.js'
+import { assertLetterTransition, statesBecoming } from './letter-states.js'
 import * as repo from './letters.repository.js'
 
 // What the delivery module may know and change of a letter. It calls these, never the letters'
@@ -31,6 +31,28 @@ export function findAwaitingConfirmation(
   now: string,
 ): Promise<LetterRow[]> {
   return repo.findAwaitingConfirmation(db, remindBefore, now)
+}
+
+/**
+ * As changeLetterStatus, by id, without reading the letter first (the outbox does it at every
+ * handover): the update names the states that may become `to`. A letter that no longer exists is
+ * left alone (erased meanwhile); one in another state is refused as changeLetterStatus refuses it.
+ */
+export async function moveLetterById(
+  db: Database,
+  id: number,
+  to: LetterStatus,
+  patch: Partial<Omit<LetterRow, 'id' | 'status' | 'public_id' | 'reference' | 'created_at'>>,
+  now: string,
+): Promise<void> {
+  if (await repo.updateLetterIfIn(db, id, statesBecoming(to), { ...patch, status: to, updated_at: now }))
+    return
+  const letter = await repo.findLetterById(db, id)
+  if (letter) assertLetterTransition(letter.status, to)
+}
+
+export function findSupporterEmail(db: Database, id: number): Promise<string | null> {
+  return repo.findSupporterEmail(db, id).then((row) => row?.supporter_email ?? null)
 }
 
 /** Moves a letter to `to` (refused unless the state table allows it), with the fields that go with it. */

@@ -132,6 +132,33 @@ export async function markPrinted(db: Db, id: number, at: string): Promise<void>
     .execute()
 }
 
+/**
+ * Changes a letter only if it is in one of `from`; returns whether it was. No read first, nothing
+ * returned: the outbox moves a letter at every handover.
+ */
+export async function updateLetterIfIn(
+  db: Db,
+  id: number,
+  from: readonly LetterRow['status'][],
+  patch: Partial<Omit<LetterRow, 'id' | 'public_id' | 'reference' | 'created_at'>>,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('letter')
+    .set(patch)
+    .where('id', '=', id)
+    .where('status', 'in', from)
+    .executeTakeFirst()
+  return result.numUpdatedRows > 0n
+}
+
+/** The address a letter's writer gave, if any; undefined when there is no such letter. */
+export async function findSupporterEmail(
+  db: Db,
+  id: number,
+): Promise<{ supporter_email: string | null } | undefined> {
+  return db.selectFrom('letter').select('supporter_email').where('id', '=', id).executeTakeFirst()
+}
+
 export async function findLetterById(db: Db, id: number): Promise<LetterRow | undefined> {
   return db.selectFrom('letter').selectAll().where('id', '=', id).executeTakeFirst()
 }

@@ -42,7 +42,7 @@ export async function claimBatch(
       const rules = ctx.outbox.kinds[message.kind]
       const refusal = (await rules.refusal?.(trx, message)) ?? null
       if (refusal) {
-        await repo.updateOutboxMessage(trx, message.id, {
+        await repo.setOutboxMessage(trx, message.id, {
           status: 'failed',
           attempts: message.attempts - 1, // never handed over: the claim's count is undone
           updated_at: now,

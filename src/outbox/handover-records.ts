@@ -35,7 +35,7 @@ export async function recordAccepted(ctx: OutboxCtx, accepted: readonly Accepted
   await ctx.db.transaction().execute(async (trx) => {
     for (const { message, attemptId, handover } of accepted) {
       const rules = ctx.outbox.kinds[message.kind]
-      await repo.updateOutboxMessage(trx, message.id, {
+      await repo.setOutboxMessage(trx, message.id, {
         status: 'sent',
         sent_at: now,
         updated_at: now,
@@ -91,7 +91,7 @@ export async function recordFailure(
       response,
     )
     const backoff = Math.min(60_000 * 4 ** (message.attempts - 1), 6 * 3_600_000)
-    await repo.updateOutboxMessage(trx, message.id, {
+    await repo.setOutboxMessage(trx, message.id, {
       status: retry ? 'queued' : 'failed',
       next_attempt_at: retry
         ? new Date(ctx.clock.now().getTime() + backoff).toISOString()
@@ -153,7 +153,7 @@ async function markUncertain(
   for (const attempt of await repo.findAttempts(trx, message.id)) {
     if (attempt.finished_at === null) await repo.finishAttempt(trx, attempt.id, now, 'uncertain', why)
   }
-  await repo.updateOutboxMessage(trx, message.id, {
+  await repo.setOutboxMessage(trx, message.id, {
     status: 'uncertain',
     updated_at: now,
     last_response: why.slice(0, 500),

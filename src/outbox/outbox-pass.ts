@@ -46,13 +46,14 @@ export async function drainOutbox(
   const concurrency = Math.max(1, options.concurrency ?? ctx.config.mail.concurrency)
   const result: PassResult = { sent: 0, retried: 0, failed: 0 }
   const inFlight = new Set<Promise<void>>()
+  const refillAt = Math.ceil(concurrency / 2)
   const record = acceptedBatches(ctx)
   let claimedSoFar = 0
   let emptySinceLastHandover = false
   let stop: { error: unknown } | null = null
   while (!stop) {
     const room = Math.min(concurrency - inFlight.size, max - claimedSoFar)
-    if (room > 0 && !emptySinceLastHandover) {
+    if (room > 0 && !emptySinceLastHandover && (room >= refillAt || inFlight.size === 0)) {
       let batch: { claimed: Claimed[]; found: number }
       try {
         batch = await claimBatch(ctx, room, options.onStep)

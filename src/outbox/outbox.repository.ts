@@ -23,6 +23,15 @@ export async function updateOutboxMessage(
     .executeTakeFirstOrThrow()
 }
 
+/** As updateOutboxMessage, returning nothing: what the outbox writes at every handover. */
+export async function setOutboxMessage(
+  db: Database,
+  id: number,
+  patch: Partial<Omit<OutboxMessageRow, 'id'>>,
+): Promise<void> {
+  await db.updateTable('outbox_message').set(patch).where('id', '=', id).execute()
+}
+
 export async function findOutboxMessage(db: Database, id: number): Promise<OutboxMessageRow | undefined> {
   return db.selectFrom('outbox_message').selectAll().where('id', '=', id).executeTakeFirst()
 }
