@@ -32,7 +32,7 @@ import { membersAdminRoutes } from './members/members-admin.routes.js'
 import { organizerAuthPlugin } from './organizers/organizer-auth.js'
 import { organizersApi } from './organizers/organizers.api.js'
 import { organizersRoutes } from './organizers/organizers.routes.js'
-import { neverCached, organizersArea } from './organizers/organizers-area.js'
+import { organizersArea } from './organizers/organizers-area.js'
 import { partnersRoutes } from './partners/partners.routes.js'
 import { errorsPlugin } from './plugins/errors.js'
 import { fairAdmissionPlugin } from './plugins/fair-admission.js'
@@ -123,6 +123,7 @@ export async function buildApp({ ctx }: BuildAppOptions): Promise<FastifyInstanc
       await area.register(lettersPrintRoutes, { ctx })
       await area.register(membersAdminRoutes, { ctx, countLetters })
       await area.register(partnersRoutes, { ctx })
+      await area.register(outboxRoutes, { ctx })
     },
   })
   await app.register(directoryApi, { ctx })
@@ -136,12 +137,6 @@ export async function buildApp({ ctx }: BuildAppOptions): Promise<FastifyInstanc
     requestEmail: (letterId) => requestEmailDelivery(ctx, letterId, {}),
   })
   await app.register(deliveryRoutes, { ctx })
-  // @TODO delivery's outbox pages still carry the whole /organizers path and their own sign-in
-  // guards (outbox.routes.ts); until they move inside the area, they get its no-store here.
-  await app.register(async (outbox) => {
-    outbox.addHook('onSend', neverCached)
-    await outbox.register(outboxRoutes, { ctx })
-  })
   await app.register(repliesRoutes, { ctx })
   await app.register(canvassingApi, { ctx })
   await app.register(canvassingRoutes, { ctx })

@@ -2,19 +2,15 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { AppContext } from '../app-context.js'
 import { confirmMissionEmail } from '../directory/index.js'
-import {
-  actorOf,
-  organizerFormWith,
-  organizerPage,
-  organizerPageData,
-  signedIn,
-} from '../organizers/index.js'
+import { actorOf, organizerPageData, permitted, permittedForm, signedIn } from '../organizers/index.js'
 import { downloadEmlFile, getOutboxOverview } from './outbox-overview.js'
 
-/** Organizers' view of the outbox: what went, what waits, what needs them, the .eml files. */
+/**
+ * Organizers' view of the outbox: what went, what waits, what needs them, the .eml files. Inside
+ * the organizers' area (paths relative to /organizers; the area signs strangers in and says no-store).
+ */
 export const outboxRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
-  app.get('/organizers/outbox', organizerPage('outbox.view'), async (request, reply) => {
-    reply.header('cache-control', 'private, no-store')
+  app.get('/outbox', permitted('outbox.view'), async (request, reply) => {
     return reply.viewAsync('pages/delivery/outbox.hbs', {
       ...organizerPageData(request, reply),
       title: 'Outbox',
@@ -25,9 +21,9 @@ export const outboxRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
 
   // "The mission confirmed this address": its failure flag goes (audited), letters are e-mailed again.
   app.post(
-    '/organizers/outbox/failing/confirm',
+    '/outbox/failing/confirm',
     {
-      ...organizerFormWith(app, 'directory.edit'),
+      ...permittedForm(app, 'directory.edit'),
       schema: { body: Type.Object({ email: Type.String({ minLength: 3, maxLength: 320 }) }) },
     },
     async (request, reply) => {
@@ -37,10 +33,10 @@ export const outboxRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
   )
 
   app.get(
-    '/organizers/outbox/files/:name',
+    '/outbox/files/:name',
     {
       // A message holds a letter, its writer's name and address: a download of personal data.
-      ...organizerPage('outbox.download'),
+      ...permitted('outbox.download'),
       schema: { params: Type.Object({ name: Type.String({ maxLength: 200 }) }) },
     },
     async (request, reply) => {
@@ -48,7 +44,6 @@ export const outboxRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
       return reply
         .type('message/rfc822')
         .header('content-disposition', `attachment; filename="${request.params.name}"`)
-        .header('cache-control', 'private, no-store')
         .send(bytes)
     },
   )

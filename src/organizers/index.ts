@@ -5,8 +5,6 @@ export { recordAudit, recordExport, SHELL_ACTOR } from './audit.repository.js'
 export {
   organizerApi,
   organizerApiChangeWith,
-  organizerFormWith,
-  organizerPage,
   organizerPageData,
   permitted,
   permittedForm,

@@ -75,19 +75,6 @@ export function permittedForm(app: FastifyInstance, permission: Permission) {
   return { onRequest: requirePermission(permission), preValidation: verifyCsrf(app) }
 }
 
-/**
- * The guards of an organizers' page outside the area that needs `permission`: signed in (or sent
- * to sign in), then allowed. @TODO only delivery's outbox pages still use it (and the next two).
- */
-export function organizerPage(permission: Permission) {
-  return { onRequest: [requireOrganizerPage, requirePermission(permission)] }
-}
-
-/** The guards of an organizers' form that needs `permission`: signed in, allowed, a valid CSRF token. */
-export function organizerFormWith(app: FastifyInstance, permission: Permission) {
-  return { ...organizerForm(app), ...organizerPage(permission) }
-}
-
 /** The guards of an organizers' JSON call that needs `permission` (401, then 403). */
 export function organizerApi(permission: Permission) {
   return { onRequest: [requireOrganizerApi, requirePermission(permission)] }
@@ -101,11 +88,6 @@ export function organizerApiChangeWith(app: FastifyInstance, permission: Permiss
 /** preValidation hook (the body is parsed by then): refuses a change without a valid CSRF token. */
 export function verifyCsrf(app: FastifyInstance): preValidationHookHandler {
   return app.csrfProtection
-}
-
-/** The guards of an organizers' page that changes something: signed in, then a valid CSRF token. */
-export function organizerForm(app: FastifyInstance) {
-  return { onRequest: requireOrganizerPage, preValidation: verifyCsrf(app) }
 }
 
 /** The guards of an organizers' JSON call that changes something. */

@@ -1,4 +1,7 @@
+import fs from 'node:fs'
+import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { projectPath } from '../../src/lib/paths.js'
 import { signInOrganizer } from '../helpers/organizer-session.js'
 import { concreteUrl as concrete, listRoutes, type RouteEntry } from '../helpers/route-list.js'
 import { buildTestApp } from '../helpers/test-app.js'
@@ -37,6 +40,25 @@ describe('the organizers’ area', async () => {
       'GET /organizers/outbox',
     ])
       expect(urls).toContain(url)
+  })
+
+  it('is the only place that registers a page under /organizers: no module writes the whole path', () => {
+    // A page registered with the whole path would sit outside the area: no sign-in guard of its
+    // own unless it remembered one. Route calls only; a redirect may name an area page.
+    const routeWithWholePath = /\.(get|post|put|patch|delete|route)\(\s*['`"]\/organizers/
+    const offenders: string[] = []
+    const walk = (dir: string) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const file = path.join(dir, entry.name)
+        if (entry.isDirectory()) walk(file)
+        else if (file.endsWith('.ts') && routeWithWholePath.test(fs.readFileSync(file, 'utf8')))
+          offenders.push(path.relative(projectPath(), file))
+      }
+    }
+    walk(projectPath('src'))
+    expect(offenders).toEqual([])
+    // The check itself finds one when there is one.
+    expect(routeWithWholePath.test("app.get(\n    '/organizers/outbox', guard")).toBe(true)
   })
 
   it('sends a stranger to sign in from every page but the way in, and none of it is cached', async () => {
