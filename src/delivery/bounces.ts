@@ -9,8 +9,8 @@ import { findOutboxMessage } from './delivery.repository.js'
 // What a delivery status notification changes: a bounce recorded per failed recipient, and, for a
 // hard bounce of a mission's address, the address flagged as failing (no new letter is e-mailed
 // to it: directory/mission-email-failures.ts). A soft bounce is only recorded: the server tries on.
-// @TODO a bounce of a writer's or member's message keeps their address in `bounce`: retention and
-// erasure (members/erasure-scrub.ts, retention.ts) should clear it with their other data.
+// A bounce of a writer's or member's message holds their address: erasure deletes it with their
+// other data (privacy/erasure-scrub.ts); retention keeps it, as it keeps the letter's address.
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'log'> & { config: Pick<AppContext['config'], 'bounces'> }
 

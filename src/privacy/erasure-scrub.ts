@@ -3,7 +3,8 @@ import { foldEmail, type RedactedLetter } from '../letters/index.js'
 import * as repo from './erasure.repository.js'
 
 // The outbox's side of an erasure: the person's address in messages' recipients and payloads,
-// in mail servers' answers, and the .eml copies to delete once the transaction has committed.
+// in mail servers' answers and in the bounces that came back, and the .eml copies to delete once
+// the transaction has committed.
 
 /** What stands in for an address removed from a text (a mail server's answer, say). */
 export const ERASED_ADDRESS = '[erased]'
@@ -14,6 +15,8 @@ const CANCELLED = 'cancelled: its recipient asked for their data to be erased'
 export interface OutboxScrub {
   messages: number
   attempts: number
+  /** Bounces recorded for the address (deleted) or quoting it (masked). */
+  bounces: number
   /** Message-IDs whose .eml copies hold the person's data: their messages and their letters'. */
   messageIds: string[]
 }
@@ -69,7 +72,12 @@ export async function scrubOutbox(
     await repo.setAttemptResponse(db, attempt.id, masked)
     attempts++
   }
-  return { messages, attempts, messageIds: [...messageIds] }
+  let bounces = await repo.deleteBouncesOf(db, folded)
+  for (const bounce of await repo.findBouncesMentioning(db, folded)) {
+    await repo.setBounceDiagnostic(db, bounce.id, maskAddress(bounce.diagnostic, folded))
+    bounces++
+  }
+  return { messages, attempts, bounces, messageIds: [...messageIds] }
 }
 
 /**

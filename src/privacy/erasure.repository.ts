@@ -198,6 +198,33 @@ export async function scrubOutboxMessage(
   await db.updateTable('outbox_message').set(patch).where('id', '=', id).execute()
 }
 
+/**
+ * Bounces recorded for the address (a writer's copy or a member's e-mail that came back): the row
+ * is about nobody else, so it goes. Returns how many.
+ */
+export async function deleteBouncesOf(db: Database, folded: string): Promise<number> {
+  const result = await db
+    .deleteFrom('bounce')
+    .where(sql<string>`lower(email)`, '=', folded)
+    .executeTakeFirst()
+  return Number(result.numDeletedRows)
+}
+
+/** Other bounces whose diagnostic quotes `folded` (lower-cased). */
+export async function findBouncesMentioning(
+  db: Database,
+  folded: string,
+): Promise<{ id: number; diagnostic: string }[]> {
+  const { rows } = await sql<{ id: number; diagnostic: string }>`
+    select id, diagnostic from bounce
+    where diagnostic is not null and instr(lower(diagnostic), ${folded}) > 0`.execute(db)
+  return rows
+}
+
+export async function setBounceDiagnostic(db: Database, id: number, diagnostic: string): Promise<void> {
+  await db.updateTable('bounce').set({ diagnostic }).where('id', '=', id).execute()
+}
+
 /** Mail servers' answers that contain `folded` (lower-cased). */
 export async function findAttemptsMentioning(
   db: Database,

@@ -123,6 +123,7 @@ export interface ErasureResult {
   members: number
   messages: number
   attempts: number
+  bounces: number
   files: number
 }
 
@@ -154,6 +155,7 @@ export async function eraseByLink(ctx: Ctx, token: string): Promise<ErasureResul
       members: members.length,
       messages: outbox.messages,
       attempts: outbox.attempts,
+      bounces: outbox.bounces,
     }
     await recordAudit(trx, SHELL_ACTOR, now, {
       action: 'privacy.erase',

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { getCoverage } from '../../src/canvassing/coverage.service.js'
 import { answerReplyRequest, queueReplyRequests } from '../../src/canvassing/reply-requests.js'
 import type { AppContext } from '../../src/context.js'
+import { recordDeliveryReport } from '../../src/delivery/bounces.js'
 import { confirmEmailDelivery, requestEmailDelivery } from '../../src/delivery/delivery.service.js'
 import { markPrintedLetterDelivered } from '../../src/letters/letter-handover.js'
 import { createLetter, markLetterPrinted } from '../../src/letters/letters.service.js'
@@ -238,6 +239,35 @@ describe('erasure on request, end to end', async () => {
   await pass(ctx, viaFiles)
   await answerReplyRequest(ctx, replyToken, { answer: 'replied' })
 
+  // Days later, each writer's copy of the letter to France comes back (a mailbox full), quoting
+  // the address: a bounce recorded for each.
+  for (const [who, letter] of [
+    [PERSON, toFrance],
+    [OTHER, others],
+  ] as const) {
+    const copy = await ctx.db
+      .selectFrom('outbox_message')
+      .select('message_id')
+      .where('kind', '=', 'supporter_copy')
+      .where('letter_id', '=', (await letterRow(letter.id)).id)
+      .executeTakeFirstOrThrow()
+    const outcome = await recordDeliveryReport(ctx, {
+      reportId: `<dsn-${letter.reference}@mx.example>`,
+      deliveredTo: [],
+      originalMessageId: copy.message_id,
+      recipients: [
+        {
+          email: who.email,
+          action: 'failed',
+          status: '5.2.2',
+          diagnostic: `552 5.2.2 <${who.email}>: mailbox full`,
+          kind: 'hard',
+        },
+      ],
+    })
+    expect(outcome).toBe('recorded')
+  }
+
   const otherBefore = await letterRow(others.id)
   const otherMemberBefore = await ctx.db
     .selectFrom('member')
@@ -275,6 +305,8 @@ describe('erasure on request, end to end', async () => {
         'delivery_attempt.response: email',
         'member.email: email',
         'member.name: name',
+        'bounce.email: email',
+        'bounce.diagnostic: email',
       ]),
     )
     expect(filesBefore.length).toBeGreaterThanOrEqual(5)
@@ -402,6 +434,11 @@ describe('erasure on request, end to end', async () => {
       .executeTakeFirstOrThrow()
     expect(waiting).toMatchObject({ status: 'failed', recipients: '[]', payload: null })
     expect(waiting.last_response).toMatch(/^cancelled/)
+  })
+
+  it("deletes the person's bounce and keeps the other writer's as it was", async () => {
+    const bounces = await ctx.db.selectFrom('bounce').select(['email', 'diagnostic']).execute()
+    expect(bounces).toEqual([{ email: OTHER.email, diagnostic: `552 5.2.2 <${OTHER.email}>: mailbox full` }])
   })
 
   it('leaves the other writer and member untouched', async () => {
