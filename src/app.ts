@@ -40,6 +40,7 @@ import { healthRoutes } from './plugins/health.js'
 import { i18nPlugin } from './plugins/i18n.js'
 import { notFoundPlugin } from './plugins/not-found.js'
 import { openapiPlugin } from './plugins/openapi.js'
+import { databaseRateLimitStore } from './plugins/rate-limit-store.js'
 import { sameOriginPlugin } from './plugins/same-origin.js'
 import { BODY_LIMIT_BYTES, FORM_BODY_LIMIT_BYTES, securityPlugin } from './plugins/security.js'
 import { siteImagesPlugin } from './plugins/site-images.js'
@@ -88,7 +89,14 @@ export async function buildApp({ ctx }: BuildAppOptions): Promise<FastifyInstanc
   await app.register(cookie)
   // Limits are set per route (writing letters, asking for e-mail confirmations), each counted per
   // client address: request.ip, never a header a visitor writes (see trustProxy above).
-  await app.register(rateLimit, { global: false, keyGenerator: (request) => request.ip })
+  // RATE_LIMIT_STORE=database counts in the database, shared by every app instance on it.
+  await app.register(rateLimit, {
+    global: false,
+    keyGenerator: (request) => request.ip,
+    ...(ctx.config.rateLimits.store === 'database'
+      ? { store: databaseRateLimitStore(ctx.db, ctx.clock) }
+      : {}),
+  })
   await app.register(fastifyStatic, { root: projectPath('public'), prefix: '/public/', maxAge: '1h' })
   // The letter fonts (the PDF's Noto families) for the preview: /fonts/letter-fonts.css and files.
   await app.register(webFontsPlugin)

@@ -66,6 +66,11 @@ export interface Config {
     readonly sends: number
     readonly logins: number
     readonly notFound: number
+    /**
+     * Where the counts are kept: each process's memory, or the database, shared by every app
+     * instance on it (several instances behind a load balancer).
+     */
+    readonly store: 'memory' | 'database'
   }
   /** Members and their data (issue 6). */
   readonly members: {
@@ -237,11 +242,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     dkim: readDkimConfig(env, from, problems),
   })
 
+  const rateLimitStore = text('RATE_LIMIT_STORE', 'memory')
+  if (rateLimitStore !== 'memory' && rateLimitStore !== 'database')
+    problems.push(`RATE_LIMIT_STORE must be memory or database (got "${rateLimitStore}")`)
   const rateLimits = Object.freeze({
     letters: whole('RATE_LIMIT_LETTERS', 60, 1, 1_000_000),
     sends: whole('RATE_LIMIT_SENDS', 10, 1, 1_000_000),
     logins: whole('RATE_LIMIT_LOGINS', 10, 1, 1_000_000),
     notFound: whole('RATE_LIMIT_NOT_FOUND', 120, 1, 1_000_000),
+    store: rateLimitStore === 'database' ? ('database' as const) : ('memory' as const),
   })
 
   const trustProxy = parseTrustProxy(text('TRUST_PROXY', 'off'))

@@ -5,6 +5,7 @@ import { registerDirectoryJobs } from './directory/directory-jobs.js'
 import {
   createScheduler,
   drainOutbox,
+  jobLeases,
   type MailTransport,
   type PassOptions,
   type PassResult,
@@ -23,6 +24,8 @@ export function createJobScheduler(ctx: Ctx): Scheduler {
     tickMs: ctx.config.mail.workerIntervalMs,
     onError: (job, error) => ctx.log.error({ err: error, job: job.name }, 'periodic job failed'),
     afterRun: () => ctx.outbox.wake(),
+    // The server and `outbox:work` (and several app instances) may all run it: each job once.
+    leases: jobLeases(ctx.db, ctx.clock),
   })
   registerAllJobs(scheduler, ctx)
   return scheduler

@@ -28,7 +28,7 @@ describe('loadConfig', () => {
       trustProxy: false,
       embedOrigins: [],
       requestTimeoutMs: 30_000,
-      rateLimits: { letters: 60, sends: 10, logins: 10, notFound: 120 },
+      rateLimits: { letters: 60, sends: 10, logins: 10, notFound: 120, store: 'memory' },
       members: { retentionDays: 365, updatesPerMinute: 60 },
       missionEmailChangeDelayHours: 72,
       campaign: {
@@ -124,6 +124,14 @@ describe('loadConfig', () => {
       'SMTP_POOL_CONNECTIONS must be a whole number from 1 to 100 (got "0")',
       'OUTBOX_CONCURRENCY must be a whole number from 1 to 1000 (got "1001")',
     ])
+  })
+
+  it('keeps rate limits in memory unless RATE_LIMIT_STORE says database, and refuses anything else', () => {
+    expect(loadConfig({}).rateLimits.store).toBe('memory')
+    expect(loadConfig({ RATE_LIMIT_STORE: 'database' }).rateLimits.store).toBe('database')
+    expect(() => loadConfig({ RATE_LIMIT_STORE: 'redis' })).toThrow(
+      'RATE_LIMIT_STORE must be memory or database (got "redis")',
+    )
   })
 
   it('reads TRUST_PROXY as the proxies to believe: addresses, CIDR ranges and range names', () => {

@@ -430,7 +430,24 @@ export interface PartnerTable {
   updated_at: string
 }
 
+/** A rate limit's window for one client on one route (RATE_LIMIT_STORE=database). */
+export interface RateLimitHitTable {
+  key: string
+  hits: number
+  resets_at: string
+}
+
+/** Which process runs a periodic job this period (the scheduler's lease). */
+export interface JobLeaseTable {
+  name: string
+  holder: string
+  leased_until: string
+  started_at: string
+}
+
 export interface DB {
+  rate_limit_hit: RateLimitHitTable
+  job_lease: JobLeaseTable
   state: StateTable
   security_council_seat: SecurityCouncilSeatTable
   mission_version: MissionVersionTable

@@ -3,6 +3,7 @@
 export { bounceAddressFor, envelopeFor, matchBounceAddress, withBounceEnvelope } from './bounce-address.js'
 export type { Claimed, HandoverStep, OnStep } from './claim.js'
 export { type OutboxCtx, reconcileInterrupted } from './handover-records.js'
+export { jobLeases, leaseHolderName } from './job-leases.js'
 export {
   type CarriedStatus,
   type KindRules,
@@ -16,7 +17,7 @@ export { createOutbox, messageIdDomainOf, type Outbox } from './outbox.js'
 export * as outboxRepository from './outbox.repository.js'
 export { deleteOutboxFiles, type OutboxFileMatch } from './outbox-files.js'
 export { drainOutbox, type PassOptions, type PassResult } from './outbox-pass.js'
-export { createScheduler, type Job, type Scheduler } from './scheduler.js'
+export { createScheduler, type Job, type JobLeases, type Scheduler } from './scheduler.js'
 export {
   createTransport,
   type Handover,

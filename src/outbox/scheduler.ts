@@ -1,12 +1,21 @@
 // Periodic jobs (reminders, retention, digests ...): each registered by the module that owns it,
 // all started by one scheduler (server.ts, scripts/outbox-work.ts). A job runs once per period,
-// never beside itself; a failure is logged and the job runs again at its next period.
+// never beside itself, and with leases once per period across processes; a failure is logged
+// and the job runs again at its next period.
 
 export interface Job {
   /** For the log. */
   readonly name: string
   readonly everyMs: number
   run(): Promise<unknown>
+}
+
+/** Who may run a job now, where several processes run the scheduler (job-leases.ts). */
+export interface JobLeases {
+  /** Whether this process may run the job now (the lease is taken if so). */
+  claim(job: Job): Promise<boolean>
+  /** The run ended: the lease ends now, the next run is due a period after this one began. */
+  release(job: Job): Promise<void>
 }
 
 export interface Scheduler {
@@ -27,6 +36,11 @@ export interface SchedulerOptions {
   afterRun?: () => void
   /** Wall time, in ms (tests). */
   now?: () => number
+  /**
+   * Where several processes run the scheduler: a job runs only if its lease is taken
+   * (job-leases.ts), and the lease is released after. runAllOnce ignores them.
+   */
+  leases?: JobLeases
 }
 
 export function createScheduler(options: SchedulerOptions): Scheduler {
@@ -35,14 +49,20 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   let timer: NodeJS.Timeout | null = null
   let running: Promise<void> | null = null
 
-  const runJobs = async (due: (entry: (typeof jobs)[number]) => boolean) => {
+  const runJobs = async (due: (entry: (typeof jobs)[number]) => boolean, leases?: JobLeases) => {
     let ran = 0
     for (const entry of jobs) {
       if (!due(entry)) continue
       entry.lastRun = now()
-      ran++
       try {
-        await entry.job.run()
+        // Another process has it this period: this one looks again a period on.
+        if (leases && !(await leases.claim(entry.job))) continue
+        ran++
+        try {
+          await entry.job.run()
+        } finally {
+          await leases?.release(entry.job)
+        }
       } catch (error) {
         options.onError(entry.job, error)
       }
@@ -51,7 +71,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   }
   const tick = () => {
     if (running) return
-    running = runJobs((e) => e.lastRun === null || now() - e.lastRun >= e.job.everyMs).finally(() => {
+    const due = (e: (typeof jobs)[number]) => e.lastRun === null || now() - e.lastRun >= e.job.everyMs
+    running = runJobs(due, options.leases).finally(() => {
       running = null
     })
   }
