@@ -27,6 +27,8 @@ import { can, isOrganizerRole, ORGANIZER_ROLES } from './permissions.js'
 
 /** A setup link or invitation works for this long, once. */
 export const INVITE_LIFETIME_MS = 72 * 60 * 60 * 1000
+/** Setup links issued this close together come from instances started together: all stay valid. */
+const SAME_START_MS = 2 * 60 * 1000
 
 const plus = (iso: string, ms: number) => new Date(Date.parse(iso) + ms).toISOString()
 
@@ -42,7 +44,9 @@ function inviteUrl(ctx: Pick<AppContext, 'config'>, token: string): string {
 
 /**
  * The first admin's setup link, while no organizer exists (null once one does). Each call ends
- * the links issued before, so only the newest one printed works.
+ * the links of earlier starts, so an old link in an old log stops working; links printed in the
+ * same couple of minutes (several instances starting together, each printing its own) all work,
+ * until one of them has made the first admin (acceptInvite ends the others).
  */
 export async function issueSetupLinkIfNeeded(
   ctx: Pick<AppContext, 'db' | 'clock' | 'config'>,
@@ -50,7 +54,7 @@ export async function issueSetupLinkIfNeeded(
   return ctx.db.transaction().execute(async (trx) => {
     if ((await countActiveOrganizers(trx)) > 0) return null
     const now = ctx.clock.nowIso()
-    await expireSetupInvites(trx, now)
+    await expireSetupInvites(trx, now, plus(now, -SAME_START_MS))
     const { token, hash } = newLinkToken()
     const expiresAt = plus(now, INVITE_LIFETIME_MS)
     await insertInvite(trx, {
@@ -173,6 +177,8 @@ export async function acceptInvite(
     if (!(await useInvite(trx, invite.id, id, now))) {
       throw new ConflictError('This invitation link has already been used. Sign in instead.')
     }
+    // The first admin exists: every other setup link (another instance's) ends with this one.
+    if (invite.purpose === 'setup') await expireSetupInvites(trx, now)
     const organizer: SignedInOrganizer = { id, name: account.name, email: account.email, role: invite.role }
     await recordAudit(trx, invite.created_by === null ? SHELL_ACTOR : actorOf(organizer), now, {
       action: 'organizer.join',

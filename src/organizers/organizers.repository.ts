@@ -92,15 +92,16 @@ export async function useInvite(
   return Number(result.numUpdatedRows) === 1
 }
 
-/** Ends unused setup links: only the newest one printed should work. */
-export async function expireSetupInvites(db: Kysely<DB>, at: string): Promise<void> {
-  await db
+/** Ends unused setup links issued before `issuedBefore` (all of them without it). */
+export async function expireSetupInvites(db: Kysely<DB>, at: string, issuedBefore?: string): Promise<void> {
+  let query = db
     .updateTable('organizer_invite')
     .set({ expires_at: at })
     .where('purpose', '=', 'setup')
     .where('used_at', 'is', null)
     .where('expires_at', '>', at)
-    .execute()
+  if (issuedBefore) query = query.where('created_at', '<', issuedBefore)
+  await query.execute()
 }
 
 export function listOpenInvites(db: Kysely<DB>, now: string) {
