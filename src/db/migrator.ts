@@ -22,6 +22,7 @@ import * as m0014 from './migrations/0014-site-language.js'
 import * as m0015 from './migrations/0015-bounces.js'
 import * as m0016 from './migrations/0016-outbox-sending.js'
 import * as m0017 from './migrations/0017-shared-counters.js'
+import * as m0018 from './migrations/0018-outbox-workers.js'
 
 // @NOTE a static map, not a folder scan: bundlers, tsx and vitest all see the same migrations,
 // and their order is the order of the keys (names sort as they were written).
@@ -43,6 +44,7 @@ const migrations: Record<string, Migration> = {
   '0015-bounces': m0015,
   '0016-outbox-sending': m0016,
   '0017-shared-counters': m0017,
+  '0018-outbox-workers': m0018,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

@@ -194,6 +194,14 @@ export interface DeliveryAttemptTable {
   finished_at: string | null
   outcome: 'accepted' | 'temporary_failure' | 'permanent_failure' | 'uncertain' | null
   response: string | null
+  /** The worker that claimed the message (outbox.ts, Outbox.worker); null before 0018. */
+  worker: string | null
+}
+
+/** An outbox worker, known alive until `alive_until` (pushed on at each claim). */
+export interface OutboxWorkerTable {
+  name: string
+  alive_until: string
 }
 
 export interface MissionEmailFailureTable {
@@ -447,6 +455,7 @@ export interface JobLeaseTable {
 
 export interface DB {
   rate_limit_hit: RateLimitHitTable
+  outbox_worker: OutboxWorkerTable
   job_lease: JobLeaseTable
   state: StateTable
   security_council_seat: SecurityCouncilSeatTable

@@ -1,6 +1,7 @@
 import type { OutboxMessageRow } from '../db/schema.js'
 import type { OutboxCtx } from './handover-records.js'
 import * as repo from './outbox.repository.js'
+import { WORKER_ALIVE_MS } from './worker-liveness.js'
 
 const MINUTE = 60_000
 
@@ -37,6 +38,13 @@ export async function claimBatch(
     const left = room - first.length
     const allowance = left > 0 ? await updateAllowance(ctx, trx, now) : 0
     const found = [...first, ...(await repo.claimDueUpdates(trx, now, Math.min(left, allowance)))]
+    // Known alive a while longer: no other worker takes what this one is handing over for gone.
+    if (found.length > 0)
+      await repo.markWorkerAlive(
+        trx,
+        ctx.outbox.worker,
+        new Date(Date.parse(now) + WORKER_ALIVE_MS).toISOString(),
+      )
     const claimed: Claimed[] = []
     for (const message of found) {
       const rules = ctx.outbox.kinds[message.kind]
@@ -50,7 +58,7 @@ export async function claimBatch(
         })
         continue
       }
-      const attemptId = await repo.insertAttempt(trx, message.id, message.attempts, now)
+      const attemptId = await repo.insertAttempt(trx, message.id, message.attempts, now, ctx.outbox.worker)
       await rules.moveLetters?.(trx, message, 'sending', now)
       await onStep?.('claiming', message)
       claimed.push({ message, attemptId })

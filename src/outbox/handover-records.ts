@@ -6,6 +6,7 @@ import type { Clock } from '../lib/clock.js'
 import type { Outbox } from './outbox.js'
 import * as repo from './outbox.repository.js'
 import { type Handover, mayHaveArrived } from './transports.js'
+import { claimedByGoneWorker } from './worker-liveness.js'
 
 // What the outbox writes down after each handover: "sent", "queued" again for a retry, "failed",
 // or "uncertain" when the mail server may or may not have the message. Each in one transaction,
@@ -123,20 +124,32 @@ function describeError(error: unknown): string {
 }
 
 /**
- * At start, before the first pass. Every message found "sending" may have reached the mail
- * server: it becomes "uncertain" and is NOT sent again. To a mission, a duplicate is worse than a
- * delay; organizers see it and decide. To a writer or member, the same holds: the mail server never
- * gets one Message-ID twice, and what may be lost can be asked for again (a new confirmation link
- * from the letter's page, the reminder three days on carries the link too).
+ * At start, before the first pass, and now and then while a worker runs. Every message found
+ * "sending" whose worker is gone (worker-liveness.ts) may have reached the mail server: it becomes
+ * "uncertain" and is NOT sent again. To a mission, a duplicate is worse than a delay; organizers
+ * see it and decide. To a writer or member, the same holds: the mail server never gets one
+ * Message-ID twice, and what may be lost can be asked for again (a new confirmation link from the
+ * letter's page, the reminder three days on carries the link too). A message another live worker
+ * is handing over is left to it.
  */
 export async function reconcileInterrupted(ctx: OutboxCtx): Promise<{ uncertain: number }> {
   const now = ctx.clock.nowIso()
+  const live = {
+    me: ctx.outbox.worker,
+    inFlight: ctx.outbox.inFlight,
+    aliveByClock: await repo.findWorkersAliveAt(ctx.db, now),
+  }
   let uncertain = 0
-  for (const message of await repo.findMessagesByStatus(ctx.db, 'sending')) {
-    await ctx.db
-      .transaction()
-      .execute((trx) => markUncertain(ctx, trx, message, now, 'interrupted while being handed over'))
-    uncertain++
+  for (const { message, worker } of await repo.findSendingWithWorker(ctx.db)) {
+    if (!claimedByGoneWorker(worker, message.id, live)) continue
+    const marked = await ctx.db.transaction().execute(async (trx) => {
+      // Read again: it may have been recorded since (this outbox's own, ended meanwhile).
+      const current = await repo.findOutboxMessage(trx, message.id)
+      if (current?.status !== 'sending') return false
+      await markUncertain(ctx, trx, current, now, 'interrupted while being handed over')
+      return true
+    })
+    if (marked) uncertain++
   }
   if (uncertain > 0) ctx.log.warn({ uncertain }, 'outbox: messages interrupted by a stop')
   return { uncertain }

@@ -64,11 +64,14 @@ export async function drainOutbox(
       claimedSoFar += batch.claimed.length
       emptySinceLastHandover = batch.found === 0
       for (const claimed of batch.claimed) {
+        // In flight from the claim's commit to its record: reconcileInterrupted leaves it alone.
+        ctx.outbox.inFlight.add(claimed.message.id)
         const handover: Promise<void> = handOver(ctx, transport, claimed, result, record, options.onStep)
           .catch((error: unknown) => {
             stop ??= { error }
           })
           .finally(() => {
+            ctx.outbox.inFlight.delete(claimed.message.id)
             inFlight.delete(handover)
             // A sent message may have queued another (a writer's copy): look again.
             emptySinceLastHandover = false

@@ -102,6 +102,7 @@ export async function insertAttempt(
   outboxId: number,
   attempt: number,
   startedAt: string,
+  worker: string,
 ): Promise<number> {
   const row = await db
     .insertInto('delivery_attempt')
@@ -112,6 +113,7 @@ export async function insertAttempt(
       finished_at: null,
       outcome: null,
       response: null,
+      worker,
     })
     .returning('id')
     .executeTakeFirstOrThrow()
@@ -139,4 +141,39 @@ export async function findAttempts(db: Database, outboxId: number) {
     .where('outbox_id', '=', outboxId)
     .orderBy('id')
     .execute()
+}
+
+// Workers. A worker is known alive until the time it last wrote here (at each claim).
+
+export async function markWorkerAlive(db: Database, name: string, aliveUntil: string): Promise<void> {
+  await db
+    .insertInto('outbox_worker')
+    .values({ name, alive_until: aliveUntil })
+    .onConflict((conflict) => conflict.column('name').doUpdateSet({ alive_until: aliveUntil }))
+    .execute()
+}
+
+/** The workers known alive at `now`. */
+export async function findWorkersAliveAt(db: Database, now: string): Promise<Set<string>> {
+  const rows = await db.selectFrom('outbox_worker').select('name').where('alive_until', '>', now).execute()
+  return new Set(rows.map((row) => row.name))
+}
+
+/** Messages left "sending", with the worker of each one's open attempt (null: none named). */
+export async function findSendingWithWorker(
+  db: Database,
+): Promise<{ message: OutboxMessageRow; worker: string | null }[]> {
+  const messages = await findMessagesByStatus(db, 'sending')
+  const result: { message: OutboxMessageRow; worker: string | null }[] = []
+  for (const message of messages) {
+    const open = await db
+      .selectFrom('delivery_attempt')
+      .select('worker')
+      .where('outbox_id', '=', message.id)
+      .where('finished_at', 'is', null)
+      .orderBy('id', 'desc')
+      .executeTakeFirst()
+    result.push({ message, worker: open?.worker ?? null })
+  }
+  return result
 }

@@ -3,6 +3,7 @@ import type { Database } from '../db/connection.js'
 import type { OutboxMessageRow } from '../db/schema.js'
 import type { Clock } from '../lib/clock.js'
 import { newMessageId } from '../lib/tokens.js'
+import { leaseHolderName } from './job-leases.js'
 import type { KindTable, QueueRequest } from './kind-rules.js'
 import { insertOutboxMessage } from './outbox.repository.js'
 
@@ -12,6 +13,10 @@ export interface Outbox {
   readonly kinds: KindTable
   /** The domain of our Message-IDs: the sender address's. */
   readonly messageIdDomain: string
+  /** This outbox's name in the attempts it claims ("host:pid:random"; worker-liveness.ts). */
+  readonly worker: string
+  /** The messages this outbox is handing over now (outbox-pass.ts keeps it). */
+  readonly inFlight: Set<number>
   /**
    * Writes a message to the outbox inside the caller's transaction, due at once (or at the start
    * of its day, for a capped mission). Call wake() after the commit.
@@ -39,6 +44,8 @@ export function createOutbox(config: Pick<Config, 'mail'>, clock: Clock, kinds: 
   return {
     kinds,
     messageIdDomain,
+    worker: leaseHolderName(),
+    inFlight: new Set(),
     queue(db, request) {
       const now = clock.nowIso()
       const today = clock.today()

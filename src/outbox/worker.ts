@@ -10,6 +10,8 @@ export interface OutboxWorker {
   stop(): Promise<void>
 }
 
+const RECONCILE_EVERY_MS = 30_000
+
 /**
  * The worker: reconciles what a stop interrupted, then drains the outbox every `intervalMs`, and
  * at once when ctx.outbox.wake() is called. One pass at a time; a wake during a pass runs another
@@ -21,6 +23,13 @@ export async function startOutboxWorker(
   intervalMs: number,
 ): Promise<OutboxWorker> {
   await reconcileInterrupted(ctx)
+  // Another worker on the database may die meanwhile: what it left "sending" is found here.
+  let lastReconciled = Date.now()
+  const reconcileNowAndThen = async () => {
+    if (Date.now() - lastReconciled < RECONCILE_EVERY_MS) return
+    lastReconciled = Date.now()
+    await reconcileInterrupted(ctx)
+  }
   let running: Promise<void> | null = null
   let again = false
   let stopped = false
@@ -30,7 +39,8 @@ export async function startOutboxWorker(
       again = true
       return
     }
-    running = drainOutbox(ctx, transport)
+    running = reconcileNowAndThen()
+      .then(() => drainOutbox(ctx, transport))
       .then(() => undefined)
       .catch((error: unknown) => ctx.log.error({ err: error }, 'outbox pass failed'))
       .finally(() => {
