@@ -1,5 +1,5 @@
 /**
- * npm run crash [-- --rounds 5 --write-readme]
+ * npm run crash [-- --rounds 5 --instances 2 --workers 2 --write-readme]
  *
  * kill -9 under load. A local SMTP server (scripts/lib/local-smtp.ts) runs in this process for
  * the whole test; the real server (`src/server.ts`) runs as a child on one SQLite file, its outbox
@@ -17,6 +17,11 @@
  * uncertain, never resent automatically: that is the design (README, How delivery works), so
  * uncertain deliveries are counted, not failed. Exits with status 1 on any missing letter,
  * duplicate or integrity fault.
+ *
+ * With --instances N and/or --workers M (issue 17): N app instances on the one database (ports
+ * 3921…), the writers going round them, and M `outbox:work --watch` processes sending (the
+ * instances then run no worker of their own); each round kills one instance and one worker at
+ * random, kill -9, while the others go on; the next round starts them again.
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -30,22 +35,40 @@ import { listStates } from '../src/directory/directory.service.js'
 import { setMission } from '../test/helpers/directory-fixtures.js'
 import { startLocalSmtpServer } from './lib/local-smtp.js'
 import { writeReadmeFigures } from './lib/readme-figures.js'
-import { runReliabilityScript, startServer } from './lib/reliability-server.js'
+import {
+  runReliabilityScript,
+  type ServerProcess,
+  startServer,
+  startWorkerProcess,
+  type WorkerProcess,
+} from './lib/reliability-server.js'
 
 const { values: args } = parseArgs({
   options: {
     rounds: { type: 'string', default: '5' },
     writers: { type: 'string', default: '4' },
+    instances: { type: 'string', default: '1' },
+    workers: { type: 'string', default: '0' },
     'write-readme': { type: 'boolean', default: false },
   },
 })
 const rounds = Number(args.rounds)
 const writers = Number(args.writers)
-if (!Number.isInteger(rounds) || rounds < 1 || !Number.isInteger(writers) || writers < 1) {
-  console.error('--rounds and --writers must be whole numbers above 0')
+const instances = Number(args.instances)
+const workerCount = Number(args.workers)
+if (
+  ![rounds, writers, instances].every((n) => Number.isInteger(n) && n >= 1) ||
+  !Number.isInteger(workerCount) ||
+  workerCount < 0
+) {
+  console.error('--rounds, --writers and --instances must be whole numbers above 0, --workers 0 or more')
   process.exit(1)
 }
+/** One server with its own worker, killed each round (the first mode); else instances and workers. */
+const MANY = instances > 1 || workerCount > 0
 const PORT = 3921
+/** With several instances, the others go on this long after each kill before the round ends. */
+const AFTER_KILL_MS = 1000
 /** The server is killed between these many ms after it became healthy. */
 const KILL_AFTER_MS = [2000, 6000] as const
 
@@ -148,9 +171,9 @@ interface RoundFigures {
   failedRequests: number
 }
 
-/** Writers loop until the server dies under them. */
+/** Writers loop until told to stop (the server died under them), going round the instances. */
 async function writeUntilKilled(
-  base: string,
+  bases: string[],
   dbFile: string,
   iso3s: string[],
   acknowledged: Set<string>,
@@ -161,12 +184,15 @@ async function writeUntilKilled(
   const db = new Database(dbFile, { readonly: true, fileMustExist: true })
   db.pragma('busy_timeout = 5000')
   let n = 0
+  let turn = 0
+  // Each request to the next instance: a letter written on one is sent and confirmed on others.
+  const next = () => bases[turn++ % bases.length]!
   const writer = async (w: number) => {
     while (!stopped()) {
       n++
       const i = n
       try {
-        const created = await fetch(`${base}/api/letters`, {
+        const created = await fetch(`${next()}/api/letters`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({
@@ -188,7 +214,7 @@ async function writeUntilKilled(
         figures.acknowledged++
         // Two letters in three are e-mailed; the third stays a PDF letter.
         if (i % 3 === 0) continue
-        const send = await fetch(`${base}/api/letters/${id}/send`, {
+        const send = await fetch(`${next()}/api/letters/${id}/send`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: '{}',
@@ -200,12 +226,14 @@ async function writeUntilKilled(
         figures.sendRequests++
         const token = confirmationToken(db, id)
         if (!token) continue
-        const confirm = await fetch(`${base}/confirm/${token}`, { method: 'POST', redirect: 'manual' })
+        const confirm = await fetch(`${next()}/confirm/${token}`, { method: 'POST', redirect: 'manual' })
         if (confirm.status === 303) figures.confirmed++
         else figures.failedRequests++
       } catch {
-        // The server died mid-request: nothing was acknowledged, nothing is owed.
+        // The server died mid-request (or this instance is down): nothing was acknowledged,
+        // nothing is owed. A moment's pause, so a writer does not spin on a dead instance.
         if (!stopped()) figures.failedRequests++
+        if (MANY) await new Promise((resolve) => setTimeout(resolve, 20))
       }
     }
   }
@@ -247,8 +275,15 @@ async function main(): Promise<boolean> {
     let failed = false
     let reported = 0
     const totals = { acknowledged: 0, sendRequests: 0, confirmed: 0 }
+    // The processes of each round: app instances (a slot each, null while killed) and workers.
+    const apps: (ServerProcess | null)[] = Array.from({ length: instances }, () => null)
+    const workerProcs: (WorkerProcess | null)[] = Array.from({ length: workerCount }, () => null)
+    // With workers of their own, the instances send nothing: the workers do.
+    const appEnv = workerCount > 0 ? { ...env, OUTBOX_WORKER: 'off' } : env
+    const pick = <T>(list: T[]): number => Math.floor(Math.random() * list.length)
     for (let round = 1; round <= rounds + 1; round++) {
-      const server = await startServer(PORT, env)
+      for (let i = 0; i < apps.length; i++) apps[i] ??= await startServer(PORT + i, appEnv)
+      for (let i = 0; i < workerProcs.length; i++) workerProcs[i] ??= await startWorkerProcess(env)
       // After the restart: what the last kill left behind.
       const checks = checkDatabase(dbFile, acknowledged)
       const duplicates = smtp.duplicates()
@@ -266,28 +301,47 @@ async function main(): Promise<boolean> {
         reported = smtp.duplicateIds().length
       }
       if (round > rounds) {
-        // The last start: let the worker send what is owed (up to a minute), then stop it gently.
+        // The last start: let the workers send what is owed (up to a minute), then stop gently.
         for (let i = 0; i < 120 && (outboxStatuses(dbFile).queued ?? 0) > 0; i++) {
           await new Promise((resolve) => setTimeout(resolve, 500))
         }
-        await server.stop()
+        for (const app of apps) await app?.stop()
+        for (const worker of workerProcs) await worker?.stop()
         break
       }
       let killed = false
+      let writing = true
       const killAfter = KILL_AFTER_MS[0] + Math.random() * (KILL_AFTER_MS[1] - KILL_AFTER_MS[0])
+      const app = pick(apps)
+      const worker = workerProcs.length > 0 ? pick(workerProcs) : null
       const killer = new Promise<void>((resolve) =>
         setTimeout(() => {
           killed = true
-          void server.kill9().then(resolve)
+          const dying = [apps[app], worker === null ? null : workerProcs[worker]]
+          apps[app] = null
+          if (worker !== null) workerProcs[worker] = null
+          void Promise.all(dying.map((p) => p?.kill9())).then(() => {
+            // The others go on a moment after the kill, writing and sending on.
+            if (MANY) setTimeout(() => resolve(), AFTER_KILL_MS)
+            else resolve()
+          })
         }, killAfter),
       )
-      const figures = await writeUntilKilled(server.base, dbFile, iso3s, acknowledged, round, () => killed)
+      const bases = Array.from({ length: instances }, (_, i) => `http://127.0.0.1:${PORT + i}`)
+      const figures = writeUntilKilled(bases, dbFile, iso3s, acknowledged, round, () =>
+        MANY ? !writing : killed,
+      )
       await killer
-      totals.acknowledged += figures.acknowledged
-      totals.sendRequests += figures.sendRequests
-      totals.confirmed += figures.confirmed
+      writing = false
+      const written = await figures
+      totals.acknowledged += written.acknowledged
+      totals.sendRequests += written.sendRequests
+      totals.confirmed += written.confirmed
+      const whom = MANY
+        ? `instance ${app + 1} of ${instances}${worker === null ? '' : ` and worker ${worker + 1} of ${workerCount}`} killed`
+        : 'killed'
       console.log(
-        `round ${round}: killed after ${Math.round(killAfter)} ms; ${figures.acknowledged} letters acknowledged, ${figures.sendRequests} e-mail requests, ${figures.confirmed} confirmed`,
+        `round ${round}: ${whom} after ${Math.round(killAfter)} ms; ${written.acknowledged} letters acknowledged, ${written.sendRequests} e-mail requests, ${written.confirmed} confirmed`,
       )
     }
 
@@ -299,7 +353,9 @@ async function main(): Promise<boolean> {
       .map(([status, n]) => `${status} ${n}`)
       .join(', ')
     const table = [
-      `Node ${process.version}, ${os.cpus().length} cores; ${rounds} rounds of: start the real server on one SQLite file (WAL), ${writers} writers creating letters over HTTP and asking for e-mail delivery of two in three (request, then confirm from the link), the outbox worker sending every 50 ms to a local SMTP server, then \`kill -9\` at a random moment ${KILL_AFTER_MS[0] / 1000}–${KILL_AFTER_MS[1] / 1000} s after the start. Checked after each restart.`,
+      MANY
+        ? `Node ${process.version}, ${os.cpus().length} cores; ${rounds} rounds of: ${instances} app instances of the real server and ${workerCount} \`outbox:work --watch\` processes on one SQLite file (WAL), ${writers} writers going round the instances, creating letters over HTTP and asking for e-mail delivery of two in three (request, then confirm from the link, each step on the next instance), the workers sending every 50 ms to a local SMTP server; at a random moment ${KILL_AFTER_MS[0] / 1000}–${KILL_AFTER_MS[1] / 1000} s into the round, \`kill -9\` of one instance${workerCount > 0 ? ' and one worker' : ''} chosen at random, the others going on; the next round starts them again. Checked after each restart.`
+        : `Node ${process.version}, ${os.cpus().length} cores; ${rounds} rounds of: start the real server on one SQLite file (WAL), ${writers} writers creating letters over HTTP and asking for e-mail delivery of two in three (request, then confirm from the link), the outbox worker sending every 50 ms to a local SMTP server, then \`kill -9\` at a random moment ${KILL_AFTER_MS[0] / 1000}–${KILL_AFTER_MS[1] / 1000} s after the start. Checked after each restart.`,
       '',
       '| after kill | acknowledged letters present | missing | integrity_check | e-mails received so far | received twice |',
       '| ---: | --- | ---: | --- | ---: | ---: |',
@@ -312,7 +368,7 @@ async function main(): Promise<boolean> {
       console.error('\nFAILED: a letter was lost, an e-mail was sent twice, or the file is damaged')
       return false
     }
-    if (args['write-readme']) writeReadmeFigures('crash', table)
+    if (args['write-readme']) writeReadmeFigures(MANY ? 'crash-instances' : 'crash', table)
     return true
   } finally {
     await smtp.stop()

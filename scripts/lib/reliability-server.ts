@@ -69,6 +69,50 @@ export async function startServer(port: number, env: Record<string, string>): Pr
   }
 }
 
+/** `npm run outbox:work -- --watch` as a child: started, waited for, stopped or killed. */
+export interface WorkerProcess {
+  child: ChildProcess
+  stop(): Promise<void>
+  kill9(): Promise<void>
+}
+
+/** Starts an outbox worker process with `env` (on top of this process's); resolves once it runs. */
+export async function startWorkerProcess(env: Record<string, string>): Promise<WorkerProcess> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', projectPath('scripts/outbox-work.ts'), '--watch'],
+    {
+      env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+      cwd: projectPath(),
+    },
+  )
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the outbox worker did not start within 30 s')), 30_000)
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`the outbox worker exited with status ${code}`))
+    })
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (!String(chunk).includes('outbox worker running')) return
+      clearTimeout(timer)
+      resolve()
+    })
+  })
+  child.removeAllListeners('exit')
+  return {
+    child,
+    async stop() {
+      child.kill('SIGTERM')
+      await exited(child)
+    },
+    async kill9() {
+      child.kill('SIGKILL')
+      await exited(child)
+    },
+  }
+}
+
 export { TSX }
 
 /**
