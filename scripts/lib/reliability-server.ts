@@ -38,7 +38,7 @@ export async function startServer(port: number, env: Record<string, string>): Pr
   // server's, so kill -9 and /proc/<pid>/status reach the server and not a wrapper.
   const child = spawn(process.execPath, ['--import', 'tsx', projectPath('src/server.ts')], {
     env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', process.env.SERVER_STDOUT ? 'inherit' : 'ignore', 'inherit'],
     cwd: projectPath(),
   })
   for (let i = 0; i < 300; i++) {
