@@ -2,8 +2,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
 import { Kysely, SqliteDialect } from 'kysely'
-import type { DB } from './schema.js'
 import { withImmediateTransactions } from './immediate-transactions.js'
+import type { DB } from './schema.js'
 import { withStatementCache } from './statement-cache.js'
 
 export type Database = Kysely<DB>
