@@ -55,7 +55,7 @@ export function restoreDatabase(database: string, backup: string, now: Date = ne
       // No -wal or -shm of another database may stay beside the new one: SQLite would replay it.
       for (const suffix of COMPANION_SUFFIXES) fs.rmSync(database + suffix, { force: true })
       if (lock) fs.renameSync(temporary, database)
-      else fs.linkSync(temporary, database) // fails, changing nothing, if a database appeared meanwhile
+      else linkUnlessThere(temporary, database)
       fsyncDirectory(path.dirname(database))
     } finally {
       lock?.close()
@@ -97,6 +97,23 @@ function lockUnusedDatabase(database: string): SQLite.Database {
     throw new BackupError(
       `${database} cannot be opened to lock it (${(error as Error).message}). If it is damaged, stop the service, move it and its -wal and -shm files away yourself, and restore again. Nothing was changed.`,
     )
+  }
+}
+
+/** Gives the copy the database's name, failing (and changing nothing) if a database appeared meanwhile. */
+function linkUnlessThere(temporary: string, database: string): void {
+  try {
+    fs.linkSync(temporary, database)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new BackupError(
+        `${database} appeared while the backup was being checked (is the service starting?): restore again with it stopped`,
+      )
+    }
+    // A filesystem without hard links: the existence check before is then the only guard.
+    if (fs.existsSync(database))
+      throw new BackupError(`${database} appeared while the backup was being checked: restore again`)
+    fs.renameSync(temporary, database)
   }
 }
 
