@@ -11,7 +11,7 @@ export type SynchronousMode = (typeof SYNCHRONOUS_MODES)[number]
 
 /**
  * What the service runs with when SQLITE_SYNCHRONOUS is unset. NORMAL: FULL cost the letter write
- * path 28–42% of its requests per second in scripts/bench-durability.ts (README, Durability), far
+ * path 28–42% of its requests per second (4 runs) in scripts/bench-durability.ts (README, Durability), far
  * above the ~15% at which FULL would have become the default.
  */
 export const DEFAULT_SYNCHRONOUS: SynchronousMode = 'NORMAL'
