@@ -3,6 +3,7 @@ import fs from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
 import { type BounceConfig, parseBounceConfig } from './config-bounces.js'
+import { DEFAULT_SYNCHRONOUS, SYNCHRONOUS_MODES, type SynchronousMode } from './db/durability.js'
 import { trimEndWhere } from './lib/text-safety.js'
 
 /** What nodemailer signs every message with (DKIM_DOMAIN, DKIM_SELECTOR, DKIM_PRIVATE_KEY or _FILE). */
@@ -44,6 +45,8 @@ export interface Config {
   readonly host: string
   /** Path of the SQLite file, or ':memory:'. */
   readonly databasePath: string
+  /** SQLITE_SYNCHRONOUS: FULL, a commit is on disk before the answer; NORMAL, a power cut may lose the last ones. */
+  readonly sqliteSynchronous: SynchronousMode
   /** Where people reach the site; links that leave the site (e-mails, PDFs) start with it. */
   readonly publicUrl: string
   readonly logLevel: LogLevel
@@ -168,6 +171,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const host = text('HOST', '127.0.0.1')
   const databaseText = text('DATABASE_PATH', 'data/app.sqlite')
   const databasePath = databaseText === ':memory:' ? databaseText : path.resolve(databaseText)
+  const synchronousText = text('SQLITE_SYNCHRONOUS', DEFAULT_SYNCHRONOUS).toUpperCase()
+  const sqliteSynchronous = SYNCHRONOUS_MODES.find((mode) => mode === synchronousText) ?? DEFAULT_SYNCHRONOUS
+  if (sqliteSynchronous !== synchronousText) {
+    problems.push(
+      `SQLITE_SYNCHRONOUS must be ${SYNCHRONOUS_MODES.join(' or ')} (got "${env.SQLITE_SYNCHRONOUS?.trim()}")`,
+    )
+  }
 
   const publicUrlText = text('PUBLIC_URL', `http://localhost:${Number.isFinite(port) ? port : 3000}`)
   let publicUrl = publicUrlText
@@ -271,6 +281,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     port,
     host,
     databasePath,
+    sqliteSynchronous,
     publicUrl,
     logLevel,
     mail,

@@ -26,7 +26,7 @@ export interface ContextOverrides {
 export async function createContext(config: Config, overrides: ContextOverrides = {}): Promise<AppContext> {
   const log = overrides.log ?? createLogger(config)
   const clock = overrides.clock ?? systemClock()
-  const db = openDatabase(config.databasePath)
+  const db = openDatabase(config.databasePath, { synchronous: config.sqliteSynchronous })
   try {
     await migrateToLatest(db)
     const outbox = createOutbox(config, clock, outboxKinds)

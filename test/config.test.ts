@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig } from '../src/config.js'
+import { DEFAULT_SYNCHRONOUS } from '../src/db/durability.js'
 
 describe('loadConfig', () => {
   it('has defaults that need no set-up', () => {
@@ -9,6 +10,7 @@ describe('loadConfig', () => {
       port: 3000,
       host: '127.0.0.1',
       databasePath: path.resolve('data/app.sqlite'),
+      sqliteSynchronous: DEFAULT_SYNCHRONOUS,
       publicUrl: 'http://localhost:3000',
       logLevel: 'info',
       mail: {

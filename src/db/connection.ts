@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
 import { Kysely, SqliteDialect } from 'kysely'
+import { DEFAULT_SYNCHRONOUS, SYNCHRONOUS_MODES, type SynchronousMode } from './durability.js'
 import { withImmediateTransactions } from './immediate-transactions.js'
 import type { DB } from './schema.js'
 import { withStatementCache } from './statement-cache.js'
@@ -9,12 +10,20 @@ import { withStatementCache } from './statement-cache.js'
 export type Database = Kysely<DB>
 
 /** Opens (creating if needed) the SQLite file with the settings the service relies on. */
-export function openDatabase(file: string): Database {
+export function openDatabase(
+  file: string,
+  { synchronous = DEFAULT_SYNCHRONOUS }: { synchronous?: SynchronousMode } = {},
+): Database {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true })
   const sqlite = new SQLite(file)
   // WAL: readers never wait for the writer, and a crash mid-write leaves the last commit intact.
   sqlite.pragma('journal_mode = WAL')
-  sqlite.pragma('synchronous = NORMAL')
+  // @NOTE checked again after loadConfig: SQLite ignores a pragma value it does not know, silently.
+  if (!SYNCHRONOUS_MODES.includes(synchronous)) {
+    sqlite.close()
+    throw new Error(`synchronous must be ${SYNCHRONOUS_MODES.join(' or ')} (got "${synchronous}")`)
+  }
+  sqlite.pragma(`synchronous = ${synchronous}`)
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
   // Statement journals (every letter update fires the letter-count triggers) stay in memory

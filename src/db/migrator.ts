@@ -49,6 +49,9 @@ const migrations: Record<string, Migration> = {
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }
 
+/** The names of the migrations this code knows, oldest first: a database whose last is not among them is newer. */
+export const knownMigrationNames: readonly string[] = Object.freeze(Object.keys(migrations))
+
 /** Brings the database to the latest schema; throws with the failing migration's name. */
 export async function migrateToLatest(db: Kysely<any>): Promise<void> {
   checkResult(await new Migrator({ db, provider }).migrateToLatest())
