@@ -42,8 +42,10 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 export interface Config {
   readonly port: number
   readonly host: string
-  /** Path of the SQLite file, or ':memory:'. */
+  /** Path of the SQLite file, or ':memory:'; unused when `databaseUrl` is set. */
   readonly databasePath: string
+  /** postgres://… (DATABASE_URL): the service runs on PostgreSQL; null: on the SQLite file. */
+  readonly databaseUrl: string | null
   /** Where people reach the site; links that leave the site (e-mails, PDFs) start with it. */
   readonly publicUrl: string
   readonly logLevel: LogLevel
@@ -163,6 +165,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const host = text('HOST', '127.0.0.1')
   const databaseText = text('DATABASE_PATH', 'data/app.sqlite')
   const databasePath = databaseText === ':memory:' ? databaseText : path.resolve(databaseText)
+  const databaseUrl = env.DATABASE_URL?.trim() || null
+  if (databaseUrl !== null && !isPostgresUrl(databaseUrl)) {
+    // The URL may hold a password: the problem names the variable, not its value.
+    problems.push(
+      'DATABASE_URL must be a PostgreSQL URL such as postgres://user:password@host:5432/code_blue (postgres:// or postgresql://)',
+    )
+  }
 
   const publicUrlText = text('PUBLIC_URL', `http://localhost:${Number.isFinite(port) ? port : 3000}`)
   let publicUrl = publicUrlText
@@ -262,6 +271,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     port,
     host,
     databasePath,
+    databaseUrl,
     publicUrl,
     logLevel,
     mail,
@@ -400,4 +410,14 @@ function readDkimKey(keyText: string, keyFile: string, problems: string[]): KeyO
     return null
   }
   return key
+}
+
+/** postgres:// or postgresql://, naming a database. */
+function isPostgresUrl(text: string): boolean {
+  try {
+    const url = new URL(text)
+    return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.pathname.length > 1
+  } catch {
+    return false
+  }
 }
