@@ -1,15 +1,16 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
-import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect } from 'kysely'
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
 import pg from 'pg'
+
+export { type Engine, engineOf } from './engine.js'
+
+import { PostgresKysely } from './postgres-transactions.js'
 import type { DB } from './schema.js'
 import { withStatementCache } from './statement-cache.js'
 
 export type Database = Kysely<DB>
-
-/** The database engine a `Kysely` runs on: code whose SQL must differ asks `engineOf(db)`. */
-export type Engine = 'sqlite' | 'postgres'
 
 /** Where the database is: DATABASE_URL when set (PostgreSQL), else the SQLite file. */
 export function databaseLocation(config: { databasePath: string; databaseUrl: string | null }): string {
@@ -24,12 +25,6 @@ const isPostgresLocation = (location: string) => /^postgres(ql)?:\/\//.test(loca
  */
 export function openDatabase(location: string): Database {
   return isPostgresLocation(location) ? openPostgres(location) : openSqlite(location)
-}
-
-/** Which engine `db` (or a transaction of it) runs on. */
-export function engineOf(db: Pick<Kysely<unknown>, 'getExecutor'>): Engine {
-  // A transaction is a Kysely of its own, sharing its parent's executor and so its adapter.
-  return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite'
 }
 
 function openSqlite(file: string): Database {
@@ -70,5 +65,5 @@ function openPostgres(connectionString: string): Database {
   // An idle connection that the server drops (a restart) must not crash the process: the pool
   // replaces it, and the next query reports any lasting problem.
   pool.on('error', () => {})
-  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+  return new PostgresKysely<DB>({ dialect: new PostgresDialect({ pool }) })
 }

@@ -5,7 +5,7 @@ import {
   type MigrationResultSet,
   Migrator,
 } from 'kysely'
-import { engineOf } from './connection.js'
+import { engineOf } from './engine.js'
 import * as m0001 from './migrations/0001-directory.js'
 import * as m0002 from './migrations/0002-letters.js'
 import * as m0003 from './migrations/0003-delivery.js'

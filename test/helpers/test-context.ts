@@ -36,7 +36,8 @@ export async function createTestContext(
   })
   const ctx = await createContext(config, {
     clock: fixedClock(TEST_NOW),
-    log: pino({ level: 'silent' }),
+    // TEST_LOG_LEVEL=warn (or error, info…) shows the app's log while debugging a test.
+    log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     ...overrides,
   }).catch(async (error: unknown) => {
     await postgres?.drop()
