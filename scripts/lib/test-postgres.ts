@@ -64,6 +64,10 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     ],
     { ...asOwner, stdio: ['ignore', 'ignore', fs.openSync(path.join(dir, 'server.log'), 'w')] },
   )
+  // Should this process end without stopping the server (an error, a timeout's SIGTERM that
+  // vitest turns into an exit), the server goes with it rather than live on unowned.
+  const orphanGuard = () => server.kill('SIGQUIT')
+  process.once('exit', orphanGuard)
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`
   try {
     await waitForServer(url, server)
@@ -76,6 +80,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   return {
     url,
     async stop() {
+      process.off('exit', orphanGuard)
       if (server.exitCode === null) {
         const exited = new Promise((resolve) => server.once('exit', resolve))
         server.kill('SIGINT') // fast shutdown: connections are ended, nothing is kept
