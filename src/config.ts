@@ -43,10 +43,12 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 export interface Config {
   readonly port: number
   readonly host: string
-  /** Path of the SQLite file, or ':memory:'. */
+  /** Path of the SQLite file, or ':memory:'; unused when `databaseUrl` is set. */
   readonly databasePath: string
   /** SQLITE_SYNCHRONOUS: FULL, a commit is on disk before the answer; NORMAL, a power cut may lose the last ones. */
   readonly sqliteSynchronous: SynchronousMode
+  /** postgres://… (DATABASE_URL): the service runs on PostgreSQL; null: on the SQLite file. */
+  readonly databaseUrl: string | null
   /** Where people reach the site; links that leave the site (e-mails, PDFs) start with it. */
   readonly publicUrl: string
   readonly logLevel: LogLevel
@@ -178,6 +180,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       `SQLITE_SYNCHRONOUS must be ${SYNCHRONOUS_MODES.join(' or ')} (got "${env.SQLITE_SYNCHRONOUS?.trim()}")`,
     )
   }
+  const databaseUrl = env.DATABASE_URL?.trim() || null
+  if (databaseUrl !== null && !isPostgresUrl(databaseUrl)) {
+    // The URL may hold a password: the problem names the variable, not its value.
+    problems.push(
+      'DATABASE_URL must be a PostgreSQL URL such as postgres://user:password@host:5432/code_blue (postgres:// or postgresql://)',
+    )
+  }
 
   const publicUrlText = text('PUBLIC_URL', `http://localhost:${Number.isFinite(port) ? port : 3000}`)
   let publicUrl = publicUrlText
@@ -282,6 +291,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     host,
     databasePath,
     sqliteSynchronous,
+    databaseUrl,
     publicUrl,
     logLevel,
     mail,
@@ -420,4 +430,14 @@ function readDkimKey(keyText: string, keyFile: string, problems: string[]): KeyO
     return null
   }
   return key
+}
+
+/** postgres:// or postgresql://, naming a database. */
+function isPostgresUrl(text: string): boolean {
+  try {
+    const url = new URL(text)
+    return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.pathname.length > 1
+  } catch {
+    return false
+  }
 }

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino'
 import type { AppContext } from './app-context.js'
 import type { Config } from './config.js'
-import { openDatabase } from './db/connection.js'
+import { databaseLocation, openDatabase } from './db/connection.js'
 import { migrateToLatest } from './db/migrator.js'
 import { seedDirectory } from './directory/directory-seed.js'
 import { type Clock, systemClock } from './lib/clock.js'
@@ -26,7 +26,7 @@ export interface ContextOverrides {
 export async function createContext(config: Config, overrides: ContextOverrides = {}): Promise<AppContext> {
   const log = overrides.log ?? createLogger(config)
   const clock = overrides.clock ?? systemClock()
-  const db = openDatabase(config.databasePath, { synchronous: config.sqliteSynchronous })
+  const db = openDatabase(databaseLocation(config), { synchronous: config.sqliteSynchronous })
   try {
     await migrateToLatest(db)
     const outbox = createOutbox(config, clock, outboxKinds)

@@ -1,5 +1,5 @@
 import { buildApp } from './app.js'
-import { ConfigError, loadConfig } from './config.js'
+import { type Config, ConfigError, loadConfig } from './config.js'
 import { createContext } from './context.js'
 import { issueSetupLinkIfNeeded } from './organizers/organizer-accounts.service.js'
 import { createTransport, startOutboxWorker } from './outbox/index.js'
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stop('SIGTERM'))
 
   await app.listen({ port: config.port, host: config.host })
-  ctx.log.info(`Code Blue letters is serving ${config.publicUrl} (database ${config.databasePath})`)
+  ctx.log.info(`Code Blue letters is serving ${config.publicUrl} (database ${describeDatabase(config)})`)
   ctx.log.info(
     transport.kind === 'smtp'
       ? 'e-mail goes out through SMTP_URL'
@@ -66,3 +66,10 @@ main().catch((error: unknown) => {
   }
   process.exit(1)
 })
+
+/** The database for the log: the SQLite file, or PostgreSQL's host and database (never the password). */
+function describeDatabase(config: Config): string {
+  if (config.databaseUrl === null) return config.databasePath
+  const url = new URL(config.databaseUrl)
+  return `PostgreSQL ${url.host}${url.pathname}`
+}

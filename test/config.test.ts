@@ -11,6 +11,7 @@ describe('loadConfig', () => {
       host: '127.0.0.1',
       databasePath: path.resolve('data/app.sqlite'),
       sqliteSynchronous: DEFAULT_SYNCHRONOUS,
+      databaseUrl: null,
       publicUrl: 'http://localhost:3000',
       logLevel: 'info',
       mail: {
@@ -61,6 +62,26 @@ describe('loadConfig', () => {
       publicUrl: 'https://letters.example.org',
       logLevel: 'warn',
     })
+  })
+
+  it('reads DATABASE_URL (PostgreSQL) and names the variable, not its password, when it is not one', () => {
+    expect(loadConfig({ DATABASE_URL: ' postgres://cb:secret@db.example:5432/code_blue ' }).databaseUrl).toBe(
+      'postgres://cb:secret@db.example:5432/code_blue',
+    )
+    expect(loadConfig({ DATABASE_URL: 'postgresql://localhost/code_blue' }).databaseUrl).toBe(
+      'postgresql://localhost/code_blue',
+    )
+    for (const bad of ['mysql://cb:secret@db/code_blue', 'postgres://cb:secret@db', 'not a url']) {
+      try {
+        loadConfig({ DATABASE_URL: bad })
+        expect.unreachable(`${bad} was accepted`)
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError)
+        const [problem] = (error as ConfigError).problems
+        expect(problem).toMatch(/^DATABASE_URL must be a PostgreSQL URL/)
+        expect(problem).not.toContain('secret')
+      }
+    }
   })
 
   it('reads the campaign letterhead: address lines split at ";", e-mail and telephone', () => {

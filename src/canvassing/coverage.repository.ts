@@ -25,7 +25,8 @@ export interface EngagementSpan {
  */
 export async function findEngagementSpans(db: Database): Promise<EngagementSpan[]> {
   const kinds = sql.join(
-    ENGAGEMENT_KINDS.map((kind) => sql`select ${kind} as kind`),
+    // cast: PostgreSQL gives a bare parameter no type to compare with engagement.kind.
+    ENGAGEMENT_KINDS.map((kind) => sql`select cast(${kind} as text) as kind`),
     sql` union all `,
   )
   const result = await sql<EngagementSpan>`
@@ -34,7 +35,7 @@ export async function findEngagementSpans(db: Database): Promise<EngagementSpan[
         (select min(e.occurred_on) from engagement e where e.state_iso3 = s.iso3 and e.kind = k.kind) as first_on,
         (select max(e.occurred_on) from engagement e where e.state_iso3 = s.iso3 and e.kind = k.kind) as last_on
       from state s cross join (${kinds}) k
-    ) where first_on is not null`.execute(db)
+    ) as spans where first_on is not null`.execute(db)
   return result.rows
 }
 

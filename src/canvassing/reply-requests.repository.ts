@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Database } from '../db/connection.js'
+import { indexedBy } from '../db/engine.js'
 import type { LetterRow, ReplyAnswer } from '../db/schema.js'
 
 // The letter's reply columns (reply_*), which only the replies follow-up writes: they change no
@@ -26,7 +27,7 @@ export async function findLettersDueForReplyRequest(
   // and sorts them all, 2.6 s at a million letters on every outbox pass; the partial index answers
   // in under a millisecond. INDEXED BY also makes the query fail loudly if the index is ever lost.
   const { rows } = await sql<{ id: number; supporter_email: string | null }>`
-    select id, supporter_email from letter indexed by letter_reply_due
+    select id, supporter_email from letter ${indexedBy(db, 'letter_reply_due')}
     where reply_requested_at is null and status = 'sent'
       and sent_at >= ${sentFrom} and sent_at <= ${sentBefore}
       and supporter_email is not null

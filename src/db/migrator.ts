@@ -5,6 +5,7 @@ import {
   type MigrationResultSet,
   Migrator,
 } from 'kysely'
+import { engineOf } from './engine.js'
 import * as m0001 from './migrations/0001-directory.js'
 import * as m0002 from './migrations/0002-letters.js'
 import * as m0003 from './migrations/0003-delivery.js'
@@ -23,6 +24,7 @@ import * as m0015 from './migrations/0015-bounces.js'
 import * as m0016 from './migrations/0016-outbox-sending.js'
 import * as m0017 from './migrations/0017-shared-counters.js'
 import * as m0018 from './migrations/0018-outbox-workers.js'
+import * as postgresBaseline from './migrations/postgres-baseline.js'
 
 // @NOTE a static map, not a folder scan: bundlers, tsx and vitest all see the same migrations,
 // and their order is the order of the keys (names sort as they were written).
@@ -47,20 +49,42 @@ const migrations: Record<string, Migration> = {
   '0018-outbox-workers': m0018,
 }
 
-const provider: MigrationProvider = { getMigrations: async () => migrations }
+/**
+ * The last migration that PostgreSQL's baseline stands for. On PostgreSQL the first name runs the
+ * baseline (today's schema at once) and the others up to here do nothing, so both engines record
+ * the same names and every later migration runs on both (asking `engineOf(db)` where its SQL must
+ * differ).
+ */
+const POSTGRES_BASELINE_THROUGH = '0016-outbox-sending'
+
+const inBaseline: Migration = { up: async () => {}, down: async () => {} }
+
+function migrationsFor(db: Kysely<any>): Record<string, Migration> {
+  if (engineOf(db) === 'sqlite') return migrations
+  const names = Object.keys(migrations)
+  const last = names.indexOf(POSTGRES_BASELINE_THROUGH)
+  return Object.fromEntries(
+    names.map((name, i) => [name, i === 0 ? postgresBaseline : i <= last ? inBaseline : migrations[name]!]),
+  )
+}
+
+const providerFor = (db: Kysely<any>): MigrationProvider => ({ getMigrations: async () => migrationsFor(db) })
 
 /** The names of the migrations this code knows, oldest first: a database whose last is not among them is newer. */
 export const knownMigrationNames: readonly string[] = Object.freeze(Object.keys(migrations))
 
 /** Brings the database to the latest schema; throws with the failing migration's name. */
 export async function migrateToLatest(db: Kysely<any>): Promise<void> {
-  checkResult(await new Migrator({ db, provider }).migrateToLatest())
+  checkResult(await new Migrator({ db, provider: providerFor(db) }).migrateToLatest())
 }
 
 /** Brings the database up (or down) to the migration `name`, e.g. '0009-privacy': for tests of one migration. */
 export async function migrateTo(db: Kysely<any>, name: string): Promise<void> {
   if (!(name in migrations)) throw new Error(`There is no migration ${name}`)
-  checkResult(await new Migrator({ db, provider }).migrateTo(name))
+  if (engineOf(db) === 'postgres' && name < POSTGRES_BASELINE_THROUGH) {
+    throw new Error(`PostgreSQL starts from its baseline (${POSTGRES_BASELINE_THROUGH}): it has no ${name}`)
+  }
+  checkResult(await new Migrator({ db, provider: providerFor(db) }).migrateTo(name))
 }
 
 function checkResult({ error, results }: MigrationResultSet): void {

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely'
+import { engineOf } from '../db/engine.js'
 import type {
   DB,
   DirectoryImportRow,
@@ -47,6 +48,14 @@ export async function findStates(db: Db): Promise<StateRow[]> {
  * the directory's fingerprint, which only needs reading again when this has moved.
  */
 export async function findWriteStamp(db: Db): Promise<string> {
+  if (engineOf(db) === 'postgres') {
+    // PostgreSQL has neither counter; its snapshot moves instead: a writing transaction takes the
+    // next transaction id (xmax grows) and is listed in progress until it commits or aborts.
+    const { rows } = await sql<{ snapshot: string }>`select pg_current_snapshot()::text as snapshot`.execute(
+      db,
+    )
+    return rows[0]?.snapshot ?? ''
+  }
   const { rows } = await sql<{ changes: number; version: number }>`
     select total_changes() as changes, data_version as version from pragma_data_version`.execute(db)
   return `${rows[0]?.changes}|${rows[0]?.version}`

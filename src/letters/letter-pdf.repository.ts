@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Database } from '../db/connection.js'
+import { engineOf } from '../db/engine.js'
 
 // The kept copies of letters' PDFs (migration 0011). A trigger on letter.document drops a copy
 // whenever the document changes, so the only way a copy can be wrong is a race, closed below.
@@ -23,8 +24,12 @@ export async function keepPdf(
   db: Database,
   row: { letterId: number; document: string; etag: string; bytes: Buffer; at: string },
 ): Promise<void> {
+  // A parameter in a SELECT list is text to PostgreSQL: the bytes say they are bytes.
+  const bytes = engineOf(db) === 'postgres' ? sql`cast(${row.bytes} as bytea)` : sql`${row.bytes}`
   await sql`
-    insert or replace into letter_pdf (letter_id, etag, bytes, created_at)
-    select ${row.letterId}, ${row.etag}, ${row.bytes}, ${row.at}
-    where (select document from letter where id = ${row.letterId}) = ${row.document}`.execute(db)
+    insert into letter_pdf (letter_id, etag, bytes, created_at)
+    select id, ${row.etag}, ${bytes}, ${row.at} from letter
+    where id = ${row.letterId} and document = ${row.document}
+    on conflict (letter_id) do update
+      set etag = excluded.etag, bytes = excluded.bytes, created_at = excluded.created_at`.execute(db)
 }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Database } from '../db/connection.js'
+import { indexedBy } from '../db/engine.js'
 import type { LetterRow } from '../db/schema.js'
 
 // The queries of letter redaction. Each reads a partial index of migration 0009, whose condition
@@ -8,7 +9,7 @@ import type { LetterRow } from '../db/schema.js'
 /** The letters written with this address, whatever its case: `folded` is lower-cased in ASCII. */
 export async function findLettersByFoldedEmail(db: Database, folded: string): Promise<LetterRow[]> {
   const { rows } = await sql<LetterRow>`
-    select * from letter indexed by letter_supporter_email_lower
+    select * from letter ${indexedBy(db, 'letter_supporter_email_lower')}
     where lower(supporter_email) = ${folded} and supporter_email is not null
     order by id`.execute(db)
   return rows
@@ -17,7 +18,7 @@ export async function findLettersByFoldedEmail(db: Database, folded: string): Pr
 /** Whether any letter was written with this address (`folded` as above). */
 export async function hasLettersByFoldedEmail(db: Database, folded: string): Promise<boolean> {
   const { rows } = await sql<{ id: number }>`
-    select id from letter indexed by letter_supporter_email_lower
+    select id from letter ${indexedBy(db, 'letter_supporter_email_lower')}
     where lower(supporter_email) = ${folded} and supporter_email is not null
     limit 1`.execute(db)
   return rows.length > 0
@@ -35,12 +36,12 @@ export async function findLettersDeliveredBefore(
   // @NOTE INDEXED BY, as for reply requests: the planner must not wander to letter_status, and
   // the query fails loudly if the index is ever lost instead of reading every letter each pass.
   const { rows: emailed } = await sql<LetterRow>`
-    select * from letter indexed by letter_retention_sent
+    select * from letter ${indexedBy(db, 'letter_retention_sent')}
     where personal_data_removed_at is null and sent_at is not null and sent_at < ${before}
     order by sent_at
     limit ${limit}`.execute(db)
   const { rows: handed } = await sql<LetterRow>`
-    select * from letter indexed by letter_retention_handed
+    select * from letter ${indexedBy(db, 'letter_retention_handed')}
     where personal_data_removed_at is null and printed_delivered_at is not null
       and printed_delivered_at < ${before}
     order by printed_delivered_at

@@ -1,4 +1,5 @@
 import { type Kysely, type SelectQueryBuilder, sql } from 'kysely'
+import { indexedBy } from '../db/engine.js'
 import type { DB, LetterRow, NewLetterRow } from '../db/schema.js'
 
 type Db = Kysely<DB>
@@ -70,7 +71,7 @@ export async function countLettersByFoldedEmails(
     const slice = folded.slice(i, i + 5000)
     const { rows } = await sql<{ email: string; n: number }>`
       select lower(supporter_email) as email, count(*) as n
-      from letter indexed by letter_supporter_email_lower
+      from letter ${indexedBy(db, 'letter_supporter_email_lower')}
       where lower(supporter_email) in (${sql.join(slice)}) and supporter_email is not null
       group by lower(supporter_email)`.execute(db)
     for (const row of rows) counts.set(row.email, Number(row.n))

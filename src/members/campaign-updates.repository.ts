@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Database } from '../db/connection.js'
+import { engineOf } from '../db/engine.js'
 import type { CampaignUpdateRow, MemberStatus, OutboxStatus, SiteLanguageCode } from '../db/schema.js'
 import { whereMembers } from './members-admin.repository.js'
 import type { Audience } from './update-input.js'
@@ -69,7 +70,7 @@ export async function markSent(
 
 /** The members an update is for: confirmed, agreeing to updates, and in its audience. */
 function audienceMembers(db: Database, audience: Audience) {
-  return whereMembers(db.selectFrom('member'), { ...audience, status: 'active' })
+  return whereMembers(db, db.selectFrom('member'), { ...audience, status: 'active' })
     .where('member.consent_updates', '=', 1)
     .where('member.email', 'is not', null)
 }
@@ -86,6 +87,10 @@ export async function queueUpdateToAudience(
   now: string,
   messageIdDomain: string,
 ): Promise<number> {
+  const postgres = engineOf(db) === 'postgres'
+  const randomHex = postgres
+    ? sql`substr(replace(cast(gen_random_uuid() as text), '-', ''), 1, 24)`
+    : sql`lower(hex(randomblob(12)))`
   const result = await db
     .insertInto('outbox_message')
     .columns([
@@ -104,14 +109,18 @@ export async function queueUpdateToAudience(
       audienceMembers(db, update.audience).select([
         sql<string>`'member_update'`.as('kind'),
         sql<string>`'queued'`.as('status'),
-        sql<string>`json_array(member.email)`.as('recipients'),
-        sql<string>`'<' || lower(hex(randomblob(12))) || '@' || ${messageIdDomain} || '>'`.as('message_id'),
+        // A JSON list of one address, and 12 random bytes in hex, each in its engine's words.
+        (postgres
+          ? sql<string>`cast(json_build_array(member.email) as text)`
+          : sql<string>`json_array(member.email)`
+        ).as('recipients'),
+        sql<string>`'<' || ${randomHex} || '@' || ${messageIdDomain} || '>'`.as('message_id'),
         sql<number>`0`.as('attempts'),
         sql<string>`${now}`.as('next_attempt_at'),
         sql<string>`${now}`.as('created_at'),
         sql<string>`${now}`.as('updated_at'),
         'member.id',
-        sql<number>`${update.id}`.as('update_id'),
+        sql<number>`cast(${update.id} as integer)`.as('update_id'),
       ]),
     )
     .executeTakeFirst()

@@ -1,5 +1,6 @@
 import { type SelectQueryBuilder, sql } from 'kysely'
 import type { Database } from '../db/connection.js'
+import { engineOf } from '../db/engine.js'
 import type { DB, MemberKind, MemberRow, MemberStatus } from '../db/schema.js'
 
 // The members as organizers list them, filter them and choose an update's audience. Erased
@@ -40,6 +41,7 @@ export type MemberListRow = Pick<MemberRow, (typeof LIST_COLUMNS)[number]>
 
 /** `query` narrowed to the members `filter` matches (never the erased). */
 export function whereMembers<O>(
+  db: Database,
   query: SelectQueryBuilder<DB, 'member', O>,
   filter: MemberFilter,
 ): SelectQueryBuilder<DB, 'member', O> {
@@ -48,8 +50,13 @@ export function whereMembers<O>(
     : query.where('member.status', '<>', 'erased')
   if (filter.kind) q = q.where('member.kind', '=', filter.kind)
   if (filter.country) q = q.where('member.country', '=', filter.country)
+  // One code of the JSON list: SQLite's json_each, PostgreSQL's json_array_elements_text.
   if (filter.help)
-    q = q.where(sql<boolean>`exists (select 1 from json_each(member.helps) where value = ${filter.help})`)
+    q = q.where(
+      engineOf(db) === 'postgres'
+        ? sql<boolean>`exists (select 1 from json_array_elements_text(member.helps::json) as h (value) where value = ${filter.help})`
+        : sql<boolean>`exists (select 1 from json_each(member.helps) where value = ${filter.help})`,
+    )
   return q
 }
 
@@ -59,6 +66,7 @@ export async function countMembersByStatus(
   filter: Omit<MemberFilter, 'status'>,
 ): Promise<Record<string, number>> {
   const rows = await whereMembers(
+    db,
     db.selectFrom('member').select(['member.status', (eb) => eb.fn.countAll<number>().as('n')]),
     filter,
   )
@@ -69,7 +77,7 @@ export async function countMembersByStatus(
 
 /** The matching members, the newest first. */
 function newestMembers(db: Database, filter: MemberFilter) {
-  return whereMembers(db.selectFrom('member').select(LIST_COLUMNS), filter)
+  return whereMembers(db, db.selectFrom('member').select(LIST_COLUMNS), filter)
     .orderBy('member.created_at', 'desc')
     .orderBy('member.id', 'desc')
 }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Database } from '../db/connection.js'
+import { engineOf, indexedBy } from '../db/engine.js'
 import type { NewOutboxMessageRow, OutboxMessageRow, OutboxStatus } from '../db/schema.js'
 
 // The outbox's own SQL: its messages (outbox_message) and the record of each handover
@@ -53,11 +54,11 @@ export async function claimDueFirst(db: Database, now: string, limit: number): P
   const { rows } = await sql<OutboxMessageRow>`
     update outbox_message set status = 'sending', attempts = attempts + 1, updated_at = ${now}
     where id in (
-      select id from outbox_message indexed by outbox_due_first
+      select id from outbox_message ${indexedBy(db, 'outbox_due_first')}
       where status = 'queued' and (kind <> 'member_update' or member_id is null)
         and next_attempt_at <= ${now}
       order by next_attempt_at, id
-      limit ${limit})
+      limit ${limit} ${skipLocked(db)})
     returning *`.execute(db)
   return sortByDue(rows)
 }
@@ -68,13 +69,24 @@ export async function claimDueUpdates(db: Database, now: string, limit: number):
   const { rows } = await sql<OutboxMessageRow>`
     update outbox_message set status = 'sending', attempts = attempts + 1, updated_at = ${now}
     where id in (
-      select id from outbox_message indexed by outbox_update_due
+      select id from outbox_message ${indexedBy(db, 'outbox_update_due')}
       where status = 'queued' and kind = 'member_update' and member_id is not null
         and next_attempt_at <= ${now}
       order by next_attempt_at, id
-      limit ${limit})
+      limit ${limit} ${skipLocked(db)})
     returning *`.execute(db)
   return sortByDue(rows)
+}
+
+/**
+ * PostgreSQL: two workers (or the server's and `npm run outbox:work`) claiming at once must not
+ * both take a message. SQLite has one writer at a time, so its claim is already whole; on
+ * PostgreSQL the second claim would wait for the first's rows and then mark them "sending" again
+ * (the subquery is not read again under READ COMMITTED). SKIP LOCKED passes over rows another
+ * claim holds, and the first claim's rows are no longer queued when it commits.
+ */
+function skipLocked(db: Database) {
+  return engineOf(db) === 'postgres' ? sql`for update skip locked` : sql``
 }
 
 // RETURNING gives rows in no promised order: hand them over in the order they were due.
@@ -90,9 +102,9 @@ function sortByDue(rows: OutboxMessageRow[]): OutboxMessageRow[] {
  */
 export async function countUpdatesSentSinceOrSending(db: Database, since: string): Promise<number> {
   const { rows } = await sql<{ n: number }>`
-    select (select count(*) from outbox_message indexed by outbox_update_sent
+    select (select count(*) from outbox_message ${indexedBy(db, 'outbox_update_sent')}
             where kind = 'member_update' and sent_at > ${since})
-         + (select count(*) from outbox_message indexed by outbox_update_sending
+         + (select count(*) from outbox_message ${indexedBy(db, 'outbox_update_sending')}
             where status = 'sending' and kind = 'member_update') as n`.execute(db)
   return Number(rows[0]?.n ?? 0)
 }

@@ -24,7 +24,9 @@ export async function countLettersBySource(
     .select([
       sql<string>`source`.as('source'),
       (eb) => eb.fn.countAll<number>().as('written'),
-      sql<number>`coalesce(sum(channel = 'email' and status in (${statuses})), 0)`.as('emailed'),
+      sql<number>`coalesce(sum(case when channel = 'email' and status in (${statuses}) then 1 else 0 end), 0)`.as(
+        'emailed',
+      ),
     ])
     .where('source', 'is not', null)
     .groupBy('source')

@@ -1,5 +1,6 @@
 import { type Selectable, sql } from 'kysely'
 import type { Database } from '../db/connection.js'
+import { engineOf } from '../db/engine.js'
 import type { ErasureRequestTable, MemberRow, OutboxMessageRow, SiteLanguageCode } from '../db/schema.js'
 
 // The queries of erasure. Besides its own table (erasure_request) and members, erasure reaches
@@ -175,9 +176,9 @@ export async function findOutboxTraces(
     select id, kind, status, recipients, payload, last_response, message_id, letter_id, member_id
     from outbox_message
     where letter_id in (${inList(letterIds)}) or member_id in (${inList(memberIds)})
-      or instr(lower(recipients), ${folded}) > 0
-      or instr(lower(coalesce(payload, '')), ${folded}) > 0
-      or instr(lower(coalesce(last_response, '')), ${folded}) > 0
+      or ${position(db)}(lower(recipients), ${folded}) > 0
+      or ${position(db)}(lower(coalesce(payload, '')), ${folded}) > 0
+      or ${position(db)}(lower(coalesce(last_response, '')), ${folded}) > 0
     order by id`.execute(db)
   return rows
 }
@@ -217,7 +218,7 @@ export async function findBouncesMentioning(
 ): Promise<{ id: number; diagnostic: string }[]> {
   const { rows } = await sql<{ id: number; diagnostic: string }>`
     select id, diagnostic from bounce
-    where diagnostic is not null and instr(lower(diagnostic), ${folded}) > 0`.execute(db)
+    where diagnostic is not null and ${position(db)}(lower(diagnostic), ${folded}) > 0`.execute(db)
   return rows
 }
 
@@ -232,7 +233,7 @@ export async function findAttemptsMentioning(
 ): Promise<{ id: number; response: string }[]> {
   const { rows } = await sql<{ id: number; response: string }>`
     select id, response from delivery_attempt
-    where response is not null and instr(lower(response), ${folded}) > 0`.execute(db)
+    where response is not null and ${position(db)}(lower(response), ${folded}) > 0`.execute(db)
   return rows
 }
 
@@ -276,4 +277,9 @@ export async function findErasureLinkMessages(db: Database, email: string): Prom
 // `in ()` is not SQL: an empty list becomes one id that no row has.
 function inList(ids: number[]) {
   return sql.join(ids.length > 0 ? ids : [-1])
+}
+
+/** Where a text starts inside another (1-based, 0: absent): SQLite's instr, PostgreSQL's strpos. */
+function position(db: Database) {
+  return sql.raw(engineOf(db) === 'postgres' ? 'strpos' : 'instr')
 }

@@ -208,9 +208,11 @@ describe('coverage of the member states', async () => {
       delivered: number
       failed: number
     }>`
-      select state_iso3 as iso3, count(*) as written, sum(printed_at is not null) as printed,
-        sum(status = 'sent' or printed_delivered_at is not null) as delivered, sum(status = 'failed') as failed,
-        sum(coalesce(channel = 'email' and status in ('queued', 'sending', 'sent', 'failed', 'uncertain'), 0)) as emailed
+      select state_iso3 as iso3, count(*) as written,
+        sum(case when printed_at is not null then 1 else 0 end) as printed,
+        sum(case when status = 'sent' or printed_delivered_at is not null then 1 else 0 end) as delivered,
+        sum(case when status = 'failed' then 1 else 0 end) as failed,
+        sum(case when channel = 'email' and status in ('queued', 'sending', 'sent', 'failed', 'uncertain') then 1 else 0 end) as emailed
       from letter group by state_iso3`.execute(ctx.db)
     const { states } = await getCoverage(ctx)
     expect(direct.rows.length).toBeGreaterThan(0)

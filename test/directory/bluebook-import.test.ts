@@ -3,6 +3,7 @@ import fs from 'node:fs'
 import { sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
 import type { AppContext } from '../../src/context.js'
+import { engineOf } from '../../src/db/engine.js'
 import { importBlueBook } from '../../src/directory/bluebook-import.js'
 import { BlueBookFormatError } from '../../src/directory/bluebook-parse.js'
 import { findCurrentMission, findMissionHistory } from '../../src/directory/directory.repository.js'
@@ -231,12 +232,22 @@ describe.skipIf(absent)('an import that cannot complete', async () => {
   it('rolls everything back when a write fails part-way', async () => {
     const before = await snapshot(ctx)
     // The United States comes late in the run: most missions are written before this fails.
-    await sql`create trigger fail_usa before insert on mission_version when new.state_iso3 = 'USA'
-      begin select raise(abort, 'the disk is full'); end`.execute(ctx.db)
+    // The same failing trigger in each engine's own words.
+    if (engineOf(ctx.db) === 'sqlite') {
+      await sql`create trigger fail_usa before insert on mission_version when new.state_iso3 = 'USA'
+        begin select raise(abort, 'the disk is full'); end`.execute(ctx.db)
+    } else {
+      await sql`create function fail_usa() returns trigger language plpgsql as $$
+        begin raise exception 'the disk is full'; end $$`.execute(ctx.db)
+      await sql`create trigger fail_usa before insert on mission_version for each row
+        when (new.state_iso3 = 'USA') execute function fail_usa()`.execute(ctx.db)
+    }
     await expect(importBlueBook(ctx, read(ref2024.file), options2024)).rejects.toThrow(/the disk is full/)
     expect(await snapshot(ctx)).toEqual(before)
 
-    await sql`drop trigger fail_usa`.execute(ctx.db)
+    await sql
+      .raw(`drop trigger fail_usa${engineOf(ctx.db) === 'sqlite' ? '' : ' on mission_version'}`)
+      .execute(ctx.db)
     const report = await importBlueBook(ctx, read(ref2024.file), options2024)
     expect(report.counts.added).toBe(194)
   })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { openDatabase } from '../../src/db/connection.js'
+import { databaseLocation, openDatabase } from '../../src/db/connection.js'
 import * as repo from '../../src/directory/directory.repository.js'
 import { getState, listStates } from '../../src/directory/directory.service.js'
 import { missionDetailsToColumns, UNKNOWN_HEAD } from '../../src/directory/mission-details.js'
@@ -15,7 +15,7 @@ describe('the cached directory list', () => {
     expect(before.states[0]?.mission.phone).toBeNull()
 
     // The import command runs as its own process: a second connection to the same file.
-    const other = openDatabase(ctx.config.databasePath)
+    const other = openDatabase(databaseLocation(ctx.config))
     await other.transaction().execute((trx) =>
       repo.insertMissionVersion(trx, {
         state_iso3: 'TCD',
@@ -65,7 +65,7 @@ describe('the cached directory list', () => {
     const afterOwn = await getState(ctx, 'NER')
     expect(afterOwn.mission.phone).toBe('212-421-3260')
 
-    const other = openDatabase(ctx.config.databasePath)
+    const other = openDatabase(databaseLocation(ctx.config))
     await other
       .updateTable('state')
       .set({ updated_at: '2026-06-03T00:00:00.000Z', formal_name: 'Republic of the Niger (renamed in test)' })

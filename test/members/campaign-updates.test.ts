@@ -340,6 +340,8 @@ describe('sending an update', () => {
         .insertInto('outbox_message')
         .values({ ...copy, message_id: '<copy@localhost>' })
         .execute(),
-    ).rejects.toThrow(/UNIQUE/)
+    ).rejects.toThrow(
+      /UNIQUE constraint failed|duplicate key value violates unique constraint "outbox_update_member"/,
+    )
   })
 })

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { getCoverage } from '../../src/canvassing/coverage.service.js'
 import { answerReplyRequest, queueReplyRequests } from '../../src/canvassing/reply-requests.js'
 import type { AppContext } from '../../src/context.js'
+import { engineOf } from '../../src/db/engine.js'
 import { recordDeliveryReport } from '../../src/delivery/bounces.js'
 import { confirmEmailDelivery, requestEmailDelivery } from '../../src/delivery/delivery.service.js'
 import { markPrintedLetterDelivered } from '../../src/letters/letter-handover.js'
@@ -113,21 +114,27 @@ async function insertPersonAsMember(email: string, name: string) {
 
 /** Every table, every column, searched for each value (case-insensitive): where it still is. */
 async function findTraces(db: AppContext['db'], values: Record<string, string>): Promise<string[]> {
-  const { rows: tables } = await sql<{ name: string }>`
-    select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(db)
+  // Each engine's catalogue; PostgreSQL's columns are typed, so only its text columns are read.
+  const postgres = engineOf(db) === 'postgres'
+  const { rows: columns } = postgres
+    ? await sql<{ table: string; name: string }>`
+        select table_name as table, column_name as name from information_schema.columns
+        where table_schema = 'public' and data_type = 'text'`.execute(db)
+    : await sql<{ table: string; name: string }>`
+        select m.name as "table", c.name as name from sqlite_master m, pragma_table_info(m.name) c
+        where m.type = 'table' and m.name not like 'sqlite_%'`.execute(db)
   const found: string[] = []
-  for (const { name: table } of tables) {
-    const { rows: columns } = await sql<{
-      name: string
-    }>`select name from pragma_table_info(${table})`.execute(db)
-    for (const { name: column } of columns) {
-      for (const [what, value] of Object.entries(values)) {
-        const { rows } = await sql<{ n: number }>`
-          select count(*) as n from ${sql.table(table)}
-          where typeof(${sql.ref(column)}) = 'text'
-            and instr(lower(${sql.ref(column)}), ${value.toLowerCase()}) > 0`.execute(db)
-        if (Number(rows[0]?.n) > 0) found.push(`${table}.${column}: ${what}`)
-      }
+  for (const { table, name: column } of columns) {
+    for (const [what, value] of Object.entries(values)) {
+      const { rows } = postgres
+        ? await sql<{ n: number }>`
+            select count(*) as n from ${sql.table(table)}
+            where strpos(lower(${sql.ref(column)}), ${value.toLowerCase()}) > 0`.execute(db)
+        : await sql<{ n: number }>`
+            select count(*) as n from ${sql.table(table)}
+            where typeof(${sql.ref(column)}) = 'text'
+              and instr(lower(${sql.ref(column)}), ${value.toLowerCase()}) > 0`.execute(db)
+      if (Number(rows[0]?.n) > 0) found.push(`${table}.${column}: ${what}`)
     }
   }
   return found
