@@ -94,7 +94,8 @@ describe('a backup taken while letters are being written, restored into a fresh 
     expect(restore.stdout).toContain('There was no database there before.')
     expect(integrityOf(restored)).toBe('ok')
 
-    const { app } = await buildTestApp({ env: { DATABASE_PATH: restored } })
+    // The restored SQLite file, whichever engine the rest of the run is on (DATABASE_URL unset).
+    const { app } = await buildTestApp({ env: { DATABASE_PATH: restored, DATABASE_URL: '' } })
     const missing: string[] = []
     for (const id of beforeBackup) {
       const answer = await app.inject({ method: 'GET', url: `/api/letters/${id}` })

@@ -150,8 +150,9 @@ describe('restoreDatabase on a stopped service', () => {
     const report = restoreDatabase(database, older)
     expect(report.lastMigration).toBe('0014-site-language')
     expect(report.pendingMigrations).toEqual(
-      ['0015-bounces', '0016-outbox-sending'].filter((n) => knownMigrationNames.includes(n)),
+      knownMigrationNames.slice(knownMigrationNames.indexOf('0014-site-language') + 1),
     )
+    expect(report.pendingMigrations).toContain('0015-bounces')
     const config = loadConfig({ DATABASE_PATH: database, OUTBOX_DIR: file('outbox'), LOG_LEVEL: 'silent' })
     const ctx = await createContext(config, { log: pino({ level: 'silent' }) })
     const { rows } = await sql<{

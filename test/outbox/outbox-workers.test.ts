@@ -90,6 +90,7 @@ describe('two workers on one outbox', async () => {
       env: {
         ...process.env,
         DATABASE_PATH: ctx.config.databasePath,
+        ...(ctx.config.databaseUrl ? { DATABASE_URL: ctx.config.databaseUrl } : {}),
         OUTBOX_DIR: ctx.config.mail.outboxDir,
         SMTP_URL: smtp.url,
         OUTBOX_CONCURRENCY: '4',

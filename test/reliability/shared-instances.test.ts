@@ -17,11 +17,18 @@ import { TEST_NOW } from '../helpers/test-context.js'
 async function twoInstances(env: Record<string, string>, clock = manualClock(TEST_NOW)) {
   const first = await buildTestApp({ env, clock })
   const second = await buildTestApp({
-    env: { ...env, DATABASE_PATH: first.ctx.config.databasePath },
+    // The same database: the first's SQLite file, or under TEST_ENGINE=postgres its database.
+    env: {
+      ...env,
+      DATABASE_PATH: first.ctx.config.databasePath,
+      ...(first.ctx.config.databaseUrl ? { DATABASE_URL: first.ctx.config.databaseUrl } : {}),
+    },
     seed: false,
     clock,
   })
-  expect(path.resolve(second.ctx.config.databasePath)).toBe(path.resolve(first.ctx.config.databasePath))
+  expect(second.ctx.config.databaseUrl ?? path.resolve(second.ctx.config.databasePath)).toBe(
+    first.ctx.config.databaseUrl ?? path.resolve(first.ctx.config.databasePath),
+  )
   return [first, second] as const
 }
 
