@@ -31,6 +31,15 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()))
 }
 
+/** SIGTERM and wait (a gentle stop), or SIGKILL and wait (kill -9: no shutdown code runs). */
+function stopping(child: ChildProcess): { stop(): Promise<void>; kill9(): Promise<void> } {
+  const signal = async (name: NodeJS.Signals) => {
+    child.kill(name)
+    await exited(child)
+  }
+  return { stop: () => signal('SIGTERM'), kill9: () => signal('SIGKILL') }
+}
+
 /** Starts `src/server.ts` with `env` (on top of this process's) and waits until it is healthy. */
 export async function startServer(port: number, env: Record<string, string>): Promise<ServerProcess> {
   const base = `http://127.0.0.1:${port}`
@@ -58,14 +67,7 @@ export async function startServer(port: number, env: Record<string, string>): Pr
     child,
     base,
     rssMiB: () => rssOf(child.pid!),
-    async stop() {
-      child.kill('SIGTERM')
-      await exited(child)
-    },
-    async kill9() {
-      child.kill('SIGKILL')
-      await exited(child)
-    },
+    ...stopping(child),
   }
 }
 
@@ -102,14 +104,7 @@ export async function startWorkerProcess(env: Record<string, string>): Promise<W
   child.removeAllListeners('exit')
   return {
     child,
-    async stop() {
-      child.kill('SIGTERM')
-      await exited(child)
-    },
-    async kill9() {
-      child.kill('SIGKILL')
-      await exited(child)
-    },
+    ...stopping(child),
   }
 }
 
