@@ -134,13 +134,17 @@ function describeError(error: unknown): string {
  */
 export async function reconcileInterrupted(ctx: OutboxCtx): Promise<{ uncertain: number }> {
   const now = ctx.clock.nowIso()
+  // @NOTE the messages first, then who is alive: a claim marks its messages and its worker alive
+  // in one transaction, so a worker whose messages are read here is found alive below. Read the
+  // other way round, a worker claiming in between looked gone (caught by two outbox:work at once).
+  const sending = await repo.findSendingWithWorker(ctx.db)
   const live = {
     me: ctx.outbox.worker,
     inFlight: ctx.outbox.inFlight,
     aliveByClock: await repo.findWorkersAliveAt(ctx.db, now),
   }
   let uncertain = 0
-  for (const { message, worker } of await repo.findSendingWithWorker(ctx.db)) {
+  for (const { message, worker } of sending) {
     if (!claimedByGoneWorker(worker, message.id, live)) continue
     const marked = await ctx.db.transaction().execute(async (trx) => {
       // Read again: it may have been recorded since (this outbox's own, ended meanwhile).
