@@ -3,19 +3,28 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { sql } from 'kysely'
 import { pino } from 'pino'
 import { afterAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config.js'
 import { createContext } from '../../src/context.js'
 import { openDatabase } from '../../src/db/connection.js'
-import { referenceFile } from '../helpers/test-context.js'
+import { createTestDatabase, referenceFile, type TestDatabase } from '../helpers/test-context.js'
 
-// Runs scripts/directory-import.ts as a user would, each run on a database file of its own.
+// Runs scripts/directory-import.ts as a user would, each run on a database of its own: a SQLite
+// file, or under TEST_ENGINE=postgres a PostgreSQL database.
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx')
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'code-blue-import-script-'))
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }))
+const databases = {
+  dry: await createTestDatabase(path.join(tmp, 'dry.sqlite')),
+  real: await createTestDatabase(path.join(tmp, 'real.sqlite')),
+  broken: await createTestDatabase(path.join(tmp, 'broken.sqlite')),
+  none: await createTestDatabase(path.join(tmp, 'none.sqlite')),
+}
+type Name = keyof typeof databases
 
 interface Run {
   status: number
@@ -23,12 +32,12 @@ interface Run {
   stderr: string
 }
 
-function runImport(database: string, ...args: string[]): Promise<Run> {
+function runImport(database: Name, ...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       TSX,
       ['scripts/directory-import.ts', ...args],
-      { cwd: ROOT, env: { ...process.env, DATABASE_PATH: path.join(tmp, database), LOG_LEVEL: 'silent' } },
+      { cwd: ROOT, env: { ...process.env, ...databases[database].env, LOG_LEVEL: 'silent' } },
       (error, stdout, stderr) => resolve({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     )
   })
@@ -38,9 +47,9 @@ function runImport(database: string, ...args: string[]): Promise<Run> {
  * Makes a database whose missions have their names only (no missions.json contact details), as
  * the script then finds it: the report then shows the file adding every mission's details.
  */
-async function namesOnlyDatabase(database: string): Promise<void> {
+async function namesOnlyDatabase(database: Name): Promise<void> {
   const config = loadConfig({
-    DATABASE_PATH: path.join(tmp, database),
+    ...databases[database].env,
     OUTBOX_DIR: path.join(tmp, 'outbox'),
     LOG_LEVEL: 'silent',
   })
@@ -49,8 +58,8 @@ async function namesOnlyDatabase(database: string): Promise<void> {
 }
 
 /** The current missions that hold an address (on a names-only database, only an import gives one). */
-async function missionsWithAddress(database: string): Promise<number> {
-  const db = openDatabase(path.join(tmp, database))
+async function missionsWithAddress(database: Name): Promise<number> {
+  const db = openDatabase(databases[database].location)
   try {
     const rows = await db
       .selectFrom('mission_version')
@@ -63,13 +72,26 @@ async function missionsWithAddress(database: string): Promise<number> {
   }
 }
 
+/** No table in it: the SQLite file not even made, nothing migrated into the PostgreSQL database. */
+async function isUntouched(database: TestDatabase): Promise<boolean> {
+  if (!database.env.DATABASE_URL) return !fs.existsSync(database.env.DATABASE_PATH)
+  const db = openDatabase(database.location)
+  try {
+    const { rows } = await sql<{ n: number }>`
+      select count(*) as n from information_schema.tables where table_schema = 'public'`.execute(db)
+    return rows[0]?.n === 0
+  } finally {
+    await db.destroy()
+  }
+}
+
 const ref = referenceFile('un-bluebook-2024-12-18.json')
 if (!ref.file) console.warn(`directory-import-script.test.ts: ${ref.reason}`)
 
 describe.skipIf(!ref.file)('the import script on the 2024 Blue Book', () => {
   it('prints the report of a dry run and writes nothing', { timeout: 60_000 }, async () => {
-    await namesOnlyDatabase('dry.sqlite')
-    const run = await runImport('dry.sqlite', ref.file!, '--dry-run')
+    await namesOnlyDatabase('dry')
+    const run = await runImport('dry', ref.file!, '--dry-run')
     expect(run.stderr).toBe('')
     expect(run.status).toBe(0)
     expect(run.stdout).toMatch(/^Blue Book un-bluebook-2024-12-18\.json of 2024-12-18 /)
@@ -77,16 +99,16 @@ describe.skipIf(!ref.file)('the import script on the 2024 Blue Book', () => {
     expect(run.stdout).toMatch(/^missing +STP +Sao Tome and Principe +not in the file/m)
     expect(run.stdout).toMatch(/^added +TCD +Chad +addressLines, .*head: \(unknown\) -> /m)
     expect(run.stdout).toMatch(/dry run: nothing written\n$/)
-    expect(await missionsWithAddress('dry.sqlite')).toBe(0)
+    expect(await missionsWithAddress('dry')).toBe(0)
   })
 
   it('writes on a real run, with the date taken from the file name', { timeout: 60_000 }, async () => {
-    await namesOnlyDatabase('real.sqlite')
-    const run = await runImport('real.sqlite', ref.file!)
+    await namesOnlyDatabase('real')
+    const run = await runImport('real', ref.file!)
     expect(run.status).toBe(0)
     expect(run.stdout).toMatch(/written: import #1, 194 new mission versions\n$/)
-    expect(await missionsWithAddress('real.sqlite')).toBe(194)
-    const db = openDatabase(path.join(tmp, 'real.sqlite'))
+    expect(await missionsWithAddress('real')).toBe(194)
+    const db = openDatabase(databases.real.location)
     const imports = await db.selectFrom('directory_import').selectAll().execute()
     await db.destroy()
     expect(imports).toMatchObject([{ source: 'un-bluebook-2024-12-18.json', source_date: '2024-12-18' }])
@@ -99,16 +121,16 @@ describe('the import script on bad input', () => {
   }, async () => {
     const file = path.join(tmp, 'broken-2024-12-18.json')
     fs.writeFileSync(file, '{"countries": [{"MC_EntityBB": "Chad", "MC_Category": "1"')
-    const run = await runImport('broken.sqlite', file)
+    const run = await runImport('broken', file)
     expect(run.status).toBe(1)
     expect(run.stdout).toBe('')
     expect(run.stderr).toMatch(/^directory:import: not a Blue Book: the file is not valid JSON[^\n]*\n$/)
     expect(run.stderr).not.toMatch(/\n\s+at /)
-    expect(fs.existsSync(path.join(tmp, 'broken.sqlite'))).toBe(false)
+    expect(await isUntouched(databases.broken)).toBe(true)
   })
 
   it('fails without a file argument, saying how to call it', { timeout: 60_000 }, async () => {
-    const run = await runImport('none.sqlite')
+    const run = await runImport('none')
     expect(run.status).toBe(1)
     expect(run.stderr).toMatch(
       /^directory:import: no file or URL given \(usage: npm run directory:import -- [^\n]*\)\n$/,
@@ -116,10 +138,10 @@ describe('the import script on bad input', () => {
   })
 
   it('fails on a file that does not exist, and on a bad --date', { timeout: 60_000 }, async () => {
-    const missing = await runImport('none.sqlite', path.join(tmp, 'nowhere.json'))
+    const missing = await runImport('none', path.join(tmp, 'nowhere.json'))
     expect(missing.status).toBe(1)
     expect(missing.stderr).toMatch(/^directory:import: cannot read .*nowhere\.json: no such file\n$/)
-    const badDate = await runImport('none.sqlite', path.join(tmp, 'nowhere.json'), '--date', '2024-02-30')
+    const badDate = await runImport('none', path.join(tmp, 'nowhere.json'), '--date', '2024-02-30')
     expect(badDate.status).toBe(1)
     expect(badDate.stderr).toBe('directory:import: --date must be a day as YYYY-MM-DD (got "2024-02-30")\n')
   })

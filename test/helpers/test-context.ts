@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { pino } from 'pino'
 import { afterAll, inject } from 'vitest'
+import { findPostgresBin, startTestPostgres } from '../../scripts/lib/test-postgres.js'
 import { loadConfig } from '../../src/config.js'
 import { type AppContext, type ContextOverrides, createContext } from '../../src/context.js'
 import { fixedClock } from '../../src/lib/clock.js'
@@ -58,15 +59,20 @@ export function testPostgresUrl(): string | undefined {
 
 /**
  * Under TEST_ENGINE=postgres, a new empty database (`cb_test_<random>`) on the tests' server, and
- * how to drop it; otherwise null. Locale C: text sorts byte by byte, as on SQLite.
+ * how to drop it; otherwise null. Locale C: text sorts byte by byte, as on SQLite. `server` (a
+ * superuser's URL, see borrowTestPostgresServer) and `locale` (the clauses of `create database`
+ * after `template template0`) are for the tests of PostgreSQL itself.
  */
-export async function createTestPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> } | null> {
-  const server = testPostgresUrl()
+export async function createTestPostgresDatabase({
+  server = testPostgresUrl(),
+  locale = "encoding 'UTF8' lc_collate 'C' lc_ctype 'C'",
+}: {
+  server?: string
+  locale?: string
+} = {}): Promise<{ url: string; drop(): Promise<void> } | null> {
   if (!server) return null
   const name = `cb_test_${crypto.randomBytes(6).toString('hex')}`
-  await onServer(server, (client) =>
-    client.query(`create database ${name} template template0 encoding 'UTF8' lc_collate 'C' lc_ctype 'C'`),
-  )
+  await onServer(server, (client) => client.query(`create database ${name} template template0 ${locale}`))
   const url = new URL(server)
   url.pathname = `/${name}`
   return {
@@ -74,6 +80,45 @@ export async function createTestPostgresDatabase(): Promise<{ url: string; drop(
     // `with (force)`: a connection a test left open must not keep the database.
     drop: () => onServer(server, (client) => client.query(`drop database if exists ${name} with (force)`)),
   }
+}
+
+/** A database's settings, as a process the test starts reads them, and its location. */
+export interface TestDatabase {
+  /** DATABASE_URL is empty on SQLite: a child process must not inherit one from the shell. */
+  readonly env: { readonly DATABASE_PATH: string; readonly DATABASE_URL: string }
+  /** What openDatabase() opens: the PostgreSQL URL, or the SQLite file. */
+  readonly location: string
+}
+
+/**
+ * The database of something a test file starts itself (`npm start`, a script, a context of its
+ * own): the SQLite file `file`, or under TEST_ENGINE=postgres a fresh PostgreSQL database instead,
+ * dropped after the file. Called at the top of a file or describe block (it registers afterAll).
+ */
+export async function createTestDatabase(file: string): Promise<TestDatabase> {
+  const postgres = await createTestPostgresDatabase()
+  if (postgres) afterAll(() => postgres.drop())
+  const url = postgres?.url ?? ''
+  return { env: { DATABASE_PATH: file, DATABASE_URL: url }, location: url || file }
+}
+
+/**
+ * A PostgreSQL server for a test of PostgreSQL itself, whatever the run's engine: the run's own
+ * under TEST_ENGINE=postgres, else a throwaway cluster started for this file as the run would
+ * start it (stopped after the file). `url` null, with the reason, where PostgreSQL is not installed.
+ */
+export async function borrowTestPostgresServer(): Promise<{ url: string | null; reason: string }> {
+  const url = testPostgresUrl()
+  if (url) return { url, reason: '' }
+  if (!findPostgresBin()) {
+    return {
+      url: null,
+      reason: 'skipped: no PostgreSQL found (apt-get install -y postgresql, or PG_BIN=<folder of initdb>)',
+    }
+  }
+  const server = await startTestPostgres()
+  afterAll(() => server.stop())
+  return { url: server.url, reason: '' }
 }
 
 async function onServer(url: string, run: (client: pg.Client) => Promise<unknown>): Promise<void> {

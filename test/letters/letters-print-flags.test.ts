@@ -8,14 +8,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config.js'
 import { createContext } from '../../src/context.js'
 import { createLetter } from '../../src/letters/letters.service.js'
+import { createTestDatabase } from '../helpers/test-context.js'
 
 // npm run letters:print's --duplex and --paper (issue 13, part 5), run as an organizer would, on
-// a database of its own; the PDF it writes is read back with pdf.js.
+// a database of its own (PostgreSQL under TEST_ENGINE=postgres); the PDF it writes is read back with pdf.js.
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx')
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'code-blue-print-flags-'))
-const database = path.join(tmp, 'print.sqlite')
+const database = await createTestDatabase(path.join(tmp, 'print.sqlite'))
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }))
 
 function run(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
@@ -23,7 +24,7 @@ function run(...args: string[]): Promise<{ status: number; stdout: string; stder
     execFile(
       TSX,
       ['scripts/letters-print.ts', ...args],
-      { cwd: ROOT, env: { ...process.env, DATABASE_PATH: database, LOG_LEVEL: 'silent' } },
+      { cwd: ROOT, env: { ...process.env, ...database.env, LOG_LEVEL: 'silent' } },
       (error, stdout, stderr) => resolve({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     )
   })
@@ -64,7 +65,7 @@ const LONG_NOTE = Array.from(
 const references: string[] = []
 
 beforeAll(async () => {
-  const ctx = await createContext(loadConfig({ DATABASE_PATH: database, LOG_LEVEL: 'silent' }))
+  const ctx = await createContext(loadConfig({ ...database.env, LOG_LEVEL: 'silent' }))
   try {
     // A short follow-up (one page) first, a supporter's letter with a long note (two) after it,
     // all written by people in Britain: on A4.

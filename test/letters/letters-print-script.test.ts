@@ -8,13 +8,14 @@ import { loadConfig } from '../../src/config.js'
 import { createContext } from '../../src/context.js'
 import { createLetter } from '../../src/letters/letters.service.js'
 import { pdfPagesText } from '../helpers/pdf-text.js'
+import { createTestDatabase } from '../helpers/test-context.js'
 
-// Runs scripts/letters-print.ts as an organizer would, on a database of its own.
+// Runs scripts/letters-print.ts as an organizer would, on a database of its own (PostgreSQL under TEST_ENGINE=postgres).
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx')
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'code-blue-print-script-'))
-const database = path.join(tmp, 'print.sqlite')
+const database = await createTestDatabase(path.join(tmp, 'print.sqlite'))
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }))
 
 function run(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
@@ -22,7 +23,7 @@ function run(...args: string[]): Promise<{ status: number; stdout: string; stder
     execFile(
       TSX,
       ['scripts/letters-print.ts', ...args],
-      { cwd: ROOT, env: { ...process.env, DATABASE_PATH: database, LOG_LEVEL: 'silent' } },
+      { cwd: ROOT, env: { ...process.env, ...database.env, LOG_LEVEL: 'silent' } },
       (error, stdout, stderr) => resolve({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     )
   })
@@ -30,7 +31,7 @@ function run(...args: string[]): Promise<{ status: number; stdout: string; stder
 
 describe('npm run letters:print', () => {
   it('prints the letters matching the filters into one PDF, with progress', { timeout: 60_000 }, async () => {
-    const ctx = await createContext(loadConfig({ DATABASE_PATH: database, LOG_LEVEL: 'silent' }))
+    const ctx = await createContext(loadConfig({ ...database.env, LOG_LEVEL: 'silent' }))
     const refs: Record<string, string> = {}
     for (const state of ['FRA', 'KEN', 'BRA']) {
       refs[state] = (

@@ -4,13 +4,19 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
+import { openDatabase } from '../../src/db/connection.js'
+import { freePort } from '../helpers/free-port.js'
+import { createTestDatabase } from '../helpers/test-context.js'
 
-// The way in for the first admin, as a newcomer meets it: `npm start` and `npm run organizer:create`.
+// The way in for the first admin, as a newcomer meets it: `npm start` and `npm run organizer:create`,
+// on the run's engine (a PostgreSQL database of its own under TEST_ENGINE=postgres).
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx')
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'code-blue-first-start-'))
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }))
+const database = await createTestDatabase(path.join(tmp, 'app.sqlite'))
+const port = await freePort()
 
 const LINK = /http:\/\/localhost:\d+\/organizers\/welcome\/([A-Za-z0-9_-]{43})/
 
@@ -49,9 +55,9 @@ function runScript(
 
 describe('the first admin’s way in', () => {
   const env = {
-    DATABASE_PATH: path.join(tmp, 'app.sqlite'),
+    ...database.env,
     OUTBOX_DIR: path.join(tmp, 'outbox'),
-    PORT: '3961',
+    PORT: String(port),
     LOG_LEVEL: 'warn',
     OUTBOX_WORKER: 'off',
   }
@@ -74,5 +80,15 @@ describe('the first admin’s way in', () => {
     expect(organizer.stdout).toContain('organizer account')
     const wrong = await runScript(env, '--role', 'owner')
     expect(wrong.status).not.toBe(0)
+    // Written to the database the test gave (on PostgreSQL, no SQLite file made beside it).
+    const db = openDatabase(database.location)
+    const invites = await db
+      .selectFrom('organizer_invite')
+      .select(['role', 'note'])
+      .where('role', '=', 'organizer')
+      .execute()
+    await db.destroy()
+    expect(invites).toEqual([{ role: 'organizer', note: 'for Kofi' }])
+    expect(fs.existsSync(database.env.DATABASE_PATH)).toBe(!database.env.DATABASE_URL)
   }, 60_000)
 })

@@ -5,14 +5,17 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config.js'
 import { createContext } from '../../src/context.js'
+import { openDatabase } from '../../src/db/connection.js'
 import { FRANCE, setMission } from '../helpers/directory-fixtures.js'
+import { freePort } from '../helpers/free-port.js'
+import { createTestDatabase } from '../helpers/test-context.js'
 
 // `npm start` stopped by SIGTERM (a deploy, a container stop) while a supporter's letter is still
 // arriving and the outbox is handing an e-mail to the mail server: both must finish, then exit 0.
+// On the run's engine: a PostgreSQL database of its own under TEST_ENGINE=postgres.
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx')
@@ -22,6 +25,7 @@ afterAll(() => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL')
   fs.rmSync(tmp, { recursive: true, force: true })
 })
+const database = await createTestDatabase(path.join(tmp, 'app.sqlite'))
 
 /**
  * A minimal SMTP server that holds its answer to each message's DATA until `release()`: the
@@ -123,9 +127,9 @@ async function postJson(
 describe('a graceful stop (SIGTERM)', () => {
   it('finishes the request in flight and the e-mail being sent, then exits 0', async () => {
     const smtp = await startHoldingSmtp()
-    const port = 3900 + Math.floor(Math.random() * 50)
+    const port = await freePort()
     const base = `http://127.0.0.1:${port}`
-    const files = { DATABASE_PATH: path.join(tmp, 'app.sqlite'), OUTBOX_DIR: path.join(tmp, 'outbox') }
+    const files = { ...database.env, OUTBOX_DIR: path.join(tmp, 'outbox') }
     // The database as the server will find it, with an e-mail address for France's mission.
     const setup = await createContext(loadConfig({ ...files, LOG_LEVEL: 'silent' }))
     await setMission(setup, 'FRA', FRANCE)
@@ -194,9 +198,13 @@ describe('a graceful stop (SIGTERM)', () => {
     expect(await exited).toBe(0)
 
     // 4. The e-mail is recorded as sent, not left "sending" or marked uncertain.
-    const db = new Database(files.DATABASE_PATH, { readonly: true })
-    const rows = db.prepare("SELECT kind, status FROM outbox_message WHERE kind = 'confirmation'").all()
-    db.close()
+    const db = openDatabase(database.location)
+    const rows = await db
+      .selectFrom('outbox_message')
+      .select(['kind', 'status'])
+      .where('kind', '=', 'confirmation')
+      .execute()
+    await db.destroy()
     expect(rows).toEqual([{ kind: 'confirmation', status: 'sent' }])
     expect(smtp.received()).toBe(1)
     // A new connection after the stop is refused: the server is really gone.
