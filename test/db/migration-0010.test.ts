@@ -5,14 +5,24 @@ import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Database, openDatabase } from '../../src/db/connection.js'
 import { migrateTo, migrateToLatest } from '../../src/db/migrator.js'
+import { createTestDatabase } from '../helpers/test-context.js'
 
 // Migration 0010 (issue 12, finding 4) widens the organizer role CHECK (and the outbox kinds) by
 // rebuilding three tables that nine others reference. A database of 0009 with organizers of both
 // old roles, their invitations, sessions, audit rows and rows pointing at them must come out with
 // every row, index and foreign key as it was, under the new CHECKs.
+//
+// The rebuild is SQLite's alone, so the first part runs on SQLite in either run: PostgreSQL has no
+// 0009 to start from (its baseline creates today's tables at once, and the migrator records 0010
+// as done without running it). What 0010 gave, the roles and kinds its CHECKs allow and ids never
+// handed out twice, is then checked on a new database of the run's engine: PostgreSQL's baseline
+// under TEST_ENGINE=postgres (schema-engines.test.ts compares the columns, keys and indexes of both
+// engines, not CHECKs).
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'code-blue-migration-0010-'))
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }))
+/** A new database of the run's engine, for the second part. */
+const fresh = await createTestDatabase(path.join(tmp, 'new.sqlite'))
 
 const AT = '2026-05-01T10:00:00.000Z'
 /** The tables 0010 rebuilds, and tables whose rows point at them. */
@@ -79,7 +89,7 @@ async function fillAt0009(db: Db): Promise<void> {
     values (40, 30, 1, ${AT}, ${AT}, 'accepted', '250 OK')`.execute(db)
 }
 
-describe('migration 0010 on a database of 0009 with organizers in it', () => {
+describe('migration 0010 on a SQLite database of 0009 with organizers in it', () => {
   let db: Db
   const before: Record<string, Row[]> = {}
   let indexesBefore: Awaited<ReturnType<typeof indexesOf>>
@@ -205,5 +215,48 @@ describe('migration 0010 on a database of 0009 with organizers in it', () => {
       insert into organizer (email, name, role, password_hash, created_at, updated_at)
       values ('new@example.org', 'New', 'viewer', 'h', ${AT}, ${AT}) returning id`.execute(db)
     expect(rows[0]?.id).toBe(12)
+  })
+})
+
+describe('what 0010 allows, on a new database of the run’s engine (PostgreSQL: its baseline)', () => {
+  let db: Db
+  // Each engine words a refusal its own way.
+  const CHECK = /CHECK constraint failed|violates check constraint/
+  const insertOrganizer = (email: string, role: string) =>
+    sql<{ id: number }>`insert into organizer (email, name, role, password_hash, created_at, updated_at)
+      values (${email}, 'Name', ${role}, 'h', ${AT}, ${AT}) returning id`
+
+  beforeAll(async () => {
+    db = openDatabase(fresh.location)
+    await migrateToLatest(db)
+  })
+  afterAll(() => db.destroy())
+
+  it('takes the four roles and the organizer_notice kind, and refuses others', async () => {
+    for (const role of ['viewer', 'organizer', 'coordinator', 'admin']) {
+      await insertOrganizer(`${role}@example.org`, role).execute(db)
+      await sql`insert into organizer_invite (token_hash, role, purpose, created_at, expires_at)
+        values (${`hash-${role}`}, ${role}, 'invite', ${AT}, ${AT})`.execute(db)
+    }
+    expect(await refusal(db, insertOrganizer('owner@example.org', 'owner'))).toMatch(CHECK)
+    expect(
+      await refusal(
+        db,
+        sql`insert into organizer_invite (token_hash, role, purpose, created_at, expires_at)
+          values ('hash-bad', 'superuser', 'invite', ${AT}, ${AT})`,
+      ),
+    ).toMatch(CHECK)
+    const message = (kind: string, id: string) =>
+      sql`insert into outbox_message (kind, status, recipients, message_id, next_attempt_at, created_at, updated_at)
+        values (${kind}, 'queued', '[]', ${id}, ${AT}, ${AT}, ${AT})`
+    await message('organizer_notice', '<n1@example.org>').execute(db)
+    expect(await refusal(db, message('spam', '<n2@example.org>'))).toMatch(CHECK)
+  })
+
+  it('never hands out a deleted organizer’s id again', async () => {
+    const first = (await insertOrganizer('first@example.org', 'viewer').execute(db)).rows[0]!.id
+    await sql`delete from organizer where id = ${first}`.execute(db)
+    const next = (await insertOrganizer('next@example.org', 'viewer').execute(db)).rows[0]!.id
+    expect(next).toBeGreaterThan(first)
   })
 })

@@ -8,6 +8,8 @@ import { migrateTo, migrateToLatest } from '../../src/db/migrator.js'
 
 // Migration 0013 (issue 14, item 3): a source code on letters and members, and the partners.
 // Columns are added (not a table rebuild): existing rows get no source, the letter's triggers stay.
+// SQLite in either run: PostgreSQL has no 0012 to start from (its baseline has these columns,
+// indexes and the partner table from the start; schema-engines.test.ts checks they match SQLite's).
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'code-blue-migration-0013-'))
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }))
@@ -23,7 +25,7 @@ const schemaObjects = async (db: Database, type: 'index' | 'trigger') =>
     await sql<{ name: string }>`select name from sqlite_master where type = ${type} order by name`.execute(db)
   ).rows.map((r) => r.name)
 
-describe('migration 0013 on a database of 0012 with a member in it', () => {
+describe('migration 0013 on a SQLite database of 0012 with a member in it', () => {
   let db: Database
   let triggersBefore: string[]
 
