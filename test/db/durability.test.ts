@@ -9,7 +9,8 @@ import { createContext } from '../../src/context.js'
 import { openDatabase } from '../../src/db/connection.js'
 
 // SQLITE_SYNCHRONOUS (issue 17, item 5): from the environment, through loadConfig and
-// createContext, to the connection the service writes with.
+// createContext, to the connection the service writes with. SQLite in either run: the setting is
+// a SQLite pragma (PostgreSQL's durability is the server's own configuration).
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'code-blue-durability-'))
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }))

@@ -3,6 +3,7 @@
  * with transactions begun IMMEDIATE (src/db/immediate-transactions.ts) each waits its turn and
  * every one commits; begun as Kysely begins them (DEFERRED), a transaction that read before the
  * other process committed cannot write, and fails with "database is locked".
+ * SQLite in either run: the file's single write lock is SQLite's (PostgreSQL locks rows).
  */
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'

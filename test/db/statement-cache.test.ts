@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { withStatementCache } from '../../src/db/statement-cache.js'
 
 // Kysely prepares the SQL of every query it runs; the cache makes that once per SQL text. It must
-// give the same answers as preparing each time, including after the schema changes.
+// give the same answers as preparing each time, including after the schema changes. SQLite in
+// either run: the cache holds better-sqlite3's prepared statements, on SQLite connections only.
 
 let sqlite: SQLite.Database
 let db: Kysely<Record<string, Record<string, unknown>>>
