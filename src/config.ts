@@ -49,6 +49,8 @@ export interface Config {
   readonly sqliteSynchronous: SynchronousMode
   /** postgres://… (DATABASE_URL): the service runs on PostgreSQL; null: on the SQLite file. */
   readonly databaseUrl: string | null
+  /** DATABASE_POOL_SIZE: connections to PostgreSQL a process keeps at most; unused on SQLite. */
+  readonly databasePoolSize: number
   /** Where people reach the site; links that leave the site (e-mails, PDFs) start with it. */
   readonly publicUrl: string
   readonly logLevel: LogLevel
@@ -236,6 +238,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     }
     return n
   }
+  // Each process (server, outbox:work) holds a pool: their sum must stay under the server's
+  // max_connections (100 by default).
+  const databasePoolSize = whole('DATABASE_POOL_SIZE', 10, 1, 1000)
   const smtpUrl = env.SMTP_URL?.trim() || null
   if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) problems.push('SMTP_URL must start with smtp:// or smtps://')
   const mode = text('DELIVERY_MODE', 'individual')
@@ -292,6 +297,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     databasePath,
     sqliteSynchronous,
     databaseUrl,
+    databasePoolSize,
     publicUrl,
     logLevel,
     mail,

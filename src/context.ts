@@ -26,7 +26,10 @@ export interface ContextOverrides {
 export async function createContext(config: Config, overrides: ContextOverrides = {}): Promise<AppContext> {
   const log = overrides.log ?? createLogger(config)
   const clock = overrides.clock ?? systemClock()
-  const db = openDatabase(databaseLocation(config), { synchronous: config.sqliteSynchronous })
+  const db = openDatabase(databaseLocation(config), {
+    synchronous: config.sqliteSynchronous,
+    poolSize: config.databasePoolSize,
+  })
   try {
     await migrateToLatest(db)
     const outbox = createOutbox(config, clock, outboxKinds)

@@ -12,6 +12,7 @@ describe('loadConfig', () => {
       databasePath: path.resolve('data/app.sqlite'),
       sqliteSynchronous: DEFAULT_SYNCHRONOUS,
       databaseUrl: null,
+      databasePoolSize: 10,
       publicUrl: 'http://localhost:3000',
       logLevel: 'info',
       mail: {
@@ -81,6 +82,15 @@ describe('loadConfig', () => {
         expect(problem).toMatch(/^DATABASE_URL must be a PostgreSQL URL/)
         expect(problem).not.toContain('secret')
       }
+    }
+  })
+
+  it('reads DATABASE_POOL_SIZE, refusing 0, more than 1000 and words, by name', () => {
+    expect(loadConfig({ DATABASE_POOL_SIZE: ' 25 ' }).databasePoolSize).toBe(25)
+    for (const bad of ['0', '1001', 'ten', '2.5']) {
+      expect(() => loadConfig({ DATABASE_POOL_SIZE: bad }), bad).toThrow(
+        `DATABASE_POOL_SIZE must be a whole number from 1 to 1000 (got "${bad}")`,
+      )
     }
   })
 

@@ -22,14 +22,18 @@ export function databaseLocation(config: { databasePath: string; databaseUrl: st
 const isPostgresLocation = (location: string) => /^postgres(ql)?:\/\//.test(location)
 
 /**
- * Opens the database at `location`: a postgres:// URL (a pool of connections to PostgreSQL) or
- * the SQLite file (created if needed), with the settings the service relies on.
+ * Opens the database at `location`: a postgres:// URL (a pool of at most `poolSize` connections
+ * to PostgreSQL) or the SQLite file (created if needed; `synchronous` is its durability), with the
+ * settings the service relies on.
  */
 export function openDatabase(
   location: string,
-  { synchronous = DEFAULT_SYNCHRONOUS }: { synchronous?: SynchronousMode } = {},
+  {
+    synchronous = DEFAULT_SYNCHRONOUS,
+    poolSize = 10, // DATABASE_POOL_SIZE's default
+  }: { synchronous?: SynchronousMode; poolSize?: number } = {},
 ): Database {
-  return isPostgresLocation(location) ? openPostgres(location) : openSqlite(location, synchronous)
+  return isPostgresLocation(location) ? openPostgres(location, poolSize) : openSqlite(location, synchronous)
 }
 
 function openSqlite(file: string, synchronous: SynchronousMode): Database {
@@ -72,8 +76,8 @@ const typeParsers: pg.CustomTypesConfig = {
   }) as pg.CustomTypesConfig['getTypeParser'],
 }
 
-function openPostgres(connectionString: string): Database {
-  const pool = new pg.Pool({ connectionString, types: typeParsers, max: 10 })
+function openPostgres(connectionString: string, poolSize: number): Database {
+  const pool = new pg.Pool({ connectionString, types: typeParsers, max: poolSize })
   // An idle connection that the server drops (a restart) must not crash the process: the pool
   // replaces it, and the next query reports any lasting problem.
   pool.on('error', () => {})
