@@ -1,8 +1,9 @@
 import type { Logger } from 'pino'
 import type { AppContext } from './app-context.js'
 import type { Config } from './config.js'
-import { databaseLocation, openDatabase } from './db/connection.js'
+import { databaseLocation, engineOf, openDatabase } from './db/connection.js'
 import { migrateToLatest } from './db/migrator.js'
+import { checkPostgresLocale } from './db/postgres-locale.js'
 import { seedDirectory } from './directory/directory-seed.js'
 import { type Clock, systemClock } from './lib/clock.js'
 import { createLogger } from './lib/log.js'
@@ -22,7 +23,10 @@ export interface ContextOverrides {
   seed?: boolean | 'names-only'
 }
 
-/** Opens the database, migrates it to the latest schema and seeds the directory if needed. */
+/**
+ * Opens the database (on PostgreSQL, refusing one whose locale does not compare text byte by
+ * byte), migrates it to the latest schema and seeds the directory if needed.
+ */
 export async function createContext(config: Config, overrides: ContextOverrides = {}): Promise<AppContext> {
   const log = overrides.log ?? createLogger(config)
   const clock = overrides.clock ?? systemClock()
@@ -31,6 +35,8 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     poolSize: config.databasePoolSize,
   })
   try {
+    // Before any table is made: a database in the wrong locale is to be made again, empty.
+    if (engineOf(db) === 'postgres') await checkPostgresLocale(db)
     await migrateToLatest(db)
     const outbox = createOutbox(config, clock, outboxKinds)
     const ctx: AppContext = { config, db, clock, log, outbox, close: () => db.destroy() }
