@@ -62,7 +62,16 @@ export function testPostgresUrl(): string | undefined {
  */
 export async function createTestPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> } | null> {
   const server = testPostgresUrl()
-  if (!server) return null
+  return server ? createPostgresDatabaseOn(server) : null
+}
+
+/**
+ * A new empty database (`cb_test_<random>`, locale C) on the PostgreSQL server `server` (a
+ * superuser's URL), and how to drop it.
+ */
+export async function createPostgresDatabaseOn(
+  server: string,
+): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `cb_test_${crypto.randomBytes(6).toString('hex')}`
   await onServer(server, (client) =>
     client.query(`create database ${name} template template0 encoding 'UTF8' lc_collate 'C' lc_ctype 'C'`),
