@@ -73,7 +73,13 @@ const typeParsers: pg.CustomTypesConfig = {
 }
 
 function openPostgres(connectionString: string): Database {
-  const pool = new pg.Pool({ connectionString, types: typeParsers, max: 10 })
+  // Named, so pg_stat_activity (and db:restore's refusal) says which sessions are the service's.
+  const pool = new pg.Pool({
+    connectionString,
+    types: typeParsers,
+    max: 10,
+    application_name: 'code-blue-letters',
+  })
   // An idle connection that the server drops (a restart) must not crash the process: the pool
   // replaces it, and the next query reports any lasting problem.
   pool.on('error', () => {})

@@ -127,11 +127,15 @@ async function databaseSettings(
   return rows[0] ?? null
 }
 
-/** Refuses while any session other than this one is connected to `database`: the service must be stopped. */
+/**
+ * Refuses while any session other than this one is connected to `database`: the service must be
+ * stopped. Clients only: an autovacuum worker there is no user, and the rename ends it.
+ */
 async function assertNoSessions(admin: pg.Client, database: string): Promise<void> {
   const { rows } = await admin.query<{ who: string }>(
     `select coalesce(nullif(application_name, ''), usename, 'a session') || coalesce(' from ' || host(client_addr), '') as who
-       from pg_stat_activity where datname = $1 and pid <> pg_backend_pid() order by pid`,
+       from pg_stat_activity
+      where datname = $1 and pid <> pg_backend_pid() and backend_type = 'client backend' order by pid`,
     [database],
   )
   if (rows.length === 0) return
