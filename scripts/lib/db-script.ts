@@ -6,7 +6,7 @@ export function describeCopy(copy: CheckedCopy): string {
     `  size             ${(copy.bytes / 1024 / 1024).toFixed(1)} MiB (${copy.bytes.toLocaleString('en')} bytes)`,
     `  letters          ${copy.letters.toLocaleString('en')}`,
     `  last migration   ${copy.lastMigration}`,
-    '  integrity_check  ok',
+    `  ${copy.check.name.padEnd(17)}${copy.check.result}`,
   ].join('\n')
 }
 

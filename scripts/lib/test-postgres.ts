@@ -4,13 +4,15 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
+import { findPostgresBin } from '../../src/db/postgres-programs.js'
 
 /**
  * A throwaway PostgreSQL cluster for the tests (`TEST_ENGINE=postgres`, test/postgres-setup.ts):
  * initdb into a temporary folder, a server on a free loopback port with durability off (a test
  * database lives for one run), removed when stopped. Root runs it as the `postgres` user, whom
- * PostgreSQL requires (Debian's package creates it). PG_BIN names the folder of initdb and
- * postgres; otherwise `pg_config --bindir`, Debian's /usr/lib/postgresql/<version>/bin, or PATH.
+ * PostgreSQL requires (Debian's package creates it). initdb and postgres are found as db:backup
+ * finds pg_dump (src/db/postgres-programs.ts): PG_BIN, `pg_config --bindir`, Debian's
+ * /usr/lib/postgresql/<version>/bin, or PATH.
  */
 export interface TestPostgres {
   /** postgres://postgres@127.0.0.1:<port>/postgres: a superuser, who creates the test databases. */
@@ -18,29 +20,8 @@ export interface TestPostgres {
   stop(): Promise<void>
 }
 
-export function findPostgresBin(): string | null {
-  const candidates = [process.env.PG_BIN]
-  try {
-    candidates.push(execFileSync('pg_config', ['--bindir'], { encoding: 'utf8' }).trim())
-  } catch {
-    // No pg_config (Debian puts it in libpq-dev): look further.
-  }
-  const debian = '/usr/lib/postgresql'
-  if (fs.existsSync(debian)) {
-    const versions = fs.readdirSync(debian).sort((a, b) => Number(b) - Number(a))
-    candidates.push(...versions.map((version) => path.join(debian, version, 'bin')))
-  }
-  const found = candidates.find((dir) => dir && fs.existsSync(path.join(dir, 'initdb')))
-  if (found) return found
-  try {
-    return path.dirname(execFileSync('which', ['initdb'], { encoding: 'utf8' }).trim())
-  } catch {
-    return null
-  }
-}
-
 export async function startTestPostgres(): Promise<TestPostgres> {
-  const bin = findPostgresBin()
+  const bin = findPostgresBin('initdb')
   if (!bin) throw new Error('No PostgreSQL found: install it (apt-get install -y postgresql) or set PG_BIN')
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'code-blue-pg-'))
   const owner = process.getuid?.() === 0 ? postgresUser() : null

@@ -2,10 +2,11 @@ import fs from 'node:fs'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
 import {
+  assertBackupDestination,
   BackupError,
   type CheckedCopy,
-  fsyncDirectory,
   fsyncFile,
+  giveFinalName,
   removeWithCompanions,
   sealAndCheckCopy,
   temporaryNameFor,
@@ -46,12 +47,7 @@ export async function backupDatabase(
     throw new BackupError(`There is no database at ${database} (DATABASE_PATH): nothing to back up`)
   }
   if (target === path.resolve(database)) throw new BackupError(`${target} is the live database itself`)
-  if (!fs.existsSync(path.dirname(target))) {
-    throw new BackupError(`The folder ${path.dirname(target)} does not exist`)
-  }
-  if (fs.existsSync(target) && !force) {
-    throw new BackupError(`${target} exists already: give another name, or --force to replace it`)
-  }
+  assertBackupDestination(target, force)
   const temporary = temporaryNameFor(target, 'partial')
   removeWithCompanions(temporary)
   try {
@@ -64,27 +60,9 @@ export async function backupDatabase(
     }
     const checked = sealAndCheckCopy(temporary, `The copy of ${database}`, { knownOnly: false })
     fsyncFile(temporary)
-    if (force) {
-      fs.renameSync(temporary, target)
-    } else {
-      // A link fails where the name exists: no backup made meanwhile under the same name is lost.
-      linkOrRefuse(temporary, target)
-    }
-    fsyncDirectory(path.dirname(target))
+    giveFinalName(temporary, target, force)
     return { ...checked, file: target, takenAt, ms: Math.round(performance.now() - started) }
   } finally {
     removeWithCompanions(temporary)
-  }
-}
-
-function linkOrRefuse(from: string, to: string): void {
-  try {
-    fs.linkSync(from, to)
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    if (code === 'EEXIST') throw new BackupError(`${to} appeared while the backup ran: left as it is`)
-    // A filesystem without hard links: the check above is then the only guard.
-    if (fs.existsSync(to)) throw new BackupError(`${to} exists already: give another name, or --force`)
-    fs.renameSync(from, to)
   }
 }

@@ -77,7 +77,13 @@ const typeParsers: pg.CustomTypesConfig = {
 }
 
 function openPostgres(connectionString: string, poolSize: number): Database {
-  const pool = new pg.Pool({ connectionString, types: typeParsers, max: poolSize })
+  // Named, so pg_stat_activity (and db:restore's refusal) says which sessions are the service's.
+  const pool = new pg.Pool({
+    connectionString,
+    types: typeParsers,
+    max: poolSize,
+    application_name: 'code-blue-letters',
+  })
   // An idle connection that the server drops (a restart) must not crash the process: the pool
   // replaces it, and the next query reports any lasting problem.
   pool.on('error', () => {})

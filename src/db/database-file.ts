@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
 import { DEFAULT_MIGRATION_TABLE } from 'kysely'
+import { backupKindOf, SQLITE_REFUSES_PG_DUMP } from './backup-kind.js'
 import { knownMigrationNames } from './migrator.js'
 
 /** A backup or restore refused or failed, with a message for the person at the terminal. */
@@ -19,9 +20,9 @@ export interface CheckedCopy {
   lastMigration: string
   /** Migrations this code knows and the copy has not had yet: the service runs them at its start. */
   pendingMigrations: readonly string[]
+  /** What checked the copy and what it found: SQLite's `integrity_check`, or pg_restore's reading. */
+  check: { name: string; result: string }
 }
-
-const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1')
 
 /** The files SQLite keeps beside a database; left from another database, they would be read as its own. */
 export const COMPANION_SUFFIXES = ['-wal', '-shm', '-journal'] as const
@@ -51,7 +52,6 @@ export function sealAndCheckCopy(
       throw new BackupError(`${label} fails SQLite's integrity check: ${problems.slice(0, 3).join('; ')}`)
     }
     const migrations = readMigrations(db, label)
-    const lastMigration = migrations.at(-1)!
     if (knownOnly) assertKnownMigrations(migrations, label)
     const hasLetters = db
       .prepare("select 1 from sqlite_master where type = 'table' and name = 'letter'")
@@ -60,8 +60,8 @@ export function sealAndCheckCopy(
     return {
       bytes: fs.statSync(file).size,
       letters,
-      lastMigration,
-      pendingMigrations: knownMigrationNames.filter((name) => !migrations.includes(name)),
+      ...migrationState(migrations),
+      check: { name: 'integrity_check', result: 'ok' },
     }
   } catch (error) {
     if (error instanceof BackupError) throw error
@@ -73,16 +73,10 @@ export function sealAndCheckCopy(
 }
 
 function assertSqliteHeader(file: string, label: string): void {
-  const header = Buffer.alloc(SQLITE_HEADER.length)
-  const fd = fs.openSync(file, 'r')
-  try {
-    fs.readSync(fd, header, 0, header.length, 0)
-  } finally {
-    fs.closeSync(fd)
-  }
-  if (!header.equals(SQLITE_HEADER)) {
-    throw new BackupError(`${label} is not an SQLite database (it does not start with SQLite's header)`)
-  }
+  const kind = backupKindOf(file)
+  if (kind === 'sqlite') return
+  if (kind === 'pg_dump') throw new BackupError(`${label} ${SQLITE_REFUSES_PG_DUMP}`)
+  throw new BackupError(`${label} is not an SQLite database (it does not start with SQLite's header)`)
 }
 
 /** The migrations the database has had, oldest first. */
@@ -106,7 +100,21 @@ function readMigrations(db: SQLite.Database, label: string): string[] {
   return names
 }
 
-function assertKnownMigrations(migrations: readonly string[], label: string): void {
+/** The last of `migrations` (the names a database has had, oldest first), and those it has yet to have. */
+export function migrationState(
+  migrations: readonly string[],
+): Pick<CheckedCopy, 'lastMigration' | 'pendingMigrations'> {
+  return {
+    lastMigration: migrations.at(-1)!,
+    pendingMigrations: knownMigrationNames.filter((name) => !migrations.includes(name)),
+  }
+}
+
+/**
+ * Refuses a copy whose migrations (oldest first) this code does not all know: another
+ * application's, or a newer version's. `label` is the name the message gives the copy.
+ */
+export function assertKnownMigrations(migrations: readonly string[], label: string): void {
   const unknown = migrations.filter((name) => !knownMigrationNames.includes(name))
   if (unknown.length === 0) return
   if (unknown.length === migrations.length) {
@@ -117,6 +125,42 @@ function assertKnownMigrations(migrations: readonly string[], label: string): vo
   throw new BackupError(
     `${label} comes from a newer version of code-blue-letters: its last migration, ${migrations.at(-1)}, is unknown to this one (whose last is ${knownMigrationNames.at(-1)}). Update the code to that version first, then restore.`,
   )
+}
+
+/** Refuses a backup's destination whose folder is missing, or which exists already without `force`. */
+export function assertBackupDestination(target: string, force: boolean): void {
+  if (!fs.existsSync(path.dirname(target))) {
+    throw new BackupError(`The folder ${path.dirname(target)} does not exist`)
+  }
+  if (fs.existsSync(target) && !force) {
+    throw new BackupError(`${target} exists already: give another name, or --force to replace it`)
+  }
+}
+
+/**
+ * Gives a finished, checked backup (written to disk under the temporary name `temporary`) its
+ * name `target`, replacing a file there only with `force`, and writes the folder's change to disk.
+ */
+export function giveFinalName(temporary: string, target: string, force: boolean): void {
+  if (force) {
+    fs.renameSync(temporary, target)
+  } else {
+    // A link fails where the name exists: no backup made meanwhile under the same name is lost.
+    linkOrRefuse(temporary, target)
+  }
+  fsyncDirectory(path.dirname(target))
+}
+
+function linkOrRefuse(from: string, to: string): void {
+  try {
+    fs.linkSync(from, to)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'EEXIST') throw new BackupError(`${to} appeared while the backup ran: left as it is`)
+    // A filesystem without hard links: the check before is then the only guard.
+    if (fs.existsSync(to)) throw new BackupError(`${to} exists already: give another name, or --force`)
+    fs.renameSync(from, to)
+  }
 }
 
 /** Writes `file`'s data to the disk before it is renamed into place. */

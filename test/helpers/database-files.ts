@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import SQLite from 'better-sqlite3'
 import { pino } from 'pino'
@@ -14,15 +15,19 @@ import { TEST_NOW } from './test-context.js'
 // SQLite files for the backup and restore tests: made by the real service code, fingerprinted
 // to show a refusal changed nothing, and the db: scripts run as a person would run them.
 
-/** A migrated, seeded database at `file` with `letters` letters written through the service; their ids. */
+/**
+ * A migrated, seeded database at `location` (an SQLite file, or a postgres:// URL) with `letters`
+ * letters written through the service; their ids.
+ */
 export async function databaseWithLetters(
-  file: string,
+  location: string,
   letters: number,
   label = 'Writer',
 ): Promise<string[]> {
   const config = loadConfig({
-    DATABASE_PATH: file,
-    OUTBOX_DIR: path.join(path.dirname(file), 'outbox'),
+    ...locationEnv(location),
+    // Nothing is sent here: the folder is named, never made (the transport makes it to write).
+    OUTBOX_DIR: path.join(isPostgres(location) ? os.tmpdir() : path.dirname(location), 'outbox'),
     LOG_LEVEL: 'silent',
   })
   const ctx = await createContext(config, { log: pino({ level: 'silent' }), clock: fixedClock(TEST_NOW) })
@@ -85,9 +90,18 @@ export interface ScriptRun {
   stderr: string
 }
 
-/** Runs `npm run db:<name> -- ...args` as a person would (tsx on the script), on `database`. */
+const isPostgres = (location: string) => /^postgres(ql)?:\/\//.test(location)
+
+/** The environment that points the service (or a db: script) at `location`, and only there. */
+export const locationEnv = (location: string): Record<string, string> =>
+  isPostgres(location) ? { DATABASE_URL: location } : { DATABASE_PATH: location, DATABASE_URL: '' }
+
+/**
+ * Runs `npm run db:<name> -- ...args` as a person would (tsx on the script), on `database`: an
+ * SQLite file (DATABASE_PATH), or a postgres:// URL (DATABASE_URL).
+ */
 export function runDbScript(
-  name: 'backup' | 'restore',
+  name: 'backup' | 'restore' | 'migrate-to-postgres',
   database: string,
   ...args: string[]
 ): Promise<ScriptRun> {
@@ -95,7 +109,7 @@ export function runDbScript(
     execFile(
       projectPath('node_modules/.bin/tsx'),
       [projectPath('scripts', `db-${name}.ts`), ...args],
-      { cwd: projectPath(), env: { ...process.env, DATABASE_PATH: database, LOG_LEVEL: 'silent' } },
+      { cwd: projectPath(), env: { ...process.env, ...locationEnv(database), LOG_LEVEL: 'silent' } },
       (error, stdout, stderr) => resolve({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     )
   })

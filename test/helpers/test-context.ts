@@ -140,3 +140,10 @@ export function referenceFile(name: string): { file: string | null; reason: stri
     reason: `skipped: ../shared/reference/${name} is absent (it ships beside the project only)`,
   }
 }
+
+/** A new empty database (`cb_test_<random>`, locale C) on the PostgreSQL server `server` (a superuser's URL). */
+export async function createPostgresDatabaseOn(server: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const database = await createTestPostgresDatabase({ server })
+  if (!database) throw new Error('createPostgresDatabaseOn needs a server')
+  return database
+}
