@@ -3,6 +3,7 @@ import type { AppContext } from './app-context.js'
 import type { Config } from './config.js'
 import { databaseLocation, openDatabase } from './db/connection.js'
 import { migrateToLatest } from './db/migrator.js'
+import { withStartUpLock } from './db/start-up-lock.js'
 import { seedDirectory } from './directory/directory-seed.js'
 import { type Clock, systemClock } from './lib/clock.js'
 import { createLogger } from './lib/log.js'
@@ -22,16 +23,21 @@ export interface ContextOverrides {
   seed?: boolean | 'names-only'
 }
 
-/** Opens the database, migrates it to the latest schema and seeds the directory if needed. */
+/**
+ * Opens the database, migrates it to the latest schema and seeds the directory if needed: under
+ * the start-up lock, so processes starting together on one PostgreSQL database take turns.
+ */
 export async function createContext(config: Config, overrides: ContextOverrides = {}): Promise<AppContext> {
   const log = overrides.log ?? createLogger(config)
   const clock = overrides.clock ?? systemClock()
   const db = openDatabase(databaseLocation(config), { synchronous: config.sqliteSynchronous })
   try {
-    await migrateToLatest(db)
     const outbox = createOutbox(config, clock, outboxKinds)
     const ctx: AppContext = { config, db, clock, log, outbox, close: () => db.destroy() }
-    if (overrides.seed !== false) await seedDirectory(ctx, { contacts: overrides.seed !== 'names-only' })
+    await withStartUpLock(db, async () => {
+      await migrateToLatest(db)
+      if (overrides.seed !== false) await seedDirectory(ctx, { contacts: overrides.seed !== 'names-only' })
+    })
     return ctx
   } catch (error) {
     await db.destroy()
