@@ -5,14 +5,11 @@
  * on PostgreSQL whatever the run's engine: the run's server under TEST_ENGINE=postgres, else a
  * throwaway cluster started for this file (skipped, saying why, where PostgreSQL is not installed).
  */
-import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import pg from 'pg'
 import { pino } from 'pino'
-import { afterAll, describe, expect, it } from 'vitest'
-import { findPostgresBin, startTestPostgres, type TestPostgres } from '../../scripts/lib/test-postgres.js'
+import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config.js'
 import { type AppContext, createContext } from '../../src/context.js'
 import { openDatabase } from '../../src/db/connection.js'
@@ -24,58 +21,16 @@ import {
   issueSetupLinkIfNeeded,
   openInvite,
 } from '../../src/organizers/organizer-accounts.service.js'
-import { testPostgresUrl } from '../helpers/test-context.js'
+import { onEmptyPostgresDatabase, onPostgresServer, postgresMissing } from '../helpers/borrowed-postgres.js'
 
 /** Instances started at once: eight left one dead at start in 6 of 20 tries before the lock. */
 const INSTANCES = 12
 
-const bin = findPostgresBin()
-const skipReason =
-  'skipped: no PostgreSQL found (apt-get install -y postgresql, or PG_BIN=<folder of initdb>)'
-
-/** The run's PostgreSQL server, or one started for this file as the run would start it. */
-let ownServer: Promise<TestPostgres> | null = null
-async function postgresServer(): Promise<string> {
-  const url = testPostgresUrl()
-  if (url) return url
-  ownServer ??= startTestPostgres()
-  return (await ownServer).url
-}
-afterAll(async () => {
-  await (await ownServer)?.stop()
-})
-
-async function onServer<T>(url: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url })
-  await client.connect()
-  try {
-    return await run(client)
-  } finally {
-    await client.end()
-  }
-}
-
-/** Runs `test` on a new empty database on the PostgreSQL server, dropped after it. */
-async function onEmptyDatabase(test: (url: string) => Promise<void>): Promise<void> {
-  const server = await postgresServer()
-  const name = `cb_start_${crypto.randomBytes(6).toString('hex')}`
-  await onServer(server, (c) =>
-    c.query(`create database ${name} template template0 encoding 'UTF8' lc_collate 'C' lc_ctype 'C'`),
-  )
-  const url = new URL(server)
-  url.pathname = `/${name}`
-  try {
-    await test(url.toString())
-  } finally {
-    await onServer(server, (c) => c.query(`drop database if exists ${name} with (force)`))
-  }
-}
-
-describe.skipIf(!bin)(
-  `processes starting together on one PostgreSQL database${bin ? '' : ` (${skipReason})`}`,
+describe.skipIf(postgresMissing !== null)(
+  `processes starting together on one PostgreSQL database${postgresMissing ? ` (${postgresMissing})` : ''}`,
   () => {
     it('take the start-up lock one at a time, each on its own pool', () =>
-      onEmptyDatabase(async (url) => {
+      onEmptyPostgresDatabase(async (url) => {
         const pools = [openDatabase(url), openDatabase(url), openDatabase(url)]
         const events: string[] = []
         await Promise.all(
@@ -98,7 +53,7 @@ describe.skipIf(!bin)(
     it(
       `all ${INSTANCES} start; the directory is seeded once and each migration recorded once`,
       () =>
-        onEmptyDatabase(async (url) => {
+        onEmptyPostgresDatabase(async (url) => {
           const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'code-blue-start-'))
           const config = loadConfig({
             DATABASE_URL: url,
@@ -114,7 +69,7 @@ describe.skipIf(!bin)(
           try {
             expect(started.flatMap((s) => (s.status === 'rejected' ? [String(s.reason)] : []))).toEqual([])
 
-            const counts = await onServer(url, async (c) => {
+            const counts = await onPostgresServer(url, async (c) => {
               const count = async (table: string) =>
                 Number((await c.query(`select count(*) n from ${table}`)).rows[0].n)
               return {
