@@ -42,6 +42,7 @@ import {
   checkSoundness,
   confirmationToken,
   describeDuplicates,
+  describeSending,
   outboxStatuses,
   uncertainByKind,
 } from './lib/crash-checks.js'
@@ -104,6 +105,8 @@ interface RoundFigures {
   sendRequests: number
   confirmed: number
   failedRequests: number
+  /** Answers 5xx: a fault of the server, not of a kill (a killed server answers nothing). */
+  serverErrors: number
 }
 
 /** Writers loop until told to stop (the server died under them), going round the instances. */
@@ -115,7 +118,17 @@ async function writeUntilKilled(
   round: number,
   stopped: () => boolean,
 ): Promise<RoundFigures> {
-  const figures: RoundFigures = { acknowledged: 0, sendRequests: 0, confirmed: 0, failedRequests: 0 }
+  const figures: RoundFigures = {
+    acknowledged: 0,
+    sendRequests: 0,
+    confirmed: 0,
+    failedRequests: 0,
+    serverErrors: 0,
+  }
+  const failed = (status: number) => {
+    figures.failedRequests++
+    if (status >= 500) figures.serverErrors++
+  }
   let n = 0
   let turn = 0
   // Each request to the next instance: a letter written on one is sent and confirmed on others.
@@ -139,7 +152,7 @@ async function writeUntilKilled(
           }),
         })
         if (created.status !== 201) {
-          figures.failedRequests++
+          failed(created.status)
           continue
         }
         const { id } = (await created.json()) as { id: string }
@@ -153,7 +166,7 @@ async function writeUntilKilled(
           body: '{}',
         })
         if (send.status !== 202) {
-          figures.failedRequests++
+          failed(send.status)
           continue
         }
         figures.sendRequests++
@@ -161,7 +174,7 @@ async function writeUntilKilled(
         if (!token) continue
         const confirm = await fetch(`${next()}/confirm/${token}`, { method: 'POST', redirect: 'manual' })
         if (confirm.status === 303) figures.confirmed++
-        else figures.failedRequests++
+        else failed(confirm.status)
       } catch {
         // The server died mid-request (or this instance is down): nothing was acknowledged,
         // nothing is owed. A moment's pause, so a writer does not spin on a dead instance.
@@ -208,7 +221,7 @@ async function main(): Promise<boolean> {
     const rows: string[] = []
     let failed = false
     let reported = 0
-    const totals = { acknowledged: 0, sendRequests: 0, confirmed: 0 }
+    const totals = { acknowledged: 0, sendRequests: 0, confirmed: 0, serverErrors: 0 }
     // With workers of their own, the instances send nothing: the workers do.
     const appEnv = workerCount > 0 ? { ...env, OUTBOX_WORKER: 'off' } : env
     const pick = <T>(list: T[]): number => Math.floor(Math.random() * list.length)
@@ -269,11 +282,12 @@ async function main(): Promise<boolean> {
       totals.acknowledged += written.acknowledged
       totals.sendRequests += written.sendRequests
       totals.confirmed += written.confirmed
+      totals.serverErrors += written.serverErrors
       const whom = MANY
         ? `instance ${app + 1} of ${instances}${worker === null ? '' : ` and worker ${worker + 1} of ${workerCount}`} killed`
         : 'killed'
       console.log(
-        `round ${round}: ${whom} after ${Math.round(killAfter)} ms; ${written.acknowledged} letters acknowledged, ${written.sendRequests} e-mail requests, ${written.confirmed} confirmed`,
+        `round ${round}: ${whom} after ${Math.round(killAfter)} ms; ${written.acknowledged} letters acknowledged, ${written.sendRequests} e-mail requests, ${written.confirmed} confirmed, ${written.serverErrors} answered 5xx`,
       )
     }
 
@@ -282,6 +296,7 @@ async function main(): Promise<boolean> {
     const outbox = await outboxStatuses(db)
     const uncertain = (outbox.sending ?? 0) + (outbox.uncertain ?? 0)
     const { toMissions, toWriters } = await uncertainByKind(db)
+    for (const line of await describeSending(db)) console.error(`left sending: ${line}`)
     const on = database.describe(await serverVersion(db))
     const soundness = engine === 'sqlite' ? 'integrity_check' : 'amcheck, counters'
     const summary = Object.entries(outbox)
@@ -296,7 +311,7 @@ async function main(): Promise<boolean> {
       '| ---: | --- | ---: | --- | ---: | ---: |',
       ...rows,
       '',
-      `Totals: **${acknowledged.size} letters acknowledged with 201, ${acknowledged.size - finalChecks.present} missing** (target 0); ${totals.sendRequests} e-mail deliveries asked for, ${totals.confirmed} confirmed; **${smtp.count()} e-mails received, ${smtp.duplicates()} twice** (target 0); ${soundness} **${finalSound.result}**. Outbox at the end: ${summary}; ${uncertain} uncertain (being handed to SMTP when the server died, or no reply after the whole message: never resent automatically): ${toMissions} to missions, left for an organizer to resolve with \`npm run outbox:resolve\`, ${toWriters} to writers or members (not sent again either: a lost link is asked for again).`,
+      `Totals: **${acknowledged.size} letters acknowledged with 201, ${acknowledged.size - finalChecks.present} missing** (target 0); ${totals.sendRequests} e-mail deliveries asked for, ${totals.confirmed} confirmed; ${totals.serverErrors} requests answered 5xx (a server error, not a kill: a killed server answers nothing); **${smtp.count()} e-mails received, ${smtp.duplicates()} twice** (target 0); ${soundness} **${finalSound.result}**. Outbox at the end: ${summary}; ${uncertain} uncertain (being handed to SMTP when the server died, or no reply after the whole message: never resent automatically): ${toMissions} to missions, left for an organizer to resolve with \`npm run outbox:resolve\`, ${toWriters} to writers or members (not sent again either: a lost link is asked for again).`,
     ].join('\n')
     console.log(`\n${table}`)
     if (failed || finalChecks.missing.length > 0 || finalSound.result !== 'ok' || smtp.duplicates() > 0) {

@@ -180,6 +180,34 @@ export async function describeDuplicates(db: Database, messageIds: string[]): Pr
   return lines
 }
 
+/**
+ * Messages still "sending" once every process has stopped: each with the worker that claimed it
+ * and when (a live worker would have made it uncertain: which one left it, and how).
+ */
+export async function describeSending(db: Database): Promise<string[]> {
+  const rows = await db
+    .selectFrom('outbox_message')
+    .leftJoin('delivery_attempt', (join) =>
+      join
+        .onRef('delivery_attempt.outbox_id', '=', 'outbox_message.id')
+        .on('delivery_attempt.finished_at', 'is', null),
+    )
+    .select([
+      'outbox_message.id',
+      'outbox_message.kind',
+      'outbox_message.updated_at',
+      'delivery_attempt.worker',
+      'delivery_attempt.started_at',
+    ])
+    .where('outbox_message.status', '=', 'sending')
+    .orderBy('outbox_message.id')
+    .execute()
+  return rows.map(
+    (r) =>
+      `outbox ${r.id}, ${r.kind}, updated ${r.updated_at}: claimed by ${r.worker ?? 'no open attempt'} at ${r.started_at ?? '?'}`,
+  )
+}
+
 /** The confirmation link's token of a letter, as its writer reads it from the e-mail. */
 export async function confirmationToken(db: Database, letterId: string): Promise<string | null> {
   const row = await db
