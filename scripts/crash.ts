@@ -188,6 +188,7 @@ async function writeUntilKilled(
 }
 
 async function main(): Promise<boolean> {
+  const started = Date.now()
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'code-blue-crash-'))
   const database = await crashDatabase(engine, dir)
   const smtp = await startLocalSmtpServer()
@@ -311,7 +312,7 @@ async function main(): Promise<boolean> {
       '| ---: | --- | ---: | --- | ---: | ---: |',
       ...rows,
       '',
-      `Totals: **${acknowledged.size} letters acknowledged with 201, ${acknowledged.size - finalChecks.present} missing** (target 0); ${totals.sendRequests} e-mail deliveries asked for, ${totals.confirmed} confirmed; ${totals.serverErrors} requests answered 5xx (a server error, not a kill: a killed server answers nothing); **${smtp.count()} e-mails received, ${smtp.duplicates()} twice** (target 0); ${soundness} **${finalSound.result}**. Outbox at the end: ${summary}; ${uncertain} uncertain (being handed to SMTP when the server died, or no reply after the whole message: never resent automatically): ${toMissions} to missions, left for an organizer to resolve with \`npm run outbox:resolve\`, ${toWriters} to writers or members (not sent again either: a lost link is asked for again).`,
+      `Totals: **${acknowledged.size} letters acknowledged with 201, ${acknowledged.size - finalChecks.present} missing** (target 0); ${totals.sendRequests} e-mail deliveries asked for, ${totals.confirmed} confirmed; ${totals.serverErrors} requests answered 5xx (a server error, not a kill: a killed server answers nothing); **${smtp.count()} e-mails received, ${smtp.duplicates()} twice** (target 0); ${soundness} **${finalSound.result}**. Outbox at the end: ${summary}; ${uncertain} uncertain (being handed to SMTP when the server died, or no reply after the whole message: never resent automatically): ${toMissions} to missions, left for an organizer to resolve with \`npm run outbox:resolve\`, ${toWriters} to writers or members (not sent again either: a lost link is asked for again). The run took ${((Date.now() - started) / 60_000).toFixed(1)} min.`,
     ].join('\n')
     console.log(`\n${table}`)
     if (failed || finalChecks.missing.length > 0 || finalSound.result !== 'ok' || smtp.duplicates() > 0) {
