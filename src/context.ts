@@ -4,6 +4,7 @@ import type { Config } from './config.js'
 import { databaseLocation, engineOf, openDatabase } from './db/connection.js'
 import { migrateToLatest } from './db/migrator.js'
 import { checkPostgresLocale } from './db/postgres-locale.js'
+import { withStartUpLock } from './db/start-up-lock.js'
 import { seedDirectory } from './directory/directory-seed.js'
 import { type Clock, systemClock } from './lib/clock.js'
 import { createLogger } from './lib/log.js'
@@ -25,7 +26,8 @@ export interface ContextOverrides {
 
 /**
  * Opens the database (on PostgreSQL, refusing one whose locale does not compare text byte by
- * byte), migrates it to the latest schema and seeds the directory if needed.
+ * byte), migrates it to the latest schema and seeds the directory if needed: under the start-up
+ * lock, so processes starting together on one PostgreSQL database take turns.
  */
 export async function createContext(config: Config, overrides: ContextOverrides = {}): Promise<AppContext> {
   const log = overrides.log ?? createLogger(config)
@@ -37,10 +39,12 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   try {
     // Before any table is made: a database in the wrong locale is to be made again, empty.
     if (engineOf(db) === 'postgres') await checkPostgresLocale(db)
-    await migrateToLatest(db)
     const outbox = createOutbox(config, clock, outboxKinds)
     const ctx: AppContext = { config, db, clock, log, outbox, close: () => db.destroy() }
-    if (overrides.seed !== false) await seedDirectory(ctx, { contacts: overrides.seed !== 'names-only' })
+    await withStartUpLock(db, async () => {
+      await migrateToLatest(db)
+      if (overrides.seed !== false) await seedDirectory(ctx, { contacts: overrides.seed !== 'names-only' })
+    })
     return ctx
   } catch (error) {
     await db.destroy()

@@ -96,6 +96,8 @@ export async function startWorkerProcess(env: Record<string, string>): Promise<W
       reject(new Error(`the outbox worker exited with status ${code}`))
     })
     child.stdout?.on('data', (chunk: Buffer) => {
+      // SERVER_STDOUT shows the workers' log too, as the servers' (what a pass that failed said).
+      if (process.env.SERVER_STDOUT) process.stdout.write(chunk)
       if (!String(chunk).includes('outbox worker running')) return
       clearTimeout(timer)
       resolve()
