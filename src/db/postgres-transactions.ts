@@ -1,7 +1,17 @@
 import { Kysely, type TransactionBuilder } from 'kysely'
 
-/** How often a transaction PostgreSQL aborted for a conflict runs again before the error stands. */
-const ATTEMPTS = 5
+/**
+ * How often a transaction PostgreSQL aborted for a conflict runs again before the error stands.
+ * Letters written at once to one state all update its row of state_letter_stats (the counting
+ * triggers), so each conflicts with the others: 5 attempts a few ms apart left 48 of 120 letters
+ * written by 10 connections to one state failed (test/db/postgres-transactions.test.ts), and 2 of 63,
+ * then 3 of 159, letters in short `npm run load` runs answered 500. With the pauses below, that test's
+ * letters needed up to 10 attempts; 20 leave room for a busier machine (at most about 3.3 s of pauses
+ * in all before the error stands).
+ */
+const ATTEMPTS = 20
+/** The longest pause between two attempts, in ms: the pauses double from 2 ms up to it. */
+const LONGEST_PAUSE_MS = 250
 
 // serialization_failure, deadlock_detected: the transaction did nothing and may simply run again.
 const RETRYABLE = new Set(['40001', '40P01'])
@@ -47,8 +57,10 @@ async function runAgainOnConflict<T>(run: () => Promise<T>): Promise<T> {
     } catch (error) {
       const code = (error as { code?: unknown }).code
       if (attempt >= ATTEMPTS || typeof code !== 'string' || !RETRYABLE.has(code)) throw error
-      // A short, random pause: two transactions that collided should not collide again at once.
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt))
+      // A random pause, doubling with each attempt: transactions that collided should not collide
+      // again at once, and the more are contending, the further apart they must spread.
+      const pause = Math.min(LONGEST_PAUSE_MS, 2 ** attempt)
+      await new Promise((resolve) => setTimeout(resolve, pause / 2 + (Math.random() * pause) / 2))
     }
   }
 }
