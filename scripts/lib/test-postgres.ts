@@ -15,7 +15,25 @@ import pg from 'pg'
 export interface TestPostgres {
   /** postgres://postgres@127.0.0.1:<port>/postgres: a superuser, who creates the test databases. */
   readonly url: string
+  /** The postmaster's process id: its children are the server's backends and workers. */
+  readonly pid: number
   stop(): Promise<void>
+}
+
+/**
+ * The server's settings (`-c name=value`): by default durability is off, as a test database
+ * lives for one run. The benchmarks pass their own, to measure a server that keeps what it commits.
+ */
+export interface TestPostgresOptions {
+  settings?: Record<string, string>
+}
+
+/** A test database lives for one run: no need to survive a crash. */
+const TEST_SETTINGS: Record<string, string> = {
+  fsync: 'off',
+  synchronous_commit: 'off',
+  full_page_writes: 'off',
+  max_connections: '300',
 }
 
 export function findPostgresBin(): string | null {
@@ -39,7 +57,7 @@ export function findPostgresBin(): string | null {
   }
 }
 
-export async function startTestPostgres(): Promise<TestPostgres> {
+export async function startTestPostgres(options: TestPostgresOptions = {}): Promise<TestPostgres> {
   const bin = findPostgresBin()
   if (!bin) throw new Error('No PostgreSQL found: install it (apt-get install -y postgresql) or set PG_BIN')
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'code-blue-pg-'))
@@ -58,9 +76,10 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     path.join(bin, 'postgres'),
     [
       ...['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1'],
-      // A test database lives for one run: no need to survive a crash.
-      ...['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
-      ...['-c', 'max_connections=300'],
+      ...Object.entries(options.settings ?? TEST_SETTINGS).flatMap(([name, value]) => [
+        '-c',
+        `${name}=${value}`,
+      ]),
     ],
     { ...asOwner, stdio: ['ignore', 'ignore', fs.openSync(path.join(dir, 'server.log'), 'w')] },
   )
@@ -79,6 +98,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   }
   return {
     url,
+    pid: server.pid!,
     async stop() {
       process.off('exit', orphanGuard)
       if (server.exitCode === null) {
@@ -101,7 +121,8 @@ function postgresUser(): { uid: number; gid: number } {
   }
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port free on 127.0.0.1 now (the system's choice). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = net.createServer()
     probe.once('error', reject)
