@@ -360,11 +360,11 @@ async function main(): Promise<void> {
     })
     const costs = new Map<Key, number>()
     for (const [key, run] of results) costs.set(key, run.cpuMs)
-    servers.forEach((server, i) =>
+    for (const [i, server] of servers.entries()) {
       lines.push(
         `- ${ENGINE_LABEL[server.engine]}: server memory (RSS): ${rssBefore[i]} MiB before the load, ${rssMiB(server.child.pid!)} MiB after`,
-      ),
-    )
+      )
+    }
     const header = METRICS.flatMap(([name]) => shown.map((engine) => `${name}, ${ENGINE_LABEL[engine]}`))
     const table = [
       `Node ${process.version}, ${os.cpus().length} cores, ${connections} connections, ${seconds} s per route and engine, server${postgres ? ', PostgreSQL' : ''} and load on one machine. ${shown.map((engine) => (engine === 'sqlite' ? 'SQLite (WAL) on a fresh file' : `${postgres!.description}, a fresh database`)).join('; ')}; the engines one after the other on each route. CPU per request: the server's${postgres?.pid ? ", and on PostgreSQL its cluster's processes too" : ''}. The pages in each language: ${ROUNDS} interleaved rounds of ${(seconds / ROUNDS).toFixed(1)} s, the round with the median CPU time per request shown. The letter write: each request a new letter from a new writer to one of 12 states in turn (RATE_LIMIT_LETTERS raised for the run).`,
