@@ -14,6 +14,9 @@
  * (of the writers together, over the time the phase took), then FULL's cost in %. Exits with
  * status 1 if any answer was not the one expected. --write-readme puts the table in the README
  * between the bench-durability markers.
+ *
+ * SQLite only: SQLITE_SYNCHRONOUS is SQLite's setting. PostgreSQL's counterpart is its server's
+ * synchronous_commit, set by whoever runs that server, not by this service.
  */
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'

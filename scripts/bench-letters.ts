@@ -9,6 +9,9 @@
  * /usr/bin/chromium (or CHROMIUM_PATH) exists. Prints a Markdown table; --write-readme puts it in
  * the README between the bench-letters markers.
  *
+ * No database is in these figures (the PDF is drawn from the letter's stored document), so the
+ * bench runs on SQLite alone (issue 17 compares the engines in bench.ts and bench-outbox.ts).
+ *
  * `--first LANG` is the child's mode: print one letter in LANG in this fresh process and report,
  * as JSON, how long the import and that first letter took.
  */

@@ -1,8 +1,8 @@
 /**
- * tsx scripts/bench-outbox.ts [-- --letters 1000 --write-readme]
+ * tsx scripts/bench-outbox.ts [-- --letters 1000 --engines sqlite,postgres --database-url URL --write-readme]
  *
  * The e-mail outbox under load, in one process with the real clock: a local SMTP server on
- * 127.0.0.1 (scripts/lib/local-smtp.ts), a fresh SQLite file, every member state's mission given
+ * 127.0.0.1 (scripts/lib/local-smtp.ts), a fresh database, every member state's mission given
  * an e-mail address. N letters (1,000 by default) are written to the 193 missions in turn, each
  * from its own writer, e-mailed and confirmed through the services, the confirmation e-mails
  * delivered first as in life. Then the drain: `drainOutbox` passes until one sends nothing,
@@ -16,7 +16,13 @@
  * Checks that nothing was lost or duplicated (server side and database side) and exits with
  * status 1 if not. Prints a Markdown table; --write-readme puts it in the README between the
  * bench-outbox markers.
+ *
+ * On each engine (issue 17): a fresh SQLite file, and a fresh PostgreSQL database (on the server
+ * at --database-url or DATABASE_URL, else a throwaway cluster started for the run), each run in a
+ * process of its own (`--engine E --result FILE`, which writes its figures as JSON), so that one
+ * engine's heap does not weigh on the other's memory figures; the table puts them side by side.
  */
+import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -26,12 +32,21 @@ import nodemailer from 'nodemailer'
 import type Mail from 'nodemailer/lib/mailer/index.js'
 import { loadConfig } from '../src/config.js'
 import { type AppContext, createContext } from '../src/context.js'
+import { engineOf } from '../src/db/engine.js'
 import { confirmEmailDelivery, requestEmailDelivery } from '../src/delivery/delivery.service.js'
 import { listStates } from '../src/directory/directory.service.js'
 import { createLetter } from '../src/letters/letters.service.js'
+import { projectPath } from '../src/lib/paths.js'
 import { hashToken } from '../src/lib/tokens.js'
 import { createTransport, drainOutbox, type MailTransport, type PassResult } from '../src/outbox/index.js'
 import { setMission } from '../test/helpers/directory-fixtures.js'
+import {
+  type BenchEngine,
+  databaseEnv,
+  ENGINE_LABEL,
+  parseEngines,
+  startBenchPostgres,
+} from './lib/bench-engines.js'
 import { startLocalSmtpServer } from './lib/local-smtp.js'
 import { type SmtpTally, startLocalSmtpProcess } from './lib/local-smtp-process.js'
 import { writeReadmeFigures } from './lib/readme-figures.js'
@@ -43,6 +58,12 @@ const { values: args } = parseArgs({
     // The SMTP servers in the bench's own process (sharing its event loop and its core) rather
     // than each in a process of its own, as a real mail server would be.
     'server-in-process': { type: 'boolean', default: false },
+    engines: { type: 'string', default: 'sqlite,postgres' },
+    'database-url': { type: 'string' },
+    // The child's side: run on this engine (its database from DATABASE_PATH or DATABASE_URL) and
+    // write the figures to this file.
+    engine: { type: 'string' },
+    result: { type: 'string' },
   },
 })
 const N = Number(args.letters)
@@ -295,9 +316,12 @@ async function verify(
     "each letter records its mission e-mail's Message-ID",
     `${mismatched} letters record no Message-ID or another than their outbox message's`,
   )
-  const integrity = await sql<{ integrity_check: string }>`PRAGMA integrity_check`.execute(ctx.db)
-  const verdict = integrity.rows.map((r) => r.integrity_check).join('; ')
-  check(verdict === 'ok', 'PRAGMA integrity_check: ok', `PRAGMA integrity_check: ${verdict}`)
+  // SQLite checks its file's pages; PostgreSQL has no such statement (amcheck is an extension).
+  if (engineOf(ctx.db) === 'sqlite') {
+    const integrity = await sql<{ integrity_check: string }>`PRAGMA integrity_check`.execute(ctx.db)
+    const verdict = integrity.rows.map((r) => r.integrity_check).join('; ')
+    check(verdict === 'ok', 'PRAGMA integrity_check: ok (SQLite)', `PRAGMA integrity_check: ${verdict}`)
+  }
   return { passed, failed }
 }
 
@@ -310,14 +334,23 @@ const perSecond = (count: number, ms: number): string => (ms > 0 ? (count / (ms 
 const secs = (ms: number): string => `${(ms / 1000).toFixed(2)} s`
 const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(1)
 
-async function main(): Promise<boolean> {
+/** One engine's figures: the table's rows (measure, result) and the checks. */
+interface EngineFigures {
+  rows: [string, string][]
+  passed: string[]
+  failed: string[]
+}
+
+/** The child's side: the whole bench on the database its environment names. */
+async function runOnEngine(): Promise<EngineFigures> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'code-blue-bench-outbox-'))
   const server = await startCountingServer()
   let ctx: AppContext | null = null
   let transport: MailTransport | null = null
   try {
     const config = loadConfig({
-      DATABASE_PATH: path.join(dir, 'bench.sqlite'),
+      DATABASE_PATH: process.env.DATABASE_PATH || path.join(dir, 'bench.sqlite'),
+      DATABASE_URL: process.env.DATABASE_URL ?? '',
       SMTP_URL: server.url,
       OUTBOX_DIR: path.join(dir, 'outbox'),
       // The most loadConfig allows: no mission's letters are pushed to another day.
@@ -419,37 +452,47 @@ async function main(): Promise<boolean> {
       supporter_copy: "writers' copies (PDF attached)",
     }
     const serverLabel = args['server-in-process'] ? 'in this process (counted above)' : 'its own process'
-    const rows = [
-      '| measure | result |',
-      '| --- | --- |',
-      `| write + ask for e-mail delivery (createLetter, requestEmailDelivery) | ${N} letters in ${secs(writeMs)}: ${perSecond(N, writeMs)} letters/s |`,
-      `| confirmation e-mails delivered (before the drain, not counted in it) | ${N} in ${secs(confirmationMs)}: ${perSecond(N, confirmationMs)} messages/s |`,
-      `| confirm (confirmEmailDelivery) | ${N} letters in ${secs(confirmMs)}: ${perSecond(N, confirmMs)} letters/s |`,
-      `| **write + confirm** | **${perSecond(N, writeMs + confirmMs)} letters/s** (${secs(writeMs + confirmMs)}) |`,
-      `| **drain**: drainOutbox until a pass sends nothing, ${config.mail.concurrency} in flight over ${config.mail.poolConnections} pooled connections | **${drainReceived} messages in ${secs(drainMs)}: ${perSecond(drainReceived, drainMs)} messages/s** (${drained.passes} passes; ${drained.retried} retried, ${drained.failed} failed) |`,
-      `| raw loop: the same ${raw.received} messages, nodemailer alone, ${config.mail.poolConnections} pooled connections, all given to sendMail at once | ${raw.received} messages in ${secs(raw.ms)}: ${perSecond(raw.received, raw.ms)} messages/s |`,
-      `| **drain ÷ raw loop** | **${(drainRate / rawRate).toFixed(2)}** |`,
-      `| CPU per message, sending process (all its threads) | drain ${(drainCpuMs / drainReceived).toFixed(2)} ms, raw loop ${(raw.cpuMs / raw.received).toFixed(2)} ms |`,
-      `| CPU per message, SMTP server | ${serverLabel}: drain ${(drainServerCpuMs / drainReceived).toFixed(2)} ms, raw loop ${(raw.serverCpuMs / raw.received).toFixed(2)} ms |`,
-      ...kinds.map(
-        (k) =>
-          `| … ${label[k.kind] ?? k.kind} | ${k.messages} in ${secs(k.spanMs)}: ${perSecond(k.messages, k.spanMs)} messages/s; SMTP handover ${k.meanHandoverMs.toFixed(1)} ms of ${(k.messages > 0 ? k.spanMs / k.messages : 0).toFixed(1)} ms a message |`,
-      ),
-      `| peak RSS during the drain | ${mib(peakRss)} MiB (${mib(rssBefore)} MiB before) |`,
-      `| checks | ${failed.length === 0 ? `all ${passed.length} passed` : `**${failed.length} failed**`}: ${[...failed, ...passed].join('; ')} |`,
+    const rows: [string, string][] = [
+      [
+        'write + ask for e-mail delivery (createLetter, requestEmailDelivery)',
+        `${N} letters in ${secs(writeMs)}: ${perSecond(N, writeMs)} letters/s`,
+      ],
+      [
+        'confirmation e-mails delivered (before the drain, not counted in it)',
+        `${N} in ${secs(confirmationMs)}: ${perSecond(N, confirmationMs)} messages/s`,
+      ],
+      [
+        'confirm (confirmEmailDelivery)',
+        `${N} letters in ${secs(confirmMs)}: ${perSecond(N, confirmMs)} letters/s`,
+      ],
+      [
+        '**write + confirm**',
+        `**${perSecond(N, writeMs + confirmMs)} letters/s** (${secs(writeMs + confirmMs)})`,
+      ],
+      [
+        `**drain**: drainOutbox until a pass sends nothing, ${config.mail.concurrency} in flight over ${config.mail.poolConnections} pooled connections`,
+        `**${drainReceived} messages in ${secs(drainMs)}: ${perSecond(drainReceived, drainMs)} messages/s** (${drained.passes} passes; ${drained.retried} retried, ${drained.failed} failed)`,
+      ],
+      [
+        `raw loop: the same messages, nodemailer alone, ${config.mail.poolConnections} pooled connections, all given to sendMail at once`,
+        `${raw.received} messages in ${secs(raw.ms)}: ${perSecond(raw.received, raw.ms)} messages/s`,
+      ],
+      ['**drain ÷ raw loop**', `**${(drainRate / rawRate).toFixed(2)}**`],
+      [
+        'CPU per message, sending process (all its threads)',
+        `drain ${(drainCpuMs / drainReceived).toFixed(2)} ms, raw loop ${(raw.cpuMs / raw.received).toFixed(2)} ms`,
+      ],
+      [
+        `CPU per message, SMTP server (${serverLabel})`,
+        `drain ${(drainServerCpuMs / drainReceived).toFixed(2)} ms, raw loop ${(raw.serverCpuMs / raw.received).toFixed(2)} ms`,
+      ],
+      ...kinds.map((k): [string, string] => [
+        `… ${label[k.kind] ?? k.kind}`,
+        `${k.messages} in ${secs(k.spanMs)}: ${perSecond(k.messages, k.spanMs)} messages/s; SMTP handover ${k.meanHandoverMs.toFixed(1)} ms of ${(k.messages > 0 ? k.spanMs / k.messages : 0).toFixed(1)} ms a message`,
+      ]),
+      ['peak RSS during the drain', `${mib(peakRss)} MiB (${mib(rssBefore)} MiB before)`],
     ]
-    const table = [
-      `Node ${process.version}, ${os.cpus().length} cores; ${N} letters to the ${MEMBER_STATES} member states' missions (one writer each), one process with the real clock, SQLite (WAL) in a temp dir, a local SMTP server (smtp-server on 127.0.0.1, no TLS) that accepts everything, ${args['server-in-process'] ? "in the bench's own process" : 'in a process of its own, as a mail server would be'}.`,
-      '',
-      ...rows,
-    ].join('\n')
-    console.log(table)
-    if (failed.length > 0) {
-      console.error(`\nFAILED:\n- ${failed.join('\n- ')}`)
-      return false
-    }
-    if (args['write-readme']) writeReadmeFigures('bench-outbox', table)
-    return true
+    return { rows, passed, failed }
   } finally {
     transport?.close()
     await ctx?.close()
@@ -458,7 +501,102 @@ async function main(): Promise<boolean> {
   }
 }
 
-main().then(
+/** The parent's side: each engine in a child process, then one table with them side by side. */
+async function main(): Promise<boolean> {
+  const engines = parseEngines(args.engines)
+  const postgres = engines.includes('postgres')
+    ? await startBenchPostgres(args['database-url'] ?? process.env.DATABASE_URL)
+    : null
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'code-blue-bench-outbox-'))
+  const figures = new Map<BenchEngine, EngineFigures>()
+  try {
+    for (const engine of engines) {
+      const database = engine === 'postgres' ? await postgres!.createDatabase('outbox') : null
+      try {
+        const result = path.join(dir, `${engine}.json`)
+        await runChild(engine, result, databaseEnv(path.join(dir, 'bench.sqlite'), database?.url ?? null))
+        figures.set(engine, JSON.parse(fs.readFileSync(result, 'utf8')) as EngineFigures)
+      } finally {
+        await database?.drop()
+      }
+    }
+  } finally {
+    await postgres?.stop()
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+  const labels: string[] = []
+  for (const { rows } of figures.values())
+    for (const [label] of rows) if (!labels.includes(label)) labels.push(label)
+  const cell = (engine: BenchEngine, label: string) =>
+    figures.get(engine)!.rows.find(([each]) => each === label)?.[1] ?? ''
+  const checks = (engine: BenchEngine) => {
+    const { passed, failed } = figures.get(engine)!
+    return failed.length === 0
+      ? `all ${passed.length} passed`
+      : `**${failed.length} failed**: ${failed.join('; ')}`
+  }
+  const allChecks = [...new Set([...figures.values()].flatMap((f) => f.passed))]
+  const described = engines
+    .map((engine) =>
+      engine === 'sqlite' ? 'SQLite (WAL) in a temp dir' : `${postgres!.description}, a fresh database`,
+    )
+    .join('; ')
+  const table = [
+    `Node ${process.version}, ${os.cpus().length} cores; ${N} letters to the ${MEMBER_STATES} member states' missions (one writer each), one process with the real clock per engine (${described}), a local SMTP server (smtp-server on 127.0.0.1, no TLS) that accepts everything, ${args['server-in-process'] ? "in the bench's own process" : 'in a process of its own, as a mail server would be'}.`,
+    '',
+    `| measure | ${engines.map((engine) => ENGINE_LABEL[engine]).join(' | ')} |`,
+    `| --- | ${engines.map(() => '---').join(' | ')} |`,
+    ...labels.map((label) => `| ${label} | ${engines.map((engine) => cell(engine, label)).join(' | ')} |`),
+    `| checks | ${engines.map(checks).join(' | ')} |`,
+    '',
+    `Checks: ${allChecks.join('; ')}.`,
+  ].join('\n')
+  console.log(table)
+  const failed = [...figures.values()].some((f) => f.failed.length > 0)
+  if (failed) {
+    console.error('\nFAILED: see the checks row')
+    return false
+  }
+  if (args['write-readme']) writeReadmeFigures('bench-outbox', table)
+  return true
+}
+
+/** This script again as `--engine ENGINE --result FILE`, on the database `env` names. */
+function runChild(engine: BenchEngine, result: string, env: Record<string, string>): Promise<void> {
+  const forwarded = [
+    ...['--letters', String(N)],
+    ...(args['server-in-process'] ? ['--server-in-process'] : []),
+  ]
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      projectPath('scripts/bench-outbox.ts'),
+      '--engine',
+      engine,
+      '--result',
+      result,
+      ...forwarded,
+    ],
+    { env: { ...process.env, ...env }, stdio: 'inherit', cwd: projectPath() },
+  )
+  return new Promise((resolve, reject) =>
+    child.once('exit', (code) =>
+      code === 0
+        ? resolve()
+        : reject(new Error(`the ${ENGINE_LABEL[engine]} run exited with status ${code}`)),
+    ),
+  )
+}
+
+const run = args.engine
+  ? runOnEngine().then((figures) => {
+      fs.writeFileSync(args.result!, JSON.stringify(figures))
+      return true
+    })
+  : main()
+run.then(
   (ok) => {
     if (!ok) process.exitCode = 1
   },

@@ -1,6 +1,10 @@
 /**
- * npm run seed:demo -- [--letters 10000] [--supporters N/10] [--database data/demo.sqlite]
+ * npm run seed:demo -- [--letters 10000] [--supporters N/10] [--database data/demo.sqlite | postgres://…]
  *                      [--seed S] [--fresh] [--force] [--now ISO-TIME]
+ *
+ * The database is `--database`: a SQLite file, or a PostgreSQL database's URL (postgres://…; the
+ * database must exist, created with locale C as the service wants it); without it, DATABASE_URL
+ * where set, else data/demo.sqlite.
  *
  * Fills a database with synthetic campaign data for demonstrations and load tests: letters from
  * "Demo Supporter 00042" <demo.supporter.00042@example.org> to the missions (uneven across
@@ -12,7 +16,6 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
-import SQLite from 'better-sqlite3'
 import { getCoverage, type StatusCounts } from '../src/canvassing/coverage.service.js'
 import { loadConfig } from '../src/config.js'
 import { type AppContext, createContext } from '../src/context.js'
@@ -22,10 +25,20 @@ import { fixedClock, systemClock } from '../src/lib/clock.js'
 import { createLogger } from '../src/lib/log.js'
 import { projectPath } from '../src/lib/paths.js'
 import { assignTiers, insertEngagements, insertPositions } from './lib/demo-canvassing.js'
+import {
+  clearDatabase,
+  type DemoLocation,
+  databaseBytes,
+  demoLocation,
+  existingReferences,
+  finishLoad,
+  inspectDatabase,
+} from './lib/demo-database.js'
 import { DocumentCache } from './lib/demo-documents.js'
 import { demoLetters } from './lib/demo-letters.js'
-import { bulkInsertLetters, finishLoad } from './lib/demo-load.js'
-import { DEMO_EMAIL_PATTERN, DEMO_NAME_PREFIX, HOMES } from './lib/demo-people.js'
+import { bulkInsertLetters } from './lib/demo-load.js'
+import { bulkInsertLettersPostgres } from './lib/demo-load-postgres.js'
+import { HOMES } from './lib/demo-people.js'
 import { createRandom, hashOf, REFERENCE_CODES, referenceCode } from './lib/demo-random.js'
 import { loadDemoStates } from './lib/demo-states.js'
 import { DAY } from './lib/demo-timeline.js'
@@ -34,6 +47,7 @@ export interface SeedDemoOptions {
   letters: number
   /** Distinct writers (default letters / 10). */
   supporters?: number
+  /** A SQLite file's path, or a PostgreSQL database's postgres:// URL. */
   database: string
   seed?: string
   /** Delete the database first (still refused if it holds letters the seeder did not make). */
@@ -51,12 +65,15 @@ export interface SeedDemoOptions {
 }
 
 export interface SeedDemoReport {
+  /** The SQLite file's full path, or the PostgreSQL URL. */
   database: string
+  engine: 'sqlite' | 'postgres'
   seed: string
   letters: number
   supporters: number
   /** Rows in every table after the seeding. */
   counts: Record<string, number>
+  /** The database's size: the SQLite file (and its log), or PostgreSQL's pg_database_size. */
   fileBytes: number
   seconds: number
   lettersPerSecond: number
@@ -75,7 +92,8 @@ const DEFAULT_BLUEBOOK = path.resolve(projectPath(), '../shared/reference/un-blu
 const DAYS = 240
 
 async function seedDatabase(options: SeedDemoOptions, log: (line: string) => void): Promise<SeedDemoReport> {
-  const file = path.resolve(options.database)
+  const target = demoLocation(options.database)
+  if (target.engine === 'sqlite') target.location = path.resolve(target.location)
   const letters = options.letters
   const supporters = options.supporters ?? Math.max(1, Math.round(letters / 10))
   const seed = options.seed ?? 'code-blue'
@@ -83,18 +101,24 @@ async function seedDatabase(options: SeedDemoOptions, log: (line: string) => voi
   if (!Number.isInteger(supporters) || supporters < 1 || supporters > letters)
     throw new RangeError('supporters must be a whole number from 1 to the number of letters')
 
-  const existing = inspectDatabase(file)
+  const existing = await inspectDatabase(target)
   if (existing.otherLetters > 0 && !options.force) {
     throw new DemoRefusal(
-      `${options.database} holds ${existing.otherLetters.toLocaleString('en')} ${existing.otherLetters === 1 ? 'letter' : 'letters'} the demo seeder did not make: refusing to touch it (--force to write into it anyway).`,
+      `${target.label} holds ${existing.otherLetters.toLocaleString('en')} ${existing.otherLetters === 1 ? 'letter' : 'letters'} the demo seeder did not make: refusing to touch it (--force to write into it anyway).`,
     )
   }
   if (existing.foreign && !options.force)
-    throw new DemoRefusal(`${options.database} is not a Code Blue database: refusing to touch it (--force).`)
-  if (options.fresh) for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true })
+    throw new DemoRefusal(`${target.label} is not a Code Blue database: refusing to touch it (--force).`)
+  if (options.fresh) await clearDatabase(target)
 
   const clock = options.now ? fixedClock(options.now) : systemClock()
-  const config = loadConfig({ ...process.env, DATABASE_PATH: file, LOG_LEVEL: 'warn' })
+  const config = loadConfig({
+    ...process.env,
+    ...(target.engine === 'sqlite'
+      ? { DATABASE_PATH: target.location, DATABASE_URL: '' }
+      : { DATABASE_URL: target.location }),
+    LOG_LEVEL: 'warn',
+  })
   const ctx = await createContext(config, { clock, log: createLogger(config) })
   try {
     await importDirectory(ctx, options.bluebook === undefined ? DEFAULT_BLUEBOOK : options.bluebook, log)
@@ -114,11 +138,11 @@ async function seedDatabase(options: SeedDemoOptions, log: (line: string) => voi
     const documents = new DocumentCache(HOMES, ctx.config.campaign)
     const engagementTotal = options.engagements ?? Math.min(20_000, Math.max(100, Math.round(letters / 50)))
     log(
-      `Seeding ${letters.toLocaleString('en')} letters from ${supporters.toLocaleString('en')} supporters into ${options.database} (seed "${seed}")`,
+      `Seeding ${letters.toLocaleString('en')} letters from ${supporters.toLocaleString('en')} supporters into ${target.label} (seed "${seed}")`,
     )
 
     const loadStarted = performance.now()
-    const answers = bulkInsertLetters(file, log, {
+    const load = {
       rows: demoLetters(rng, {
         letters,
         supporters,
@@ -127,12 +151,16 @@ async function seedDatabase(options: SeedDemoOptions, log: (line: string) => voi
         days: DAYS,
         states,
         documents,
-        nextReference: referenceSequence(file, seed, before),
+        nextReference: referenceSequence(before > 0 ? await existingReferences(target) : null, seed, before),
         // About 40% of the engagements are supporters' answers.
         answerRate: Math.min(0.5, (0.4 * engagementTotal) / (0.6 * letters)),
       }),
       letters,
-    })
+    }
+    const answers =
+      target.engine === 'sqlite'
+        ? bulkInsertLetters(target.location, log, load)
+        : await bulkInsertLettersPostgres(target.location, log, load)
     const loadSeconds = (performance.now() - loadStarted) / 1000
 
     const tiers = assignTiers(states, rng)
@@ -156,9 +184,10 @@ async function seedDatabase(options: SeedDemoOptions, log: (line: string) => voi
     )
     const coverage = await summarizeCoverage(ctx)
     log(coverage.line)
-    const counts = finishLoad(file)
+    const counts = await finishLoad(target)
     return {
-      database: file,
+      database: target.location,
+      engine: target.engine,
       seed,
       letters,
       supporters,
@@ -182,13 +211,10 @@ export async function seedDemo(options: SeedDemoOptions): Promise<SeedDemoReport
   const seeded = await seedDatabase(options, log)
   const report: SeedDemoReport = {
     ...seeded,
-    fileBytes: ['', '-wal'].reduce(
-      (sum, suffix) => sum + (fs.statSync(seeded.database + suffix, { throwIfNoEntry: false })?.size ?? 0),
-      0,
-    ),
+    fileBytes: await databaseBytes(demoLocation(seeded.database)),
     seconds: (performance.now() - started) / 1000,
   }
-  printReport(report, options.database, log)
+  printReport(report, demoLocation(options.database), log)
   return report
 }
 
@@ -203,34 +229,6 @@ async function summarizeCoverage(ctx: AppContext) {
     byStatus: totals.byStatus,
     withoutLetters,
     line: `Coverage as the dashboard counts it: ${totals.canvassed} of ${totals.memberStates} member states canvassed (${statuses}); ${withoutLetters} with no letter`,
-  }
-}
-
-interface Inspection {
-  otherLetters: number
-  /** A SQLite file with tables, none of them this service's. */
-  foreign: boolean
-}
-
-function inspectDatabase(file: string): Inspection {
-  if (!fs.existsSync(file)) return { otherLetters: 0, foreign: false }
-  const db = new SQLite(file, { fileMustExist: true })
-  try {
-    const tables = new Set(
-      db.prepare("select name from sqlite_master where type = 'table'").pluck().all() as string[],
-    )
-    if (!tables.has('letter'))
-      return { otherLetters: 0, foreign: tables.size > 0 && !tables.has('kysely_migration') }
-    const other = db
-      .prepare(
-        `select count(*) from letter
-         where coalesce(supporter_email, '') not like ? or supporter_name not like ?`,
-      )
-      .pluck()
-      .get(DEMO_EMAIL_PATTERN, `${DEMO_NAME_PREFIX}%`) as number
-    return { otherLetters: other, foreign: false }
-  } finally {
-    db.close()
   }
 }
 
@@ -255,14 +253,8 @@ async function importDirectory(ctx: AppContext, bluebook: string | null, log: (l
 }
 
 /** Reference codes that follow the seed's sequence on from the letters already there, skipping any taken. */
-function referenceSequence(file: string, seed: string, before: number): () => string {
+function referenceSequence(taken: Set<string> | null, seed: string, before: number): () => string {
   const offset = hashOf(seed, -1) % REFERENCE_CODES
-  let taken: Set<string> | null = null
-  if (before > 0) {
-    const db = new SQLite(file, { readonly: true })
-    taken = new Set(db.prepare('select reference from letter').pluck().all() as string[])
-    db.close()
-  }
   let k = before
   return () => {
     let code = referenceCode(k++, offset)
@@ -271,7 +263,7 @@ function referenceSequence(file: string, seed: string, before: number): () => st
   }
 }
 
-function printReport(report: SeedDemoReport, database: string, log: (line: string) => void): void {
+function printReport(report: SeedDemoReport, target: DemoLocation, log: (line: string) => void): void {
   const minutes = Math.floor(report.seconds / 60)
   const seconds = (report.seconds - minutes * 60).toFixed(1)
   log(
@@ -286,8 +278,13 @@ function printReport(report: SeedDemoReport, database: string, log: (line: strin
     report.fileBytes >= 1024 ** 3
       ? `${(report.fileBytes / 1024 ** 3).toFixed(2)} GiB`
       : `${(report.fileBytes / 1024 ** 2).toFixed(1)} MiB`
-  log(`File: ${database}, ${size}`)
-  log(`Start the server on it:  DATABASE_PATH=${database} npm start`)
+  if (target.engine === 'sqlite') {
+    log(`File: ${target.label}, ${size}`)
+    log(`Start the server on it:  DATABASE_PATH=${target.label} npm start`)
+  } else {
+    log(`Database: ${target.label}, ${size}`)
+    log(`Start the server on it:  DATABASE_URL=${target.label} npm start`)
+  }
   // The demo's letters delivered in its last 14 days come due for "did the mission reply?".
   log(
     `(add OUTBOX_WORKER=off to keep the outbox worker from asking demo writers whether missions replied, as .eml files in ${path.relative(process.cwd(), loadConfig(process.env).mail.outboxDir) || '.'})`,
@@ -295,7 +292,7 @@ function printReport(report: SeedDemoReport, database: string, log: (line: strin
 }
 
 const USAGE =
-  'usage: npm run seed:demo -- [--letters 10000] [--supporters N] [--database data/demo.sqlite] [--seed S] [--fresh] [--force] [--now ISO-TIME]'
+  'usage: npm run seed:demo -- [--letters 10000] [--supporters N] [--database data/demo.sqlite | postgres://…] [--seed S] [--fresh] [--force] [--now ISO-TIME]'
 
 function parseCli(argv: string[]): SeedDemoOptions {
   const { values } = parseArgs({
@@ -303,7 +300,7 @@ function parseCli(argv: string[]): SeedDemoOptions {
     options: {
       letters: { type: 'string', default: '10000' },
       supporters: { type: 'string' },
-      database: { type: 'string', default: DEFAULT_DATABASE },
+      database: { type: 'string' },
       seed: { type: 'string' },
       fresh: { type: 'boolean', default: false },
       force: { type: 'boolean', default: false },
@@ -320,7 +317,7 @@ function parseCli(argv: string[]): SeedDemoOptions {
   return {
     letters: whole('letters', values.letters),
     supporters: values.supporters === undefined ? undefined : whole('supporters', values.supporters),
-    database: values.database,
+    database: values.database ?? (process.env.DATABASE_URL?.trim() || DEFAULT_DATABASE),
     seed: values.seed,
     fresh: values.fresh,
     force: values.force,

@@ -7,7 +7,8 @@ import type { DemoLetterRow } from './demo-letters.js'
 // Rows per transaction: large enough that commits cost nothing, small enough for a short WAL.
 const BATCH = 20_000
 
-const LETTER_COLUMNS = Object.keys({
+/** The letter's columns the demo fills, in the order both engines' loads write them. */
+export const LETTER_COLUMNS = Object.keys({
   public_id: true,
   reference: true,
   state_iso3: true,
@@ -48,7 +49,7 @@ const LETTER_COLUMNS = Object.keys({
   site_language: true,
   created_at: true,
   updated_at: true,
-} satisfies Record<keyof DemoLetterRow, true>)
+} satisfies Record<keyof DemoLetterRow, true>) as (keyof DemoLetterRow)[]
 
 /** A connection of its own for the bulk load, with durability traded for speed while it lasts. */
 function openForLoad(file: string): SQLite.Database {

@@ -3,24 +3,41 @@ import fs from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
-import pg from 'pg'
 import { findPostgresBin } from '../../src/db/postgres-programs.js'
+import pg from 'pg'
 
 /**
  * A throwaway PostgreSQL cluster for the tests (`TEST_ENGINE=postgres`, test/postgres-setup.ts):
  * initdb into a temporary folder, a server on a free loopback port with durability off (a test
  * database lives for one run), removed when stopped. Root runs it as the `postgres` user, whom
- * PostgreSQL requires (Debian's package creates it). initdb and postgres are found as db:backup
- * finds pg_dump (src/db/postgres-programs.ts): PG_BIN, `pg_config --bindir`, Debian's
- * /usr/lib/postgresql/<version>/bin, or PATH.
+ * PostgreSQL requires (Debian's package creates it). PG_BIN names the folder of initdb and
+ * postgres; otherwise `pg_config --bindir`, Debian's /usr/lib/postgresql/<version>/bin, or PATH.
  */
 export interface TestPostgres {
   /** postgres://postgres@127.0.0.1:<port>/postgres: a superuser, who creates the test databases. */
   readonly url: string
+  /** The postmaster's process id: its children are the server's backends and workers. */
+  readonly pid: number
   stop(): Promise<void>
 }
 
-export async function startTestPostgres(): Promise<TestPostgres> {
+/**
+ * The server's settings (`-c name=value`): by default durability is off, as a test database
+ * lives for one run. The benchmarks pass their own, to measure a server that keeps what it commits.
+ */
+export interface TestPostgresOptions {
+  settings?: Record<string, string>
+}
+
+/** A test database lives for one run: no need to survive a crash. */
+const TEST_SETTINGS: Record<string, string> = {
+  fsync: 'off',
+  synchronous_commit: 'off',
+  full_page_writes: 'off',
+  max_connections: '300',
+}
+
+export async function startTestPostgres(options: TestPostgresOptions = {}): Promise<TestPostgres> {
   const bin = findPostgresBin('initdb')
   if (!bin) throw new Error('No PostgreSQL found: install it (apt-get install -y postgresql) or set PG_BIN')
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'code-blue-pg-'))
@@ -39,9 +56,10 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     path.join(bin, 'postgres'),
     [
       ...['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1'],
-      // A test database lives for one run: no need to survive a crash.
-      ...['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
-      ...['-c', 'max_connections=300'],
+      ...Object.entries(options.settings ?? TEST_SETTINGS).flatMap(([name, value]) => [
+        '-c',
+        `${name}=${value}`,
+      ]),
     ],
     { ...asOwner, stdio: ['ignore', 'ignore', fs.openSync(path.join(dir, 'server.log'), 'w')] },
   )
@@ -60,6 +78,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   }
   return {
     url,
+    pid: server.pid!,
     async stop() {
       process.off('exit', orphanGuard)
       if (server.exitCode === null) {
@@ -82,7 +101,8 @@ function postgresUser(): { uid: number; gid: number } {
   }
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port free on 127.0.0.1 now (the system's choice). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = net.createServer()
     probe.once('error', reject)

@@ -19,7 +19,8 @@ export function databaseLocation(config: { databasePath: string; databaseUrl: st
   return config.databaseUrl ?? config.databasePath
 }
 
-const isPostgresLocation = (location: string) => /^postgres(ql)?:\/\//.test(location)
+/** Whether `location` is a PostgreSQL URL (postgres:// or postgresql://) rather than a SQLite file. */
+export const isPostgresLocation = (location: string): boolean => /^postgres(ql)?:\/\//.test(location)
 
 /**
  * Opens the database at `location`: a postgres:// URL (a pool of at most `poolSize` connections

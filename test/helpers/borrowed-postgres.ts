@@ -1,14 +1,15 @@
 import crypto from 'node:crypto'
 import pg from 'pg'
 import { afterAll } from 'vitest'
-import { findPostgresBin, startTestPostgres, type TestPostgres } from '../../scripts/lib/test-postgres.js'
+import { startTestPostgres, type TestPostgres } from '../../scripts/lib/test-postgres.js'
+import { findPostgresBin } from '../../src/db/postgres-programs.js'
 import { testPostgresUrl } from './test-context.js'
 
 // For the tests of PostgreSQL itself, whatever the run's engine: the run's server under
 // TEST_ENGINE=postgres, else a throwaway cluster started for the test file as the run would start
 // it (stopped after the file). Where PostgreSQL is not installed, `postgresMissing` says why.
 
-export const postgresMissing: string | null = findPostgresBin()
+export const postgresMissing: string | null = findPostgresBin('initdb')
   ? null
   : 'skipped: no PostgreSQL found (apt-get install -y postgresql, or PG_BIN=<folder of initdb>)'
 

@@ -1,7 +1,7 @@
 import { afterAll } from 'vitest'
 import { startTestPostgres } from '../../scripts/lib/test-postgres.js'
 import { findPostgresBin } from '../../src/db/postgres-programs.js'
-import { testPostgresUrl } from './test-context.js'
+import { createPostgresDatabaseOn, testPostgresUrl } from './test-context.js'
 
 /**
  * A PostgreSQL server for a test file that needs one whichever engine the run is on (the
@@ -32,4 +32,20 @@ export async function postgresServerForFile(
   const server = await startTestPostgres()
   afterAll(() => server.stop())
   return { url: server.url, reason: '' }
+}
+
+export interface BorrowedPostgres {
+  url: string
+  /** A new empty database there (locale C, as the suite's), and how to drop it. */
+  createDatabase(): Promise<{ url: string; drop(): Promise<void> }>
+}
+
+/**
+ * A PostgreSQL server for a test that needs one whatever the run's engine (postgresServerForFile
+ * with no programs besides the server), with a way to create databases on it.
+ */
+export async function borrowPostgres(): Promise<{ server: BorrowedPostgres | null; reason: string }> {
+  const { url, reason } = await postgresServerForFile([])
+  if (!url) return { server: null, reason }
+  return { server: { url, createDatabase: () => createPostgresDatabaseOn(url) }, reason: '' }
 }

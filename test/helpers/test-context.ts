@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { pino } from 'pino'
 import { afterAll, inject } from 'vitest'
-import { findPostgresBin, startTestPostgres } from '../../scripts/lib/test-postgres.js'
+import { startTestPostgres } from '../../scripts/lib/test-postgres.js'
+import { findPostgresBin } from '../../src/db/postgres-programs.js'
 import { loadConfig } from '../../src/config.js'
 import { type AppContext, type ContextOverrides, createContext } from '../../src/context.js'
 import { fixedClock } from '../../src/lib/clock.js'
@@ -110,7 +111,7 @@ export async function createTestDatabase(file: string): Promise<TestDatabase> {
 export async function borrowTestPostgresServer(): Promise<{ url: string | null; reason: string }> {
   const url = testPostgresUrl()
   if (url) return { url, reason: '' }
-  if (!findPostgresBin()) {
+  if (!findPostgresBin('initdb')) {
     return {
       url: null,
       reason: 'skipped: no PostgreSQL found (apt-get install -y postgresql, or PG_BIN=<folder of initdb>)',
