@@ -3,8 +3,8 @@ import fs from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
-import { findPostgresBin } from '../../src/db/postgres-programs.js'
 import pg from 'pg'
+import { findPostgresBin } from '../../src/db/postgres-programs.js'
 
 /**
  * A throwaway PostgreSQL cluster for the tests (`TEST_ENGINE=postgres`, test/postgres-setup.ts):

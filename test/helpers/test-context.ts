@@ -7,9 +7,9 @@ import pg from 'pg'
 import { pino } from 'pino'
 import { afterAll, inject } from 'vitest'
 import { startTestPostgres } from '../../scripts/lib/test-postgres.js'
-import { findPostgresBin } from '../../src/db/postgres-programs.js'
 import { loadConfig } from '../../src/config.js'
 import { type AppContext, type ContextOverrides, createContext } from '../../src/context.js'
+import { findPostgresBin } from '../../src/db/postgres-programs.js'
 import { fixedClock } from '../../src/lib/clock.js'
 
 /** The tests' "now": inside the 2026 Security Council year. */
@@ -143,7 +143,9 @@ export function referenceFile(name: string): { file: string | null; reason: stri
 }
 
 /** A new empty database (`cb_test_<random>`, locale C) on the PostgreSQL server `server` (a superuser's URL). */
-export async function createPostgresDatabaseOn(server: string): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createPostgresDatabaseOn(
+  server: string,
+): Promise<{ url: string; drop(): Promise<void> }> {
   const database = await createTestPostgresDatabase({ server })
   if (!database) throw new Error('createPostgresDatabaseOn needs a server')
   return database

@@ -17,8 +17,8 @@ import { findTemplate } from '../../src/letters/letter-templates.js'
 import { fixedClock } from '../../src/lib/clock.js'
 import { referenceFile, TEST_NOW } from '../helpers/test-context.js'
 
-// The demo seeder run as a function on files of its own (scripts/seed-demo.ts). SQLite in either
-// run: the seeder writes a SQLite file only (its `database` is a path, its report the file's size).
+// The demo seeder run as a function on SQLite files of its own (scripts/seed-demo.ts), in either
+// run: these tests read the file directly; seed-demo-postgres.test.ts seeds both engines alike.
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'code-blue-seed-demo-'))
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }))
