@@ -1,6 +1,5 @@
 import crypto from 'node:crypto'
-import pg from 'pg'
-import { startTestPostgres } from './test-postgres.js'
+import { onPostgres, startTestPostgres } from './test-postgres.js'
 
 /**
  * The two engines side by side in the load and bench scripts (issue 17): which to run
@@ -48,7 +47,7 @@ export async function startBenchPostgres(given: string | undefined): Promise<Ben
   const cluster = url ? null : await startTestPostgres({ settings: BENCH_SETTINGS })
   const serverUrl = url || cluster!.url
   try {
-    const version = await onServer(serverUrl, async (client) => {
+    const version = await onPostgres(serverUrl, async (client) => {
       const { rows } = await client.query<{ server_version: string }>('show server_version')
       return rows[0]!.server_version.split(' ')[0]
     })
@@ -59,7 +58,7 @@ export async function startBenchPostgres(given: string | undefined): Promise<Ben
       pid: cluster?.pid ?? null,
       async createDatabase(purpose) {
         const name = `cb_${purpose}_${crypto.randomBytes(4).toString('hex')}`
-        await onServer(serverUrl, (client) =>
+        await onPostgres(serverUrl, (client) =>
           client.query(
             `create database ${name} template template0 encoding 'UTF8' lc_collate 'C' lc_ctype 'C'`,
           ),
@@ -70,7 +69,7 @@ export async function startBenchPostgres(given: string | undefined): Promise<Ben
           url: database.toString(),
           // `with (force)`: a server killed mid-run must not keep the database.
           drop: async () => {
-            await onServer(serverUrl, (client) =>
+            await onPostgres(serverUrl, (client) =>
               client.query(`drop database if exists ${name} with (force)`),
             )
           },
@@ -83,16 +82,6 @@ export async function startBenchPostgres(given: string | undefined): Promise<Ben
   } catch (error) {
     await cluster?.stop()
     throw error
-  }
-}
-
-async function onServer<T>(url: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url })
-  await client.connect()
-  try {
-    return await run(client)
-  } finally {
-    await client.end()
   }
 }
 

@@ -1,7 +1,6 @@
 import crypto from 'node:crypto'
 import path from 'node:path'
-import pg from 'pg'
-import { startTestPostgres } from './test-postgres.js'
+import { onPostgres, startTestPostgres } from './test-postgres.js'
 
 /**
  * Where `npm run crash` keeps its database: a SQLite file in its folder, or a PostgreSQL database
@@ -48,7 +47,7 @@ export async function crashDatabase(engine: CrashEngine, dir: string): Promise<C
   const server = given ?? cluster!.url
   const name = `code_blue_crash_${crypto.randomBytes(4).toString('hex')}`
   try {
-    await onServer(server, (c) =>
+    await onPostgres(server, (c) =>
       c.query(`create database ${name} template template0 encoding 'UTF8' lc_collate 'C' lc_ctype 'C'`),
     )
   } catch (error) {
@@ -66,18 +65,8 @@ export async function crashDatabase(engine: CrashEngine, dir: string): Promise<C
     describe: (version) =>
       `one PostgreSQL ${version} database (${given ? "DATABASE_URL's server" : 'a throwaway local cluster, fsync off: PostgreSQL itself is not killed'})`,
     async remove() {
-      await onServer(server, (c) => c.query(`drop database if exists ${name} with (force)`))
+      await onPostgres(server, (c) => c.query(`drop database if exists ${name} with (force)`))
       await cluster?.stop()
     },
-  }
-}
-
-async function onServer<T>(url: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url })
-  await client.connect()
-  try {
-    return await run(client)
-  } finally {
-    await client.end()
   }
 }

@@ -129,3 +129,14 @@ async function waitForServer(url: string, server: ChildProcess): Promise<void> {
     }
   }
 }
+
+/** Runs `run` on a connection of its own to `url` (a server's or a database's), closed after. */
+export async function onPostgres<T>(url: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    return await run(client)
+  } finally {
+    await client.end()
+  }
+}

@@ -4,6 +4,7 @@ import path from 'node:path'
 import SQLite from 'better-sqlite3'
 import { DEFAULT_MIGRATION_TABLE } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { onPostgres } from '../../scripts/lib/test-postgres.js'
 import { setPosition } from '../../src/canvassing/engagements.service.js'
 import { backupDatabase } from '../../src/db/backup.js'
 import { openDatabase } from '../../src/db/connection.js'
@@ -18,7 +19,6 @@ import { confirmedLetter, FRANCE_EMAIL, pass, transportFor } from '../delivery/d
 import { runDbScript } from '../helpers/database-files.js'
 import { FRANCE, setMission } from '../helpers/directory-fixtures.js'
 import { signInOrganizer } from '../helpers/organizer-session.js'
-import { onDatabase } from '../helpers/postgres-files.js'
 import { postgresServerForFile } from '../helpers/postgres-server.js'
 import { buildTestApp } from '../helpers/test-app.js'
 import { createPostgresDatabaseOn } from '../helpers/test-context.js'
@@ -156,7 +156,7 @@ describe.skipIf(!server.url)(`npm run db:migrate-to-postgres ${server.reason}`, 
     expect(move.status).toBe(0)
     const source = new SQLite(sqliteFile, { readonly: true })
     try {
-      await onDatabase(target, async (client) => {
+      await onPostgres(target, async (client) => {
         const tables = await tablesInDependencyOrder(client)
         expect(tables.length).toBeGreaterThan(20)
         const filled: string[] = []
@@ -213,7 +213,7 @@ describe.skipIf(!server.url)(`npm run db:migrate-to-postgres ${server.reason}`, 
     const { app } = await buildTestApp({ env: { DATABASE_URL: target } })
     expect((await app.inject({ method: 'GET', url: '/api/coverage' })).json()).toEqual(sqliteCoverage)
     const written = () =>
-      onDatabase(target, async (client) => {
+      onPostgres(target, async (client) => {
         const { rows } = await client.query<{ written: number; max: number }>(
           `select (select written from state_letter_stats where state_iso3 = 'EGY') as written,
                   (select max(id) from letter) as max`,
@@ -233,7 +233,7 @@ describe.skipIf(!server.url)(`npm run db:migrate-to-postgres ${server.reason}`, 
 
   it('refuses a database that is not empty, changing nothing', async () => {
     const letters = () =>
-      onDatabase(
+      onPostgres(
         target,
         async (client) => (await client.query('select public_id from letter order by 1')).rows,
       )
@@ -279,7 +279,7 @@ describe.skipIf(!server.url)(`npm run db:migrate-to-postgres ${server.reason}`, 
     expect(((await refusal(file('notes.txt'))) as Error).message).toMatch(
       /notes\.txt is not an SQLite database/,
     )
-    expect(await onDatabase(empty, publicTables)).toEqual([])
+    expect(await onPostgres(empty, publicTables)).toEqual([])
   }, 30_000)
 
   it('leaves PostgreSQL without a row when a table fails to copy, and moves once the cause is gone', async () => {
@@ -297,7 +297,7 @@ describe.skipIf(!server.url)(`npm run db:migrate-to-postgres ${server.reason}`, 
     expect((error as Error).message).toMatch(
       /^Copying audit_event failed, and PostgreSQL was left as it was: /,
     )
-    const counts = await onDatabase(empty, async (client) => {
+    const counts = await onPostgres(empty, async (client) => {
       const tables = await tablesInDependencyOrder(client)
       const { rows } = await client.query<{ n: number }>(
         tables.map((table) => `select count(*)::int as n from ${quoteIdentifier(table)}`).join(' union all '),

@@ -4,14 +4,9 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { type ServerProcess, startServer } from '../../scripts/lib/reliability-server.js'
+import { onPostgres } from '../../scripts/lib/test-postgres.js'
 import { runDbScript, type ScriptRun } from '../helpers/database-files.js'
-import {
-  databasesStartingWith,
-  databaseUrl,
-  letterIdsAt,
-  nameOf,
-  onDatabase,
-} from '../helpers/postgres-files.js'
+import { databasesStartingWith, databaseUrl, letterIdsAt, nameOf } from '../helpers/postgres-files.js'
 import { postgresServerForFile } from '../helpers/postgres-server.js'
 import { buildTestApp } from '../helpers/test-app.js'
 import { createPostgresDatabaseOn } from '../helpers/test-context.js'
@@ -29,7 +24,7 @@ afterAll(async () => {
   await server?.kill9()
   if (pgServer.url && liveName) {
     const names = await databasesStartingWith(pgServer.url, liveName)
-    await onDatabase(pgServer.url, async (client) => {
+    await onPostgres(pgServer.url, async (client) => {
       for (const name of names) await client.query(`drop database if exists "${name}" with (force)`)
     })
   }

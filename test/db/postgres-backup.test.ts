@@ -5,6 +5,7 @@ import path from 'node:path'
 import { DEFAULT_MIGRATION_TABLE, sql } from 'kysely'
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { onPostgres } from '../../scripts/lib/test-postgres.js'
 import { loadConfig } from '../../src/config.js'
 import { createContext } from '../../src/context.js'
 import { backupDatabase } from '../../src/db/backup.js'
@@ -16,13 +17,7 @@ import { childConnection, findPostgresBin } from '../../src/db/postgres-programs
 import { restorePostgres } from '../../src/db/postgres-restore.js'
 import { restoreDatabase } from '../../src/db/restore.js'
 import { databaseWithLetters, fingerprintFolder, runDbScript } from '../helpers/database-files.js'
-import {
-  databasesStartingWith,
-  databaseUrl,
-  letterIdsAt,
-  nameOf,
-  onDatabase,
-} from '../helpers/postgres-files.js'
+import { databasesStartingWith, databaseUrl, letterIdsAt, nameOf } from '../helpers/postgres-files.js'
 import { postgresServerForFile } from '../helpers/postgres-server.js'
 import { createPostgresDatabaseOn } from '../helpers/test-context.js'
 
@@ -38,7 +33,7 @@ const file = (name: string) => path.join(tmp, name)
 const made: string[] = []
 afterAll(async () => {
   if (server.url) {
-    await onDatabase(server.url, async (client) => {
+    await onPostgres(server.url, async (client) => {
       for (const name of made) {
         for (const db of await databasesStartingWith(server.url!, name)) {
           await client.query(`drop database if exists "${db}" with (force)`)
@@ -98,7 +93,7 @@ describe.skipIf(!server.url)(`db:backup and db:restore on PostgreSQL ${server.re
     )
     expect(run.stdout).toMatch(/letters +4\n/)
     expect(run.stdout).toContain(`last migration   ${knownMigrationNames.at(-1)}`)
-    const tables = await onDatabase(live, async (client) =>
+    const tables = await onPostgres(live, async (client) =>
       Number(
         (await client.query<{ n: string }>("select count(*) as n from pg_tables where schemaname = 'public'"))
           .rows[0]!.n,
@@ -249,7 +244,7 @@ describe.skipIf(!server.url)(`db:backup and db:restore on PostgreSQL ${server.re
     await expectRefusal(target, cut, /cut\.dump is damaged/)
 
     const other = await newDatabase()
-    await onDatabase(other, (client) =>
+    await onPostgres(other, (client) =>
       client.query(
         "create table note (id serial primary key, body text); insert into note (body) values ('hello')",
       ),
@@ -270,7 +265,7 @@ describe.skipIf(!server.url)(`db:backup and db:restore on PostgreSQL ${server.re
     await databaseWithLetters(target, 1, 'Kept')
     const newer = await newDatabase()
     await databaseWithLetters(newer, 1, 'Future')
-    await onDatabase(newer, (client) =>
+    await onPostgres(newer, (client) =>
       client.query(
         `insert into ${DEFAULT_MIGRATION_TABLE} values ('9999-from-the-future', '2027-01-01T00:00:00.000Z')`,
       ),

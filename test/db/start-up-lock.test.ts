@@ -10,6 +10,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { pino } from 'pino'
 import { describe, expect, it } from 'vitest'
+import { onPostgres } from '../../scripts/lib/test-postgres.js'
 import { loadConfig } from '../../src/config.js'
 import { type AppContext, createContext } from '../../src/context.js'
 import { openDatabase } from '../../src/db/connection.js'
@@ -21,7 +22,7 @@ import {
   issueSetupLinkIfNeeded,
   openInvite,
 } from '../../src/organizers/organizer-accounts.service.js'
-import { onEmptyPostgresDatabase, onPostgresServer, postgresMissing } from '../helpers/borrowed-postgres.js'
+import { onEmptyPostgresDatabase, postgresMissing } from '../helpers/borrowed-postgres.js'
 
 /** Instances started at once: eight left one dead at start in 6 of 20 tries before the lock. */
 const INSTANCES = 12
@@ -69,7 +70,7 @@ describe.skipIf(postgresMissing !== null)(
           try {
             expect(started.flatMap((s) => (s.status === 'rejected' ? [String(s.reason)] : []))).toEqual([])
 
-            const counts = await onPostgresServer(url, async (c) => {
+            const counts = await onPostgres(url, async (c) => {
               const count = async (table: string) =>
                 Number((await c.query(`select count(*) n from ${table}`)).rows[0].n)
               return {

@@ -1,7 +1,6 @@
 import crypto from 'node:crypto'
-import pg from 'pg'
 import { afterAll } from 'vitest'
-import { startTestPostgres, type TestPostgres } from '../../scripts/lib/test-postgres.js'
+import { onPostgres, startTestPostgres, type TestPostgres } from '../../scripts/lib/test-postgres.js'
 import { findPostgresBin } from '../../src/db/postgres-programs.js'
 import { testPostgresUrl } from './test-context.js'
 
@@ -25,21 +24,11 @@ async function postgresServer(): Promise<string> {
   return (await ownServer).url
 }
 
-export async function onPostgresServer<T>(url: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url })
-  await client.connect()
-  try {
-    return await run(client)
-  } finally {
-    await client.end()
-  }
-}
-
 /** Runs `test` on a new empty PostgreSQL database (locale C, as the suite's), dropped after it. */
 export async function onEmptyPostgresDatabase(test: (url: string) => Promise<void>): Promise<void> {
   const server = await postgresServer()
   const name = `cb_pg_${crypto.randomBytes(6).toString('hex')}`
-  await onPostgresServer(server, (c) =>
+  await onPostgres(server, (c) =>
     c.query(`create database ${name} template template0 encoding 'UTF8' lc_collate 'C' lc_ctype 'C'`),
   )
   const url = new URL(server)
@@ -47,6 +36,6 @@ export async function onEmptyPostgresDatabase(test: (url: string) => Promise<voi
   try {
     await test(url.toString())
   } finally {
-    await onPostgresServer(server, (c) => c.query(`drop database if exists ${name} with (force)`))
+    await onPostgres(server, (c) => c.query(`drop database if exists ${name} with (force)`))
   }
 }

@@ -1,18 +1,7 @@
-import pg from 'pg'
+import { onPostgres } from '../../scripts/lib/test-postgres.js'
 
 // The PostgreSQL side of the backup, restore and move tests: what a server holds, read directly,
 // so a test can show a refusal changed nothing.
-
-/** Runs `run` on a connection of its own to `url`, closed after. */
-export async function onDatabase<T>(url: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url })
-  await client.connect()
-  try {
-    return await run(client)
-  } finally {
-    await client.end()
-  }
-}
 
 /** `server`'s URL with its path naming `database`. */
 export function databaseUrl(server: string, database: string): string {
@@ -23,7 +12,7 @@ export function databaseUrl(server: string, database: string): string {
 
 /** The names of the databases on `server` whose names start with `prefix`, sorted. */
 export async function databasesStartingWith(server: string, prefix: string): Promise<string[]> {
-  return onDatabase(server, async (client) => {
+  return onPostgres(server, async (client) => {
     const { rows } = await client.query<{ datname: string }>(
       'select datname from pg_database where starts_with(datname, $1) order by datname',
       [prefix],
@@ -34,7 +23,7 @@ export async function databasesStartingWith(server: string, prefix: string): Pro
 
 /** The public ids of the letters in the database `url` names, sorted. */
 export async function letterIdsAt(url: string): Promise<string[]> {
-  return onDatabase(url, async (client) => {
+  return onPostgres(url, async (client) => {
     const { rows } = await client.query<{ public_id: string }>(
       'select public_id from letter order by public_id',
     )

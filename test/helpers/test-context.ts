@@ -3,10 +3,9 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import pg from 'pg'
 import { pino } from 'pino'
 import { afterAll, inject } from 'vitest'
-import { startTestPostgres } from '../../scripts/lib/test-postgres.js'
+import { onPostgres, startTestPostgres } from '../../scripts/lib/test-postgres.js'
 import { loadConfig } from '../../src/config.js'
 import { type AppContext, type ContextOverrides, createContext } from '../../src/context.js'
 import { findPostgresBin } from '../../src/db/postgres-programs.js'
@@ -73,13 +72,15 @@ export async function createTestPostgresDatabase({
 } = {}): Promise<{ url: string; drop(): Promise<void> } | null> {
   if (!server) return null
   const name = `cb_test_${crypto.randomBytes(6).toString('hex')}`
-  await onServer(server, (client) => client.query(`create database ${name} template template0 ${locale}`))
+  await onPostgres(server, (client) => client.query(`create database ${name} template template0 ${locale}`))
   const url = new URL(server)
   url.pathname = `/${name}`
   return {
     url: url.toString(),
     // `with (force)`: a connection a test left open must not keep the database.
-    drop: () => onServer(server, (client) => client.query(`drop database if exists ${name} with (force)`)),
+    drop: async () => {
+      await onPostgres(server, (client) => client.query(`drop database if exists ${name} with (force)`))
+    },
   }
 }
 
@@ -120,16 +121,6 @@ export async function borrowTestPostgresServer(): Promise<{ url: string | null; 
   const server = await startTestPostgres()
   afterAll(() => server.stop())
   return { url: server.url, reason: '' }
-}
-
-async function onServer(url: string, run: (client: pg.Client) => Promise<unknown>): Promise<void> {
-  const client = new pg.Client({ connectionString: url })
-  await client.connect()
-  try {
-    await run(client)
-  } finally {
-    await client.end()
-  }
 }
 
 /** Where the shared reference files are, or null (with the reason) where they are absent. */
