@@ -24,9 +24,10 @@
  */
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
+import inspector from 'node:inspector'
 import os from 'node:os'
 import path from 'node:path'
-import { parseArgs } from 'node:util'
+import { parseArgs, promisify } from 'node:util'
 import { sql } from 'kysely'
 import nodemailer from 'nodemailer'
 import type Mail from 'nodemailer/lib/mailer/index.js'
@@ -58,6 +59,9 @@ const { values: args } = parseArgs({
     // The SMTP servers in the bench's own process (sharing its event loop and its core) rather
     // than each in a process of its own, as a real mail server would be.
     'server-in-process': { type: 'boolean', default: false },
+    // Where to write a CPU profile of the drain alone (each engine's: `<file>.<engine>.cpuprofile`),
+    // to read in Chrome's DevTools or any .cpuprofile viewer.
+    'profile-drain': { type: 'string' },
     engines: { type: 'string', default: 'sqlite,postgres' },
     'database-url': { type: 'string' },
     // The child's side: run on this engine (its database from DATABASE_PATH or DATABASE_URL) and
@@ -124,6 +128,23 @@ function timedTransport(
       }
     },
     close: () => inner.close(),
+  }
+}
+
+/** The main thread's CPU profile (node:inspector) from now until stopInto writes it to a file. */
+async function startProfile(): Promise<{ stopInto(file: string): Promise<void> }> {
+  const session = new inspector.Session()
+  session.connect()
+  const post = promisify(session.post.bind(session)) as (method: string, params?: object) => Promise<unknown>
+  await post('Profiler.enable')
+  await post('Profiler.setSamplingInterval', { interval: 200 })
+  await post('Profiler.start')
+  return {
+    async stopInto(file) {
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown }
+      fs.writeFileSync(file, JSON.stringify(profile))
+      session.disconnect()
+    },
   }
 }
 
@@ -428,8 +449,10 @@ async function runOnEngine(): Promise<EngineFigures> {
     const serverBefore = await server.tally()
     const t3 = performance.now()
     const cpu3 = process.cpuUsage()
+    const profile = args['profile-drain'] ? await startProfile() : null
     const drained = await drain(ctx, transport)
     const drainMs = performance.now() - t3
+    await profile?.stopInto(`${args['profile-drain']}.${engineOf(ctx.db)}.cpuprofile`)
     const drainCpuMs = cpuMsSince(cpu3)
     clearInterval(sampler)
     peakRss = Math.max(peakRss, process.memoryUsage.rss())
@@ -566,6 +589,7 @@ function runChild(engine: BenchEngine, result: string, env: Record<string, strin
   const forwarded = [
     ...['--letters', String(N)],
     ...(args['server-in-process'] ? ['--server-in-process'] : []),
+    ...(args['profile-drain'] ? ['--profile-drain', path.resolve(args['profile-drain'])] : []),
   ]
   const child = spawn(
     process.execPath,

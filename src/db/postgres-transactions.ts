@@ -46,6 +46,12 @@ const RETRYABLE = new Set(['40001', '40P01'])
  * to end and those starting wait for it, and with no serializable transaction beside it none can
  * abort it for a conflict (0 answered 500 in the next 10 rounds). The price, in that contention: a
  * quarter to two fifths fewer letters written in the mix's 20 s, each stop of the others a wait.
+ *
+ * @NOTE A transaction asked for at a weaker level (the outbox's claims and records, READ
+ * COMMITTED) takes no turn: it is no part of PostgreSQL's serializable checks, so it cannot abort
+ * a transaction running alone by a conflict of reads and writes. A row both change at once still
+ * aborts the lone one ("could not serialize access due to concurrent update"); it then runs again,
+ * alone, as after any conflict.
  */
 export class PostgresKysely<DB> extends Kysely<DB> {
   override transaction(): TransactionBuilder<DB> {
@@ -70,7 +76,9 @@ function retrying<DB>(
       if (property === 'execute') {
         return <T>(callback: (trx: Transaction<DB>) => Promise<T>) =>
           runInTurn(db, (alone) =>
-            alone ? runAlone(db, settings, callback) : target.execute(inTurn(callback)),
+            alone
+              ? runAlone(db, settings, callback)
+              : target.execute(settings.isolation === 'serializable' ? inTurn(callback) : callback),
           )
       }
       if (property === 'setIsolationLevel') {

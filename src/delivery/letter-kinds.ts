@@ -3,13 +3,12 @@ import type { LetterRow, OutboxMessageRow } from '../db/schema.js'
 import { flagFailingMissionEmails } from '../directory/index.js'
 import {
   changeLetterStatus,
-  findLetterRowById,
   findLettersByOutboxId,
-  findSupporterEmail,
-  letterPdfBytes,
-  moveLetterById,
+  findSupporterEmails,
+  letterLoaderFor,
+  moveLettersById,
 } from '../letters/index.js'
-import type { CarriedStatus, KindRules, QueueInTransaction, RenderContext } from '../outbox/index.js'
+import type { CarriedStatus, KindRules, QueueManyInTransaction, RenderContext } from '../outbox/index.js'
 import { unsendable } from '../outbox/index.js'
 import { digestMail } from './digest-mail.js'
 import { confirmationMail, missionLetterMail, replyRequestMail, supporterCopyMail } from './letter-mails.js'
@@ -26,33 +25,58 @@ type LetterKind =
   | 'reply_request'
   | 'digest'
 
+// Rendering reads through the letters' loader: the messages of a batch, rendered in the same turn,
+// read their letters in one query and their PDFs in another.
 async function letterOf(db: Database, message: OutboxMessageRow): Promise<LetterRow> {
-  const letter = message.letter_id === null ? undefined : await findLetterRowById(db, message.letter_id)
+  const letter = message.letter_id === null ? undefined : await letterLoaderFor(db).letter(message.letter_id)
   if (!letter) throw unsendable(`outbox message ${message.id} has no letter`)
   return letter
 }
 
-// A mission's message carries its letter, or a digest's letters. The single letter is moved and
-// read by id, without reading its document: this runs twice at every handover.
+// A mission's message carries its letter, or a digest's letters. The single letters are moved by
+// id, a batch of messages' in one statement, without reading their documents: this runs twice at
+// every handover.
 
-async function moveLetters(db: Database, message: OutboxMessageRow, to: CarriedStatus, now: string) {
-  const sent = to === 'sent' ? { sent_at: now, message_id: message.message_id } : {}
-  if (message.kind === 'digest') {
-    for (const letter of await findLettersByOutboxId(db, message.id))
-      await changeLetterStatus(db, letter, to, sent, now)
-  } else if (message.letter_id !== null) await moveLetterById(db, message.letter_id, to, sent, now)
+async function moveLetters(
+  db: Database,
+  messages: readonly OutboxMessageRow[],
+  to: CarriedStatus,
+  now: string,
+) {
+  const single: { id: number; messageId?: string }[] = []
+  for (const message of messages) {
+    if (message.kind === 'digest') {
+      const sent = to === 'sent' ? { sent_at: now, message_id: message.message_id } : {}
+      for (const letter of await findLettersByOutboxId(db, message.id))
+        await changeLetterStatus(db, letter, to, sent, now)
+    } else if (message.letter_id !== null)
+      single.push({ id: message.letter_id, ...(to === 'sent' ? { messageId: message.message_id } : {}) })
+  }
+  await moveLettersById(db, single, to, now)
 }
 
 /** Once delivered, each writer gets a copy of what was sent on their behalf. */
-async function queueSupporterCopies(db: Database, message: OutboxMessageRow, queue: QueueInTransaction) {
-  const writers =
-    message.kind === 'digest'
-      ? (await findLettersByOutboxId(db, message.id)).map((l) => ({ id: l.id, email: l.supporter_email }))
-      : message.letter_id === null
-        ? []
-        : [{ id: message.letter_id, email: await findSupporterEmail(db, message.letter_id) }]
-  for (const { id, email } of writers)
-    if (email) await queue(db, { kind: 'supporter_copy', letterId: id, recipients: [email] })
+async function queueSupporterCopies(
+  db: Database,
+  messages: readonly OutboxMessageRow[],
+  queueMany: QueueManyInTransaction,
+) {
+  const writers: { id: number; email: string | null }[] = []
+  const single: number[] = []
+  for (const message of messages) {
+    if (message.kind === 'digest')
+      for (const letter of await findLettersByOutboxId(db, message.id))
+        writers.push({ id: letter.id, email: letter.supporter_email })
+    else if (message.letter_id !== null) single.push(message.letter_id)
+  }
+  const emails = await findSupporterEmails(db, single)
+  for (const id of single) writers.push({ id, email: emails.get(id) ?? null })
+  await queueMany(
+    db,
+    writers.flatMap(({ id, email }) =>
+      email ? [{ kind: 'supporter_copy' as const, letterId: id, recipients: [email] }] : [],
+    ),
+  )
 }
 
 /** Addresses a mission's mail server refused are flagged for organizers (the directory's rule). */
@@ -78,7 +102,7 @@ const toMission = {
 const toWriter = { audience: 'writer', priority: 'first' } as const
 
 /** The PDF drawn once per letter (letter_pdf): the mission's e-mail and the writer's copy share it. */
-const pdfOf = (ctx: RenderContext, letter: LetterRow) => letterPdfBytes(ctx, letter)
+const pdfOf = (ctx: RenderContext, letter: LetterRow) => letterLoaderFor(ctx.db).pdf(ctx, letter)
 
 export const letterKinds: Record<LetterKind, KindRules> = {
   mission_letter: {

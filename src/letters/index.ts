@@ -3,6 +3,7 @@ export { formsFor } from './diplomatic-form.js'
 export { forgetDraft } from './draft-cookie.js'
 export type { LetterDocument, LetterLanguage } from './letter-document.js'
 export { canMarkPrintedDelivered, markPrintedLetterDelivered } from './letter-handover.js'
+export { type LetterLoader, letterLoaderFor } from './letter-loader.js'
 export { paperAttributes } from './letter-paper.js'
 export { writeLettersPdf } from './letter-pdf.js'
 export { letterPdfBytes } from './letter-pdf.service.js'
@@ -32,7 +33,9 @@ export {
   findLettersByOutboxId,
   findLettersFrom,
   findSupporterEmail,
+  findSupporterEmails,
   moveLetterById,
+  moveLettersById,
 } from './letters-delivery.service.js'
 export { defaultLetterFont, LETTER_FONTS, registerLetterFonts } from './pdf-fonts.js'
 export { uncoveredCharacters } from './typesetting/font-runs.js'

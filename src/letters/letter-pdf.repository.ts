@@ -16,6 +16,20 @@ export async function findKeptPdf(
     .executeTakeFirst()
 }
 
+/** The kept copies of several letters' PDFs in one query, by letter id. */
+export async function findKeptPdfs(
+  db: Database,
+  letterIds: readonly number[],
+): Promise<Map<number, { etag: string; bytes: Buffer }>> {
+  if (letterIds.length === 0) return new Map()
+  const rows = await db
+    .selectFrom('letter_pdf')
+    .select(['letter_id', 'etag', 'bytes'])
+    .where('letter_id', 'in', letterIds)
+    .execute()
+  return new Map(rows.map(({ letter_id, etag, bytes }) => [letter_id, { etag, bytes }]))
+}
+
 /**
  * Keeps `bytes`, drawn from `document`, unless the letter's document has changed since it was
  * read (an erasure committed while the PDF was drawn): a copy of the old text must not return.

@@ -13,7 +13,7 @@ import { type LetterView, toView } from './letters.service.js'
 // strong ETag that is the hash of the document it was drawn from: a kept copy can never be served
 // for another text, and a browser's copy is revalidated with a 304.
 
-type Ctx = Pick<AppContext, 'db' | 'clock'>
+export type Ctx = Pick<AppContext, 'db' | 'clock'>
 
 /**
  * @NOTE bump when the drawing changes (letter-pdf-draw, fonts, layout): every ETag changes with
@@ -63,9 +63,14 @@ function etagMatches(header: string, etag: string): boolean {
  * current document, else drawn and kept. The mission's e-mail and the writer's copy attach the
  * same bytes; the letter's page serves them too.
  */
-export async function letterPdfBytes(ctx: Ctx, row: Pick<LetterRow, 'id' | 'document'>): Promise<Buffer> {
+export async function letterPdfBytes(
+  ctx: Ctx,
+  row: Pick<LetterRow, 'id' | 'document'>,
+  findKept: (letterId: number) => Promise<{ etag: string; bytes: Buffer } | undefined> = (id) =>
+    findKeptPdf(ctx.db, id),
+): Promise<Buffer> {
   const etag = letterPdfEtag(row.document)
-  const kept = await findKeptPdf(ctx.db, row.id)
+  const kept = await findKept(row.id)
   if (kept?.etag === etag) return kept.bytes
   const bytes = await renderLetterPdf(letterDocumentOf(row))
   await keepPdf(ctx.db, { letterId: row.id, document: row.document, etag, bytes, at: ctx.clock.nowIso() })

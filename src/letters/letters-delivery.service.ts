@@ -51,6 +51,36 @@ export async function moveLetterById(
   if (letter) assertLetterTransition(letter.status, to)
 }
 
+/**
+ * moveLetterById for several letters in one statement (the outbox moves a batch of messages'
+ * letters at once); a letter sent records its Message-ID. Those in another state are refused as
+ * changeLetterStatus refuses them; one that no longer exists is left alone.
+ */
+export async function moveLettersById(
+  db: Database,
+  moves: readonly { id: number; messageId?: string }[],
+  to: LetterStatus,
+  now: string,
+): Promise<void> {
+  const moved = await repo.updateLettersIfIn(
+    db,
+    moves,
+    statesBecoming(to),
+    to,
+    now,
+    to === 'sent' ? now : null,
+  )
+  for (const { id } of moves) {
+    if (moved.has(id)) continue
+    const letter = await repo.findLetterById(db, id)
+    if (letter) assertLetterTransition(letter.status, to)
+  }
+}
+
+export function findSupporterEmails(db: Database, ids: readonly number[]): Promise<Map<number, string>> {
+  return repo.findSupporterEmails(db, ids)
+}
+
 export function findSupporterEmail(db: Database, id: number): Promise<string | null> {
   return repo.findSupporterEmail(db, id).then((row) => row?.supporter_email ?? null)
 }

@@ -152,6 +152,48 @@ export async function updateLetterIfIn(
   return result.numUpdatedRows > 0n
 }
 
+/**
+ * Moves the letters among `moves` that are in one of the states `from` to `to` in one statement,
+ * each with its own Message-ID when it is given (a letter sent); returns the ids moved.
+ */
+export async function updateLettersIfIn(
+  db: Db,
+  moves: readonly { id: number; messageId?: string }[],
+  from: readonly LetterRow['status'][],
+  to: LetterRow['status'],
+  now: string,
+  sentAt: string | null,
+): Promise<Set<number>> {
+  if (moves.length === 0) return new Set()
+  const ids = sql.join(moves.map((m) => m.id))
+  const withIds = moves.filter((m) => m.messageId !== undefined)
+  const messageIds =
+    withIds.length === 0
+      ? sql``
+      : sql`, message_id = case id ${sql.join(
+          withIds.map((m) => sql`when ${m.id} then ${m.messageId}`),
+          sql` `,
+        )} else message_id end`
+  const { rows } = await sql<{ id: number }>`
+    update letter set status = ${to}, updated_at = ${now}
+      ${sentAt === null ? sql`` : sql`, sent_at = ${sentAt}`} ${messageIds}
+    where id in (${ids}) and status in (${sql.join(from)})
+    returning id`.execute(db)
+  return new Set(rows.map((row) => Number(row.id)))
+}
+
+/** The addresses the writers of these letters gave, by letter id (a letter with none is left out). */
+export async function findSupporterEmails(db: Db, ids: readonly number[]): Promise<Map<number, string>> {
+  if (ids.length === 0) return new Map()
+  const rows = await db
+    .selectFrom('letter')
+    .select(['id', 'supporter_email'])
+    .where('id', 'in', ids)
+    .where('supporter_email', 'is not', null)
+    .execute()
+  return new Map(rows.map((row) => [row.id, row.supporter_email as string]))
+}
+
 /** The address a letter's writer gave, if any; undefined when there is no such letter. */
 export async function findSupporterEmail(
   db: Db,
@@ -162,6 +204,11 @@ export async function findSupporterEmail(
 
 export async function findLetterById(db: Db, id: number): Promise<LetterRow | undefined> {
   return db.selectFrom('letter').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+export async function findLettersByIds(db: Db, ids: readonly number[]): Promise<LetterRow[]> {
+  if (ids.length === 0) return []
+  return db.selectFrom('letter').selectAll().where('id', 'in', ids).execute()
 }
 
 export async function findLetterByTokenHash(db: Db, hash: string): Promise<LetterRow | undefined> {

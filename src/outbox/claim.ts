@@ -1,5 +1,6 @@
 import type { OutboxMessageRow } from '../db/schema.js'
 import type { OutboxCtx } from './handover-records.js'
+import { byKind } from './kind-rules.js'
 import * as repo from './outbox.repository.js'
 import { WORKER_ALIVE_MS } from './worker-liveness.js'
 
@@ -33,38 +34,64 @@ export async function claimBatch(
   onStep?: OnStep,
 ): Promise<{ claimed: Claimed[]; found: number }> {
   const now = ctx.clock.nowIso()
-  return ctx.db.transaction().execute(async (trx) => {
-    const first = await repo.claimDueFirst(trx, now, room)
-    const left = room - first.length
-    const allowance = left > 0 ? await updateAllowance(ctx, trx, now) : 0
-    const found = [...first, ...(await repo.claimDueUpdates(trx, now, Math.min(left, allowance)))]
-    // Known alive a while longer: no other worker takes what this one is handing over for gone.
-    if (found.length > 0)
-      await repo.markWorkerAlive(
-        trx,
-        ctx.outbox.worker,
-        new Date(Date.parse(now) + WORKER_ALIVE_MS).toISOString(),
-      )
-    const claimed: Claimed[] = []
-    for (const message of found) {
-      const rules = ctx.outbox.kinds[message.kind]
-      const refusal = (await rules.refusal?.(trx, message)) ?? null
-      if (refusal) {
+  const aliveUntil = Date.parse(now) + WORKER_ALIVE_MS
+  let markedAlive = false
+  // @NOTE READ COMMITTED on PostgreSQL (SQLite runs one writer at a time: nothing changes there).
+  // Under SERIALIZABLE a claim and a record written beside it conflict by nature (the record
+  // queues writers' copies, new rows the claim's "what is due" would have read) and one of them
+  // was aborted and run again. Nothing here needs more: the claim takes its rows with FOR UPDATE
+  // SKIP LOCKED, each later statement names the rows claimed, and the one count that decides
+  // (the updates' allowance) is taken under a lock of its own (updateAllowance).
+  const batch = await ctx.db
+    .transaction()
+    .setIsolationLevel('read committed')
+    .execute(async (trx) => {
+      markedAlive = false
+      const first = await repo.claimDueFirst(trx, now, room)
+      const left = room - first.length
+      const allowance = left > 0 ? await updateAllowance(ctx, trx, now) : 0
+      const found = [...first, ...(await repo.claimDueUpdates(trx, now, Math.min(left, allowance)))]
+      // Known alive a while longer: no other worker takes what this one is handing over for gone.
+      // Written again once half of the time it last wrote has passed, not at every claim: a
+      // message claimed now is handed over within SMTP's time-out (75 s), well inside what is left.
+      if (found.length > 0 && !stillAlive(ctx.outbox, Date.parse(now))) {
+        await repo.markWorkerAlive(trx, ctx.outbox.worker, new Date(aliveUntil).toISOString())
+        markedAlive = true
+      }
+      const going: OutboxMessageRow[] = []
+      for (const message of found) {
+        const refusal = (await ctx.outbox.kinds[message.kind].refusal?.(trx, message)) ?? null
+        if (!refusal) {
+          going.push(message)
+          continue
+        }
         await repo.setOutboxMessage(trx, message.id, {
           status: 'failed',
           attempts: message.attempts - 1, // never handed over: the claim's count is undone
           updated_at: now,
           last_response: `not sent: ${refusal}`,
         })
-        continue
       }
-      const attemptId = await repo.insertAttempt(trx, message.id, message.attempts, now, ctx.outbox.worker)
-      await rules.moveLetters?.(trx, message, 'sending', now)
-      await onStep?.('claiming', message)
-      claimed.push({ message, attemptId })
-    }
-    return { claimed, found: found.length }
-  })
+      // A statement for the batch, not one per message: each is a round trip on PostgreSQL.
+      const attemptIds = await repo.insertAttempts(trx, going, now, ctx.outbox.worker)
+      for (const [kind, messages] of byKind(going))
+        await ctx.outbox.kinds[kind].moveLetters?.(trx, messages, 'sending', now)
+      const claimed: Claimed[] = []
+      for (const message of going) {
+        await onStep?.('claiming', message)
+        claimed.push({ message, attemptId: attemptIds.get(message.id)! })
+      }
+      return { claimed, found: found.length }
+    })
+  // Only once committed: a transaction run again, or rolled back, wrote nothing.
+  if (markedAlive) Object.assign(ctx.outbox.liveness, { worker: ctx.outbox.worker, aliveUntil })
+  return batch
+}
+
+/** This outbox's worker was written alive until more than half the time from now. */
+function stillAlive(outbox: OutboxCtx['outbox'], now: number): boolean {
+  const { worker, aliveUntil } = outbox.liveness
+  return worker === outbox.worker && aliveUntil - now >= WORKER_ALIVE_MS / 2
 }
 
 /**
@@ -78,6 +105,8 @@ export async function claimBatch(
  */
 async function updateAllowance(ctx: OutboxCtx, db: OutboxCtx['db'], now: string): Promise<number> {
   const since = new Date(Date.parse(now) - MINUTE).toISOString()
+  // Two workers claiming at once must not both count the same room (READ COMMITTED, above).
+  await repo.lockUpdateAllowance(db)
   return Math.max(
     0,
     ctx.config.members.updatesPerMinute - (await repo.countUpdatesSentSinceOrSending(db, since)),

@@ -3,6 +3,7 @@ import type { Config } from '../config.js'
 import type { Database } from '../db/connection.js'
 import type { OutboxMessageRow } from '../db/schema.js'
 import type { Clock } from '../lib/clock.js'
+import { byKind } from './kind-rules.js'
 import type { Outbox } from './outbox.js'
 import * as repo from './outbox.repository.js'
 import { type Handover, mayHaveArrived } from './transports.js'
@@ -33,23 +34,43 @@ export interface Accepted {
  */
 export async function recordAccepted(ctx: OutboxCtx, accepted: readonly Accepted[]): Promise<void> {
   const now = ctx.clock.nowIso()
-  await ctx.db.transaction().execute(async (trx) => {
-    for (const { message, attemptId, handover } of accepted) {
-      const rules = ctx.outbox.kinds[message.kind]
-      await repo.setOutboxMessage(trx, message.id, {
-        status: 'sent',
-        sent_at: now,
-        updated_at: now,
-        last_response: handover.response.slice(0, 500),
-        ...(rules.clearPayloadWhenSent ? { payload: null } : {}),
-      })
-      await repo.finishAttempt(trx, attemptId, now, 'accepted', handover.response)
-      if (handover.rejected.length > 0)
-        await rules.onAddressesRefused?.(trx, message, handover.rejected, now, handover.response)
-      await rules.moveLetters?.(trx, message, 'sent', now)
-      await rules.afterSent?.(trx, message, ctx.outbox.queue)
-    }
-  })
+  // READ COMMITTED on PostgreSQL, as a claim (claim.ts): each statement names the rows it
+  // changes, and those rows are this worker's ("sending", claimed by it).
+  await ctx.db
+    .transaction()
+    .setIsolationLevel('read committed')
+    .execute(async (trx) => {
+      // A statement for the batch where one does: each is a round trip on PostgreSQL.
+      await repo.markSent(
+        trx,
+        accepted.map(({ message, handover }) => ({
+          id: message.id,
+          response: handover.response,
+          clearPayload: ctx.outbox.kinds[message.kind].clearPayloadWhenSent,
+        })),
+        now,
+      )
+      await repo.finishAttempts(
+        trx,
+        accepted.map(({ attemptId, handover }) => ({ id: attemptId, response: handover.response })),
+        now,
+        'accepted',
+      )
+      for (const { message, handover } of accepted)
+        if (handover.rejected.length > 0)
+          await ctx.outbox.kinds[message.kind].onAddressesRefused?.(
+            trx,
+            message,
+            handover.rejected,
+            now,
+            handover.response,
+          )
+      for (const [kind, messages] of byKind(accepted.map((a) => a.message))) {
+        const rules = ctx.outbox.kinds[kind]
+        await rules.moveLetters?.(trx, messages, 'sent', now)
+        await rules.afterSent?.(trx, messages, ctx.outbox.queueMany)
+      }
+    })
   for (const { message } of accepted)
     ctx.log.debug({ outbox: message.id, kind: message.kind }, 'message accepted by the mail server')
 }
@@ -108,7 +129,7 @@ export async function recordFailure(
         now,
         response,
       )
-    await rules.moveLetters?.(trx, message, retry ? 'queued' : 'failed', now)
+    await rules.moveLetters?.(trx, [message], retry ? 'queued' : 'failed', now)
   })
   ctx.log.warn(
     { outbox: message.id, kind: message.kind, code, retry },
@@ -175,5 +196,5 @@ async function markUncertain(
     updated_at: now,
     last_response: why.slice(0, 500),
   })
-  await ctx.outbox.kinds[message.kind].moveLetters?.(trx, message, 'uncertain', now)
+  await ctx.outbox.kinds[message.kind].moveLetters?.(trx, [message], 'uncertain', now)
 }

@@ -9,6 +9,7 @@ export {
   type KindRules,
   type KindTable,
   type QueueInTransaction,
+  type QueueManyInTransaction,
   type QueueRequest,
   type RenderContext,
   unsendable,

@@ -41,12 +41,26 @@ export interface KindRules {
    */
   refusal?(db: Database, message: OutboxMessageRow): Promise<string | null>
   /**
-   * Moves the letters whose delivery this message is (a mission letter's, a digest's) along with
-   * it, in the outbox's transaction; `sent` also records when and under which Message-ID.
+   * Moves the letters whose delivery these messages (all of this kind) are, a mission letter's or
+   * a digest's, along with them, in the outbox's transaction; `sent` also records when and under
+   * which Message-ID. @NOTE several messages at once: the outbox claims and records in batches,
+   * and a statement per batch rather than per message is most of the drain's speed on PostgreSQL.
    */
-  moveLetters?(db: Database, message: OutboxMessageRow, to: CarriedStatus, now: string): Promise<void>
-  /** What follows once the mail server has the message, in the same transaction (a writer's copy). */
-  afterSent?(db: Database, message: OutboxMessageRow, queue: QueueInTransaction): Promise<void>
+  moveLetters?(
+    db: Database,
+    messages: readonly OutboxMessageRow[],
+    to: CarriedStatus,
+    now: string,
+  ): Promise<void>
+  /**
+   * What follows once the mail server has these messages (all of this kind), in the same
+   * transaction: a writer's copy.
+   */
+  afterSent?(
+    db: Database,
+    messages: readonly OutboxMessageRow[],
+    queue: QueueManyInTransaction,
+  ): Promise<void>
   /**
    * Addresses the mail server refused (at once, or with a final 5xx): a mission's are flagged for
    * organizers by the directory.
@@ -61,6 +75,8 @@ export interface KindRules {
 }
 
 export type QueueInTransaction = (db: Database, request: QueueRequest) => Promise<OutboxMessageRow>
+/** Several messages written in one statement, inside the caller's transaction. */
+export type QueueManyInTransaction = (db: Database, requests: readonly QueueRequest[]) => Promise<void>
 
 /** Every kind's rules: adding a kind to the schema fails to compile until its row exists. */
 export type KindTable = Readonly<Record<OutboxKind, KindRules>>
@@ -83,4 +99,15 @@ export interface QueueRequest {
   /** A capped mission's day: due at its start. */
   sendDay?: string
   payload?: object
+}
+
+/** Messages grouped by kind, each kind's in the order given: a kind's rules take its messages at once. */
+export function byKind(messages: readonly OutboxMessageRow[]): Map<OutboxKind, OutboxMessageRow[]> {
+  const groups = new Map<OutboxKind, OutboxMessageRow[]>()
+  for (const message of messages) {
+    const group = groups.get(message.kind)
+    if (group) group.push(message)
+    else groups.set(message.kind, [message])
+  }
+  return groups
 }

@@ -14,7 +14,8 @@ import type { Handover, MailTransport } from './transports.js'
 // "uncertain" (handover-records.ts). A mission letter or digest goes again only when an organizer
 // says so; a writer or member asks again for what may be lost (a new link).
 // Several messages are in flight at once (OUTBOX_CONCURRENCY), each claimed only when a place is
-// free, so a message is "sending" only while it is really being handed over.
+// free, so a message is "sending" only while it is really being handed over, or, once the server
+// took it, until its record is written (at most OUTBOX_CONCURRENCY more).
 
 export interface PassResult {
   sent: number
@@ -45,14 +46,27 @@ export async function drainOutbox(
   const max = options.max ?? 500
   const concurrency = Math.max(1, options.concurrency ?? ctx.config.mail.concurrency)
   const result: PassResult = { sent: 0, retried: 0, failed: 0 }
+  // Handovers under way (a place each), and accepted ones whose record is being written. A place
+  // is free again once the mail server has answered: the record follows in a batch while the next
+  // message is handed over (on PostgreSQL a record is a few round trips, and waiting for it kept
+  // the connections idle). @NOTE at most `concurrency` wait for their record: claiming pauses
+  // beyond that, so a kill leaves at most twice `concurrency` messages uncertain.
   const inFlight = new Set<Promise<void>>()
+  const recording = new Set<Promise<void>>()
   const refillAt = Math.ceil(concurrency / 2)
   const record = acceptedBatches(ctx)
   let claimedSoFar = 0
   let emptySinceLastHandover = false
   let stop: { error: unknown } | null = null
+  const fail = (error: unknown) => {
+    stop ??= { error }
+  }
   while (!stop) {
-    const room = Math.min(concurrency - inFlight.size, max - claimedSoFar)
+    const room = Math.min(
+      concurrency - inFlight.size,
+      2 * concurrency - inFlight.size - recording.size,
+      max - claimedSoFar,
+    )
     if (room > 0 && !emptySinceLastHandover && (room >= refillAt || inFlight.size === 0)) {
       let batch: { claimed: Claimed[]; found: number }
       try {
@@ -64,38 +78,54 @@ export async function drainOutbox(
       claimedSoFar += batch.claimed.length
       emptySinceLastHandover = batch.found === 0
       for (const claimed of batch.claimed) {
+        const id = claimed.message.id
         // In flight from the claim's commit to its record: reconcileInterrupted leaves it alone.
-        ctx.outbox.inFlight.add(claimed.message.id)
-        const handover: Promise<void> = handOver(ctx, transport, claimed, result, record, options.onStep)
+        ctx.outbox.inFlight.add(id)
+        const handover: Promise<void> = handOver(ctx, transport, claimed, result, options.onStep)
+          .then((accepted) => {
+            if (!accepted) {
+              ctx.outbox.inFlight.delete(id)
+              return
+            }
+            const recorded: Promise<void> = recordSent(accepted, result, record, options.onStep)
+              .catch(fail)
+              .finally(() => {
+                ctx.outbox.inFlight.delete(id)
+                recording.delete(recorded)
+                // A sent message may have queued another (a writer's copy): look again.
+                emptySinceLastHandover = false
+              })
+            recording.add(recorded)
+          })
           .catch((error: unknown) => {
-            stop ??= { error }
+            ctx.outbox.inFlight.delete(id)
+            fail(error)
           })
           .finally(() => {
-            ctx.outbox.inFlight.delete(claimed.message.id)
             inFlight.delete(handover)
-            // A sent message may have queued another (a writer's copy): look again.
             emptySinceLastHandover = false
           })
         inFlight.add(handover)
       }
       if (batch.found > 0) continue
     }
-    if (inFlight.size === 0) break
-    await Promise.race(inFlight)
+    if (inFlight.size === 0 && recording.size === 0) break
+    await Promise.race([...inFlight, ...recording])
   }
   await Promise.all(inFlight)
+  await Promise.all(recording)
   if (stop) throw stop.error
   return result
 }
 
+/** Hands one message over; the accepted handover to record, or null when it was not taken (recorded already). */
 async function handOver(
   ctx: OutboxCtx,
   transport: MailTransport,
   { message, attemptId }: Claimed,
   result: PassResult,
-  record: (accepted: Accepted) => Promise<void>,
   onStep?: OnStep,
-): Promise<void> {
+): Promise<Accepted | null> {
   await onStep?.('claimed', message)
   let handover: Handover
   try {
@@ -103,13 +133,23 @@ async function handOver(
   } catch (error) {
     const outcome = await recordFailure(ctx, message, attemptId, error)
     result[outcome === 'retry' ? 'retried' : 'failed']++
-    return
+    return null
   }
   // @NOTE outside the try: a crash here (the server has the message, the database does not
   // know yet) must leave the message "sending", never be taken for a failed send and retried.
   await onStep?.('accepted', message)
-  await record({ message, attemptId, handover })
-  await onStep?.('recorded', message)
+  return { message, attemptId, handover }
+}
+
+/** The accepted handover written down (in a batch with others), then counted as sent. */
+async function recordSent(
+  accepted: Accepted,
+  result: PassResult,
+  record: (accepted: Accepted) => Promise<void>,
+  onStep?: OnStep,
+): Promise<void> {
+  await record(accepted)
+  await onStep?.('recorded', accepted.message)
   result.sent++
 }
 

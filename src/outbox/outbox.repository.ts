@@ -11,6 +11,18 @@ export async function insertOutboxMessage(db: Database, row: NewOutboxMessageRow
   return db.insertInto('outbox_message').values(row).returningAll().executeTakeFirstOrThrow()
 }
 
+/** Several messages in one statement. */
+export async function insertOutboxMessages(
+  db: Database,
+  rows: readonly NewOutboxMessageRow[],
+): Promise<void> {
+  if (rows.length > 0)
+    await db
+      .insertInto('outbox_message')
+      .values([...rows])
+      .execute()
+}
+
 export async function updateOutboxMessage(
   db: Database,
   id: number,
@@ -109,6 +121,18 @@ export async function countUpdatesSentSinceOrSending(db: Database, since: string
   return Number(rows[0]?.n ?? 0)
 }
 
+/**
+ * PostgreSQL: holds the updates' allowance until the transaction ends, so that two claims never
+ * count the same room (a claim runs READ COMMITTED, claim.ts). SQLite: one writer at a time
+ * already. @NOTE any 64-bit number no other code on the database uses (as start-up-lock.ts).
+ */
+export async function lockUpdateAllowance(db: Database): Promise<void> {
+  if (engineOf(db) === 'postgres')
+    await sql`select pg_advisory_xact_lock(${UPDATE_ALLOWANCE_LOCK})`.execute(db)
+}
+
+const UPDATE_ALLOWANCE_LOCK = BigInt('7305914640018517019')
+
 export async function insertAttempt(
   db: Database,
   outboxId: number,
@@ -130,6 +154,72 @@ export async function insertAttempt(
     .returning('id')
     .executeTakeFirstOrThrow()
   return row.id
+}
+
+/** An open attempt for each message, in one statement: the attempt's id by message id. */
+export async function insertAttempts(
+  db: Database,
+  messages: readonly { id: number; attempts: number }[],
+  startedAt: string,
+  worker: string,
+): Promise<Map<number, number>> {
+  if (messages.length === 0) return new Map()
+  const rows = await db
+    .insertInto('delivery_attempt')
+    .values(
+      messages.map((message) => ({
+        outbox_id: message.id,
+        attempt: message.attempts,
+        started_at: startedAt,
+        finished_at: null,
+        outcome: null,
+        response: null,
+        worker,
+      })),
+    )
+    .returning(['id', 'outbox_id'])
+    .execute()
+  return new Map(rows.map((row) => [row.outbox_id, row.id]))
+}
+
+/**
+ * Messages the mail server took, each with its reply, in one statement; a kind whose payload is a
+ * link's only copy has it cleared (`clearPayload`).
+ */
+export async function markSent(
+  db: Database,
+  sent: readonly { id: number; response: string; clearPayload: boolean }[],
+  now: string,
+): Promise<void> {
+  if (sent.length === 0) return
+  const cleared = sent.filter((s) => s.clearPayload).map((s) => s.id)
+  await sql`
+    update outbox_message set status = 'sent', sent_at = ${now}, updated_at = ${now},
+      last_response = ${byId(sent.map((s) => ({ id: s.id, value: s.response.slice(0, 500) })))}
+      ${cleared.length === 0 ? sql`` : sql`, payload = case when id in (${sql.join(cleared)}) then null else payload end`}
+    where id in (${sql.join(sent.map((s) => s.id))})`.execute(db)
+}
+
+/** As finishAttempt, for several attempts with one outcome, in one statement. */
+export async function finishAttempts(
+  db: Database,
+  attempts: readonly { id: number; response: string }[],
+  finishedAt: string,
+  outcome: 'accepted' | 'temporary_failure' | 'permanent_failure' | 'uncertain',
+): Promise<void> {
+  if (attempts.length === 0) return
+  await sql`
+    update delivery_attempt set finished_at = ${finishedAt}, outcome = ${outcome},
+      response = ${byId(attempts.map((a) => ({ id: a.id, value: a.response.slice(0, 1000) })))}
+    where id in (${sql.join(attempts.map((a) => a.id))})`.execute(db)
+}
+
+/** `case id when 1 then 'a' when 2 then 'b' end`: a value of each row's own in one update. */
+function byId(values: readonly { id: number; value: string }[]) {
+  return sql`case id ${sql.join(
+    values.map(({ id, value }) => sql`when ${id} then ${value}`),
+    sql` `,
+  )} end`
 }
 
 export async function finishAttempt(
