@@ -1,15 +1,14 @@
 import DataLoader from 'dataloader'
 import type { Database } from '../db/connection.js'
 import type { LetterRow } from '../db/schema.js'
-import { findKeptPdfs } from './letter-pdf.repository.js'
+import { findKeptPdfs, findLettersWithKeptPdfs, type KeptPdf } from './letter-pdf.repository.js'
 import { type Ctx, letterPdfBytes } from './letter-pdf.service.js'
-import { findLettersByIds } from './letters.repository.js'
 
 /**
  * Letters and their kept PDFs, read for many messages at once. The outbox renders a batch of
  * claimed messages in the same turn of the event loop, each asking for its letter and then its
- * PDF: DataLoader makes the loads of one turn one query (`where id in (…)`), where each was a round
- * trip of its own to PostgreSQL. Nothing is kept beyond that turn (`cache: false`): a letter
+ * PDF: DataLoader makes the loads of one turn one query (`where id in (…)`, each letter with its
+ * kept PDF), where each was two round trips of its own to PostgreSQL. Nothing is kept beyond that turn (`cache: false`): a letter
  * changed meanwhile is read as it now is.
  */
 export interface LetterLoader {
@@ -35,16 +34,26 @@ export function letterLoaderFor(db: Database): LetterLoader {
 
 function createLetterLoader(db: Database): LetterLoader {
   const options = { cache: false, maxBatchSize: MAX_BATCH } as const
+  // The kept PDF read with each letter (one query for both): pdf() finds it by the row it is given.
+  const keptWith = new WeakMap<LetterRow, KeptPdf | null>()
   const letters = new DataLoader<number, LetterRow | null>(async (ids) => {
-    const byId = new Map((await findLettersByIds(db, ids)).map((row) => [row.id, row]))
+    const byId = new Map<number, LetterRow>()
+    for (const { letter, kept } of await findLettersWithKeptPdfs(db, ids)) {
+      keptWith.set(letter, kept)
+      byId.set(letter.id, letter)
+    }
     return ids.map((id) => byId.get(id) ?? null)
   }, options)
-  const kept = new DataLoader<number, { etag: string; bytes: Buffer } | null>(async (ids) => {
+  const kept = new DataLoader<number, KeptPdf | null>(async (ids) => {
     const byId = await findKeptPdfs(db, ids)
     return ids.map((id) => byId.get(id) ?? null)
   }, options)
   return {
     letter: async (id) => (await letters.load(id)) ?? undefined,
-    pdf: (ctx, row) => letterPdfBytes(ctx, row, async (id) => (await kept.load(id)) ?? undefined),
+    pdf: (ctx, row) =>
+      letterPdfBytes(ctx, row, async (id) => {
+        const known = keptWith.get(row as LetterRow)
+        return (known === undefined ? await kept.load(id) : known) ?? undefined
+      }),
   }
 }

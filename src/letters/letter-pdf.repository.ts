@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { Database } from '../db/connection.js'
 import { engineOf } from '../db/engine.js'
+import type { LetterRow } from '../db/schema.js'
 
 // The kept copies of letters' PDFs (migration 0011). A trigger on letter.document drops a copy
 // whenever the document changes, so the only way a copy can be wrong is a race, closed below.
@@ -14,6 +15,33 @@ export async function findKeptPdf(
     .select(['etag', 'bytes'])
     .where('letter_id', '=', letterId)
     .executeTakeFirst()
+}
+
+export interface KeptPdf {
+  etag: string
+  bytes: Buffer
+}
+
+/** Letters by id, each with its kept PDF (null: none kept), in one query. */
+export async function findLettersWithKeptPdfs(
+  db: Database,
+  letterIds: readonly number[],
+): Promise<{ letter: LetterRow; kept: KeptPdf | null }[]> {
+  if (letterIds.length === 0) return []
+  const rows = await db
+    .selectFrom('letter')
+    .leftJoin('letter_pdf', 'letter_pdf.letter_id', 'letter.id')
+    .selectAll('letter')
+    .select(['letter_pdf.etag as kept_pdf_etag', 'letter_pdf.bytes as kept_pdf_bytes'])
+    .where('letter.id', 'in', letterIds)
+    .execute()
+  return rows.map(({ kept_pdf_etag, kept_pdf_bytes, ...letter }) => ({
+    letter,
+    kept:
+      kept_pdf_etag !== null && kept_pdf_bytes !== null
+        ? { etag: kept_pdf_etag, bytes: kept_pdf_bytes }
+        : null,
+  }))
 }
 
 /** The kept copies of several letters' PDFs in one query, by letter id. */

@@ -206,11 +206,6 @@ export async function findLetterById(db: Db, id: number): Promise<LetterRow | un
   return db.selectFrom('letter').selectAll().where('id', '=', id).executeTakeFirst()
 }
 
-export async function findLettersByIds(db: Db, ids: readonly number[]): Promise<LetterRow[]> {
-  if (ids.length === 0) return []
-  return db.selectFrom('letter').selectAll().where('id', 'in', ids).execute()
-}
-
 export async function findLetterByTokenHash(db: Db, hash: string): Promise<LetterRow | undefined> {
   return db.selectFrom('letter').selectAll().where('confirm_token_hash', '=', hash).executeTakeFirst()
 }
