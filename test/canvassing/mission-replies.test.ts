@@ -395,6 +395,31 @@ describe('POST /api/letters/:id/replies', () => {
     expect(again.json().writersTold).toBe(0)
   })
 
+  it('sends nothing to a writer erased between the reply and the sending', async () => {
+    const letter = await deliveredLetter('es')
+    const res = await post(letter.publicId, {
+      receivedOn: '2026-06-09',
+      channel: 'letter',
+      summary: 'Thanks.',
+    })
+    expect(res.json().writersTold).toBe(1)
+    await ctx.db
+      .updateTable('letter')
+      .set({ supporter_email: null, personal_data_removed_at: clock.nowIso() })
+      .where('id', '=', letter.id)
+      .execute()
+    await drain()
+    expect(noticesTo(letter.email)).toHaveLength(0)
+    const notice = await ctx.db
+      .selectFrom('outbox_message')
+      .select(['status', 'last_response'])
+      .where('letter_id', '=', letter.id)
+      .where('kind', '=', 'reply_notice')
+      .executeTakeFirstOrThrow()
+    expect(notice.status).toBe('failed')
+    expect(notice.last_response).toContain("the writer's personal data was erased")
+  })
+
   it('answers 400 naming the field, 401, 403 and 404', async () => {
     const letter = await deliveredLetter('en')
     const noSummary = await post(letter.publicId, {
