@@ -88,7 +88,9 @@ async function record(
       text: input.summary,
       source: 'organizer',
       organizer_id: organizerId,
-      letter_id: letters.length === 1 ? (letters[0] as repo.AnswerableLetter).id : null,
+      // The letters it answers are the reply's own (mission_reply_letter): a letter's engagement is
+      // its writer's answer to "did the mission reply?" (engagements.repository.ts).
+      letter_id: null,
       created_at: now,
     })
     const positionId =
