@@ -11,6 +11,8 @@ import { canvassingRoutes } from './canvassing/canvassing.routes.js'
 import { dashboardRoutes } from './canvassing/dashboard.routes.js'
 import { engagementsApi } from './canvassing/engagements.api.js'
 import { homeRoutes } from './canvassing/home.routes.js'
+import { missionRepliesApi } from './canvassing/mission-replies.api.js'
+import { missionRepliesRoutes } from './canvassing/mission-replies.routes.js'
 import { repliesRoutes } from './canvassing/replies.routes.js'
 import { stateDeskRoutes } from './canvassing/state-desk.routes.js'
 import type { AppContext } from './context.js'
@@ -127,6 +129,7 @@ export async function buildApp({ ctx }: BuildAppOptions): Promise<FastifyInstanc
       await area.register(organizersRoutes, { ctx })
       await area.register(dashboardRoutes, { ctx })
       await area.register(stateDeskRoutes, { ctx })
+      await area.register(missionRepliesRoutes, { ctx })
       await area.register(directoryUpkeepRoutes, { ctx })
       await area.register(lettersPrintRoutes, { ctx })
       await area.register(membersAdminRoutes, { ctx, countLetters })
@@ -149,6 +152,7 @@ export async function buildApp({ ctx }: BuildAppOptions): Promise<FastifyInstanc
   await app.register(canvassingApi, { ctx })
   await app.register(canvassingRoutes, { ctx })
   await app.register(engagementsApi, { ctx })
+  await app.register(missionRepliesApi, { ctx })
   await app.register(erasureRoutes, { ctx })
   await app.register(membersRoutes, { ctx, countLetters })
 

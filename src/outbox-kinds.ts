@@ -15,6 +15,7 @@ export const outboxKinds: KindTable = {
   reminder: letterKinds.reminder,
   supporter_copy: letterKinds.supporter_copy,
   reply_request: letterKinds.reply_request,
+  reply_notice: letterKinds.reply_notice,
   // A member's, or a person asking to be erased.
   member_confirmation: memberKinds.member_confirmation,
   erasure_link: memberKinds.erasure_link,

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { AppContext } from '../app-context.js'
 import { type CoverageDto, CoverageSchema } from './canvassing.schemas.js'
 import { type Coverage, getCoverage } from './coverage.service.js'
+import { publishedPositionStates } from './mission-replies.service.js'
 
 /** JSON API of the campaign's progress: GET /api/coverage (public). */
 export const canvassingApi: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
@@ -16,12 +17,18 @@ export const canvassingApi: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
         response: { 200: CoverageSchema },
       },
     },
-    async () => toCoverageDto(await getCoverage(ctx)),
+    async () => {
+      const [coverage, published] = await Promise.all([getCoverage(ctx), publishedPositionStates(ctx)])
+      return toCoverageDto(coverage, published)
+    },
   )
 }
 
-/** The public subset of coverage, field by field: nothing leaves that is not listed here. */
-export function toCoverageDto(coverage: Coverage): CoverageDto {
+/**
+ * The public subset of coverage, field by field: nothing leaves that is not listed here. A state's
+ * position is 'unknown' unless an organizer published it (`published`).
+ */
+export function toCoverageDto(coverage: Coverage, published: ReadonlySet<string>): CoverageDto {
   return {
     on: coverage.on,
     totals: coverage.totals,
@@ -35,7 +42,7 @@ export function toCoverageDto(coverage: Coverage): CoverageDto {
       status: s.status,
       canvassed: s.canvassed,
       canvassedOn: s.canvassedOn,
-      position: s.position,
+      position: published.has(s.iso3) ? s.position : 'unknown',
       letters: { written: s.letters.written, delivered: s.letters.delivered },
     })),
     timeline: coverage.timeline,

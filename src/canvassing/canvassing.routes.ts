@@ -9,6 +9,7 @@ import {
   type StateCoverage,
 } from './coverage.service.js'
 import { COVERAGE_STATUSES } from './coverage-rules.js'
+import { publishedPositionStates } from './mission-replies.service.js'
 import { renderMapLegend, renderWorldMap } from './world-map.js'
 
 const NEEDING_LETTERS = 6
@@ -16,10 +17,10 @@ const NEEDING_LETTERS = 6
 /** The public progress page: how many member states were canvassed, on a map and in a table. */
 export const canvassingRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   app.get('/progress', async (request, reply) => {
-    const coverage = await getCoverage(ctx)
+    const [coverage, published] = await Promise.all([getCoverage(ctx), publishedPositionStates(ctx)])
     const { totals } = coverage
     const { t, siteLanguage: language } = request
-    const row = (s: StateCoverage) => stateRow(s, language, t)
+    const row = (s: StateCoverage) => stateRow(s, language, t, published)
     const byName = <T extends { name: string }>(rows: T[]) => sortByName(language, rows, (each) => each.name)
     const figures = { canvassed: totals.canvassed, total: totals.memberStates }
     return reply.viewAsync('pages/canvassing/progress.hbs', {
@@ -72,14 +73,16 @@ function mapEntries(coverage: Coverage, language: SiteLanguage, t: Translate) {
 }
 
 /** A state as the page shows it: its name and labels in the page's language, nothing else. */
-function stateRow(s: StateCoverage, language: SiteLanguage, t: Translate) {
+function stateRow(s: StateCoverage, language: SiteLanguage, t: Translate, published: ReadonlySet<string>) {
   return {
     iso3: s.iso3,
     slug: s.iso3.toLowerCase(),
     name: stateNameIn(language, s.iso3, s.name),
     status: s.status,
     statusLabel: t(`common.coverageStatus.${s.status}`),
-    positionLabel: s.position === 'unknown' ? null : t(`common.position.${s.position}`),
+    // Shown only once an organizer published it (the state desk's choice; none by default).
+    positionLabel:
+      s.position === 'unknown' || !published.has(s.iso3) ? null : t(`common.position.${s.position}`),
     canvassedOn: s.canvassedOn,
     written: formatNumber(language, s.letters.written),
     delivered: formatNumber(language, s.letters.delivered),

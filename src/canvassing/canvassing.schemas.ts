@@ -36,7 +36,10 @@ export const CoverageStateSchema = Type.Object({
   status: StringEnum(COVERAGE_STATUSES),
   canvassed: Type.Boolean(),
   canvassedOn: Nullable(IsoDate),
-  position: StringEnum(POSITIONS, { description: "The state's latest known position on the proposal" }),
+  position: StringEnum(POSITIONS, {
+    description:
+      "The state's latest known position on the proposal, once organizers publish it ('unknown' until then)",
+  }),
   letters: Type.Object({
     written: Type.Integer({ minimum: 0, description: 'Letters to this state, drafts included' }),
     delivered: Type.Integer({

@@ -46,7 +46,7 @@ export function parsePositionInput(raw: unknown, today: string): Parsed<Position
   return { input: { position, notedOn, note } }
 }
 
-function oneOf<T extends string>(
+export function oneOf<T extends string>(
   value: unknown,
   allowed: readonly T[],
   field: string,
@@ -59,7 +59,7 @@ function oneOf<T extends string>(
   return null
 }
 
-function pastDate(
+export function pastDate(
   value: unknown,
   today: string,
   field: string,

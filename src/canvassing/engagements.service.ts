@@ -206,7 +206,7 @@ export async function getResponsiveness(ctx: Pick<Ctx, 'db'>): Promise<Responsiv
 }
 
 /** The state's code if it is in the directory (members and observers), else a 404. */
-async function existingState(ctx: Ctx, iso3: string): Promise<{ code: string; name: string }> {
+export async function existingState(ctx: Ctx, iso3: string): Promise<{ code: string; name: string }> {
   // Checked at run time too: a route or script may hand over anything.
   const code = typeof iso3 === 'string' && /^[A-Za-z]{3}$/.test(iso3) ? iso3.toUpperCase() : null
   if (!code) throw new NotFoundError('There is no UN member or observer state with this code.')

@@ -10,6 +10,7 @@ import { dropEmptyQueryValues } from '../plugins/query.js'
 import { ENGAGEMENT_KINDS, POSITIONS } from './coverage-rules.js'
 import { renderDossierPdf } from './dossier-pdf.js'
 import { addEngagement, setPosition } from './engagements.service.js'
+import { stateRepliesView } from './mission-replies-view.js'
 import { type DeskLetter, getStateDesk, getStateDossier, type StateDesk } from './state-desk.service.js'
 
 type Form = Record<string, unknown>
@@ -36,6 +37,9 @@ const SAVED_NOTICES: Record<string, string> = {
   engagement: 'The engagement is logged.',
   position: 'The position is recorded.',
   delivered: 'The letter is marked delivered.',
+  reply: 'The reply is recorded; the writers of the letters it answers are told by e-mail.',
+  published: 'The position is now shown on the public progress page.',
+  unpublished: 'The position is no longer shown on the public pages.',
 }
 
 /** Forms that failed: their values and errors, shown again with the page (422). */
@@ -55,13 +59,17 @@ export const stateDeskRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
     query: { saved?: string; log?: 'all' } = {},
   ) => {
     const desk = await getStateDesk(ctx, iso3, page)
+    const replies = await stateRepliesView(ctx, desk.state.iso3)
     const saved = query.saved
     // A viewer reads the state's coverage and letters' progress, not who wrote them.
     const withPeople = can(request.organizer?.role, 'personal_data.view')
+    const view = deskView(desk, query.log === 'all' ? Number.POSITIVE_INFINITY : LOG_PREVIEW, withPeople)
     return reply.viewAsync('pages/canvassing/state.hbs', {
       title: `${desk.state.name}: state desk`,
       ...organizerPageData(request, reply),
-      ...deskView(desk, query.log === 'all' ? Number.POSITIVE_INFINITY : LOG_PREVIEW, withPeople),
+      ...view,
+      ...replies,
+      positions: replies.withReplies(view.positions),
       today: ctx.clock.today(),
       notice: saved && Object.hasOwn(SAVED_NOTICES, saved) ? SAVED_NOTICES[saved] : undefined,
       engagementForm: formView(forms.engagement, { kind: 'meeting', occurredOn: ctx.clock.today() }),

@@ -163,6 +163,7 @@ export type OutboxKind =
   | 'member_update'
   | 'erasure_link'
   | 'organizer_notice'
+  | 'reply_notice'
 export type OutboxStatus = 'collecting' | 'queued' | 'sending' | 'sent' | 'failed' | 'uncertain'
 
 export interface OutboxMessageTable {
@@ -335,6 +336,50 @@ export interface StatePositionTable {
   created_at: string
 }
 
+/** How a mission's reply came (migration 0020). */
+export type ReplyChannel = 'email' | 'letter' | 'note_verbale' | 'meeting' | 'phone' | 'other'
+
+/** A mission's reply, recorded by an organizer against the letter(s) it answers (migration 0020). */
+export interface MissionReplyTable {
+  id: Generated<number>
+  state_iso3: string
+  received_on: string
+  channel: ReplyChannel
+  summary: string
+  /** The position the reply states, if any; `position_id` is the position record it made. */
+  position: Position | null
+  position_id: number | null
+  /** The "reply received" engagement it logged. */
+  engagement_id: number
+  file_name: string | null
+  /** Read from the file's first bytes (reply-file.ts), never taken from the browser. */
+  file_type: string | null
+  file_size: number | null
+  file_bytes: Buffer | null
+  recorded_by: number | null
+  recorded_by_label: string
+  recorded_at: string
+}
+
+export interface MissionReplyLetterTable {
+  reply_id: number
+  letter_id: number
+}
+
+/** A letter whose writer was told it was answered: once per letter (migration 0020). */
+export interface LetterReplyNoticeTable {
+  letter_id: number
+  reply_id: number
+  queued_at: string
+}
+
+/** A state whose position the public pages show (no row: not shown; migration 0020). */
+export interface StatePositionPublicationTable {
+  state_iso3: string
+  published_at: string
+  published_by: number | null
+}
+
 /** Kept by triggers on `letter` (migration 0004): never written by application code. */
 export interface StateLetterStatsTable {
   state_iso3: string
@@ -474,6 +519,10 @@ export interface DB {
   mission_email_change: MissionEmailChangeTable
   engagement: EngagementTable
   state_position: StatePositionTable
+  mission_reply: MissionReplyTable
+  mission_reply_letter: MissionReplyLetterTable
+  letter_reply_notice: LetterReplyNoticeTable
+  state_position_publication: StatePositionPublicationTable
   state_letter_stats: StateLetterStatsTable
   directory_upload: DirectoryUploadTable
   member: MemberTable

@@ -11,7 +11,13 @@ import {
 import type { CarriedStatus, KindRules, QueueManyInTransaction, RenderContext } from '../outbox/index.js'
 import { unsendable } from '../outbox/index.js'
 import { digestMail } from './digest-mail.js'
-import { confirmationMail, missionLetterMail, replyRequestMail, supporterCopyMail } from './letter-mails.js'
+import {
+  confirmationMail,
+  missionLetterMail,
+  replyNoticeMail,
+  replyRequestMail,
+  supporterCopyMail,
+} from './letter-mails.js'
 import { organizerNoticeMail } from './member-mails.js'
 
 // Delivery's rows of the outbox's kinds table (src/outbox-kinds.ts): the letter to its mission
@@ -23,6 +29,7 @@ type LetterKind =
   | 'mission_letter'
   | 'supporter_copy'
   | 'reply_request'
+  | 'reply_notice'
   | 'digest'
 
 // Rendering reads through the letters' loader: the messages of a batch, rendered in the same turn,
@@ -146,6 +153,19 @@ export const letterKinds: Record<LetterKind, KindRules> = {
     clearPayloadWhenSent: true,
     async render(ctx, message) {
       return replyRequestMail(message, await letterOf(ctx.db, message))
+    },
+  },
+  reply_notice: {
+    ...toWriter,
+    clearPayloadWhenSent: false,
+    // Erased between the reply's recording and the sending: the writer is no longer ours to mail.
+    async refusal(db, message) {
+      if (message.letter_id === null) return 'no letter'
+      const emails = await findSupporterEmails(db, [message.letter_id])
+      return emails.has(message.letter_id) ? null : "the writer's personal data was erased"
+    },
+    async render(ctx, message) {
+      return replyNoticeMail(message, await letterOf(ctx.db, message))
     },
   },
 }

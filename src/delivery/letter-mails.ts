@@ -120,3 +120,16 @@ export function replyRequestMail(message: OutboxMessageRow, letter: LetterRow): 
   }
   return { ...renderMail('reply-request', reader, data, null), to: [writerOf(letter)] }
 }
+
+/** The mission answered the letter: its writer is told once (canvassing's mission replies). */
+export function replyNoticeMail(message: OutboxMessageRow, letter: LetterRow): Mail.Options {
+  const reader = letter.site_language
+  const { receivedOn } = (message.payload ? JSON.parse(message.payload) : {}) as { receivedOn?: string }
+  const data = {
+    supporterName: letter.supporter_name,
+    ...stateWordsIn(reader, letter),
+    reference: letter.reference,
+    receivedOn: formatDate(reader, receivedOn ?? message.created_at),
+  }
+  return { ...renderMail('reply-notice', reader, data, null), to: [writerOf(letter)] }
+}

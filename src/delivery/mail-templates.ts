@@ -16,6 +16,7 @@ export type TemplateName =
   | 'reminder'
   | 'supporter-copy'
   | 'reply-request'
+  | 'reply-notice'
   | 'member-confirmation'
   | 'erasure-link'
   | 'member-update'

@@ -99,6 +99,11 @@ describe('public coverage: GET /api/coverage and /progress', async () => {
         created_at: now,
       })
       .execute()
+    // Published by an organizer: the public pages show no position until then (mission-replies.test.ts).
+    await ctx.db
+      .insertInto('state_position_publication')
+      .values({ state_iso3: 'KEN', published_at: now, published_by: organizer.id })
+      .execute()
   })
 
   const expectNoSecrets = (body: string) => {
