@@ -62,6 +62,8 @@ export interface DeskLetter {
   deliveredAt: string | null
   /** Printed and not yet delivered: the page offers "Mark delivered". */
   canMarkDelivered: boolean
+  /** Marked delivered on paper: the page offers to undo it or change its day. */
+  canCorrectDelivery: boolean
 }
 
 export interface DeskLetterCounts extends LetterCounts {
@@ -134,7 +136,9 @@ export async function getStateDossier(ctx: Ctx, iso3: string, actor: Actor): Pro
   })
   return {
     ...basics,
-    engagements: organizersLog,
+    // What is on record now: a withdrawn entry stays on the desk, struck out, not in a dossier.
+    engagements: organizersLog.filter((e) => !e.withdrawn),
+    positions: basics.positions.filter((p) => !p.withdrawn),
     latestLetters: rows.map(toDeskLetter),
     generatedAt: ctx.clock.nowIso(),
   }
@@ -198,6 +202,7 @@ function toDeskLetter(row: repo.StateLetterRow): DeskLetter {
     statusLabel: statusLabelOf(row),
     deliveredAt: row.printed_delivered_at ?? (row.status === 'sent' ? row.sent_at : null),
     canMarkDelivered: canMarkPrintedDelivered(row),
+    canCorrectDelivery: row.printed_delivered_at !== null,
   }
 }
 
