@@ -174,6 +174,7 @@ function countsOf(stats: StateLetterStatsRow | undefined): DeskLetterCounts {
     emailed: stats?.emailed ?? 0,
     delivered: stats?.delivered ?? 0,
     failed: stats?.failed ?? 0,
+    withPersonalNote: stats?.with_personal_note ?? 0,
     firstDeliveredAt: stats?.first_delivered_at ?? null,
     lastDeliveredAt: stats?.last_delivered_at ?? null,
     replies: {
