@@ -11,7 +11,13 @@ import { editEngagement, editPosition, withdrawEngagement, withdrawPosition } fr
 import { ENGAGEMENT_KINDS, POSITIONS } from './coverage-rules.js'
 import { renderDossierPdf } from './dossier-pdf.js'
 import { addEngagement, setPosition } from './engagements.service.js'
-import { type DeskLetter, getStateDesk, getStateDossier, type StateDesk } from './state-desk.service.js'
+import {
+  type DeskLetter,
+  getStateDesk,
+  getStateDossier,
+  getStateHandOverDossier,
+  type StateDesk,
+} from './state-desk.service.js'
 
 type Form = Record<string, unknown>
 
@@ -198,6 +204,21 @@ export const stateDeskRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
       const dossier = await getStateDossier(ctx, request.params.iso3, actorOf(signedIn(request)))
       const pdf = await renderDossierPdf(dossier)
       const file = `code-blue-dossier-${dossier.state.iso3.toLowerCase()}-${ctx.clock.today()}.pdf`
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `attachment; filename="${file}"`)
+        .send(pdf)
+    },
+  )
+
+  app.get(
+    '/states/:iso3/dossier-handover.pdf',
+    // No supporter's personal data in it: every organizer may take it (the download is audited).
+    { ...permitted('canvassing.view'), schema: { params: StateParams } },
+    async (request, reply) => {
+      const dossier = await getStateHandOverDossier(ctx, request.params.iso3, actorOf(signedIn(request)))
+      const pdf = await renderDossierPdf(dossier)
+      const file = `code-blue-dossier-${dossier.state.iso3.toLowerCase()}-${ctx.clock.today()}-handover.pdf`
       return reply
         .type('application/pdf')
         .header('content-disposition', `attachment; filename="${file}"`)
