@@ -351,3 +351,21 @@ describe('undoing "mark delivered"', () => {
     expect((await stateOf('KHM')).canvassed).toBe(true)
   })
 })
+
+describe('the corrections API in the OpenAPI document', () => {
+  it('declares each route under the canvassing tag with its answers', async () => {
+    const doc = (await app.inject({ method: 'GET', url: '/docs/json' })).json()
+    for (const [path, method] of [
+      ['/api/engagements/{id}', 'patch'],
+      ['/api/engagements/{id}/withdraw', 'post'],
+      ['/api/engagements/{id}/history', 'get'],
+      ['/api/positions/{id}', 'patch'],
+      ['/api/positions/{id}/withdraw', 'post'],
+      ['/api/positions/{id}/history', 'get'],
+    ] as const) {
+      const operation = doc.paths[path]?.[method]
+      expect(operation?.tags, `${method} ${path}`).toEqual(['canvassing'])
+      expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['200', '401', '404']))
+    }
+  })
+})
