@@ -123,10 +123,16 @@ describe('the share of letters with a personal paragraph', () => {
     expect(rows.find((r) => r.ISO3 === 'ARG')!['Share with a personal paragraph (%)']).toBe('')
   })
 
-  it('is the triggers’ count, whatever happens to the letters after (sent, printed, answered)', async () => {
+  it('is the triggers’ count, whatever happens to the letters after (printed, asked, redacted)', async () => {
     await ctx.db
       .updateTable('letter')
       .set({ printed_at: '2026-05-20T10:00:00.000Z', reply_requested_at: '2026-05-21T10:00:00.000Z' })
+      .where('state_iso3', '=', 'SEN')
+      .execute()
+    // The privacy redaction empties the paragraph (letter-redaction.ts): the letter keeps counting.
+    await ctx.db
+      .updateTable('letter')
+      .set({ personal_note: null, personal_data_removed_at: '2026-05-22T10:00:00.000Z' })
       .where('state_iso3', '=', 'SEN')
       .execute()
     const stats = await ctx.db
