@@ -49,7 +49,9 @@ export async function findDeliveryRevisions(db: Database, letterId: number) {
  * The state's first and last delivery days, counted again from its letters. @NOTE the letter
  * triggers only ever widen them (a delivery taken back cannot narrow a min or max): after an undo
  * or a new date, this puts them right. Reads the state's letters through letter_state, once per
- * correction.
+ * correction. Call it after the letter's update in the same transaction: that update's trigger
+ * has locked the state's counters row, so on PostgreSQL a delivery committed by another
+ * transaction is either seen by this read or waits and widens the days after it.
  */
 export async function recountDeliveryDays(db: Database, iso3: string): Promise<void> {
   const deliveredAt = sql`case when status = 'sent' then coalesce(sent_at, updated_at) else printed_delivered_at end`
