@@ -1,7 +1,11 @@
 import { parse } from 'csv-parse/sync'
 import { describe, expect, it } from 'vitest'
 import { getCoverage } from '../../src/canvassing/coverage.service.js'
-import { addEngagement, setPosition } from '../../src/canvassing/engagements.service.js'
+import {
+  addEngagement,
+  recordSupporterAnswer,
+  setPosition,
+} from '../../src/canvassing/engagements.service.js'
 import { createLetter, markLetterPrinted } from '../../src/letters/letters.service.js'
 import { listAuditEvents } from '../../src/organizers/audit.repository.js'
 import { actorOf } from '../../src/organizers/organizers.service.js'
@@ -367,5 +371,57 @@ describe('the corrections API in the OpenAPI document', () => {
       expect(operation?.tags, `${method} ${path}`).toEqual(['canvassing'])
       expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['200', '401', '404']))
     }
+  })
+})
+
+describe("a supporter's answer and a viewer", () => {
+  it("refuses to edit a supporter's answer (409) but withdraws it; a viewer sees no correction form", async () => {
+    const letter = await createLetter(ctx, { state: 'TGO', supporter: { name: 'Kossi Mensah' } })
+    const row = await ctx.db
+      .selectFrom('letter')
+      .select('id')
+      .where('public_id', '=', letter.id)
+      .executeTakeFirstOrThrow()
+    await recordSupporterAnswer(ctx, ctx.db, { letterId: row.id, iso3: 'TGO', answer: 'replied' })
+    const answer = await ctx.db
+      .selectFrom('engagement')
+      .selectAll()
+      .where('letter_id', '=', row.id)
+      .executeTakeFirstOrThrow()
+    expect((await stateOf('TGO')).status).toBe('replied')
+    const edit = await api('PATCH', `/api/engagements/${answer.id}`, { kind: 'call', reason: 'tidy' })
+    expect(edit.statusCode).toBe(409)
+    expect(
+      await ctx.db
+        .selectFrom('engagement_revision')
+        .selectAll()
+        .where('engagement_id', '=', answer.id)
+        .execute(),
+    ).toEqual([])
+    const withdrawn = await api('POST', `/api/engagements/${answer.id}/withdraw`, {
+      reason: 'The writer wrote to us: no reply came',
+    })
+    expect(withdrawn.statusCode).toBe(200)
+    expect(await stateOf('TGO')).toMatchObject({ status: 'not_contacted', canvassed: false })
+
+    const logged = await addEngagement(ctx, actor, 'TGO', {
+      kind: 'call',
+      occurredOn: '2026-05-25',
+      text: 'Called.',
+    })
+    const asViewer = await app.inject({
+      method: 'GET',
+      url: '/organizers/states/tgo',
+      headers: { cookie: viewer.cookie },
+    })
+    expect(asViewer.statusCode).toBe(200)
+    expect(asViewer.body).not.toContain(`/engagements/${logged.id}/withdraw`)
+    const asOrganizer = await app.inject({
+      method: 'GET',
+      url: '/organizers/states/tgo',
+      headers: { cookie: nadia.cookie },
+    })
+    expect(asOrganizer.body).toContain(`/engagements/${logged.id}/withdraw`)
+    expect(asOrganizer.body).toContain(`/engagements/${logged.id}/edit`)
   })
 })
