@@ -8,6 +8,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
 import { canvassingApi } from './canvassing/canvassing.api.js'
 import { canvassingRoutes } from './canvassing/canvassing.routes.js'
+import { correctionsApi } from './canvassing/corrections.api.js'
 import { dashboardRoutes } from './canvassing/dashboard.routes.js'
 import { engagementsApi } from './canvassing/engagements.api.js'
 import { homeRoutes } from './canvassing/home.routes.js'
@@ -153,6 +154,7 @@ export async function buildApp({ ctx }: BuildAppOptions): Promise<FastifyInstanc
   await app.register(canvassingRoutes, { ctx })
   await app.register(engagementsApi, { ctx })
   await app.register(missionRepliesApi, { ctx })
+  await app.register(correctionsApi, { ctx })
   await app.register(erasureRoutes, { ctx })
   await app.register(membersRoutes, { ctx, countLetters })
 

@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify/sync'
 import { neutralizeFormula } from '../lib/csv-cells.js'
 import { COVERAGE_STATUS_LABELS, POSITION_LABELS, REGIONAL_GROUP_LABELS } from '../lib/labels.js'
-import type { Coverage } from './coverage.service.js'
+import { personalNoteShare, type StateCoverage } from './coverage.service.js'
 import type { ResponsivenessRow } from './engagements.service.js'
 
 // The coverage of the member states as a spreadsheet for organizers. Labels rather than codes
@@ -22,6 +22,8 @@ const COLUMNS = [
   { key: 'emailed', header: 'Letters e-mailed' },
   { key: 'delivered', header: 'Letters delivered' },
   { key: 'failed', header: 'Letters failed' },
+  { key: 'withPersonalNote', header: 'Letters with a personal paragraph' },
+  { key: 'personalNoteShare', header: 'Share with a personal paragraph (%)' },
   { key: 'firstContactOn', header: 'First contact' },
   { key: 'lastContactOn', header: 'Last contact' },
   { key: 'asked', header: 'Writers asked about a reply' },
@@ -32,11 +34,18 @@ const COLUMNS = [
 
 const COUNCIL_LABELS: Record<string, string> = { permanent: 'Permanent', elected: 'Elected' }
 
-/** The member states' coverage as CSV: UTF-8 with a BOM (Excel reads accents), one row a state. */
-export function coverageCsv(coverage: Coverage, responsiveness: readonly ResponsivenessRow[]): string {
+/**
+ * Member states' coverage as CSV: UTF-8 with a BOM (Excel reads accents), one row a state, in the
+ * order given (the dashboard's filters and sort).
+ */
+export function coverageCsv(
+  states: readonly StateCoverage[],
+  responsiveness: readonly ResponsivenessRow[],
+): string {
   const replies = new Map(responsiveness.map((r) => [r.iso3, r]))
-  const records = coverage.states.map((s) => {
+  const records = states.map((s) => {
     const reply = replies.get(s.iso3)
+    const share = personalNoteShare(s.letters)
     return {
       iso3: s.iso3,
       name: s.name,
@@ -48,6 +57,8 @@ export function coverageCsv(coverage: Coverage, responsiveness: readonly Respons
       position: POSITION_LABELS[s.position] ?? s.position,
       positionNotedOn: s.positionNotedOn ?? '',
       ...s.letters,
+      // One decimal: a recount over the letters gives the same figure.
+      personalNoteShare: share === null ? '' : (Math.round(share * 1000) / 10).toFixed(1),
       firstContactOn: s.firstContactOn ?? '',
       lastContactOn: s.lastContactOn ?? '',
       asked: reply?.asked ?? 0,

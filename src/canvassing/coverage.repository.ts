@@ -20,8 +20,9 @@ export interface EngagementSpan {
 
 /**
  * For each state and each kind of engagement it has, the first and last day one occurred.
- * One index seek per (state, kind) pair on engagement_state (state_iso3, kind, occurred_on):
- * the cost depends on the number of states, not of engagements (a GROUP BY would read them all).
+ * One index seek per (state, kind) pair on engagement_state_current (state_iso3, kind,
+ * occurred_on), which holds only the engagements not withdrawn (migration 0021): the cost depends
+ * on the number of states, not of engagements (a GROUP BY would read them all).
  */
 export async function findEngagementSpans(db: Database): Promise<EngagementSpan[]> {
   const kinds = sql.join(
@@ -32,8 +33,8 @@ export async function findEngagementSpans(db: Database): Promise<EngagementSpan[
   const result = await sql<EngagementSpan>`
     select * from (
       select s.iso3 as state_iso3, k.kind as kind,
-        (select min(e.occurred_on) from engagement e where e.state_iso3 = s.iso3 and e.kind = k.kind) as first_on,
-        (select max(e.occurred_on) from engagement e where e.state_iso3 = s.iso3 and e.kind = k.kind) as last_on
+        (select min(e.occurred_on) from engagement e where e.state_iso3 = s.iso3 and e.kind = k.kind and e.withdrawn_at is null) as first_on,
+        (select max(e.occurred_on) from engagement e where e.state_iso3 = s.iso3 and e.kind = k.kind and e.withdrawn_at is null) as last_on
       from state s cross join (${kinds}) k
     ) as spans where first_on is not null`.execute(db)
   return result.rows
@@ -45,7 +46,7 @@ export interface CurrentPosition {
   noted_on: string
 }
 
-/** Each state's latest recorded position (the row with the highest id, via state_position_state). */
+/** Each state's latest position not withdrawn (the highest id, via state_position_state_current). */
 export async function findCurrentPositions(db: Database): Promise<CurrentPosition[]> {
   return db
     .selectFrom('state_position')
@@ -54,6 +55,7 @@ export async function findCurrentPositions(db: Database): Promise<CurrentPositio
       eb
         .selectFrom('state_position')
         .select((e) => e.fn.max('id').as('id'))
+        .where('withdrawn_at', 'is', null)
         .groupBy('state_iso3'),
     )
     .execute()

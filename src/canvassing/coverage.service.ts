@@ -27,6 +27,8 @@ export interface LetterCounts {
   /** E-mail accepted by the mission's server, or printed and marked delivered. */
   delivered: number
   failed: number
+  /** Written with a paragraph of the writer's own (a counter kept by triggers, migration 0021). */
+  withPersonalNote: number
 }
 
 /** One member state's coverage. Holds no personal data: counts, dates, codes. */
@@ -68,12 +70,19 @@ export interface CoverageTotals {
   /** Letters to member states (letters to observer states are not counted). */
   lettersWritten: number
   lettersDelivered: number
+  /** Of lettersWritten, those with a personal paragraph. */
+  lettersWithPersonalNote: number
 }
 
 /** The Security Council on the coverage date, permanent members first, each by name. */
 export interface CouncilCoverage {
   permanent: StateCoverage[]
   elected: StateCoverage[]
+}
+
+/** The share (0..1) of `letters` written with a personal paragraph; null while none was written. */
+export function personalNoteShare(letters: { written: number; withPersonalNote: number }): number | null {
+  return letters.written === 0 ? null : letters.withPersonalNote / letters.written
 }
 
 /** Cumulative count of canvassed member states, one point per day on which it grew. */
@@ -146,6 +155,7 @@ export async function getCoverage(ctx: Ctx): Promise<Coverage> {
         emailed: stat?.emailed ?? 0,
         delivered: stat?.delivered ?? 0,
         failed: stat?.failed ?? 0,
+        withPersonalNote: stat?.with_personal_note ?? 0,
       },
       firstContactOn,
       lastContactOn: contactDays.at(-1) ?? null,
@@ -158,6 +168,7 @@ export async function getCoverage(ctx: Ctx): Promise<Coverage> {
       ...tally(rows),
       lettersWritten: sum(rows, (r) => r.letters.written),
       lettersDelivered: sum(rows, (r) => r.letters.delivered),
+      lettersWithPersonalNote: sum(rows, (r) => r.letters.withPersonalNote),
     },
     groups: REGIONAL_GROUPS.map((group) => ({
       group,

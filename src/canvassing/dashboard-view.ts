@@ -3,7 +3,7 @@ import type { RegionalGroup } from '../db/schema.js'
 import { REGIONAL_GROUPS } from '../directory/index.js'
 import { COVERAGE_STATUS_LABELS, POSITION_LABELS, REGIONAL_GROUP_LABELS } from '../lib/labels.js'
 import { StringEnum } from '../lib/schema-types.js'
-import type { Coverage, StateCoverage } from './coverage.service.js'
+import { type Coverage, personalNoteShare, type StateCoverage } from './coverage.service.js'
 import { COVERAGE_STATUSES, POSITIONS } from './coverage-rules.js'
 
 // The dashboard's table of the 193 member states: filters and sorting from plain GET parameters
@@ -16,6 +16,7 @@ export const SORT_KEYS = [
   'position',
   'written',
   'delivered',
+  'personalNote',
   'lastContact',
 ] as const
 export type SortKey = (typeof SORT_KEYS)[number]
@@ -44,6 +45,7 @@ const COLUMNS: readonly { key: SortKey; label: string; numeric?: boolean; firstD
   { key: 'position', label: 'Position', firstDir: 'desc' },
   { key: 'written', label: 'Written', numeric: true, firstDir: 'desc' },
   { key: 'delivered', label: 'Delivered', numeric: true, firstDir: 'desc' },
+  { key: 'personalNote', label: 'With own paragraph', numeric: true, firstDir: 'desc' },
   { key: 'lastContact', label: 'Last contact', firstDir: 'desc' },
 ]
 
@@ -94,6 +96,9 @@ export function sortStates(
         return a.letters.written - b.letters.written
       case 'delivered':
         return a.letters.delivered - b.letters.delivered
+      case 'personalNote':
+        // No letter at all sorts below 0%.
+        return (personalNoteShare(a.letters) ?? -1) - (personalNoteShare(b.letters) ?? -1)
       case 'lastContact':
         return (a.lastContactOn ?? '').localeCompare(b.lastContactOn ?? '')
     }
@@ -155,8 +160,20 @@ export function stateRow(s: StateCoverage) {
     positionLabel: POSITION_LABELS[s.position] ?? s.position,
     written: numbers.format(s.letters.written),
     delivered: numbers.format(s.letters.delivered),
+    personalNote: shareText(personalNoteShare(s.letters)),
+    personalNoteTitle: `${numbers.format(s.letters.withPersonalNote)} of ${numbers.format(s.letters.written)} letters`,
     lastContactOn: s.lastContactOn,
   }
+}
+
+/** A share as a whole percentage ("38%"), or null when there is nothing to share out. */
+export function shareText(share: number | null): string | null {
+  return share === null ? null : `${Math.round(share * 100)}%`
+}
+
+/** The CSV of the dashboard's table: the same filters and order as the page. */
+export function coverageCsvHref(q: DashboardQuery): string {
+  return dashboardHref(q, '').replace(/^\/organizers/, '/organizers/coverage.csv')
 }
 
 /** Options of the filter form's selects, the chosen one marked. */

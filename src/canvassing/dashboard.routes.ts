@@ -5,17 +5,19 @@ import { COVERAGE_STATUS_LABELS, POSITION_LABELS } from '../lib/labels.js'
 import { organizerPageData, requirePermission } from '../organizers/index.js'
 import { getSourceFigures, type SourceFigures, sourcesCsv } from '../partners/index.js'
 import { dropEmptyQueryValues } from '../plugins/query.js'
-import { type Coverage, getCoverage, type StateCoverage } from './coverage.service.js'
+import { type Coverage, getCoverage, personalNoteShare, type StateCoverage } from './coverage.service.js'
 import { renderCoverageChart } from './coverage-chart.js'
 import { coverageCsv } from './coverage-csv.js'
 import { COVERAGE_STATUSES } from './coverage-rules.js'
 import {
+  coverageCsvHref,
   DashboardQuery,
   dashboardHref,
   filterOptions,
   filterStates,
   groupProgress,
   percent,
+  shareText,
   sortHeaders,
   sortOf,
   sortStates,
@@ -48,9 +50,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
       const { key, dir } = sortOf(query)
       const rows = sortStates(filterStates(coverage.states, query), key, dir).map(stateRow)
       const { totals } = coverage
-      const filtered = Boolean(
-        query.group || query.status || query.position || query.council || query.noLetter,
-      )
+      const filtered = isFiltered(query)
       return reply.viewAsync('pages/canvassing/dashboard.hbs', {
         ...organizerPageData(request, reply),
         title: 'Dashboard',
@@ -59,6 +59,14 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
         percent: percent(totals.canvassed, totals.memberStates),
         lettersWritten: numbers.format(totals.lettersWritten),
         lettersDelivered: numbers.format(totals.lettersDelivered),
+        lettersWithPersonalNote: numbers.format(totals.lettersWithPersonalNote),
+        personalNoteShare: shareText(
+          personalNoteShare({
+            written: totals.lettersWritten,
+            withPersonalNote: totals.lettersWithPersonalNote,
+          }),
+        ),
+        csvHref: coverageCsvHref(query),
         breakdown: COVERAGE_STATUSES.map((status) => ({
           status,
           label: COVERAGE_STATUS_LABELS[status] ?? status,
@@ -92,13 +100,22 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
     },
   )
 
-  app.get('/coverage.csv', async (_request, reply) => {
-    const [coverage, responsiveness] = await Promise.all([getCoverage(ctx), getResponsiveness(ctx)])
-    return reply
-      .type('text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="coverage-${coverage.on}.csv"`)
-      .send(coverageCsv(coverage, responsiveness))
-  })
+  // The dashboard's table as CSV: the same filters and order (the page's link carries its query).
+  app.get(
+    '/coverage.csv',
+    { preValidation: dropEmptyQueryValues, schema: { querystring: DashboardQuery } },
+    async (request, reply) => {
+      const query = request.query
+      const [coverage, responsiveness] = await Promise.all([getCoverage(ctx), getResponsiveness(ctx)])
+      const { key, dir } = sortOf(query)
+      const states = sortStates(filterStates(coverage.states, query), key, dir)
+      const file = `coverage-${coverage.on}${isFiltered(query) ? '-filtered' : ''}.csv`
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${file}"`)
+        .send(coverageCsv(states, responsiveness))
+    },
+  )
 
   // The "By source" table with every code, none left out: counts, no person (as the coverage CSV).
   app.get('/sources.csv', async (_request, reply) => {
@@ -108,6 +125,10 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
       .header('content-disposition', `attachment; filename="sources-${ctx.clock.today()}.csv"`)
       .send(sourcesCsv(figures))
   })
+}
+
+function isFiltered(query: DashboardQuery): boolean {
+  return Boolean(query.group || query.status || query.position || query.council || query.noLetter)
 }
 
 /** Codes no partner has, shown on the dashboard (anyone can make a link with a code); the CSV has all. */

@@ -69,14 +69,17 @@ export async function renderDossierPdf(dossier: StateDossier): Promise<Buffer> {
   timeline(pdf, document, dossier)
   latestLetters(pdf, document, dossier)
   document.end()
-  footers(pdf, `Code Blue · ${state.name} · dossier of ${shortDate(dossier.generatedAt)} · confidential`)
+  footers(
+    pdf,
+    `Code Blue · ${state.name} · dossier of ${shortDate(dossier.generatedAt)} · ${dossier.handOver ? 'hand-over version' : 'confidential'}`,
+  )
 
   pdf.end()
   await ended
   return Buffer.concat(chunks)
 }
 
-function title(pdf: Pdf, document: Struct, { state, generatedAt }: StateDossier): void {
+function title(pdf: Pdf, document: Struct, { state, generatedAt, handOver }: StateDossier): void {
   // The line above the title brands the page, as the footers do: an artifact.
   kicker(pdf, 'Code Blue campaign · state dossier')
   documentTitle(pdf, document, state.name)
@@ -84,7 +87,9 @@ function title(pdf: Pdf, document: Struct, { state, generatedAt }: StateDossier)
   paragraph(
     pdf,
     document,
-    `Prepared on ${shortDate(generatedAt)} for the campaign's organizers. It names supporters who wrote to the mission: keep it with you, do not hand it over.`,
+    handOver
+      ? `Prepared on ${shortDate(generatedAt)} to be handed over. It holds no supporter's personal data: letters are counted and listed by reference only.`
+      : `Prepared on ${shortDate(generatedAt)} for the campaign's organizers. It names supporters who wrote to the mission: keep it with you, do not hand it over.`,
     { muted: true, gap: 6 },
   )
 }
@@ -127,7 +132,7 @@ function standing(pdf: Pdf, document: Struct, dossier: StateDossier): void {
       [
         'Position',
         current
-          ? `${POSITION_LABELS[current.position]} (noted ${shortDate(current.notedOn)} by ${current.author})${current.note ? `\n${current.note}` : ''}`
+          ? `${POSITION_LABELS[current.position]} (noted ${shortDate(current.notedOn)}${current.author ? ` by ${current.author}` : ''})${current.note ? `\n${current.note}` : ''}`
           : 'Unknown: none recorded yet',
       ],
       ['Last contact', coverage?.lastContactOn ? shortDate(coverage.lastContactOn) : 'None yet'],
@@ -186,12 +191,16 @@ function timeline(pdf: Pdf, document: Struct, dossier: StateDossier): void {
       .filter((e) => e.source === 'organizer')
       .map((e) => ({
         date: e.occurredOn,
-        title: `${ENGAGEMENT_KIND_LABELS[e.kind]} · ${e.author}`,
+        title: e.author
+          ? `${ENGAGEMENT_KIND_LABELS[e.kind]} · ${e.author}`
+          : `${ENGAGEMENT_KIND_LABELS[e.kind]}`,
         text: e.text,
       })),
     ...positions.map((p) => ({
       date: p.notedOn,
-      title: `Position: ${POSITION_LABELS[p.position]} · ${p.author}`,
+      title: p.author
+        ? `Position: ${POSITION_LABELS[p.position]} · ${p.author}`
+        : `Position: ${POSITION_LABELS[p.position]}`,
       text: p.note,
     })),
   ]
@@ -221,7 +230,11 @@ function timeline(pdf: Pdf, document: Struct, dossier: StateDossier): void {
   })
 }
 
-function latestLetters(pdf: Pdf, document: Struct, { latestLetters: rows, counts }: StateDossier): void {
+function latestLetters(
+  pdf: Pdf,
+  document: Struct,
+  { latestLetters: rows, counts, handOver }: StateDossier,
+): void {
   section(pdf, document, 'Latest letters', (sect) => {
     if (rows.length === 0) {
       paragraph(pdf, sect, 'No letter has been written to this mission yet.')
@@ -231,6 +244,23 @@ function latestLetters(pdf: Pdf, document: Struct, { latestLetters: rows, counts
       paragraph(pdf, sect, `The ${rows.length} most recent of ${counts.written.toLocaleString('en-GB')}.`, {
         muted: true,
       })
+    }
+    const delivery = (l: StateDossier['latestLetters'][number]) =>
+      l.deliveredAt ? `${l.statusLabel}, ${shortDate(l.deliveredAt)}` : l.statusLabel
+    if (handOver) {
+      // No writer: the language a supporter chose says nothing of who they are.
+      table(
+        pdf,
+        sect,
+        [
+          { title: 'Reference', width: 70 },
+          { title: 'Written', width: 80 },
+          { title: 'Language', width: WIDTH - 70 - 80 - 130 },
+          { title: 'Delivery', width: 130 },
+        ],
+        rows.map((l) => [l.reference, shortDate(l.createdAt), LANGUAGE_NAMES[l.language], delivery(l)]),
+      )
+      return
     }
     table(
       pdf,
@@ -245,10 +275,19 @@ function latestLetters(pdf: Pdf, document: Struct, { latestLetters: rows, counts
         l.reference,
         shortDate(l.createdAt),
         l.supporterOrganization ? `${l.supporterName}, ${l.supporterOrganization}` : l.supporterName,
-        l.deliveredAt ? `${l.statusLabel}, ${shortDate(l.deliveredAt)}` : l.statusLabel,
+        delivery(l),
       ]),
     )
   })
 }
 
 const shortDate = (iso: string) => englishDate(iso, 'short')
+
+const LANGUAGE_NAMES: Record<StateDossier['latestLetters'][number]['language'], string> = {
+  ar: 'Arabic',
+  zh: 'Chinese',
+  en: 'English',
+  fr: 'French',
+  ru: 'Russian',
+  es: 'Spanish',
+}

@@ -8,6 +8,8 @@ import type { EngagementRow, NewEngagementRow, Position } from '../db/schema.js'
 export interface EngagementListRow extends EngagementRow {
   organizer_name: string | null
   letter_reference: string | null
+  withdrawn_by_name: string | null
+  revisions: number
 }
 
 export async function insertEngagement(db: Database, row: NewEngagementRow): Promise<number> {
@@ -28,12 +30,22 @@ function engagementsWithAuthors(db: Database) {
     .selectFrom('engagement')
     .leftJoin('organizer', 'organizer.id', 'engagement.organizer_id')
     .leftJoin('letter', 'letter.id', 'engagement.letter_id')
+    .leftJoin('organizer as withdrawer', 'withdrawer.id', 'engagement.withdrawn_by')
     .selectAll('engagement')
     .select(['organizer.name as organizer_name', 'letter.reference as letter_reference'])
+    .select('withdrawer.name as withdrawn_by_name')
+    .select((eb) =>
+      eb
+        .selectFrom('engagement_revision')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .whereRef('engagement_revision.engagement_id', '=', 'engagement.id')
+        .as('revisions'),
+    )
 }
 
 export async function findEngagementById(db: Database, id: number): Promise<EngagementListRow | undefined> {
-  return engagementsWithAuthors(db).where('engagement.id', '=', id).executeTakeFirst()
+  const row = await engagementsWithAuthors(db).where('engagement.id', '=', id).executeTakeFirst()
+  return row && withCount(row)
 }
 
 /** A state's engagements, newest first (the day it happened, then the order they were logged). */
@@ -45,11 +57,12 @@ export async function findEngagementsOfState(
 ): Promise<EngagementListRow[]> {
   let query = engagementsWithAuthors(db).where('engagement.state_iso3', '=', iso3)
   if (source) query = query.where('engagement.source', '=', source)
-  return query
+  const rows = await query
     .orderBy('engagement.occurred_on', 'desc')
     .orderBy('engagement.id', 'desc')
     .limit(limit)
     .execute()
+  return rows.map(withCount)
 }
 
 /** The engagement a letter's writer reported, if any (through engagement_letter). */
@@ -76,6 +89,10 @@ export interface PositionRow {
   organizer_id: number | null
   organizer_name: string | null
   created_at: string
+  withdrawn_at: string | null
+  withdrawn_reason: string | null
+  withdrawn_by_name: string | null
+  revisions: number
 }
 
 export async function insertPosition(
@@ -97,19 +114,37 @@ function positionsWithAuthors(db: Database, iso3: string) {
   return db
     .selectFrom('state_position')
     .leftJoin('organizer', 'organizer.id', 'state_position.organizer_id')
+    .leftJoin('organizer as withdrawer', 'withdrawer.id', 'state_position.withdrawn_by')
     .selectAll('state_position')
-    .select('organizer.name as organizer_name')
+    .select(['organizer.name as organizer_name', 'withdrawer.name as withdrawn_by_name'])
+    .select((eb) =>
+      eb
+        .selectFrom('state_position_revision')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .whereRef('state_position_revision.position_id', '=', 'state_position.id')
+        .as('revisions'),
+    )
     .where('state_position.state_iso3', '=', iso3)
     .orderBy('state_position.id', 'desc')
 }
 
-/** Every position recorded for a state, the current (latest) first. */
+/** Every position recorded for a state, withdrawn ones too, the latest first. */
 export async function findPositionHistory(db: Database, iso3: string, limit: number): Promise<PositionRow[]> {
-  return positionsWithAuthors(db, iso3).limit(limit).execute()
+  return (await positionsWithAuthors(db, iso3).limit(limit).execute()).map(withCount)
 }
 
+/** The state's latest position record not withdrawn. */
 export async function findCurrentPosition(db: Database, iso3: string): Promise<PositionRow | undefined> {
-  return positionsWithAuthors(db, iso3).limit(1).executeTakeFirst()
+  const row = await positionsWithAuthors(db, iso3)
+    .where('state_position.withdrawn_at', 'is', null)
+    .limit(1)
+    .executeTakeFirst()
+  return row && withCount(row)
+}
+
+// PostgreSQL's count(*) is a bigint, which pg hands over as a string.
+function withCount<T extends { revisions: number | string | null }>(row: T): T & { revisions: number } {
+  return { ...row, revisions: Number(row.revisions ?? 0) }
 }
 
 export interface ReplyCountRow {

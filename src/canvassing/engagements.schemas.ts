@@ -8,6 +8,15 @@ import { ENGAGEMENT_LIMITS } from './engagement-input.js'
 
 const IsoDate = Type.String({ format: 'date', description: 'YYYY-MM-DD' })
 
+export const WithdrawalSchema = Type.Object(
+  {
+    at: Type.String({ format: 'date-time' }),
+    by: Type.String({ description: "The organizer who withdrew it, or 'Command line'" }),
+    reason: Type.String(),
+  },
+  { description: 'Withdrawn: kept on record, no longer counted by coverage' },
+)
+
 export const EngagementSchema = Type.Object({
   id: Type.Integer(),
   iso3: Type.String(),
@@ -20,6 +29,8 @@ export const EngagementSchema = Type.Object({
   author: Type.String({ description: "The organizer who logged it, or 'Supporter'" }),
   letterReference: Nullable(Type.String({ description: "The letter a supporter's answer is about" })),
   createdAt: Type.String({ format: 'date-time' }),
+  withdrawn: Nullable(WithdrawalSchema),
+  revisions: Type.Integer({ description: 'Changes made since it was logged (see its history)' }),
 })
 export type EngagementJson = Static<typeof EngagementSchema>
 

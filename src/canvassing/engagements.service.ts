@@ -26,6 +26,16 @@ export interface EngagementDto {
   /** The letter a supporter's answer is about. */
   letterReference: string | null
   createdAt: string
+  /** Withdrawn by an organizer (kept, no longer counted), else null. */
+  withdrawn: WithdrawalDto | null
+  /** Changes made to it since it was logged (its history: corrections.service). */
+  revisions: number
+}
+
+export interface WithdrawalDto {
+  at: string
+  by: string
+  reason: string
 }
 
 export interface PositionDto {
@@ -36,6 +46,8 @@ export interface PositionDto {
   note: string
   author: string
   createdAt: string
+  withdrawn: WithdrawalDto | null
+  revisions: number
 }
 
 /** An organizer logs what happened with a state's mission (meeting, call, reply, note ...). */
@@ -227,6 +239,21 @@ function toEngagementDto(row: repo.EngagementListRow): EngagementDto {
     author: row.source === 'supporter' ? 'Supporter' : authorOf(row),
     letterReference: row.letter_reference,
     createdAt: row.created_at,
+    withdrawn: withdrawalOf(row),
+    revisions: row.revisions,
+  }
+}
+
+function withdrawalOf(row: {
+  withdrawn_at: string | null
+  withdrawn_reason: string | null
+  withdrawn_by_name: string | null
+}): WithdrawalDto | null {
+  if (!row.withdrawn_at) return null
+  return {
+    at: row.withdrawn_at,
+    by: row.withdrawn_by_name ?? 'Command line',
+    reason: row.withdrawn_reason ?? '',
   }
 }
 
@@ -239,6 +266,8 @@ function toPositionDto(row: repo.PositionRow): PositionDto {
     note: row.note,
     author: authorOf(row),
     createdAt: row.created_at,
+    withdrawn: withdrawalOf(row),
+    revisions: row.revisions,
   }
 }
 

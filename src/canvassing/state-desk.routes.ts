@@ -2,16 +2,23 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AppContext } from '../app-context.js'
-import { markPrintedLetterDelivered } from '../letters/index.js'
+import { correctPrintedDelivery, markPrintedLetterDelivered } from '../letters/index.js'
 import { ValidationError } from '../lib/errors.js'
 import { COVERAGE_STATUS_LABELS, ENGAGEMENT_KIND_LABELS, POSITION_LABELS } from '../lib/labels.js'
 import { actorOf, can, organizerPageData, permitted, permittedForm, signedIn } from '../organizers/index.js'
 import { dropEmptyQueryValues } from '../plugins/query.js'
+import { editEngagement, editPosition, withdrawEngagement, withdrawPosition } from './corrections.service.js'
 import { ENGAGEMENT_KINDS, POSITIONS } from './coverage-rules.js'
 import { renderDossierPdf } from './dossier-pdf.js'
 import { addEngagement, setPosition } from './engagements.service.js'
 import { stateRepliesView } from './mission-replies-view.js'
-import { type DeskLetter, getStateDesk, getStateDossier, type StateDesk } from './state-desk.service.js'
+import {
+  type DeskLetter,
+  getStateDesk,
+  getStateDossier,
+  getStateHandOverDossier,
+  type StateDesk,
+} from './state-desk.service.js'
 
 type Form = Record<string, unknown>
 
@@ -40,12 +47,30 @@ const SAVED_NOTICES: Record<string, string> = {
   reply: 'The reply is recorded; the writers of the letters it answers are told by e-mail.',
   published: 'The position is now shown on the public progress page.',
   unpublished: 'The position is no longer shown on the public pages.',
+  corrected: 'The correction is recorded; the version before it is kept in the history.',
+  withdrawn: 'The entry is withdrawn: it stays on record and no longer counts.',
+  delivery: "The letter's delivery is corrected; what it was is kept in the history.",
 }
+
+const CorrectionParams = Type.Object({
+  iso3: Type.String({ maxLength: 10 }),
+  id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }),
+})
+
+/** Where each correction form sits on the page, to come back to it. */
+const CORRECTIONS = {
+  'engagements/:id/edit': { anchor: 'engagements', saved: 'corrected', run: editEngagement },
+  'engagements/:id/withdraw': { anchor: 'engagements', saved: 'withdrawn', run: withdrawEngagement },
+  'positions/:id/edit': { anchor: 'position', saved: 'corrected', run: editPosition },
+  'positions/:id/withdraw': { anchor: 'position', saved: 'withdrawn', run: withdrawPosition },
+} as const
 
 /** Forms that failed: their values and errors, shown again with the page (422). */
 interface FormState {
   engagement?: { values: Form; errors: Record<string, string> }
   position?: { values: Form; errors: Record<string, string> }
+  /** A correction refused: what was wrong, shown at the top of the page. */
+  correction?: { errors: Record<string, string> }
 }
 
 /** The organizers' page of one state: coverage, mission, letters, engagements, position, dossier. */
@@ -72,9 +97,10 @@ export const stateDeskRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
       positions: replies.withReplies(view.positions),
       today: ctx.clock.today(),
       notice: saved && Object.hasOwn(SAVED_NOTICES, saved) ? SAVED_NOTICES[saved] : undefined,
+      correctionErrors: Object.values(forms.correction?.errors ?? {}),
       engagementForm: formView(forms.engagement, { kind: 'meeting', occurredOn: ctx.clock.today() }),
       positionForm: formView(forms.position, {
-        position: desk.positions[0]?.position ?? 'unknown',
+        position: desk.positions.find((p) => !p.withdrawn)?.position ?? 'unknown',
         notedOn: ctx.clock.today(),
       }),
     })
@@ -141,6 +167,43 @@ export const stateDeskRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
     },
   )
 
+  // Corrections: an engagement or a position edited or withdrawn, with the reason (kept, audited).
+  for (const [path, correction] of Object.entries(CORRECTIONS)) {
+    app.post(
+      `/states/:iso3/${path}`,
+      { ...permittedForm(app, 'canvassing.edit'), schema: { params: CorrectionParams } },
+      async (request, reply) => {
+        const { iso3, id } = request.params
+        const form = (request.body ?? {}) as Form
+        try {
+          await correction.run(ctx, actorOf(signedIn(request)), id, form, iso3)
+          return reply.redirect(`${deskUrl(iso3)}?saved=${correction.saved}#${correction.anchor}`, 303)
+        } catch (error) {
+          if (!(error instanceof ValidationError)) throw error
+          reply.code(422)
+          return deskPage(request, reply, iso3, 1, { correction: { errors: error.errors } })
+        }
+      },
+    )
+  }
+
+  app.post(
+    '/states/:iso3/letters/:letterId/delivery',
+    { ...permittedForm(app, 'canvassing.edit'), schema: { params: LetterParams } },
+    async (request, reply) => {
+      const { iso3, letterId } = request.params
+      const form = (request.body ?? {}) as Form
+      try {
+        const done = await correctPrintedDelivery(ctx, actorOf(signedIn(request)), letterId, form, iso3)
+        return reply.redirect(`${deskUrl(done.iso3)}?saved=delivery#letters`, 303)
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error
+        reply.code(422)
+        return deskPage(request, reply, iso3, 1, { correction: { errors: error.errors } })
+      }
+    },
+  )
+
   app.get(
     '/states/:iso3/dossier.pdf',
     // It names the supporters who wrote: an export of personal data, audited.
@@ -149,6 +212,21 @@ export const stateDeskRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
       const dossier = await getStateDossier(ctx, request.params.iso3, actorOf(signedIn(request)))
       const pdf = await renderDossierPdf(dossier)
       const file = `code-blue-dossier-${dossier.state.iso3.toLowerCase()}-${ctx.clock.today()}.pdf`
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `attachment; filename="${file}"`)
+        .send(pdf)
+    },
+  )
+
+  app.get(
+    '/states/:iso3/dossier-handover.pdf',
+    // No supporter's personal data in it: every organizer may take it (the download is audited).
+    { ...permitted('canvassing.view'), schema: { params: StateParams } },
+    async (request, reply) => {
+      const dossier = await getStateHandOverDossier(ctx, request.params.iso3, actorOf(signedIn(request)))
+      const pdf = await renderDossierPdf(dossier)
+      const file = `code-blue-dossier-${dossier.state.iso3.toLowerCase()}-${ctx.clock.today()}-handover.pdf`
       return reply
         .type('application/pdf')
         .header('content-disposition', `attachment; filename="${file}"`)
@@ -165,7 +243,7 @@ function deskView(desk: StateDesk, logLimit: number, withPeople: boolean) {
   const { state, coverage, letters } = desk
   const replies = desk.counts.replies
   const slug = state.iso3.toLowerCase()
-  const current = desk.positions[0]
+  const current = desk.positions.find((p) => !p.withdrawn)
   return {
     state,
     slug,
@@ -180,10 +258,22 @@ function deskView(desk: StateDesk, logLimit: number, withPeople: boolean) {
     position: current
       ? { ...current, label: POSITION_LABELS[current.position] }
       : { position: 'unknown', label: POSITION_LABELS.unknown },
-    positions: desk.positions.map((p) => ({ ...p, label: POSITION_LABELS[p.position] })),
-    engagements: desk.engagements
-      .slice(0, logLimit)
-      .map((e) => ({ ...e, kindLabel: ENGAGEMENT_KIND_LABELS[e.kind] })),
+    positions: desk.positions.map((p) => ({
+      ...p,
+      label: POSITION_LABELS[p.position],
+      current: p.id === current?.id,
+      options: POSITIONS.map((o) => ({ value: o, label: POSITION_LABELS[o], selected: o === p.position })),
+    })),
+    engagements: desk.engagements.slice(0, logLimit).map((e) => ({
+      ...e,
+      kindLabel: ENGAGEMENT_KIND_LABELS[e.kind],
+      editable: e.source === 'organizer' && !e.withdrawn,
+      kinds: ENGAGEMENT_KINDS.map((k) => ({
+        value: k,
+        label: ENGAGEMENT_KIND_LABELS[k],
+        selected: k === e.kind,
+      })),
+    })),
     engagementCount: desk.engagements.length,
     logHidden: Math.max(0, desk.engagements.length - logLimit),
     replies: replies.asked

@@ -62,6 +62,8 @@ export interface DeskLetter {
   deliveredAt: string | null
   /** Printed and not yet delivered: the page offers "Mark delivered". */
   canMarkDelivered: boolean
+  /** Marked delivered on paper: the page offers to undo it or change its day. */
+  canCorrectDelivery: boolean
 }
 
 export interface DeskLetterCounts extends LetterCounts {
@@ -89,6 +91,11 @@ export interface StateDesk extends StateBasics {
 export interface StateDossier extends StateBasics {
   latestLetters: DeskLetter[]
   generatedAt: string
+  /**
+   * The hand-over version: no supporter's personal data (names, organizations, addresses,
+   * e-mails, paragraphs) and none of the organizers' own words or names, which may quote people.
+   */
+  handOver: boolean
 }
 
 /** The organizers' page of a state: `page` (from 1) of its letters, newest first. */
@@ -134,9 +141,47 @@ export async function getStateDossier(ctx: Ctx, iso3: string, actor: Actor): Pro
   })
   return {
     ...basics,
-    engagements: organizersLog,
+    // What is on record now: a withdrawn entry stays on the desk, struck out, not in a dossier.
+    engagements: organizersLog.filter((e) => !e.withdrawn),
+    positions: basics.positions.filter((p) => !p.withdrawn),
     latestLetters: rows.map(toDeskLetter),
     generatedAt: ctx.clock.nowIso(),
+    handOver: false,
+  }
+}
+
+/**
+ * The dossier to hand over (to a partner, a delegation): the same facts with no supporter's
+ * personal data. @NOTE emptied here, before the PDF is drawn, so no layout can print what it does
+ * not receive. Contacts keep their kind and day, positions their value and day; the organizers'
+ * texts, notes and names are left out, as they may quote or name people. Audited as an export.
+ */
+export async function getStateHandOverDossier(ctx: Ctx, iso3: string, actor: Actor): Promise<StateDossier> {
+  const basics = await getBasics(ctx, iso3)
+  const [rows, organizersLog] = await Promise.all([
+    repo.findStateLettersPage(ctx.db, basics.state.iso3, { limit: DOSSIER_LETTERS, offset: 0 }),
+    listEngagements(ctx, basics.state.iso3, { source: 'organizer', limit: DOSSIER_ENGAGEMENTS }),
+  ])
+  await recordExport(ctx.db, actor, ctx.clock.nowIso(), {
+    what: 'dossier_handover',
+    subjectType: 'state',
+    subjectId: basics.state.iso3,
+    summary: `Downloaded the hand-over dossier of ${basics.state.name} (no supporter's personal data)`,
+    rows: 0,
+  })
+  return {
+    ...basics,
+    engagements: organizersLog
+      .filter((e) => !e.withdrawn)
+      .map((e) => ({ ...e, text: '', author: '', letterReference: null })),
+    positions: basics.positions.filter((p) => !p.withdrawn).map((p) => ({ ...p, note: '', author: '' })),
+    latestLetters: rows.map(toDeskLetter).map((letter) => ({
+      ...letter,
+      supporterName: '',
+      supporterOrganization: null,
+    })),
+    generatedAt: ctx.clock.nowIso(),
+    handOver: true,
   }
 }
 
@@ -170,6 +215,7 @@ function countsOf(stats: StateLetterStatsRow | undefined): DeskLetterCounts {
     emailed: stats?.emailed ?? 0,
     delivered: stats?.delivered ?? 0,
     failed: stats?.failed ?? 0,
+    withPersonalNote: stats?.with_personal_note ?? 0,
     firstDeliveredAt: stats?.first_delivered_at ?? null,
     lastDeliveredAt: stats?.last_delivered_at ?? null,
     replies: {
@@ -198,6 +244,7 @@ function toDeskLetter(row: repo.StateLetterRow): DeskLetter {
     statusLabel: statusLabelOf(row),
     deliveredAt: row.printed_delivered_at ?? (row.status === 'sent' ? row.sent_at : null),
     canMarkDelivered: canMarkPrintedDelivered(row),
+    canCorrectDelivery: row.printed_delivered_at !== null,
   }
 }
 

@@ -322,6 +322,41 @@ export interface EngagementTable {
   organizer_id: number | null
   letter_id: number | null
   created_at: string
+  /** Withdrawn (migration 0021): kept, shown struck out, no longer counted by coverage. */
+  withdrawn_at: Generated<string | null>
+  withdrawn_by: Generated<number | null>
+  withdrawn_reason: Generated<string | null>
+}
+
+/** What a change to a row replaced: the version before it, who changed it, when and why (0021). */
+interface RevisionColumns {
+  id: Generated<number>
+  change: 'edit' | 'withdraw' | 'undo' | 'redate'
+  reason: string
+  organizer_id: number | null
+  actor_label: string
+  changed_at: string
+}
+
+export interface EngagementRevisionTable extends RevisionColumns {
+  engagement_id: number
+  kind: EngagementKind
+  occurred_on: string
+  text: string
+}
+
+export interface StatePositionRevisionTable extends RevisionColumns {
+  position_id: number
+  position: Position
+  noted_on: string
+  note: string
+}
+
+/** A printed letter's delivery as it was before it was undone or re-dated. */
+export interface LetterDeliveryRevisionTable extends RevisionColumns {
+  letter_id: number
+  printed_delivered_at: string | null
+  printed_delivered_by: number | null
 }
 
 export type Position = 'unknown' | 'undecided' | 'supportive' | 'opposed' | 'committed'
@@ -334,6 +369,9 @@ export interface StatePositionTable {
   note: string
   organizer_id: number | null
   created_at: string
+  withdrawn_at: Generated<string | null>
+  withdrawn_by: Generated<number | null>
+  withdrawn_reason: Generated<string | null>
 }
 
 /** How a mission's reply came (migration 0020). */
@@ -394,6 +432,8 @@ export interface StateLetterStatsTable {
   reply_replied: number
   reply_acknowledged: number
   reply_no_reply: number
+  /** Letters written with a paragraph of the writer's own (migration 0021). */
+  with_personal_note: number
 }
 
 export interface DirectoryUploadTable {
@@ -524,6 +564,9 @@ export interface DB {
   letter_reply_notice: LetterReplyNoticeTable
   state_position_publication: StatePositionPublicationTable
   state_letter_stats: StateLetterStatsTable
+  engagement_revision: EngagementRevisionTable
+  state_position_revision: StatePositionRevisionTable
+  letter_delivery_revision: LetterDeliveryRevisionTable
   directory_upload: DirectoryUploadTable
   member: MemberTable
   campaign_update: CampaignUpdateTable

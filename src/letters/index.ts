@@ -2,7 +2,11 @@
 export { formsFor } from './diplomatic-form.js'
 export { forgetDraft } from './draft-cookie.js'
 export type { LetterDocument, LetterLanguage } from './letter-document.js'
-export { canMarkPrintedDelivered, markPrintedLetterDelivered } from './letter-handover.js'
+export {
+  canMarkPrintedDelivered,
+  correctPrintedDelivery,
+  markPrintedLetterDelivered,
+} from './letter-handover.js'
 export { type LetterLoader, letterLoaderFor } from './letter-loader.js'
 export { paperAttributes } from './letter-paper.js'
 export { writeLettersPdf } from './letter-pdf.js'

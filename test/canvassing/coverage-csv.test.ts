@@ -117,7 +117,7 @@ describe('the coverage CSV', () => {
       ...coverage,
       states: [{ ...first!, name: '=HYPERLINK("http://evil.example","x")' }, ...rest],
     }
-    const records = parse(coverageCsv(renamed, []), { bom: true, columns: true }) as CsvRecord[]
+    const records = parse(coverageCsv(renamed.states, []), { bom: true, columns: true }) as CsvRecord[]
     expect(records[0]!.State).toBe('\'=HYPERLINK("http://evil.example","x")')
   })
 })

@@ -53,6 +53,7 @@ describe('coverage of the member states', async () => {
       byStatus: { not_contacted: 193, contacted: 0, replied: 0, engaged: 0 },
       lettersWritten: 0,
       lettersDelivered: 0,
+      lettersWithPersonalNote: 0,
     })
     expect(coverage.states).toHaveLength(193)
     expect(coverage.states.map((s) => s.iso3)).not.toContain('VAT')
@@ -92,6 +93,7 @@ describe('coverage of the member states', async () => {
       emailed: 0,
       delivered: 0,
       failed: 0,
+      withPersonalNote: 0,
     })
     expect((await stateOf('ITA')).letters).toMatchObject({ written: 1, emailed: 1, failed: 1, delivered: 0 })
     expect((await stateOf('FRA')).letters).toMatchObject({ written: 1, emailed: 1, delivered: 0 })

@@ -25,7 +25,7 @@ export async function down(db: Kysely<any>): Promise<void> {
 // triggers have them (letter-stats-triggers.ts, with the reply counters of 0006): `is not
 // distinct from` stands for SQLite's `is`, `::int` for its booleans that are numbers.
 // @NOTE "delivered" must match canvassing/coverage-rules.ts, as SQLite's must.
-const COUNTERS: ReadonlyArray<readonly [string, (row: string) => string]> = [
+export const COUNTERS: ReadonlyArray<readonly [string, (row: string) => string]> = [
   ['printed', (row) => `(${row}.printed_at is not null)`],
   [
     'emailed',
@@ -42,24 +42,28 @@ const COUNTERS: ReadonlyArray<readonly [string, (row: string) => string]> = [
 
 const deliveredFlag = COUNTERS.find(([column]) => column === 'delivered')![1]('new')
 const deliveredAt = `(case when new.status = 'sent' then coalesce(new.sent_at, new.updated_at) else new.printed_delivered_at end)`
-const counted = (row: string, sign: '+' | '-') =>
-  COUNTERS.map(([column, flag]) => `${column} = ${column} ${sign} ${flag(row)}::int`).join(',\n        ')
+const counted = (counters: typeof COUNTERS, row: string, sign: '+' | '-') =>
+  counters.map(([column, flag]) => `${column} = ${column} ${sign} ${flag(row)}::int`).join(',\n        ')
 
-// One function for the three triggers, as SQLite's three bodies: take the old row's flags away
-// (update, delete), add the new row's (insert, update).
-const LETTER_STATS_FUNCTION = `create function letter_stats_count() returns trigger language plpgsql as $$
+/**
+ * One function for the three triggers, as SQLite's three bodies: take the old row's flags away
+ * (update, delete), add the new row's (insert, update). Later migrations (0021) replace it with
+ * more counters: `create` becomes `create or replace`, the rest of the text stays as it was.
+ */
+export function letterStatsFunction(counters: typeof COUNTERS, create = 'create'): string {
+  return `${create} function letter_stats_count() returns trigger language plpgsql as $$
   begin
     if tg_op in ('UPDATE', 'DELETE') then
       update state_letter_stats set
         written = written - 1,
-        ${counted('old', '-')}
+        ${counted(counters, 'old', '-')}
       where state_iso3 = old.state_iso3;
     end if;
     if tg_op in ('INSERT', 'UPDATE') then
       insert into state_letter_stats (state_iso3) values (new.state_iso3) on conflict (state_iso3) do nothing;
       update state_letter_stats set
         written = written + 1,
-        ${counted('new', '+')},
+        ${counted(counters, 'new', '+')},
         first_delivered_at = case when ${deliveredFlag} then least(coalesce(first_delivered_at, ${deliveredAt}), ${deliveredAt}) else first_delivered_at end,
         last_delivered_at = case when ${deliveredFlag} then greatest(coalesce(last_delivered_at, ${deliveredAt}), ${deliveredAt}) else last_delivered_at end
       where state_iso3 = new.state_iso3;
@@ -67,6 +71,9 @@ const LETTER_STATS_FUNCTION = `create function letter_stats_count() returns trig
     return null;
   end
 $$`
+}
+
+const LETTER_STATS_FUNCTION = letterStatsFunction(COUNTERS)
 
 const WATCHED = [
   'status',

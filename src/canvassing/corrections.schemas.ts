@@ -1,0 +1,50 @@
+import { Type } from '@sinclair/typebox'
+import { StringEnum } from '../lib/schema-types.js'
+import { REASON_LIMIT } from './corrections.service.js'
+import { ENGAGEMENT_KINDS, POSITIONS } from './coverage-rules.js'
+
+// The organizers' corrections API: an engagement or a position edited or withdrawn, with a reason.
+
+export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) })
+
+const Reason = Type.String({
+  description: `Why it is corrected, at most ${REASON_LIMIT} characters: kept in its history and the audit log`,
+})
+
+export const EngagementEditSchema = Type.Object(
+  {
+    kind: Type.Optional(StringEnum(ENGAGEMENT_KINDS)),
+    occurredOn: Type.Optional(Type.String({ description: 'YYYY-MM-DD, today or earlier' })),
+    text: Type.Optional(Type.String()),
+    reason: Reason,
+  },
+  { additionalProperties: false },
+)
+
+export const PositionEditSchema = Type.Object(
+  {
+    position: Type.Optional(StringEnum(POSITIONS)),
+    notedOn: Type.Optional(Type.String({ description: 'YYYY-MM-DD, today or earlier' })),
+    note: Type.Optional(Type.String()),
+    reason: Reason,
+  },
+  { additionalProperties: false },
+)
+
+export const WithdrawSchema = Type.Object({ reason: Reason }, { additionalProperties: false })
+
+export const HistorySchema = Type.Object({
+  id: Type.Integer(),
+  revisions: Type.Array(
+    Type.Object({
+      change: StringEnum(['edit', 'withdraw', 'undo', 'redate']),
+      reason: Type.String(),
+      by: Type.String(),
+      at: Type.String({ format: 'date-time' }),
+      before: Type.Record(Type.String(), Type.Union([Type.String(), Type.Null()]), {
+        description: 'The version the change replaced',
+      }),
+    }),
+    { description: 'Newest first' },
+  ),
+})
