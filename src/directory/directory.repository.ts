@@ -6,7 +6,6 @@ import type {
   Membership,
   MissionVersionRow,
   NewMissionVersionRow,
-  NewSecurityCouncilSeatRow,
   NewStateRow,
   NewStateTagRow,
   SecurityCouncilSeatRow,
@@ -112,12 +111,6 @@ export async function findCouncilSeatsOfState(db: Db, iso3: string): Promise<Sec
     .where('state_iso3', '=', iso3)
     .orderBy('term_start_year')
     .execute()
-}
-
-/** Makes the seats in the database exactly `rows` (seed data is the one source of seats). */
-export async function replaceCouncilSeats(db: Db, rows: NewSecurityCouncilSeatRow[]): Promise<void> {
-  await db.deleteFrom('security_council_seat').execute()
-  if (rows.length > 0) await db.insertInto('security_council_seat').values(rows).execute()
 }
 
 /** Adds the tags not yet there; never removes or changes one (organizers own them). */
