@@ -3,7 +3,7 @@ import type { Database } from '../db/connection.js'
 import type { CouncilTermChangeAction, SecurityCouncilSeatRow } from '../db/schema.js'
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors.js'
 import type { FieldErrors } from '../lib/form-fields.js'
-import { type Actor, recordAudit } from '../organizers/index.js'
+import { type Actor, actorLabel, recordAudit } from '../organizers/index.js'
 import { type CouncilTermInput, parseCouncilTermInput, parseNoteOnly } from './council-term-input.js'
 import * as repo from './council-terms.repository.js'
 import * as directoryRepo from './directory.repository.js'
@@ -202,7 +202,7 @@ function record(
     at,
     action,
     organizer_id: actor.kind === 'organizer' ? actor.id : null,
-    actor_label: actor.kind === 'organizer' ? actor.name : 'command line',
+    actor_label: actorLabel(actor),
     reason,
     before_iso3: before?.state_iso3 ?? null,
     before_first_year: before?.term_start_year ?? null,
