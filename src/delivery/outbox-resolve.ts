@@ -56,6 +56,11 @@ export async function resolveDelivery(
   const settled = await ctx.db.transaction().execute(async (trx) => {
     // Read in the transaction: two organizers settling the same letter at once cannot both do it.
     const { letter, message } = await requireSettleable(trx, reference)
+    // The mail server refused a failed e-mail: it cannot have reached the mission that way.
+    if (action === 'sent' && message.status === 'failed')
+      throw new ConflictError(
+        `Letter ${letter.reference}'s e-mail failed (the mail server refused it), so it cannot be recorded as delivered: send it again once the mission's address is checked.`,
+      )
     if (action === 'sent') {
       await outboxRepository.updateOutboxMessage(trx, message.id, {
         status: 'sent',

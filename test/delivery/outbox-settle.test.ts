@@ -124,6 +124,19 @@ describe('settling an uncertain e-mail from the outbox page', () => {
     expect(JSON.parse(audit!.details).check).toMatchObject({ how: 'email', found: 'Not received' })
   })
 
+  it('a failed e-mail (refused by the mail server) can only be sent again, not recorded as delivered', async () => {
+    const { id, reference, outboxId } = await uncertainLetter()
+    await ctx.db.updateTable('outbox_message').set({ status: 'failed' }).where('id', '=', outboxId).execute()
+    await ctx.db.updateTable('letter').set({ status: 'failed' }).where('public_id', '=', id).execute()
+    const form = await get(`/organizers/outbox/settle?reference=${reference}`)
+    expect(form.body).not.toContain('value="sent"')
+    const refused = await post({ reference, action: 'sent', ...check })
+    expect(refused.statusCode).toBe(409)
+    expect(refused.body).toContain('cannot be recorded as delivered')
+    expect(await messageStatus(outboxId)).toBe('failed')
+    expect(await listAuditEvents(ctx.db, { subjectType: 'letter', subjectId: reference })).toEqual([])
+  })
+
   it('a reference that is no letter is a 404, a malformed one a 400 naming the field', async () => {
     expect((await get('/organizers/outbox/settle?reference=CB-ZZZZZZ')).statusCode).toBe(404)
     const bad = await post({ reference: 'nonsense', action: 'sent', ...check })
