@@ -61,8 +61,10 @@ export async function findWriteStamp(db: Db): Promise<string> {
 }
 
 /**
- * A value that changes whenever states, missions or Council seats change: mission versions and
- * seats are only ever added (ids grow; seats are replaced by new rows), states carry updated_at.
+ * A value that changes whenever states, missions or Council seats change: mission versions are
+ * only ever added (ids grow); seats are inserted or deleted, never updated (the seed replaces its
+ * own, a correction on /organizers/council deletes and inserts), so their greatest id or their
+ * count moves; states carry updated_at.
  */
 export async function findDirectoryFingerprint(db: Db): Promise<string> {
   const row = await db
