@@ -6,17 +6,20 @@ import { loadConfig } from '../src/config.js'
 import { createContext } from '../src/context.js'
 import { type BlueBookImportReport, importBlueBook, readBlueBook } from '../src/directory/bluebook-import.js'
 import { createLogger } from '../src/lib/log.js'
+import { commandLineActor } from '../src/organizers/index.js'
 
-// npm run directory:import -- <file or URL> [--dry-run] [--date YYYY-MM-DD]
-// Imports the UN Blue Book into the mission directory and prints what changed. Bad input: one
-// line on stderr, exit status 1, nothing written.
+// npm run directory:import -- <file or URL> [--dry-run] [--date YYYY-MM-DD] [--as EMAIL]
+// Imports the UN Blue Book into the mission directory and prints what changed; the import is in
+// the audit log under the organizer --as names, or "command line". Bad input: one line on
+// stderr, exit status 1, nothing written.
 
-const USAGE = 'usage: npm run directory:import -- <file or URL> [--dry-run] [--date YYYY-MM-DD]'
+const USAGE = 'usage: npm run directory:import -- <file or URL> [--dry-run] [--date YYYY-MM-DD] [--as EMAIL]'
 
 interface Arguments {
   input: string
   dryRun: boolean
   date: string | null
+  as: string | null
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -32,6 +35,7 @@ async function main(argv: string[]): Promise<void> {
       source: sourceName(args.input),
       sourceDate: args.date ?? dateInName(args.input) ?? ctx.clock.today(),
       dryRun: args.dryRun,
+      actor: await commandLineActor(ctx, args.as),
     })
     process.stdout.write(formatReport(report))
   } finally {
@@ -51,14 +55,14 @@ function parseArguments(argv: string[]): Arguments {
   if (extra.length > 0) throw new Error(`one file or URL at a time, got also: ${extra.join(' ')}`)
   const date = parsed.values.date ?? null
   if (date !== null && !isDate(date)) throw new Error(`--date must be a day as YYYY-MM-DD (got "${date}")`)
-  return { input, dryRun: parsed.values['dry-run'] === true, date }
+  return { input, dryRun: parsed.values['dry-run'] === true, date, as: parsed.values.as ?? null }
 }
 
 const parse = (argv: string[]) =>
   parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { 'dry-run': { type: 'boolean' }, date: { type: 'string' } },
+    options: { 'dry-run': { type: 'boolean' }, date: { type: 'string' }, as: { type: 'string' } },
   })
 
 const isUrl = (input: string): boolean => /^https?:\/\//i.test(input)

@@ -1,13 +1,15 @@
 /**
  * npm run letters:print -- [--state FRA,USA] [--template supporter] [--from 2026-01-01]
- *                          [--to 2026-12-31] [--campaign] [--duplex] [--paper a4|letter] --out FILE
+ *                          [--to 2026-12-31] [--campaign] [--duplex] [--paper a4|letter]
+ *                          [--as EMAIL] --out FILE
  *
  * Prints letters as one PDF, each starting on a new page, streamed to FILE with a progress bar.
  * --campaign first writes the campaign's own letter to every member state that has none, then
  * prints the campaign letters: the mailing to all 193 missions. --duplex starts each letter on an
  * odd page (a blank page after each letter of odd length), for printing on both sides; --paper
  * prints the whole run on one paper size (else the first letter's). Says at the end how many
- * letters, pages and blank pages.
+ * letters, pages and blank pages. The letters written and the printing (names and postal addresses
+ * on paper) are in the audit log under the organizer --as names, or "command line".
  */
 import fs from 'node:fs'
 import { parseArgs } from 'node:util'
@@ -18,12 +20,14 @@ import {
   type LetterFilter,
   type PrintOptions,
   printLetters,
+  recordLetterPrint,
   writeCampaignLetters,
 } from '../src/letters/letter-batch.js'
 import { PAPER_SIZES, type PaperSize } from '../src/letters/letter-document.js'
+import { commandLineActor } from '../src/organizers/index.js'
 
 const USAGE =
-  'usage: npm run letters:print -- [--state FRA,USA] [--template ID] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--campaign] [--duplex] [--paper a4|letter] --out FILE'
+  'usage: npm run letters:print -- [--state FRA,USA] [--template ID] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--campaign] [--duplex] [--paper a4|letter] [--as EMAIL] --out FILE'
 
 function fail(message: string): never {
   console.error(message)
@@ -39,6 +43,7 @@ const OPTIONS = {
   duplex: { type: 'boolean', default: false },
   paper: { type: 'string' },
   out: { type: 'string' },
+  as: { type: 'string' },
 } as const
 
 function readArgs() {
@@ -49,7 +54,13 @@ function readArgs() {
   }
 }
 
-function parseFilter(): { filter: LetterFilter; options: PrintOptions; out: string; campaign: boolean } {
+function parseFilter(): {
+  filter: LetterFilter
+  options: PrintOptions
+  out: string
+  campaign: boolean
+  as: string | undefined
+} {
   const values = readArgs()
   if (!values.out) fail(`--out FILE is required\n${USAGE}`)
   const date = (name: 'from' | 'to'): string | undefined => {
@@ -80,6 +91,7 @@ function parseFilter(): { filter: LetterFilter; options: PrintOptions; out: stri
     options: { duplex: values.duplex ?? false, paperSize: paper as PaperSize | undefined },
     out: values.out,
     campaign: values.campaign ?? false,
+    as: values.as,
   }
 }
 
@@ -92,13 +104,15 @@ function progress(done: number, total: number): void {
 }
 
 async function main(): Promise<void> {
-  const { filter, options, out, campaign } = parseFilter()
+  const { filter, options, out, campaign, as } = parseFilter()
   const ctx = await createContext(loadConfig(process.env))
   try {
+    const actor = await commandLineActor(ctx, as)
     if (campaign) {
-      const written = await writeCampaignLetters(ctx)
+      const written = await writeCampaignLetters(ctx, actor)
       console.log(`campaign letters written now: ${written} (member states that had none)`)
     }
+    await recordLetterPrint(ctx, actor, filter, options)
     const file = fs.createWriteStream(out)
     const started = Date.now()
     const { letters, pages, blankPages } = await printLetters(ctx, filter, file, progress, options)

@@ -20,6 +20,7 @@ import type { AppContext } from './context.js'
 import { deliveryRoutes } from './delivery/delivery.routes.js'
 import { requestEmailDelivery } from './delivery/delivery.service.js'
 import { outboxRoutes } from './delivery/outbox.routes.js'
+import { councilTermsRoutes } from './directory/council-terms.routes.js'
 import { directoryApi } from './directory/directory.api.js'
 import { directoryRoutes } from './directory/directory.routes.js'
 import { directoryUpkeepRoutes } from './directory/directory-upkeep.routes.js'
@@ -132,6 +133,7 @@ export async function buildApp({ ctx }: BuildAppOptions): Promise<FastifyInstanc
       await area.register(stateDeskRoutes, { ctx })
       await area.register(missionRepliesRoutes, { ctx })
       await area.register(directoryUpkeepRoutes, { ctx })
+      await area.register(councilTermsRoutes, { ctx })
       await area.register(lettersPrintRoutes, { ctx })
       await area.register(membersAdminRoutes, { ctx, countLetters })
       await area.register(partnersRoutes, { ctx })

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { AppContext } from '../app-context.js'
-import { stateNameIn } from '../directory/index.js'
+import { COUNCIL_SIZE, stateNameIn } from '../directory/index.js'
 import { formatNumber, INTL_LOCALE, type SiteLanguage, sortByName, type Translate } from '../i18n/index.js'
 import {
   type Coverage,
@@ -48,11 +48,22 @@ export const canvassingRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = 
       council: {
         permanent: byName(coverage.council.permanent.map(row)),
         elected: byName(coverage.council.elected.map(row)),
+        incomplete: councilShortfall(coverage, t),
       },
       needing: pickStatesNeedingLetters(coverage, NEEDING_LETTERS).map(row),
       states: byName(coverage.states.map(row)),
     })
   })
+}
+
+/**
+ * What the Council panel says when fewer than its 15 members are on record for the coverage's
+ * date (the newly elected not entered yet), rather than showing fewer members without a word.
+ */
+function councilShortfall(coverage: Coverage, t: Translate): string | null {
+  const known = coverage.council.permanent.length + coverage.council.elected.length
+  if (known >= COUNCIL_SIZE) return null
+  return t('operations.council.incomplete', { known, total: COUNCIL_SIZE, year: coverage.on.slice(0, 4) })
 }
 
 function mapEntries(coverage: Coverage, language: SiteLanguage, t: Translate) {

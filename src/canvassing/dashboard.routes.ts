@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { AppContext } from '../app-context.js'
-import { findCouncilMembersOn } from '../directory/index.js'
+import { COUNCIL_SIZE, findCouncilMembersOn } from '../directory/index.js'
 import { COVERAGE_STATUS_LABELS, POSITION_LABELS } from '../lib/labels.js'
 import { organizerPageData, requirePermission } from '../organizers/index.js'
 import { getSourceFigures, type SourceFigures, sourcesCsv } from '../partners/index.js'
@@ -157,7 +157,13 @@ async function councilPanel(ctx: AppContext, coverage: Coverage) {
     ...stateRow(s),
     termEndYear: termEnd.get(s.iso3)?.slice(0, 4) ?? null,
   })
-  return { permanent: coverage.council.permanent.map(member), elected: coverage.council.elected.map(member) }
+  const known = coverage.council.permanent.length + coverage.council.elected.length
+  return {
+    permanent: coverage.council.permanent.map(member),
+    elected: coverage.council.elected.map(member),
+    // Fewer than 15 on record: said plainly, with where to enter the newly elected.
+    incomplete: known < COUNCIL_SIZE ? { known, year: coverage.on.slice(0, 4) } : null,
+  }
 }
 
 let lastMap: { key: string; svg: string } | undefined

@@ -26,6 +26,7 @@ import * as m0017 from './migrations/0017-shared-counters.js'
 import * as m0018 from './migrations/0018-outbox-workers.js'
 import * as m0020 from './migrations/0020-letter-replies.js'
 import * as m0021 from './migrations/0021-corrections.js'
+import * as m0022 from './migrations/0022-operations.js'
 import * as postgresBaseline from './migrations/postgres-baseline.js'
 
 // @NOTE a static map, not a folder scan: bundlers, tsx and vitest all see the same migrations,
@@ -51,6 +52,7 @@ const migrations: Record<string, Migration> = {
   '0018-outbox-workers': m0018,
   '0020-letter-replies': m0020,
   '0021-corrections': m0021,
+  '0022-operations': m0022,
 }
 
 /**

@@ -37,6 +37,25 @@ export interface SecurityCouncilSeatTable {
   source: string
 }
 
+/** One change an organizer made to an elected Council term: before and after, who and why (0022). */
+export interface CouncilTermChangeTable {
+  id: Generated<number>
+  at: string
+  action: CouncilTermChangeAction
+  organizer_id: number | null
+  actor_label: string
+  reason: string | null
+  before_iso3: string | null
+  before_first_year: number | null
+  before_last_year: number | null
+  /** The changed term's source: the seed file's name when an organizer overrode a seeded term. */
+  before_source: string | null
+  after_iso3: string | null
+  after_first_year: number | null
+  after_last_year: number | null
+}
+export type CouncilTermChangeAction = 'add' | 'correct' | 'remove'
+
 export interface MissionVersionTable {
   id: Generated<number>
   state_iso3: string
@@ -574,6 +593,7 @@ export interface DB {
   letter_pdf: LetterPdfTable
   erasure_ask: ErasureAskTable
   partner: PartnerTable
+  council_term_change: CouncilTermChangeTable
 }
 
 export type StateRow = Selectable<StateTable>
@@ -581,6 +601,8 @@ export type NewStateRow = Insertable<StateTable>
 export type StateUpdate = Updateable<StateTable>
 export type SecurityCouncilSeatRow = Selectable<SecurityCouncilSeatTable>
 export type NewSecurityCouncilSeatRow = Insertable<SecurityCouncilSeatTable>
+export type CouncilTermChangeRow = Selectable<CouncilTermChangeTable>
+export type NewCouncilTermChangeRow = Insertable<CouncilTermChangeTable>
 export type MissionVersionRow = Selectable<MissionVersionTable>
 export type NewMissionVersionRow = Insertable<MissionVersionTable>
 export type DirectoryImportRow = Selectable<DirectoryImportTable>

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import type { AppContext } from '../app-context.js'
 import type { Database } from '../db/connection.js'
 import type { MissionVersionRow, StateRow } from '../db/schema.js'
-import { type Actor, SHELL_ACTOR } from '../organizers/index.js'
+import { type Actor, recordAudit, SHELL_ACTOR } from '../organizers/index.js'
 import { indexStateNames, matchEntry, type StateNameIndex, statesNamed } from './bluebook-match.js'
 import { type BlueBook, type BlueBookEntry, parseBlueBook } from './bluebook-parse.js'
 import { type BlueBookStaff, headOfMission } from './bluebook-staff.js'
@@ -107,11 +107,24 @@ export async function importBlueBook(
   const file = typeof input === 'string' ? readBlueBook(input) : input
   if (options.dryRun) return (await planImport(ctx.db, file, options)).report
   const now = ctx.clock.nowIso()
-  return ctx.db
-    .transaction()
-    .execute(async (trx) =>
-      applyBlueBookPlan(trx, await planImport(trx, file, options), now, options.actor ?? SHELL_ACTOR),
-    )
+  const actor = options.actor ?? SHELL_ACTOR
+  return ctx.db.transaction().execute(async (trx) => {
+    const report = await applyBlueBookPlan(trx, await planImport(trx, file, options), now, actor)
+    // The browser's import (directory-upload.service.ts) applies a plan itself and audits it
+    // there; this is the command's and the scripts' import, audited in the same transaction.
+    const { added, changed, vacant } = report.counts
+    await recordAudit(trx, actor, now, {
+      action: 'directory.import',
+      subjectType: 'directory_import',
+      subjectId: report.importId === null ? null : String(report.importId),
+      summary:
+        report.importId === null
+          ? `Imported the Blue Book ${report.source} of ${report.sourceDate}: nothing changed`
+          : `Imported the Blue Book ${report.source} of ${report.sourceDate}: ${added} missions added, ${changed} changed, ${vacant} vacant posts`,
+      details: { importId: report.importId, sha256: report.sha256, counts: report.counts },
+    })
+    return report
+  })
 }
 
 /** A plan: its report, and the mission versions that make it true. */

@@ -4,6 +4,7 @@ import type { Database } from '../db/connection.js'
 import type { Membership, RegionalGroup, StateTagName } from '../db/schema.js'
 import type { Clock } from '../lib/clock.js'
 import { projectPath } from '../lib/paths.js'
+import * as councilRepo from './council-terms.repository.js'
 import * as repo from './directory.repository.js'
 import { MISSION_FIELDS, missionDetailsToColumns } from './mission-details.js'
 import { NO_CONTACTS, readSeedMissions, seededMission } from './seed-missions.js'
@@ -52,9 +53,8 @@ export function readSeedCouncil(): SeedCouncil {
 
 /**
  * Adds the states and missions the seed has and the database lacks (a new state's mission with
- * the contact details of missions.json), and makes the Security
- * Council seats those of the seed. Runs at every start: a no-op on a seeded database, and the way
- * a new Council term reaches a running deployment (edit the seed, restart).
+ * the contact details of missions.json), and makes the seed's Security Council seats those of
+ * the seed file (seedCouncilSeats). Runs at every start: a no-op on a seeded database.
  * @NOTE it never changes an existing state or mission: imports and organizers own those.
  */
 // @NOTE takes its parts, not the AppContext: context.ts calls it while building the context.
@@ -100,22 +100,7 @@ export async function seedDirectory(
       })
       count++
     }
-    await repo.replaceCouncilSeats(trx, [
-      ...council.permanent.map((iso3) => ({
-        state_iso3: iso3,
-        seat: 'permanent' as const,
-        term_start_year: CHARTER_YEAR,
-        term_end_year: null,
-        source: SEED_COUNCIL_FILE,
-      })),
-      ...council.elected.map((e) => ({
-        state_iso3: e.iso3,
-        seat: 'elected' as const,
-        term_start_year: e.termStart,
-        term_end_year: e.termEnd,
-        source: SEED_COUNCIL_FILE,
-      })),
-    ])
+    await seedCouncilSeats(trx, council)
     // Tags only for states added now: an organizer who removes a seeded tag must not see it return.
     await repo.insertMissingStateTags(
       trx,
@@ -132,4 +117,47 @@ export async function seedDirectory(
     return count
   })
   if (added > 0) ctx.log.info({ added }, 'seeded the directory')
+}
+
+/**
+ * Makes the seats that came from the seed file those of the file, leaving the terms organizers
+ * entered on /organizers/council alone: a seeded term an organizer corrected or removed stays as
+ * they left it, and a seeded term that overlaps one of theirs for the same state gives way.
+ * @NOTE organizers, not the seed, keep the Council current: the seed holds only terms checked
+ * against the General Assembly's records (data/seed/README.md).
+ */
+async function seedCouncilSeats(trx: Database, council: SeedCouncil): Promise<void> {
+  const [overridden, theirs] = await Promise.all([
+    councilRepo.findOverriddenTerms(trx, SEED_COUNCIL_FILE),
+    councilRepo.findSeatsNotFrom(trx, SEED_COUNCIL_FILE),
+  ])
+  const overlapsTheirs = (iso3: string, first: number, last: number) =>
+    theirs.some(
+      (t) =>
+        t.state_iso3 === iso3 &&
+        t.term_start_year <= last &&
+        (t.term_end_year === null || t.term_end_year >= first),
+    )
+  await councilRepo.replaceSeatsFrom(trx, SEED_COUNCIL_FILE, [
+    ...council.permanent.map((iso3) => ({
+      state_iso3: iso3,
+      seat: 'permanent' as const,
+      term_start_year: CHARTER_YEAR,
+      term_end_year: null,
+      source: SEED_COUNCIL_FILE,
+    })),
+    ...council.elected
+      .filter(
+        (e) =>
+          !overridden.has(`${e.iso3}:${e.termStart}:${e.termEnd}`) &&
+          !overlapsTheirs(e.iso3, e.termStart, e.termEnd),
+      )
+      .map((e) => ({
+        state_iso3: e.iso3,
+        seat: 'elected' as const,
+        term_start_year: e.termStart,
+        term_end_year: e.termEnd,
+        source: SEED_COUNCIL_FILE,
+      })),
+  ])
 }

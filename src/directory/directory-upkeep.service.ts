@@ -1,7 +1,7 @@
 import type { AppContext } from '../app-context.js'
 import { ConflictError, NotFoundError } from '../lib/errors.js'
 import { FIELD_LABELS } from '../lib/labels.js'
-import { type Actor, recordAudit } from '../organizers/index.js'
+import { type Actor, actorLabel, recordAudit } from '../organizers/index.js'
 import * as repo from './directory.repository.js'
 import {
   changedMissionFields,
@@ -91,7 +91,7 @@ export async function editMission(
         sources: fieldSourcesFromRow(current),
       })
     }
-    const name = actor.kind === 'organizer' ? actor.name : 'shell'
+    const name = actorLabel(actor)
     const edited = { kind: 'organizer' as const, ref: name, date: now.slice(0, 10) }
     // @NOTE a new address waits for approval (mission-email-changes.ts): the version keeps the
     // approved ones, so letters never go where nobody approved.

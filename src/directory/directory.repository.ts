@@ -6,7 +6,6 @@ import type {
   Membership,
   MissionVersionRow,
   NewMissionVersionRow,
-  NewSecurityCouncilSeatRow,
   NewStateRow,
   NewStateTagRow,
   SecurityCouncilSeatRow,
@@ -62,8 +61,10 @@ export async function findWriteStamp(db: Db): Promise<string> {
 }
 
 /**
- * A value that changes whenever states, missions or Council seats change: mission versions and
- * seats are only ever added (ids grow; seats are replaced by new rows), states carry updated_at.
+ * A value that changes whenever states, missions or Council seats change: mission versions are
+ * only ever added (ids grow); seats are inserted or deleted, never updated (the seed replaces its
+ * own, a correction on /organizers/council deletes and inserts), so their greatest id or their
+ * count moves; states carry updated_at.
  */
 export async function findDirectoryFingerprint(db: Db): Promise<string> {
   const row = await db
@@ -112,12 +113,6 @@ export async function findCouncilSeatsOfState(db: Db, iso3: string): Promise<Sec
     .where('state_iso3', '=', iso3)
     .orderBy('term_start_year')
     .execute()
-}
-
-/** Makes the seats in the database exactly `rows` (seed data is the one source of seats). */
-export async function replaceCouncilSeats(db: Db, rows: NewSecurityCouncilSeatRow[]): Promise<void> {
-  await db.deleteFrom('security_council_seat').execute()
-  if (rows.length > 0) await db.insertInto('security_council_seat').values(rows).execute()
 }
 
 /** Adds the tags not yet there; never removes or changes one (organizers own them). */

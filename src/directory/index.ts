@@ -1,5 +1,6 @@
 // The directory module's public face: what other modules may use (dependency-cruiser checks it).
 
+export { COUNCIL_SIZE } from './council-terms.service.js'
 export type { StateDto } from './directory.schemas.js'
 export { ErrorSchema, Iso3Params, REGIONAL_GROUPS, StateSchema } from './directory.schemas.js'
 export type { StateTag } from './directory.service.js'

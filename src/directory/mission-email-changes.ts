@@ -2,7 +2,7 @@ import type { AppContext } from '../app-context.js'
 import type { Database } from '../db/connection.js'
 import type { MissionEmailChangeRow } from '../db/schema.js'
 import { ConflictError, ForbiddenError, NotFoundError } from '../lib/errors.js'
-import { type Actor, recordAudit } from '../organizers/index.js'
+import { type Actor, actorLabel, recordAudit } from '../organizers/index.js'
 import * as repo from './directory.repository.js'
 import {
   type FieldSource,
@@ -276,8 +276,4 @@ function alreadyDecided(id: number, status?: string): ConflictError {
   return new ConflictError(
     `The e-mail address change #${id} was already ${status ?? 'decided'}: nothing was done.`,
   )
-}
-
-function actorLabel(actor: Actor): string {
-  return actor.kind === 'organizer' ? actor.name : 'shell'
 }

@@ -1,12 +1,23 @@
 import type { Kysely } from 'kysely'
 import type { AuditEventRow, DB } from '../db/schema.js'
 
-/** Who made a change: a signed-in organizer, or someone at the server's shell. */
+/**
+ * Who made a change: a signed-in organizer, someone at the server's shell, or a command (an
+ * import, the mailing, settling a delivery) run without naming its organizer (`--as EMAIL`).
+ */
 export type Actor =
   | { readonly kind: 'organizer'; readonly id: number; readonly name: string }
   | { readonly kind: 'shell' }
+  | { readonly kind: 'command_line' }
 
 export const SHELL_ACTOR: Actor = { kind: 'shell' }
+export const COMMAND_LINE_ACTOR: Actor = { kind: 'command_line' }
+
+/** How the audit log names an actor. */
+export function actorLabel(actor: Actor): string {
+  if (actor.kind === 'organizer') return actor.name
+  return actor.kind === 'shell' ? 'shell' : 'command line'
+}
 
 export interface AuditEntry {
   /** Dotted verb: 'engagement.add', 'position.set', 'mission.edit', 'directory.import', 'organizer.invite'. */
@@ -33,7 +44,7 @@ export async function recordAudit(
     .values({
       at,
       organizer_id: actor.kind === 'organizer' ? actor.id : null,
-      actor_label: actor.kind === 'organizer' ? actor.name : 'shell',
+      actor_label: actorLabel(actor),
       action: entry.action,
       subject_type: entry.subjectType,
       subject_id: entry.subjectId,

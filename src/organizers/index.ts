@@ -1,7 +1,8 @@
 // The organizers module's public face: what other modules may use (dependency-cruiser checks it).
 
 export type { Actor } from './audit.repository.js'
-export { recordAudit, recordExport, SHELL_ACTOR } from './audit.repository.js'
+export { actorLabel, COMMAND_LINE_ACTOR, recordAudit, recordExport, SHELL_ACTOR } from './audit.repository.js'
+export { commandLineActor } from './command-line-actor.js'
 export {
   organizerApi,
   organizerApiChangeWith,

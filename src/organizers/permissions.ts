@@ -30,6 +30,8 @@ export type Permission =
   | 'directory.approve_email'
   /** The outbox's counts and what needs an organizer. */
   | 'outbox.view'
+  /** Settle an uncertain or failed e-mail of a letter (delivered, or send again) once the mission was asked. */
+  | 'outbox.resolve'
   /** Download outbox messages (.eml files: supporters' letters and addresses). */
   | 'outbox.download'
   /** Print letters in batches (postal addresses and names on paper). */
@@ -48,6 +50,7 @@ const ORGANIZER = [
   'personal_data.view',
   'directory.edit',
   'outbox.view',
+  'outbox.resolve',
   'audit.view',
 ] as const satisfies readonly Permission[]
 const COORDINATOR = [
