@@ -6,6 +6,7 @@ import rateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
+import { asksApi } from './canvassing/asks.api.js'
 import { canvassingApi } from './canvassing/canvassing.api.js'
 import { canvassingRoutes } from './canvassing/canvassing.routes.js'
 import { dashboardRoutes } from './canvassing/dashboard.routes.js'
@@ -147,6 +148,7 @@ export async function buildApp({ ctx }: BuildAppOptions): Promise<FastifyInstanc
   await app.register(deliveryRoutes, { ctx })
   await app.register(repliesRoutes, { ctx })
   await app.register(canvassingApi, { ctx })
+  await app.register(asksApi, { ctx })
   await app.register(canvassingRoutes, { ctx })
   await app.register(engagementsApi, { ctx })
   await app.register(erasureRoutes, { ctx })
