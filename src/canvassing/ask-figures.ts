@@ -52,8 +52,13 @@ export interface AskTargetState {
   letters: number
 }
 
-export async function getAsksOverview(ctx: Ctx): Promise<AsksOverview> {
-  const [coverage, asks, counts] = await Promise.all([getCoverage(ctx), listAsks(ctx), countAskLetters(ctx)])
+/** Every ask's figures; `read` is coverage already read for this answer (not read twice). */
+export async function getAsksOverview(ctx: Ctx, read?: Coverage): Promise<AsksOverview> {
+  const [coverage, asks, counts] = await Promise.all([
+    read ?? getCoverage(ctx),
+    listAsks(ctx),
+    countAskLetters(ctx),
+  ])
   const lettersOf = lettersPerAsk(counts)
   return {
     on: coverage.on,

@@ -2,6 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { AppContext } from '../app-context.js'
 import { stateNameIn } from '../directory/index.js'
 import { formatNumber, INTL_LOCALE, type SiteLanguage, sortByName, type Translate } from '../i18n/index.js'
+import { getAsksOverview } from './ask-figures.js'
+import { currentAsksView } from './asks-progress-view.js'
 import {
   type Coverage,
   getCoverage,
@@ -17,6 +19,7 @@ const NEEDING_LETTERS = 6
 export const canvassingRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   app.get('/progress', async (request, reply) => {
     const coverage = await getCoverage(ctx)
+    const asks = await getAsksOverview(ctx, coverage)
     const { totals } = coverage
     const { t, siteLanguage: language } = request
     const row = (s: StateCoverage) => stateRow(s, language, t)
@@ -27,6 +30,7 @@ export const canvassingRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = 
       description: t('progress.description', { ...figures, written: totals.lettersWritten }),
       totals,
       percent: percent(totals.canvassed, totals.memberStates, language),
+      currentAsks: currentAsksView(asks, language, t),
       map: renderWorldMap(mapEntries(coverage, language, t), {
         legend: false,
         title: t('progress.map.title'),
