@@ -7,6 +7,7 @@ import fastifyStatic from '@fastify/static'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
 import { asksApi } from './canvassing/asks.api.js'
+import { asksOrganizersRoutes } from './canvassing/asks-organizers.routes.js'
 import { canvassingApi } from './canvassing/canvassing.api.js'
 import { canvassingRoutes } from './canvassing/canvassing.routes.js'
 import { dashboardRoutes } from './canvassing/dashboard.routes.js'
@@ -132,6 +133,7 @@ export async function buildApp({ ctx }: BuildAppOptions): Promise<FastifyInstanc
       await area.register(lettersPrintRoutes, { ctx })
       await area.register(membersAdminRoutes, { ctx, countLetters })
       await area.register(partnersRoutes, { ctx })
+      await area.register(asksOrganizersRoutes, { ctx })
       await area.register(outboxRoutes, { ctx })
     },
   })

@@ -2,6 +2,7 @@ import type { AppContext } from '../app-context.js'
 import type { AskTargetKind, RegionalGroup } from '../db/schema.js'
 import { listStates } from '../directory/index.js'
 import { ValidationError } from '../lib/errors.js'
+import { type Actor, recordAudit } from '../organizers/index.js'
 import { ASK_TARGET_KINDS } from './ask-targets.js'
 import * as repo from './asks.repository.js'
 
@@ -27,8 +28,8 @@ export interface NewAsk {
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/
 
-/** Makes an ask; a ValidationError naming every field at fault. Returns its id. */
-export async function createAsk(ctx: Ctx, input: NewAsk): Promise<number> {
+/** Makes an ask, audited under `actor`; a ValidationError naming every field at fault. Returns its id. */
+export async function createAsk(ctx: Ctx, actor: Actor, input: NewAsk): Promise<number> {
   const errors: Record<string, string> = {}
   if (!input.title.trim()) errors.title = 'Give the ask a title'
   if (!ASK_TARGET_KINDS.includes(input.targetKind)) errors.targetKind = `Unknown target: ${input.targetKind}`
@@ -49,8 +50,8 @@ export async function createAsk(ctx: Ctx, input: NewAsk): Promise<number> {
       errors[`goals.${name}`] = 'A goal is a whole number of at least 1, or none'
   if (Object.keys(errors).length > 0) throw new ValidationError(errors)
   const now = ctx.clock.nowIso()
-  const row = await ctx.db.transaction().execute((trx) =>
-    repo.insertAsk(
+  const row = await ctx.db.transaction().execute(async (trx) => {
+    const ask = await repo.insertAsk(
       trx,
       {
         title: input.title.trim(),
@@ -67,7 +68,15 @@ export async function createAsk(ctx: Ctx, input: NewAsk): Promise<number> {
         updated_at: now,
       },
       input.targetKind === 'state_list' ? [...new Set(input.states)] : [],
-    ),
-  )
+    )
+    await recordAudit(trx, actor, now, {
+      action: 'ask.create',
+      subjectType: 'ask',
+      subjectId: String(ask.id),
+      summary: `Created the ask “${ask.title}” (${ask.target_kind}, from ${ask.starts_on})`,
+      details: { ...ask, states: input.targetKind === 'state_list' ? input.states : [] },
+    })
+    return ask
+  })
   return row.id
 }

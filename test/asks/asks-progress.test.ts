@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { createAsk } from '../../src/asks/index.js'
 import { catalogue, SITE_LANGUAGES } from '../../src/i18n/index.js'
 import { createLetter } from '../../src/letters/letters.service.js'
+import { SHELL_ACTOR } from '../../src/organizers/index.js'
 import { buildTestApp } from '../helpers/test-app.js'
 
 // The public progress page shows each ask running today with its figures and goals, in the
@@ -10,7 +11,7 @@ import { buildTestApp } from '../helpers/test-app.js'
 const { app, ctx } = await buildTestApp()
 
 describe('/progress: the current asks', async () => {
-  await createAsk(ctx, {
+  await createAsk(ctx, SHELL_ACTOR, {
     title: 'Council wave',
     purpose: 'The Council first.',
     targetKind: 'security_council',
@@ -19,14 +20,14 @@ describe('/progress: the current asks', async () => {
     startsOn: '2026-05-01',
     endsOn: '2026-07-31',
   })
-  await createAsk(ctx, {
+  await createAsk(ctx, SHELL_ACTOR, {
     title: 'Ended wave',
     purpose: '',
     targetKind: 'mission_hosts',
     startsOn: '2026-01-01',
     endsOn: '2026-05-31',
   })
-  await createAsk(ctx, {
+  await createAsk(ctx, SHELL_ACTOR, {
     title: 'Future wave',
     purpose: '',
     targetKind: 'all_members',

@@ -3,6 +3,7 @@ import { createAsk, currentAskIdFor, listAsks, resolveAskTargets } from '../../s
 import { getAskDetail, getAsksOverview } from '../../src/canvassing/ask-figures.js'
 import type { EngagementKind, Position } from '../../src/db/schema.js'
 import { createLetter } from '../../src/letters/letters.service.js'
+import { SHELL_ACTOR } from '../../src/organizers/index.js'
 import { buildTestApp } from '../helpers/test-app.js'
 
 // Asks on the run's engine: each kind of target resolves to the states the directory records for
@@ -119,7 +120,7 @@ describe('the targets of each kind of ask', () => {
     expect(await target('regional_group', { target_group: 'african' })).toEqual(african)
     expect(await target('state_list', { states: ['KEN', 'VAT', 'BRA'] })).toEqual(['BRA', 'KEN'])
     await expect(
-      createAsk(ctx, {
+      createAsk(ctx, SHELL_ACTOR, {
         title: 'Two',
         purpose: '',
         targetKind: 'state_list',
@@ -138,7 +139,7 @@ describe('letters within asks, and the figures', () => {
 
   beforeAll(async () => {
     first = (await listAsks(ctx))[0]!.id
-    council = await createAsk(ctx, {
+    council = await createAsk(ctx, SHELL_ACTOR, {
       title: 'The Security Council',
       purpose: 'Council members first',
       targetKind: 'security_council',
@@ -147,7 +148,7 @@ describe('letters within asks, and the figures', () => {
       startsOn: '2026-05-01',
     })
     // Ended before today: no letter is written within it any more.
-    hosts = await createAsk(ctx, {
+    hosts = await createAsk(ctx, SHELL_ACTOR, {
       title: 'Hosts',
       purpose: 'Hosting states',
       targetKind: 'mission_hosts',
@@ -168,7 +169,7 @@ describe('letters within asks, and the figures', () => {
     expect(await askOf(letters.CAF)).toBe(first)
     expect(await currentAskIdFor(ctx, 'CAF')).toBe(first)
     // A newer running ask aimed at the same state takes its letters.
-    const newer = await createAsk(ctx, {
+    const newer = await createAsk(ctx, SHELL_ACTOR, {
       title: 'Permanent five',
       purpose: '',
       targetKind: 'state_list',

@@ -1,0 +1,170 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { AppContext } from '../app-context.js'
+import { ASK_TARGET_KINDS, createAsk, type NewAsk } from '../asks/index.js'
+import type { AskTargetKind, RegionalGroup } from '../db/schema.js'
+import { REGIONAL_GROUPS } from '../directory/index.js'
+import { ValidationError } from '../lib/errors.js'
+import { REGIONAL_GROUP_LABELS } from '../lib/labels.js'
+import { StringEnum } from '../lib/schema-types.js'
+import { actorOf, organizerPageData, permitted, permittedForm, signedIn } from '../organizers/index.js'
+import { getAsksOverview } from './ask-figures.js'
+
+// The organizers' page of asks (/organizers/asks): every ask with its figures and goals, for
+// anyone who reads the dashboard; a form to create one, for those with asks.manage. The form
+// carries the CSRF token like every organizers' form; each ask made is audited (ask.create).
+
+const TARGET_LABELS: Record<AskTargetKind, string> = {
+  all_members: 'All 193 member states',
+  security_council: 'The Security Council on a date',
+  troop_police_contributors: 'Troop- and police-contributing countries (state tags)',
+  mission_hosts: 'States hosting peacekeeping missions (state tag)',
+  regional_group: 'A regional group',
+  state_list: 'A hand-picked list of member states',
+}
+const FIELDS = [
+  'title',
+  'purpose',
+  'targetKind',
+  'councilOn',
+  'group',
+  'states',
+  'goalStatesCanvassed',
+  'goalSupportiveStates',
+  'goalLetters',
+  'startsOn',
+  'endsOn',
+] as const
+type FormValues = Record<(typeof FIELDS)[number], string>
+const ListQuery = Type.Object({ done: Type.Optional(StringEnum(['created'])) })
+
+export const asksOrganizersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
+  const page = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    values: FormValues,
+    errors: Record<string, string> = {},
+    notice: string | null = null,
+  ) => {
+    const overview = await getAsksOverview(ctx)
+    return reply.viewAsync('pages/organizers/asks.hbs', {
+      title: 'Organizers: asks',
+      ...organizerPageData(request, reply),
+      asks: overview.asks.map(({ ask, figures, goals }) => ({
+        ...ask,
+        targetLabel: targetLabel(ask.target),
+        figures,
+        goals: Object.entries(goals)
+          .filter(([, g]) => g !== null)
+          .map(([name, g]) => ({ name: GOAL_LABELS[name as keyof typeof GOAL_LABELS], ...g! })),
+      })),
+      campaign: overview.campaign,
+      targetKinds: ASK_TARGET_KINDS.map((kind) => ({
+        kind,
+        label: TARGET_LABELS[kind],
+        chosen: kind === values.targetKind,
+      })),
+      groups: REGIONAL_GROUPS.map((group) => ({
+        group,
+        label: REGIONAL_GROUP_LABELS[group],
+        chosen: group === values.group,
+      })),
+      values,
+      errors,
+      errorList: FIELDS.filter((id) => errors[formKey(id)]).map((id) => ({
+        id,
+        message: errors[formKey(id)],
+      })),
+      notice,
+    })
+  }
+
+  app.get(
+    '/asks',
+    { ...permitted('canvassing.view'), schema: { querystring: ListQuery } },
+    async (request, reply) =>
+      page(
+        request,
+        reply,
+        emptyForm(ctx.clock.today()),
+        {},
+        request.query.done ? 'The ask is created.' : null,
+      ),
+  )
+
+  app.post('/asks', permittedForm(app, 'asks.manage'), async (request, reply) => {
+    const values = formValues(request.body)
+    try {
+      await createAsk(ctx, actorOf(signedIn(request)), toNewAsk(values))
+      return reply.redirect('/organizers/asks?done=created', 303)
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error
+      return page(request, reply.code(422), values, error.errors)
+    }
+  })
+}
+
+const GOAL_LABELS = {
+  statesCanvassed: 'states canvassed',
+  supportiveStates: 'supportive states',
+  letters: 'letters',
+} as const
+
+/** The service's name of a form field's error (goals are nested there). */
+function formKey(id: (typeof FIELDS)[number]): string {
+  const goal = {
+    goalStatesCanvassed: 'statesCanvassed',
+    goalSupportiveStates: 'supportiveStates',
+    goalLetters: 'letters',
+  }
+  return id in goal ? `goals.${goal[id as keyof typeof goal]}` : id
+}
+
+function targetLabel(target: {
+  kind: AskTargetKind
+  councilOn: string | null
+  group: RegionalGroup | null
+}): string {
+  if (target.kind === 'security_council') return `The Security Council on ${target.councilOn}`
+  if (target.kind === 'regional_group' && target.group) return REGIONAL_GROUP_LABELS[target.group]
+  return TARGET_LABELS[target.kind]
+}
+
+function emptyForm(today: string): FormValues {
+  const values = Object.fromEntries(FIELDS.map((f) => [f, ''])) as FormValues
+  return { ...values, targetKind: 'all_members', startsOn: today }
+}
+
+function formValues(body: unknown): FormValues {
+  const raw = (body ?? {}) as Record<string, unknown>
+  return Object.fromEntries(
+    FIELDS.map((f) => [f, typeof raw[f] === 'string' ? (raw[f] as string).trim() : '']),
+  ) as FormValues
+}
+
+/** A goal left blank is none; anything else goes to the service, which names what is wrong. */
+const goal = (text: string) => (text === '' ? null : Number(text))
+
+function toNewAsk(values: FormValues): NewAsk {
+  return {
+    title: values.title,
+    purpose: values.purpose,
+    targetKind: values.targetKind as AskTargetKind,
+    councilOn: values.councilOn || null,
+    group: (REGIONAL_GROUPS as readonly string[]).includes(values.group)
+      ? (values.group as RegionalGroup)
+      : null,
+    states: values.states
+      .split(/[\s,;]+/)
+      .filter(Boolean)
+      .map((code) => code.toUpperCase()),
+    goals: {
+      statesCanvassed: goal(values.goalStatesCanvassed),
+      supportiveStates: goal(values.goalSupportiveStates),
+      letters: goal(values.goalLetters),
+    },
+    startsOn: values.startsOn,
+    endsOn: values.endsOn || null,
+  }
+}
