@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { AskRow, DB, NewAskRow } from '../db/schema.js'
+import type { AskRow, AskUpdate, DB, NewAskRow } from '../db/schema.js'
 
 // Repositories take the database (or a transaction) first and hold all of the asks' SQL.
 type Db = Kysely<DB>
@@ -27,6 +27,28 @@ export async function insertAsk(db: Db, row: NewAskRow, states: readonly string[
     await db
       .insertInto('ask_state')
       .values(states.map((state_iso3) => ({ ask_id: ask.id, state_iso3 })))
+      .execute()
+  return ask
+}
+
+/** Changes an ask's columns, and makes its hand-picked states exactly `states`. */
+export async function updateAskRow(
+  db: Db,
+  id: number,
+  row: AskUpdate,
+  states: readonly string[],
+): Promise<AskRow> {
+  const ask = await db
+    .updateTable('ask')
+    .set(row)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow()
+  await db.deleteFrom('ask_state').where('ask_id', '=', id).execute()
+  if (states.length > 0)
+    await db
+      .insertInto('ask_state')
+      .values(states.map((state_iso3) => ({ ask_id: id, state_iso3 })))
       .execute()
   return ask
 }

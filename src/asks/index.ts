@@ -1,7 +1,7 @@
 // The asks module's public face: what other modules may use (dependency-cruiser checks it).
 
 export type { NewAsk } from './ask-records.js'
-export { countAskLetters, createAsk } from './ask-records.js'
+export { countAskLetters, createAsk, updateAsk } from './ask-records.js'
 export type { AskTarget } from './ask-targets.js'
 export { ASK_TARGET_KINDS, resolveAskTargets } from './ask-targets.js'
 export type { AskLetterCount } from './asks.repository.js'

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AppContext } from '../app-context.js'
-import { ASK_TARGET_KINDS, createAsk, type NewAsk } from '../asks/index.js'
+import { ASK_TARGET_KINDS, type Ask, createAsk, getAsk, type NewAsk, updateAsk } from '../asks/index.js'
 import type { AskTargetKind, RegionalGroup } from '../db/schema.js'
 import { REGIONAL_GROUPS } from '../directory/index.js'
 import { ValidationError } from '../lib/errors.js'
@@ -37,7 +37,9 @@ const FIELDS = [
   'endsOn',
 ] as const
 type FormValues = Record<(typeof FIELDS)[number], string>
-const ListQuery = Type.Object({ done: Type.Optional(StringEnum(['created'])) })
+const ListQuery = Type.Object({ done: Type.Optional(StringEnum(['created', 'saved'])) })
+const AskParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
+const NOTICES = { created: 'The ask is created.', saved: 'The ask is saved.' } as const
 
 export const asksOrganizersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   const page = async (
@@ -60,22 +62,7 @@ export const asksOrganizersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }
           .map(([name, g]) => ({ name: GOAL_LABELS[name as keyof typeof GOAL_LABELS], ...g! })),
       })),
       campaign: overview.campaign,
-      targetKinds: ASK_TARGET_KINDS.map((kind) => ({
-        kind,
-        label: TARGET_LABELS[kind],
-        chosen: kind === values.targetKind,
-      })),
-      groups: REGIONAL_GROUPS.map((group) => ({
-        group,
-        label: REGIONAL_GROUP_LABELS[group],
-        chosen: group === values.group,
-      })),
-      values,
-      errors,
-      errorList: FIELDS.filter((id) => errors[formKey(id)]).map((id) => ({
-        id,
-        message: errors[formKey(id)],
-      })),
+      ...formData(values, errors),
       notice,
     })
   }
@@ -89,8 +76,48 @@ export const asksOrganizersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }
         reply,
         emptyForm(ctx.clock.today()),
         {},
-        request.query.done ? 'The ask is created.' : null,
+        request.query.done ? NOTICES[request.query.done] : null,
       ),
+  )
+
+  const editPage = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    ask: Ask,
+    values: FormValues,
+    errors: Record<string, string> = {},
+  ) =>
+    reply.viewAsync('pages/organizers/ask-edit.hbs', {
+      title: `Organizers: ask ${ask.title}`,
+      ...organizerPageData(request, reply),
+      ask,
+      formAction: `/organizers/asks/${ask.id}`,
+      ...formData(values, errors),
+    })
+
+  app.get(
+    '/asks/:id/edit',
+    { ...permitted('asks.manage'), schema: { params: AskParams } },
+    async (request, reply) => {
+      const ask = await getAsk(ctx, request.params.id)
+      return editPage(request, reply, ask, valuesOf(ask))
+    },
+  )
+
+  app.post(
+    '/asks/:id',
+    { ...permittedForm(app, 'asks.manage'), schema: { params: AskParams } },
+    async (request, reply) => {
+      const values = formValues(request.body)
+      try {
+        await updateAsk(ctx, actorOf(signedIn(request)), request.params.id, toNewAsk(values))
+        return reply.redirect('/organizers/asks?done=saved', 303)
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error
+        const ask = await getAsk(ctx, request.params.id)
+        return editPage(request, reply.code(422), ask, values, error.errors)
+      }
+    },
   )
 
   app.post('/asks', permittedForm(app, 'asks.manage'), async (request, reply) => {
@@ -103,6 +130,43 @@ export const asksOrganizersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }
       return page(request, reply.code(422), values, error.errors)
     }
   })
+}
+
+/** What the ask form needs: its values, choices and errors. */
+function formData(values: FormValues, errors: Record<string, string>) {
+  return {
+    targetKinds: ASK_TARGET_KINDS.map((kind) => ({
+      kind,
+      label: TARGET_LABELS[kind],
+      chosen: kind === values.targetKind,
+    })),
+    groups: REGIONAL_GROUPS.map((group) => ({
+      group,
+      label: REGIONAL_GROUP_LABELS[group],
+      chosen: group === values.group,
+    })),
+    values,
+    errors,
+    errorList: FIELDS.filter((id) => errors[formKey(id)]).map((id) => ({ id, message: errors[formKey(id)] })),
+  }
+}
+
+/** An ask's form, filled with what it is now. */
+function valuesOf(ask: Ask): FormValues {
+  const text = (n: number | null) => (n === null ? '' : String(n))
+  return {
+    title: ask.title,
+    purpose: ask.purpose,
+    targetKind: ask.target.kind,
+    councilOn: ask.target.councilOn ?? '',
+    group: ask.target.group ?? '',
+    states: ask.target.kind === 'state_list' ? ask.targetStates.join(', ') : '',
+    goalStatesCanvassed: text(ask.goals.statesCanvassed),
+    goalSupportiveStates: text(ask.goals.supportiveStates),
+    goalLetters: text(ask.goals.letters),
+    startsOn: ask.startsOn,
+    endsOn: ask.endsOn ?? '',
+  }
 }
 
 const GOAL_LABELS = {

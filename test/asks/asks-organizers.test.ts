@@ -15,10 +15,15 @@ for (const role of ['viewer', 'organizer', 'coordinator'] as const)
 
 const get = (role: OrganizerRole, url: string) =>
   app.inject({ method: 'GET', url, headers: { cookie: sessions[role].cookie } })
-const post = (role: OrganizerRole, fields: Record<string, string>, csrf = sessions[role].csrfToken) =>
+const post = (
+  role: OrganizerRole,
+  fields: Record<string, string>,
+  csrf = sessions[role].csrfToken,
+  url = '/organizers/asks',
+) =>
   app.inject({
     method: 'POST',
-    url: '/organizers/asks',
+    url,
     headers: { cookie: sessions[role].cookie, 'content-type': 'application/x-www-form-urlencoded' },
     payload: new URLSearchParams({ _csrf: csrf, ...fields }).toString(),
   })
@@ -107,5 +112,60 @@ describe('/organizers/asks', () => {
     const rowHtml = page.slice(page.indexOf(`data-ask="${made.id}"`))
     expect(rowHtml).toMatch(/<td>15<\/td>\s*<td>0<\/td>\s*<td>0<\/td>\s*<td>1<\/td>/)
     expect(rowHtml).toContain('1 of 30 letters (3.3%)')
+  })
+
+  it('edits an ask, audited with what it was, its letters staying in it', async () => {
+    const made = (await asks())[1]!
+    const url = `/organizers/asks/${made.id}`
+    expect((await get('organizer', `${url}/edit`)).statusCode).toBe(403)
+    expect((await post('organizer', { ...COUNCIL, title: 'Refused' }, undefined, url)).statusCode).toBe(403)
+    const form = await get('coordinator', `${url}/edit`)
+    expect(form.statusCode).toBe(200)
+    expect(form.body).toContain('value="Council wave"')
+    expect(form.body).toContain('value="2026-06-01"')
+    expect((await get('coordinator', '/organizers/asks/9999/edit')).statusCode).toBe(404)
+    expect((await get('coordinator', '/organizers/asks/abc/edit')).statusCode).toBe(400)
+
+    const bad = await post(
+      'coordinator',
+      { ...COUNCIL, targetKind: 'state_list', states: 'KEN, XXX' },
+      undefined,
+      url,
+    )
+    expect(bad.statusCode).toBe(422)
+    expect(bad.body).toContain('Not UN member states: XXX')
+    expect((await asks())[1]).toEqual(made)
+
+    const saved = await post(
+      'coordinator',
+      { ...COUNCIL, title: 'Two states', targetKind: 'state_list', states: 'ken bra', goalLetters: '' },
+      undefined,
+      url,
+    )
+    expect(saved.statusCode).toBe(303)
+    expect(saved.headers.location).toBe('/organizers/asks?done=saved')
+    expect((await asks())[1]).toMatchObject({
+      title: 'Two states',
+      target_kind: 'state_list',
+      target_council_on: null,
+      goal_letters: null,
+    })
+    const picked = await ctx.db
+      .selectFrom('ask_state')
+      .select('state_iso3')
+      .where('ask_id', '=', made.id)
+      .orderBy('state_iso3')
+      .execute()
+    expect(picked.map((r) => r.state_iso3)).toEqual(['BRA', 'KEN'])
+    const audit = (await listAuditEvents(ctx.db, { subjectType: 'ask', subjectId: String(made.id) })).find(
+      (e) => e.action === 'ask.edit',
+    )
+    expect(JSON.parse(audit!.details)).toMatchObject({
+      before: { title: 'Council wave', target_kind: 'security_council', goal_letters: 30 },
+      after: { title: 'Two states', target_kind: 'state_list', states: ['KEN', 'BRA'] },
+    })
+    // The GBR letter written within it stays there, though GBR is no longer aimed at.
+    const gbr = await ctx.db.selectFrom('letter').select('ask_id').where('state_iso3', '=', 'GBR').execute()
+    expect(gbr).toEqual([{ ask_id: made.id }])
   })
 })
