@@ -10,19 +10,12 @@ import { REGIONAL_GROUP_LABELS } from '../lib/labels.js'
 import { StringEnum } from '../lib/schema-types.js'
 import { actorOf, organizerPageData, permitted, permittedForm, signedIn } from '../organizers/index.js'
 import { getAsksOverview } from './ask-figures.js'
+import { askRows, TARGET_LABELS } from './asks-table.js'
 
 // The organizers' page of asks (/organizers/asks): every ask with its figures and goals, for
 // anyone who reads the dashboard; a form to create one, for those with asks.manage. The form
 // carries the CSRF token like every organizers' form; each ask made is audited (ask.create).
 
-const TARGET_LABELS: Record<AskTargetKind, string> = {
-  all_members: 'All 193 member states',
-  security_council: 'The Security Council on a date',
-  troop_police_contributors: 'Troop- and police-contributing countries (state tags)',
-  mission_hosts: 'States hosting peacekeeping missions (state tag)',
-  regional_group: 'A regional group',
-  state_list: 'A hand-picked list of member states',
-}
 const FIELDS = [
   'title',
   'purpose',
@@ -53,14 +46,7 @@ export const asksOrganizersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }
     return reply.viewAsync('pages/organizers/asks.hbs', {
       title: 'Organizers: asks',
       ...organizerPageData(request, reply),
-      asks: overview.asks.map(({ ask, figures, goals }) => ({
-        ...ask,
-        targetLabel: targetLabel(ask.target),
-        figures,
-        goals: Object.entries(goals)
-          .filter(([, g]) => g !== null)
-          .map(([name, g]) => ({ name: GOAL_LABELS[name as keyof typeof GOAL_LABELS], ...g! })),
-      })),
+      asks: askRows(overview),
       campaign: overview.campaign,
       ...formData(values, errors),
       notice,
@@ -169,12 +155,6 @@ function valuesOf(ask: Ask): FormValues {
   }
 }
 
-const GOAL_LABELS = {
-  statesCanvassed: 'states canvassed',
-  supportiveStates: 'supportive states',
-  letters: 'letters',
-} as const
-
 /** The service's name of a form field's error (goals are nested there). */
 function formKey(id: (typeof FIELDS)[number]): string {
   const goal = {
@@ -183,16 +163,6 @@ function formKey(id: (typeof FIELDS)[number]): string {
     goalLetters: 'letters',
   }
   return id in goal ? `goals.${goal[id as keyof typeof goal]}` : id
-}
-
-function targetLabel(target: {
-  kind: AskTargetKind
-  councilOn: string | null
-  group: RegionalGroup | null
-}): string {
-  if (target.kind === 'security_council') return `The Security Council on ${target.councilOn}`
-  if (target.kind === 'regional_group' && target.group) return REGIONAL_GROUP_LABELS[target.group]
-  return TARGET_LABELS[target.kind]
 }
 
 function emptyForm(today: string): FormValues {

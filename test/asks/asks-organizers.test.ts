@@ -168,4 +168,18 @@ describe('/organizers/asks', () => {
     const gbr = await ctx.db.selectFrom('letter').select('ask_id').where('state_iso3', '=', 'GBR').execute()
     expect(gbr).toEqual([{ ask_id: made.id }])
   })
+
+  it('shows each ask’s figures on the dashboard too', async () => {
+    const made = (await asks())[1]!
+    const page = (await get('viewer', '/organizers')).body
+    expect(page).toContain('<h2 id="dashboard-asks-heading">By ask</h2>')
+    const first = page.slice(page.indexOf('data-ask="1"'))
+    expect(first).toMatch(/All 193 member states<\/td>\s*<td class="num">193<\/td>/)
+    expect(first).toContain('0 of 193 states canvassed (0%)')
+    const row = page.slice(page.indexOf(`data-ask="${made.id}"`))
+    // Two hand-picked states, none canvassed or supportive, the one GBR letter written within it.
+    expect(row).toMatch(
+      /<td class="num">2<\/td>\s*<td class="num">0<\/td>\s*<td class="num">0<\/td>\s*<td class="num">1<\/td>/,
+    )
+  })
 })
