@@ -4,18 +4,20 @@
 // its index.ts. Infrastructure (db, lib, i18n, plugins, outbox) sits below every domain and imports
 // none. The domains are layered: a module imports only those below it, so no cycle between modules
 // can form (a cycle needs an import upwards somewhere).
-const DOMAINS = ['organizers', 'partners', 'directory', 'members', 'letters', 'delivery', 'canvassing', 'privacy']
+const DOMAINS = ['organizers', 'partners', 'directory', 'asks', 'members', 'letters', 'delivery', 'canvassing', 'privacy']
 
 /** What each domain may import besides infrastructure: the modules below it. */
 const BELOW = {
   organizers: [],
   partners: ['organizers'],
   directory: ['organizers'],
+  // Asks (campaign waves): their targets are directory states; letters are written within one.
+  asks: ['directory', 'organizers'],
   members: ['directory', 'organizers'],
-  letters: ['members', 'directory', 'organizers'],
-  delivery: ['letters', 'members', 'directory', 'organizers'],
-  canvassing: ['delivery', 'letters', 'members', 'directory', 'organizers', 'partners'],
-  privacy: ['canvassing', 'delivery', 'letters', 'members', 'directory', 'organizers', 'partners'],
+  letters: ['members', 'asks', 'directory', 'organizers'],
+  delivery: ['letters', 'members', 'asks', 'directory', 'organizers'],
+  canvassing: ['delivery', 'letters', 'members', 'asks', 'directory', 'organizers', 'partners'],
+  privacy: ['canvassing', 'delivery', 'letters', 'members', 'asks', 'directory', 'organizers', 'partners'],
 }
 const INFRASTRUCTURE = ['db', 'lib', 'i18n', 'plugins', 'outbox']
 

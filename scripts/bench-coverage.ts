@@ -195,6 +195,7 @@ async function main(): Promise<void> {
     const routes: { label: string; path: (t: Target) => string; organizers?: true }[] = [
       { label: 'Public coverage JSON', path: () => '/api/coverage' },
       { label: 'Public progress page', path: () => '/progress' },
+      { label: 'Asks with their figures (JSON)', path: () => '/api/asks' },
       { label: "Organizers' dashboard", path: () => '/organizers', organizers: true },
       {
         label: 'Dashboard, filtered and sorted',

@@ -6,6 +6,8 @@ import rateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
+import { asksApi } from './canvassing/asks.api.js'
+import { asksOrganizersRoutes } from './canvassing/asks-organizers.routes.js'
 import { canvassingApi } from './canvassing/canvassing.api.js'
 import { canvassingRoutes } from './canvassing/canvassing.routes.js'
 import { correctionsApi } from './canvassing/corrections.api.js'
@@ -137,6 +139,7 @@ export async function buildApp({ ctx }: BuildAppOptions): Promise<FastifyInstanc
       await area.register(lettersPrintRoutes, { ctx })
       await area.register(membersAdminRoutes, { ctx, countLetters })
       await area.register(partnersRoutes, { ctx })
+      await area.register(asksOrganizersRoutes, { ctx })
       await area.register(outboxRoutes, { ctx })
     },
   })
@@ -153,6 +156,7 @@ export async function buildApp({ ctx }: BuildAppOptions): Promise<FastifyInstanc
   await app.register(deliveryRoutes, { ctx })
   await app.register(repliesRoutes, { ctx })
   await app.register(canvassingApi, { ctx })
+  await app.register(asksApi, { ctx })
   await app.register(canvassingRoutes, { ctx })
   await app.register(engagementsApi, { ctx })
   await app.register(missionRepliesApi, { ctx })

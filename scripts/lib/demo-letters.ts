@@ -9,6 +9,9 @@ import { DAY, type LetterPath, letterLife, lettersPerDay } from './demo-timeline
 
 export type DemoLetterRow = Omit<LetterRow, 'id'>
 
+/** The id migration 0019 gives the first ask on a fresh database (the only ask there). */
+const FIRST_ASK_ID = 1
+
 export interface LetterPlan {
   letters: number
   supporters: number
@@ -121,6 +124,8 @@ export function* demoLetters(rng: Random, plan: LetterPlan): Generator<DemoLette
       yield {
         // Demo writers wrote on the site in their letter's language.
         site_language: language,
+        // The first ask, "all 193 member states", made by migration 0019 on the database seeded.
+        ask_id: FIRST_ASK_ID,
         public_id: rng.publicId(),
         reference,
         state_iso3: state.iso3,

@@ -47,6 +47,7 @@ export const LETTER_COLUMNS = Object.keys({
   draft_token_hash: true,
   source: true,
   site_language: true,
+  ask_id: true,
   created_at: true,
   updated_at: true,
 } satisfies Record<keyof DemoLetterRow, true>) as (keyof DemoLetterRow)[]

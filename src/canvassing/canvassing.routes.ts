@@ -2,6 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { AppContext } from '../app-context.js'
 import { COUNCIL_SIZE, stateNameIn } from '../directory/index.js'
 import { formatNumber, INTL_LOCALE, type SiteLanguage, sortByName, type Translate } from '../i18n/index.js'
+import { getAsksOverview } from './ask-figures.js'
+import { currentAsksView } from './asks-progress-view.js'
 import {
   type Coverage,
   getCoverage,
@@ -18,6 +20,7 @@ const NEEDING_LETTERS = 6
 export const canvassingRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   app.get('/progress', async (request, reply) => {
     const [coverage, published] = await Promise.all([getCoverage(ctx), publishedPositionStates(ctx)])
+    const asks = await getAsksOverview(ctx, coverage)
     const { totals } = coverage
     const { t, siteLanguage: language } = request
     const row = (s: StateCoverage) => stateRow(s, language, t, published)
@@ -28,6 +31,7 @@ export const canvassingRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = 
       description: t('progress.description', { ...figures, written: totals.lettersWritten }),
       totals,
       percent: percent(totals.canvassed, totals.memberStates, language),
+      currentAsks: currentAsksView(asks, language, t),
       map: renderWorldMap(mapEntries(coverage, language, t), {
         legend: false,
         title: t('progress.map.title'),

@@ -58,6 +58,9 @@ export const ENGAGED_POSITIONS: ReadonlySet<Position> = new Set<Position>([
   'committed',
 ])
 
+/** Positions that count a state as supportive in an ask's figures: it backs the proposal. */
+export const SUPPORTIVE_POSITIONS: ReadonlySet<Position> = new Set<Position>(['supportive', 'committed'])
+
 /** The facts about one state that its status depends on. */
 export interface CoverageFacts {
   /** Letters delivered to its mission (e-mail accepted, or printed and marked delivered). */

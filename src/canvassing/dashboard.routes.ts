@@ -5,6 +5,8 @@ import { COVERAGE_STATUS_LABELS, POSITION_LABELS } from '../lib/labels.js'
 import { organizerPageData, requirePermission } from '../organizers/index.js'
 import { getSourceFigures, type SourceFigures, sourcesCsv } from '../partners/index.js'
 import { dropEmptyQueryValues } from '../plugins/query.js'
+import { getAsksOverview } from './ask-figures.js'
+import { askRows } from './asks-table.js'
 import { type Coverage, getCoverage, personalNoteShare, type StateCoverage } from './coverage.service.js'
 import { renderCoverageChart } from './coverage-chart.js'
 import { coverageCsv } from './coverage-csv.js'
@@ -47,6 +49,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
         getSourceFigures(ctx, { unknownLimit: UNKNOWN_SOURCES_SHOWN }),
       ])
       const council = await councilPanel(ctx, coverage)
+      const asks = askRows(await getAsksOverview(ctx, coverage))
       const { key, dir } = sortOf(query)
       const rows = sortStates(filterStates(coverage.states, query), key, dir).map(stateRow)
       const { totals } = coverage
@@ -96,6 +99,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
         rows,
         responsiveness: responsiveness.map(replyRow),
         sources: sourceRows(sources),
+        asks,
       })
     },
   )

@@ -24,6 +24,7 @@ import * as m0015 from './migrations/0015-bounces.js'
 import * as m0016 from './migrations/0016-outbox-sending.js'
 import * as m0017 from './migrations/0017-shared-counters.js'
 import * as m0018 from './migrations/0018-outbox-workers.js'
+import * as m0019 from './migrations/0019-asks.js'
 import * as m0020 from './migrations/0020-letter-replies.js'
 import * as m0021 from './migrations/0021-corrections.js'
 import * as m0022 from './migrations/0022-operations.js'
@@ -50,6 +51,7 @@ const migrations: Record<string, Migration> = {
   '0016-outbox-sending': m0016,
   '0017-shared-counters': m0017,
   '0018-outbox-workers': m0018,
+  '0019-asks': m0019,
   '0020-letter-replies': m0020,
   '0021-corrections': m0021,
   '0022-operations': m0022,

@@ -143,8 +143,50 @@ export interface LetterTable {
   source: string | null
   /** The site's language when the letter was written: its writer's e-mails are in it (migration 0014). */
   site_language: Generated<SiteLanguageCode>
+  /** The ask the letter was written within (migration 0019; src/asks/). */
+  ask_id: number | null
   created_at: string
   updated_at: string
+}
+
+/** Whom an ask is aimed at (migration 0019; src/asks/ask-targets.ts resolves each to states). */
+export type AskTargetKind =
+  | 'all_members'
+  | 'security_council'
+  | 'troop_police_contributors'
+  | 'mission_hosts'
+  | 'regional_group'
+  | 'state_list'
+
+/** An ask (a wave) of the campaign: its targets, goals and dates (migration 0019). */
+export interface AskTable {
+  id: Generated<number>
+  title: string
+  purpose: string
+  target_kind: AskTargetKind
+  /** YYYY-MM-DD whose Security Council is targeted (security_council only). */
+  target_council_on: string | null
+  target_group: RegionalGroup | null
+  goal_states_canvassed: number | null
+  goal_supportive_states: number | null
+  goal_letters: number | null
+  starts_on: string
+  ends_on: string | null
+  created_at: string
+  updated_at: string
+}
+
+/** A hand-picked state of a `state_list` ask. */
+export interface AskStateTable {
+  ask_id: number
+  state_iso3: string
+}
+
+/** Kept by triggers on `letter` (migration 0019): never written by application code. */
+export interface AskLetterStatsTable {
+  ask_id: number
+  state_iso3: string
+  written: number
 }
 
 /** A language of the site (src/i18n/languages.ts). */
@@ -594,6 +636,9 @@ export interface DB {
   erasure_ask: ErasureAskTable
   partner: PartnerTable
   council_term_change: CouncilTermChangeTable
+  ask: AskTable
+  ask_state: AskStateTable
+  ask_letter_stats: AskLetterStatsTable
 }
 
 export type StateRow = Selectable<StateTable>
@@ -627,3 +672,6 @@ export type NewMemberRow = Insertable<MemberTable>
 export type CampaignUpdateRow = Selectable<CampaignUpdateTable>
 export type PartnerRow = Selectable<PartnerTable>
 export type NewPartnerRow = Insertable<PartnerTable>
+export type AskRow = Selectable<AskTable>
+export type NewAskRow = Insertable<AskTable>
+export type AskUpdate = Updateable<AskTable>

@@ -6,7 +6,7 @@ import { backupKindOf } from './backup-kind.js'
 import { BackupError } from './database-file.js'
 import { knownMigrationNames } from './migrator.js'
 import { printableUrl } from './postgres-programs.js'
-import { countRows, MIGRATOR_TABLES, publicTables } from './postgres-tables.js'
+import { countRows, MIGRATION_FILLED_TABLES, MIGRATOR_TABLES, publicTables } from './postgres-tables.js'
 
 // What db:migrate-to-postgres checks before it copies a row (sqlite-to-postgres.ts): a refusal
 // here leaves both databases as they were.
@@ -89,7 +89,7 @@ export async function assertEmpty(client: pg.Client, url: string): Promise<void>
   }
   const counts = await countRows(
     client,
-    tables.filter((table) => !MIGRATOR_TABLES.includes(table)),
+    tables.filter((table) => !MIGRATOR_TABLES.includes(table) && !MIGRATION_FILLED_TABLES.includes(table)),
   )
   const filled = [...counts].filter(([, rows]) => rows > 0)
   if (filled.length > 0) {

@@ -5,7 +5,13 @@ import { openDatabase } from './connection.js'
 import { BackupError } from './database-file.js'
 import { knownMigrationNames, migrateToLatest } from './migrator.js'
 import { printableUrl } from './postgres-programs.js'
-import { columnsOf, countRows, quoteIdentifier, tablesInDependencyOrder } from './postgres-tables.js'
+import {
+  columnsOf,
+  countRows,
+  MIGRATION_FILLED_TABLES,
+  quoteIdentifier,
+  tablesInDependencyOrder,
+} from './postgres-tables.js'
 import {
   assertCurrentMigrations,
   assertEmpty,
@@ -101,6 +107,9 @@ async function copyInOneTransaction(
   try {
     for (const table of tables)
       await target.query(`alter table ${quoteIdentifier(table)} disable trigger user`)
+    // What the migrations wrote here (the first ask) is the source's to give, with its own ids.
+    for (const table of [...MIGRATION_FILLED_TABLES].reverse())
+      if (tables.includes(table)) await target.query(`delete from ${quoteIdentifier(table)}`)
     const moved: MovedTable[] = []
     for (const table of tables) {
       const started = performance.now()

@@ -125,6 +125,19 @@ export async function insertMissingStateTags(db: Db, rows: NewStateTagRow[]): Pr
     .execute()
 }
 
+/** The codes of the states carrying any of `tags`, each once, sorted. */
+export async function findStatesTagged(db: Db, tags: readonly StateTagRow['tag'][]): Promise<string[]> {
+  if (tags.length === 0) return []
+  const rows = await db
+    .selectFrom('state_tag')
+    .select('state_iso3')
+    .distinct()
+    .where('tag', 'in', [...tags])
+    .orderBy('state_iso3')
+    .execute()
+  return rows.map((r) => r.state_iso3)
+}
+
 export async function findStateTags(db: Db, iso3: string): Promise<StateTagRow[]> {
   return db.selectFrom('state_tag').selectAll().where('state_iso3', '=', iso3).orderBy('tag').execute()
 }

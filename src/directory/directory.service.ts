@@ -33,6 +33,14 @@ export async function listStates(ctx: Ctx, query: StateQuery = {}): Promise<Stat
   return { count: states.length, on, states }
 }
 
+/** The codes of the states tagged with any of `tags` (troop contributors, hosts…), sorted. */
+export async function listStatesTagged(
+  ctx: Pick<AppContext, 'db'>,
+  tags: readonly StateTagName[],
+): Promise<string[]> {
+  return repo.findStatesTagged(ctx.db, tags)
+}
+
 /** How many UN member states the directory holds (193, observers not counted). */
 export async function countMemberStates(ctx: Ctx): Promise<number> {
   return repo.countStates(ctx.db, 'member')

@@ -4,7 +4,12 @@ export { COUNCIL_SIZE } from './council-terms.service.js'
 export type { StateDto } from './directory.schemas.js'
 export { ErrorSchema, Iso3Params, REGIONAL_GROUPS, StateSchema } from './directory.schemas.js'
 export type { StateTag } from './directory.service.js'
-export { findCouncilMembersOn, getStateForLetters, listStates } from './directory.service.js'
+export {
+  findCouncilMembersOn,
+  getStateForLetters,
+  listStates,
+  listStatesTagged,
+} from './directory.service.js'
 export { readSeedStates } from './directory-seed.js'
 export {
   confirmMissionEmail,

@@ -1,4 +1,5 @@
 import type { AppContext } from '../app-context.js'
+import { currentAskIdFor } from '../asks/index.js'
 import type { LetterRow } from '../db/schema.js'
 import type { StateDto } from '../directory/index.js'
 import { getStateForLetters, listStates, type StateTag } from '../directory/index.js'
@@ -85,6 +86,8 @@ export async function createLetter(
   const input = parsed.input
   const template = chooseTemplate(input, state, options.allowCampaign === true)
   const now = ctx.clock.nowIso()
+  // Written within the newest running ask aimed at the state, else the first ask (asks/).
+  const askId = await currentAskIdFor(ctx, state.iso3)
   const row = await ctx.db.transaction().execute(async (trx) => {
     const reference = await uniqueReference(trx)
     const previous = await previousLetter(trx, template, state.iso3, input)
@@ -105,6 +108,7 @@ export async function createLetter(
       draft_token_hash: options.draftTokenHash ?? null,
       site_language: options.siteLanguage ?? 'en',
       source: input.source,
+      ask_id: askId,
       created_at: now,
       updated_at: now,
     })

@@ -38,6 +38,8 @@ export type Permission =
   | 'letters.print'
   /** Add, edit and remove the campaign's partners (name, source code, website). */
   | 'partners.manage'
+  /** Create and edit the campaign's asks (waves): targets, goals, dates (issue 18). */
+  | 'asks.manage'
   /** The audit log. */
   | 'audit.view'
   /** Invite organizers, disable and re-enable accounts. */
@@ -61,6 +63,7 @@ const COORDINATOR = [
   'outbox.download',
   'letters.print',
   'partners.manage',
+  'asks.manage',
 ] as const satisfies readonly Permission[]
 const ADMIN = [
   ...COORDINATOR,
@@ -82,7 +85,7 @@ export const ROLE_LABELS: Record<OrganizerRole, string> = {
   organizer:
     'Organizer: canvassing, the directory, the outbox; no export of personal data, no member updates',
   coordinator:
-    'Coordinator: an organizer who may also export personal data, print letters, send member updates and manage partners',
+    'Coordinator: an organizer who may also export personal data, print letters, send member updates, manage partners and create and edit asks',
   admin: 'Admin: everything, including accounts and approving mission e-mail addresses',
 }
 
