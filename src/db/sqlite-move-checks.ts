@@ -91,7 +91,10 @@ export async function assertEmpty(client: pg.Client, url: string): Promise<void>
     client,
     tables.filter((table) => !MIGRATOR_TABLES.includes(table) && !MIGRATION_FILLED_TABLES.includes(table)),
   )
-  const filled = [...counts].filter(([, rows]) => rows > 0)
+  // The letters first, what an operator recognizes at once, then the fullest tables.
+  const filled = [...counts]
+    .filter(([, rows]) => rows > 0)
+    .sort(([a, rowsA], [b, rowsB]) => (a === 'letter' ? -1 : b === 'letter' ? 1 : rowsB - rowsA))
   if (filled.length > 0) {
     const some = filled.slice(0, 4).map(([table, rows]) => `${table}: ${rows.toLocaleString('en')} rows`)
     throw new BackupError(

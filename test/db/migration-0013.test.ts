@@ -48,7 +48,8 @@ describe('migration 0013 on a SQLite database of 0012 with a member in it', () =
     const member = await sql<{ source: string; source_code: string | null }>`
       select source, source_code from member where public_id = 'p1'`.execute(db)
     expect(member.rows).toEqual([{ source: 'join_form', source_code: null }])
-    expect(await schemaObjects(db, 'trigger')).toEqual(triggersBefore)
+    // Every trigger of 0012 kept (later migrations add their own: 0019's per-ask counters).
+    expect(await schemaObjects(db, 'trigger')).toEqual(expect.arrayContaining(triggersBefore))
     expect(triggersBefore).toEqual(expect.arrayContaining(['letter_stats_insert', 'letter_pdf_stale']))
     expect(await schemaObjects(db, 'index')).toEqual(
       expect.arrayContaining(['letter_source', 'member_source']),
