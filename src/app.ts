@@ -42,6 +42,7 @@ import { organizersArea } from './organizers/organizers-area.js'
 import { partnersRoutes } from './partners/partners.routes.js'
 import { errorsPlugin } from './plugins/errors.js'
 import { fairAdmissionPlugin } from './plugins/fair-admission.js'
+import { finiteNumbers } from './plugins/finite-numbers.js'
 import { healthRoutes } from './plugins/health.js'
 import { i18nPlugin } from './plugins/i18n.js'
 import { notFoundPlugin } from './plugins/not-found.js'
@@ -68,6 +69,7 @@ export async function buildApp({ ctx }: BuildAppOptions): Promise<FastifyInstanc
       disableRequestLogging: !['debug', 'trace'].includes(ctx.config.logLevel),
     }),
     bodyLimit: BODY_LIMIT_BYTES,
+    ajv: { plugins: [finiteNumbers] },
     routerOptions: { ignoreTrailingSlash: true },
     // request.ip (what every rate limit counts by) is the socket's address, or with TRUST_PROXY
     // the address the named proxy saw; the proxy's X-Forwarded-Proto and -Host are believed too.

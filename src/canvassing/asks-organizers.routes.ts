@@ -7,7 +7,7 @@ import type { AskTargetKind, RegionalGroup } from '../db/schema.js'
 import { REGIONAL_GROUPS } from '../directory/index.js'
 import { ValidationError } from '../lib/errors.js'
 import { REGIONAL_GROUP_LABELS } from '../lib/labels.js'
-import { StringEnum } from '../lib/schema-types.js'
+import { RowId, StringEnum } from '../lib/schema-types.js'
 import { actorOf, organizerPageData, permitted, permittedForm, signedIn } from '../organizers/index.js'
 import { getAsksOverview } from './ask-figures.js'
 import { askRows, TARGET_LABELS } from './asks-table.js'
@@ -31,7 +31,7 @@ const FIELDS = [
 ] as const
 type FormValues = Record<(typeof FIELDS)[number], string>
 const ListQuery = Type.Object({ done: Type.Optional(StringEnum(['created', 'saved'])) })
-const AskParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
+const AskParams = Type.Object({ id: RowId() })
 const NOTICES = { created: 'The ask is created.', saved: 'The ask is saved.' } as const
 
 export const asksOrganizersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {

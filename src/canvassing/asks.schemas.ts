@@ -1,7 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox'
 import { ASK_TARGET_KINDS } from '../asks/index.js'
 import { REGIONAL_GROUPS } from '../directory/index.js'
-import { Nullable, StringEnum } from '../lib/schema-types.js'
+import { Nullable, RowId, StringEnum } from '../lib/schema-types.js'
 import { COVERAGE_STATUSES } from './coverage-rules.js'
 
 // The public asks API. @NOTE counts, codes and dates only, as the coverage API: nobody's data.
@@ -10,7 +10,7 @@ const IsoDate = Type.String({ format: 'date', description: 'YYYY-MM-DD' })
 const Count = Type.Integer({ minimum: 0 })
 
 export const AskIdParams = Type.Object({
-  id: Type.Integer({ minimum: 1, description: 'The ask’s id, as GET /api/asks lists it' }),
+  id: RowId({ description: 'The ask’s id, as GET /api/asks lists it' }),
 })
 
 const GoalProgressSchema = Nullable(
@@ -32,7 +32,7 @@ const FiguresSchema = Type.Object({
 })
 
 const AskSchema = Type.Object({
-  id: Type.Integer({ minimum: 1 }),
+  id: RowId(),
   title: Type.String(),
   purpose: Type.String(),
   target: Type.Object({

@@ -1,11 +1,11 @@
 import { Type } from '@sinclair/typebox'
-import { StringEnum } from '../lib/schema-types.js'
+import { RowId, StringEnum } from '../lib/schema-types.js'
 import { REASON_LIMIT } from './corrections.service.js'
 import { ENGAGEMENT_KINDS, POSITIONS } from './coverage-rules.js'
 
 // The organizers' corrections API: an engagement or a position edited or withdrawn, with a reason.
 
-export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) })
+export const IdParams = Type.Object({ id: RowId() })
 
 const Reason = Type.String({
   description: `Why it is corrected, at most ${REASON_LIMIT} characters: kept in its history and the audit log`,

@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AppContext } from '../app-context.js'
 import { BadRequestError, ValidationError } from '../lib/errors.js'
 import { POSITION_LABELS } from '../lib/labels.js'
+import { RowId } from '../lib/schema-types.js'
 import { actorOf, organizerPageData, permitted, permittedForm, signedIn } from '../organizers/index.js'
 import { POSITIONS } from './coverage-rules.js'
 import {
@@ -19,7 +20,7 @@ import { MAX_REPLY_FILE_BYTES } from './reply-file.js'
 type Form = Record<string, unknown>
 
 const SearchQuery = Type.Object({ q: Type.Optional(Type.String({ maxLength: 200 })) })
-const ReplyParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2 ** 31 - 1 }) })
+const ReplyParams = Type.Object({ id: RowId() })
 const StateParams = Type.Object({ iso3: Type.String({ maxLength: 10 }) })
 
 /**

@@ -5,6 +5,7 @@ import type { AppContext } from '../app-context.js'
 import { correctPrintedDelivery, markPrintedLetterDelivered } from '../letters/index.js'
 import { ValidationError } from '../lib/errors.js'
 import { COVERAGE_STATUS_LABELS, ENGAGEMENT_KIND_LABELS, POSITION_LABELS } from '../lib/labels.js'
+import { RowId } from '../lib/schema-types.js'
 import { actorOf, can, organizerPageData, permitted, permittedForm, signedIn } from '../organizers/index.js'
 import { dropEmptyQueryValues } from '../plugins/query.js'
 import { editEngagement, editPosition, withdrawEngagement, withdrawPosition } from './corrections.service.js'
@@ -54,7 +55,7 @@ const SAVED_NOTICES: Record<string, string> = {
 
 const CorrectionParams = Type.Object({
   iso3: Type.String({ maxLength: 10 }),
-  id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }),
+  id: RowId(),
 })
 
 /** Where each correction form sits on the page, to come back to it. */

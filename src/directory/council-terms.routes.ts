@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AppContext } from '../app-context.js'
 import { ValidationError } from '../lib/errors.js'
-import { StringEnum } from '../lib/schema-types.js'
+import { RowId, StringEnum } from '../lib/schema-types.js'
 import type { Permission } from '../organizers/index.js'
 import { actorOf, organizerPageData, permitted, permittedForm, signedIn } from '../organizers/index.js'
 import { type CouncilTermFormValues, councilTermFormValues, NOTE_MAX } from './council-term-input.js'
@@ -29,7 +29,7 @@ import { listStates } from './directory.service.js'
 
 const EDIT: Permission = 'directory.edit'
 const FIELDS = ['state', 'firstYear', 'lastYear', 'note'] as const
-const TermParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
+const TermParams = Type.Object({ id: RowId() })
 const ListQuery = Type.Object({ done: Type.Optional(StringEnum(['added', 'corrected', 'removed'])) })
 const NOTICES = {
   added: 'The term is added: the Council panels show it for each year it covers.',

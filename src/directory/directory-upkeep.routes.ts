@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AppContext } from '../app-context.js'
 import { BadRequestError, ValidationError } from '../lib/errors.js'
-import { StringEnum } from '../lib/schema-types.js'
+import { RowId, StringEnum } from '../lib/schema-types.js'
 import { actorOf, organizerPageData, permitted, permittedForm, signedIn } from '../organizers/index.js'
 import { MAX_UPLOAD_BYTES } from './bluebook-upload-input.js'
 import { listStates } from './directory.service.js'
@@ -21,7 +21,7 @@ import { missionEmailApprovalRoutes } from './mission-email-approval.routes.js'
 import { bulkApprovalOffer } from './mission-email-bulk.js'
 import { countAdmins, listPendingEmailChanges } from './mission-email-changes.js'
 
-const UPLOAD_PARAMS = { params: Type.Object({ id: Type.Integer({ minimum: 1 }) }) }
+const UPLOAD_PARAMS = { params: Type.Object({ id: RowId() }) }
 const REPORT_QUERY = {
   ...UPLOAD_PARAMS,
   querystring: Type.Object({
@@ -38,7 +38,7 @@ const LIST_QUERY = {
     approvedAll: Type.Optional(Type.Integer({ minimum: 0 })),
     skippedOwn: Type.Optional(Type.Integer({ minimum: 0 })),
     unchanged: Type.Optional(Type.String({ pattern: '^[A-Za-z]{3}$' })),
-    discarded: Type.Optional(Type.Integer({ minimum: 1 })),
+    discarded: Type.Optional(RowId()),
   }),
 }
 /** Every page here corrects the directory. */

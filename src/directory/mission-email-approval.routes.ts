@@ -3,11 +3,12 @@ import { Type } from '@sinclair/typebox'
 import type { AppContext } from '../app-context.js'
 import { BadRequestError } from '../lib/errors.js'
 import { isCalendarDate } from '../lib/form-fields.js'
+import { RowId } from '../lib/schema-types.js'
 import { permittedForm, signedIn } from '../organizers/index.js'
 import { approveEmailChanges, type BulkApprovalScope } from './mission-email-bulk.js'
 import { approveEmailChange, rejectEmailChange } from './mission-email-changes.js'
 
-const CHANGE_PARAMS = { params: Type.Object({ id: Type.Integer({ minimum: 1 }) }) }
+const CHANGE_PARAMS = { params: Type.Object({ id: RowId() }) }
 
 /**
  * A new mission e-mail address waits for a second admin: approving them all (or one import's),

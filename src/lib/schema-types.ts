@@ -24,3 +24,14 @@ export function StringEnum<const T extends readonly string[]>(
 ) {
   return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options })
 }
+
+/**
+ * A row's id in a path or query: a whole number from 1 to PostgreSQL's `integer` maximum.
+ * @NOTE the maximum matters: the validator takes "1e309" for a whole number (Infinity) and
+ * "1e15" for one too, which PostgreSQL then refuses with an error (a 500) where SQLite finds no
+ * row; bounded (and Infinity refused by `x-finite`, src/plugins/finite-numbers.ts), both are a 400
+ * naming the field.
+ */
+export function RowId(options: { description?: string } = {}) {
+  return Type.Integer({ minimum: 1, maximum: 2_147_483_647, 'x-finite': true, ...options })
+}

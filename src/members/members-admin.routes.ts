@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AppContext } from '../app-context.js'
 import { ConflictError, ValidationError } from '../lib/errors.js'
-import { StringEnum } from '../lib/schema-types.js'
+import { RowId, StringEnum } from '../lib/schema-types.js'
 import type { Permission } from '../organizers/index.js'
 import { actorOf, organizerPageData, permitted, permittedForm, signedIn } from '../organizers/index.js'
 import { dropEmptyQueryValues } from '../plugins/query.js'
@@ -41,8 +41,8 @@ const ListQuery = Type.Object({
   status: Type.Optional(StringEnum(Object.keys(STATUS_FILTERS) as (keyof typeof STATUS_FILTERS)[])),
   page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
 })
-const ComposeQuery = Type.Object({ ...AudienceFields, from: Type.Optional(Type.Integer({ minimum: 1 })) })
-const UpdateParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
+const ComposeQuery = Type.Object({ ...AudienceFields, from: Type.Optional(RowId()) })
+const UpdateParams = Type.Object({ id: RowId() })
 const UpdateQuery = Type.Object({ done: Type.Optional(StringEnum(['created', 'tested', 'sent'])) })
 
 const NOTICES = {

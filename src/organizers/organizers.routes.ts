@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AppContext } from '../app-context.js'
 import { ValidationError } from '../lib/errors.js'
+import { RowId } from '../lib/schema-types.js'
 import { listAuditEvents } from './audit.repository.js'
 import { inviteOrganizer, listTeam, setOrganizerActive } from './organizer-accounts.service.js'
 import { organizerPageData, permitted, permittedForm, signedIn } from './organizer-auth.js'
@@ -50,7 +51,7 @@ export const organizersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = 
       ...permittedForm(app, 'accounts.manage'),
       schema: {
         params: Type.Object({
-          id: Type.Integer({ minimum: 1 }),
+          id: RowId(),
           change: Type.Enum({ enable: 'enable', disable: 'disable' }),
         }),
       },

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AppContext } from '../app-context.js'
 import { ValidationError } from '../lib/errors.js'
-import { StringEnum } from '../lib/schema-types.js'
+import { RowId, StringEnum } from '../lib/schema-types.js'
 import { SOURCE_CODE_RULE } from '../lib/source-code.js'
 import type { Permission } from '../organizers/index.js'
 import { actorOf, organizerPageData, permitted, permittedForm, signedIn } from '../organizers/index.js'
@@ -24,7 +24,7 @@ import {
 
 const MANAGE: Permission = 'partners.manage'
 const FIELDS = ['name', 'code', 'website'] as const
-const PartnerParams = Type.Object({ id: Type.Integer({ minimum: 1 }) })
+const PartnerParams = Type.Object({ id: RowId() })
 const ListQuery = Type.Object({ done: Type.Optional(StringEnum(['added', 'saved', 'removed'])) })
 
 const NOTICES = {
