@@ -36,7 +36,6 @@ export {
   findLetterRowByTokenHash,
   findLettersByOutboxId,
   findLettersFrom,
-  findSupporterEmail,
   findSupporterEmails,
   moveLetterById,
   moveLettersById,

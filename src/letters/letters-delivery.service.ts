@@ -81,10 +81,6 @@ export function findSupporterEmails(db: Database, ids: readonly number[]): Promi
   return repo.findSupporterEmails(db, ids)
 }
 
-export function findSupporterEmail(db: Database, id: number): Promise<string | null> {
-  return repo.findSupporterEmail(db, id).then((row) => row?.supporter_email ?? null)
-}
-
 /** Moves a letter to `to` (refused unless the state table allows it), with the fields that go with it. */
 export async function changeLetterStatus(
   db: Database,

@@ -194,14 +194,6 @@ export async function findSupporterEmails(db: Db, ids: readonly number[]): Promi
   return new Map(rows.map((row) => [row.id, row.supporter_email as string]))
 }
 
-/** The address a letter's writer gave, if any; undefined when there is no such letter. */
-export async function findSupporterEmail(
-  db: Db,
-  id: number,
-): Promise<{ supporter_email: string | null } | undefined> {
-  return db.selectFrom('letter').select('supporter_email').where('id', '=', id).executeTakeFirst()
-}
-
 export async function findLetterById(db: Db, id: number): Promise<LetterRow | undefined> {
   return db.selectFrom('letter').selectAll().where('id', '=', id).executeTakeFirst()
 }

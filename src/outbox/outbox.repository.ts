@@ -133,29 +133,6 @@ export async function lockUpdateAllowance(db: Database): Promise<void> {
 
 const UPDATE_ALLOWANCE_LOCK = BigInt('7305914640018517019')
 
-export async function insertAttempt(
-  db: Database,
-  outboxId: number,
-  attempt: number,
-  startedAt: string,
-  worker: string,
-): Promise<number> {
-  const row = await db
-    .insertInto('delivery_attempt')
-    .values({
-      outbox_id: outboxId,
-      attempt,
-      started_at: startedAt,
-      finished_at: null,
-      outcome: null,
-      response: null,
-      worker,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  return row.id
-}
-
 /** An open attempt for each message, in one statement: the attempt's id by message id. */
 export async function insertAttempts(
   db: Database,
