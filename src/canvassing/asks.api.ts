@@ -24,7 +24,7 @@ export const asksApi: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (ap
       },
     },
     async () => {
-      const overview = await getAsksOverview(ctx)
+      const overview = await getAsksOverview(ctx, 'public')
       return { on: overview.on, asks: overview.asks.map(toAskDto), campaign: overview.campaign }
     },
   )
@@ -40,7 +40,7 @@ export const asksApi: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (ap
       },
     },
     async (request): Promise<AskDetailDto> => {
-      const detail = await getAskDetail(ctx, request.params.id)
+      const detail = await getAskDetail(ctx, request.params.id, 'public')
       return { ...toAskDto(detail), on: detail.on, states: detail.states }
     },
   )

@@ -18,7 +18,10 @@ export const canvassingApi: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
       },
     },
     async () => {
-      const [coverage, published] = await Promise.all([getCoverage(ctx), publishedPositionStates(ctx)])
+      const [coverage, published] = await Promise.all([
+        getCoverage(ctx, 'public'),
+        publishedPositionStates(ctx),
+      ])
       return toCoverageDto(coverage, published)
     },
   )

@@ -193,7 +193,7 @@ async function getBasics(ctx: Ctx, iso3: string): Promise<StateBasics> {
   const code = iso3.toUpperCase()
   const { state, tags } = await getStateForLetters(ctx, code)
   const [coverage, stats, engagements, positions] = await Promise.all([
-    getCoverage(ctx),
+    getCoverage(ctx, 'organizers'),
     repo.findStateLetterStats(ctx.db, code),
     listEngagements(ctx, code),
     positionHistory(ctx, code),
