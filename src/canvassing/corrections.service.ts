@@ -6,6 +6,7 @@ import { ENGAGEMENT_KIND_LABELS, POSITION_LABELS } from '../lib/labels.js'
 import { type Actor, recordAudit } from '../organizers/index.js'
 import * as repo from './corrections.repository.js'
 import { parseEngagementInput, parsePositionInput } from './engagement-input.js'
+import { clearReplyAnswer } from './reply-requests.repository.js'
 
 // An engagement or a position recorded by mistake is corrected here: edited (the text, the day,
 // the kind) or withdrawn (it stays on the page, struck out, and coverage stops counting it). Each
@@ -91,6 +92,9 @@ export async function withdrawEngagement(
       changeBy(actor, 'withdraw', reason, now),
       'withdrawn',
     )
+    // A writer's answer is on their letter too, where the replies table counts it: withdrawn there.
+    if (before.source === 'supporter' && before.letter_id !== null)
+      await clearReplyAnswer(trx, before.letter_id)
     await recordAudit(trx, actor, now, {
       action: 'engagement.withdraw',
       subjectType: 'state',
