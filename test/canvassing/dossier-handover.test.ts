@@ -159,6 +159,11 @@ describe("the mission's replies in the dossiers", () => {
       .where('id', '=', mistaken.id)
       .executeTakeFirstOrThrow()
     await withdrawEngagement(ctx, actor, engagement.engagement_id, { reason: 'Wrong state' })
+    // The state's page still lists it, marked withdrawn (its "reply received" engagement is).
+    const desk = await get('/organizers/states/gha', coordinator.cookie)
+    const entry = desk.body.slice(desk.body.indexOf(`id="reply-${mistaken.id}"`) - 60)
+    expect(entry.slice(0, 400)).toContain('desk-entry--withdrawn')
+    expect(entry.slice(0, 400)).toContain('<span class="badge">withdrawn</span>')
 
     const full = await pdfText(
       (await get('/organizers/states/gha/dossier.pdf', coordinator.cookie)).rawPayload,
