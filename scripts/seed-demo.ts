@@ -220,7 +220,7 @@ export async function seedDemo(options: SeedDemoOptions): Promise<SeedDemoReport
 
 /** What the dashboard will show of the demo: the statuses should all have states. */
 async function summarizeCoverage(ctx: AppContext) {
-  const { totals, states } = await getCoverage(ctx)
+  const { totals, states } = await getCoverage(ctx, 'organizers')
   const withoutLetters = states.filter((s) => s.letters.written === 0).length
   const statuses = Object.entries(totals.byStatus)
     .map(([status, n]) => `${n} ${status.replace('_', ' ')}`)

@@ -1,6 +1,6 @@
 import type { AppContext } from '../app-context.js'
 import { type Ask, countAskLetters, getAsk, listAsks } from '../asks/index.js'
-import { type Coverage, getCoverage, type StateCoverage } from './coverage.service.js'
+import { type Coverage, type CoverageAudience, getCoverage, type StateCoverage } from './coverage.service.js'
 import type { CoverageStatus } from './coverage-rules.js'
 import { SUPPORTIVE_POSITIONS } from './coverage-rules.js'
 
@@ -52,10 +52,13 @@ export interface AskTargetState {
   letters: number
 }
 
-/** Every ask's figures; `read` is coverage already read for this answer (not read twice). */
-export async function getAsksOverview(ctx: Ctx, read?: Coverage): Promise<AsksOverview> {
+/**
+ * Every ask's figures, for `from`: its audience (coverage.service.ts: the public does not count
+ * unpublished positions), or the coverage already read for this answer (not read twice).
+ */
+export async function getAsksOverview(ctx: Ctx, from: CoverageAudience | Coverage): Promise<AsksOverview> {
   const [coverage, asks, counts] = await Promise.all([
-    read ?? getCoverage(ctx),
+    typeof from === 'string' ? getCoverage(ctx, from) : from,
     listAsks(ctx),
     countAskLetters(ctx),
   ])
@@ -74,9 +77,10 @@ export async function getAsksOverview(ctx: Ctx, read?: Coverage): Promise<AsksOv
 export async function getAskDetail(
   ctx: Ctx,
   id: number,
+  audience: CoverageAudience,
 ): Promise<AskWithFigures & { on: string; states: AskTargetState[] }> {
   const ask = await getAsk(ctx, id)
-  const [coverage, counts] = await Promise.all([getCoverage(ctx), countAskLetters(ctx)])
+  const [coverage, counts] = await Promise.all([getCoverage(ctx, audience), countAskLetters(ctx)])
   const letters = lettersPerAsk(counts).get(ask.id)
   const targets = new Set(ask.targetStates)
   return {

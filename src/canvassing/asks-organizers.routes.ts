@@ -42,7 +42,7 @@ export const asksOrganizersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }
     errors: Record<string, string> = {},
     notice: string | null = null,
   ) => {
-    const overview = await getAsksOverview(ctx)
+    const overview = await getAsksOverview(ctx, 'organizers')
     return reply.viewAsync('pages/organizers/asks.hbs', {
       title: 'Organizers: asks',
       ...organizerPageData(request, reply),

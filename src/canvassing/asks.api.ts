@@ -19,12 +19,12 @@ export const asksApi: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (ap
         tags: ['canvassing'],
         summary: 'The campaign’s asks (waves), each with its figures and progress towards its goals',
         description:
-          'Each ask aims at a set of member states; its figures count those canvassed and supportive among them and the letters written within it. `campaign` holds the same figures for all 193 member states.',
+          'Each ask aims at a set of member states; its figures count those canvassed and supportive among them (a position counts once organizers publish it) and the letters written within it. `campaign` holds the same figures for all 193 member states.',
         response: { 200: AsksListSchema },
       },
     },
     async () => {
-      const overview = await getAsksOverview(ctx)
+      const overview = await getAsksOverview(ctx, 'public')
       return { on: overview.on, asks: overview.asks.map(toAskDto), campaign: overview.campaign }
     },
   )
@@ -40,7 +40,7 @@ export const asksApi: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (ap
       },
     },
     async (request): Promise<AskDetailDto> => {
-      const detail = await getAskDetail(ctx, request.params.id)
+      const detail = await getAskDetail(ctx, request.params.id, 'public')
       return { ...toAskDto(detail), on: detail.on, states: detail.states }
     },
   )

@@ -19,9 +19,9 @@ export interface CampaignSummary {
 
 const MOST_ENGAGED_FIRST = [...COVERAGE_STATUSES].reverse()
 
-/** The coverage of the member states today, summed up (the same figures as /progress). */
+/** The public coverage of the member states today, summed up (the same figures as /progress). */
 export async function getCampaignSummary(ctx: Pick<AppContext, 'db' | 'clock'>): Promise<CampaignSummary> {
-  const { totals, council } = await getCoverage(ctx)
+  const { totals, council } = await getCoverage(ctx, 'public')
   const byStatus = MOST_ENGAGED_FIRST.map((status) => ({ status, count: totals.byStatus[status] }))
   return {
     memberStates: totals.memberStates,

@@ -13,12 +13,15 @@ export const canvassingApi: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
         tags: ['canvassing'],
         summary: 'How many of the 193 member states were canvassed, per regional group and per state',
         description:
-          'A member state is canvassed once a letter was delivered to its mission or an organizer logged a contact with it. Observer states are not counted.',
+          "A member state is canvassed once a letter was delivered to its mission or an organizer logged a contact with it. Observer states are not counted. A state's position, and the status it would give it, count only once organizers publish it: until then its position is `unknown`.",
         response: { 200: CoverageSchema },
       },
     },
     async () => {
-      const [coverage, published] = await Promise.all([getCoverage(ctx), publishedPositionStates(ctx)])
+      const [coverage, published] = await Promise.all([
+        getCoverage(ctx, 'public'),
+        publishedPositionStates(ctx),
+      ])
       return toCoverageDto(coverage, published)
     },
   )

@@ -19,7 +19,10 @@ const NEEDING_LETTERS = 6
 /** The public progress page: how many member states were canvassed, on a map and in a table. */
 export const canvassingRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   app.get('/progress', async (request, reply) => {
-    const [coverage, published] = await Promise.all([getCoverage(ctx), publishedPositionStates(ctx)])
+    const [coverage, published] = await Promise.all([
+      getCoverage(ctx, 'public'),
+      publishedPositionStates(ctx),
+    ])
     const asks = await getAsksOverview(ctx, coverage)
     const { totals } = coverage
     const { t, siteLanguage: language } = request

@@ -102,3 +102,22 @@ export async function findPositionRevisions(db: Database, positionId: number) {
     .orderBy('id', 'desc')
     .execute()
 }
+
+/** How many changes an engagement has had: the version a form or a client saw is this count. */
+export async function countEngagementRevisions(db: Database, engagementId: number): Promise<number> {
+  const row = await db
+    .selectFrom('engagement_revision')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('engagement_id', '=', engagementId)
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+export async function countPositionRevisions(db: Database, positionId: number): Promise<number> {
+  const row = await db
+    .selectFrom('state_position_revision')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('position_id', '=', positionId)
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}

@@ -7,6 +7,15 @@ import { ENGAGEMENT_KINDS, POSITIONS } from './coverage-rules.js'
 
 export const IdParams = Type.Object({ id: RowId() })
 
+const Revision = Type.Optional(
+  Type.Integer({
+    minimum: 0,
+    maximum: 999_999_999,
+    description:
+      'How many changes the entry had when you read it (`revisions` in its list, or the length of its history): if it has had more since, the correction is refused with 409 rather than undo a change you did not see',
+  }),
+)
+
 const Reason = Type.String({
   description: `Why it is corrected, at most ${REASON_LIMIT} characters: kept in its history and the audit log`,
 })
@@ -17,6 +26,7 @@ export const EngagementEditSchema = Type.Object(
     occurredOn: Type.Optional(Type.String({ description: 'YYYY-MM-DD, today or earlier' })),
     text: Type.Optional(Type.String()),
     reason: Reason,
+    revision: Revision,
   },
   { additionalProperties: false },
 )
@@ -27,11 +37,15 @@ export const PositionEditSchema = Type.Object(
     notedOn: Type.Optional(Type.String({ description: 'YYYY-MM-DD, today or earlier' })),
     note: Type.Optional(Type.String()),
     reason: Reason,
+    revision: Revision,
   },
   { additionalProperties: false },
 )
 
-export const WithdrawSchema = Type.Object({ reason: Reason }, { additionalProperties: false })
+export const WithdrawSchema = Type.Object(
+  { reason: Reason, revision: Revision },
+  { additionalProperties: false },
+)
 
 export const HistorySchema = Type.Object({
   id: Type.Integer(),

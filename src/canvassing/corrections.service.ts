@@ -6,6 +6,7 @@ import { ENGAGEMENT_KIND_LABELS, POSITION_LABELS } from '../lib/labels.js'
 import { type Actor, recordAudit } from '../organizers/index.js'
 import * as repo from './corrections.repository.js'
 import { parseEngagementInput, parsePositionInput } from './engagement-input.js'
+import { clearReplyAnswer } from './reply-requests.repository.js'
 
 // An engagement or a position recorded by mistake is corrected here: edited (the text, the day,
 // the kind) or withdrawn (it stays on the page, struck out, and coverage stops counting it). Each
@@ -33,8 +34,10 @@ export async function editEngagement(
   expectedIso3?: string,
 ): Promise<void> {
   const body = fieldsOf(raw)
+  const seen = parseRevision(body.revision)
   await ctx.db.transaction().execute(async (trx) => {
     const before = await existingEngagement(trx, id, false, expectedIso3)
+    await unchangedSince(seen, () => repo.countEngagementRevisions(trx, id), `Engagement #${id}`)
     if (before.source === 'supporter')
       throw new ConflictError(
         "A supporter's answer about a reply is theirs to change: it can only be withdrawn, not edited.",
@@ -82,8 +85,10 @@ export async function withdrawEngagement(
   expectedIso3?: string,
 ): Promise<void> {
   const reason = requiredReason(raw)
+  const seen = parseRevision(fieldsOf(raw).revision)
   await ctx.db.transaction().execute(async (trx) => {
     const before = await existingEngagement(trx, id, false, expectedIso3)
+    await unchangedSince(seen, () => repo.countEngagementRevisions(trx, id), `Engagement #${id}`)
     const now = ctx.clock.nowIso()
     const revisionId = await repo.reviseEngagement(
       trx,
@@ -91,6 +96,9 @@ export async function withdrawEngagement(
       changeBy(actor, 'withdraw', reason, now),
       'withdrawn',
     )
+    // A writer's answer is on their letter too, where the replies table counts it: withdrawn there.
+    if (before.source === 'supporter' && before.letter_id !== null)
+      await clearReplyAnswer(trx, before.letter_id)
     await recordAudit(trx, actor, now, {
       action: 'engagement.withdraw',
       subjectType: 'state',
@@ -110,8 +118,10 @@ export async function editPosition(
   expectedIso3?: string,
 ): Promise<void> {
   const body = fieldsOf(raw)
+  const seen = parseRevision(body.revision)
   await ctx.db.transaction().execute(async (trx) => {
     const before = await existingPosition(trx, id, false, expectedIso3)
+    await unchangedSince(seen, () => repo.countPositionRevisions(trx, id), `Position record #${id}`)
     const merged = {
       position: body.position ?? before.position,
       notedOn: body.notedOn ?? before.noted_on,
@@ -155,8 +165,10 @@ export async function withdrawPosition(
   expectedIso3?: string,
 ): Promise<void> {
   const reason = requiredReason(raw)
+  const seen = parseRevision(fieldsOf(raw).revision)
   await ctx.db.transaction().execute(async (trx) => {
     const before = await existingPosition(trx, id, false, expectedIso3)
+    await unchangedSince(seen, () => repo.countPositionRevisions(trx, id), `Position record #${id}`)
     const now = ctx.clock.nowIso()
     const revisionId = await repo.revisePosition(
       trx,
@@ -204,6 +216,40 @@ export function requiredReason(raw: unknown): string {
   const reason = parseReason(fieldsOf(raw).reason, errors)
   if (reason === null) throw new ValidationError(errors)
   return reason
+}
+
+/**
+ * `revision`: how many changes the entry had when the form (or the client) read it, if it says. A
+ * form sends every field, so a change made meanwhile by someone else would be silently undone by
+ * its stale values: with `revision`, such a correction is refused (409) instead.
+ */
+function parseRevision(value: unknown): number | null {
+  if (value === undefined || value === null || value === '') return null
+  const n =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && /^\d{1,9}$/.test(value)
+        ? Number(value)
+        : NaN
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new ValidationError({
+      revision: 'The revision must be a whole number: the count of changes you saw.',
+    })
+  return n
+}
+
+/** Refuses a correction made on a version someone else has changed since (read under the row's lock). */
+async function unchangedSince(
+  seen: number | null,
+  count: () => Promise<number>,
+  what: string,
+): Promise<void> {
+  if (seen === null) return
+  const now = await count()
+  if (now !== seen)
+    throw new ConflictError(
+      `${what} was corrected by someone else since you opened it (${now} ${now === 1 ? 'change' : 'changes'} now, ${seen} then): reload the page, read their change, and correct it again if need be.`,
+    )
 }
 
 function parseReason(value: unknown, errors: Record<string, string>): string | null {

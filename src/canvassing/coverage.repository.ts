@@ -46,9 +46,15 @@ export interface CurrentPosition {
   noted_on: string
 }
 
-/** Each state's latest position not withdrawn (the highest id, via state_position_state_current). */
-export async function findCurrentPositions(db: Database): Promise<CurrentPosition[]> {
-  return db
+/**
+ * Each state's latest position not withdrawn (the highest id, via state_position_state_current);
+ * with `publishedOnly`, only those of the states whose position an organizer published (0020).
+ */
+export async function findCurrentPositions(
+  db: Database,
+  { publishedOnly }: { publishedOnly: boolean },
+): Promise<CurrentPosition[]> {
+  let query = db
     .selectFrom('state_position')
     .select(['state_iso3', 'position', 'noted_on'])
     .where('id', 'in', (eb) =>
@@ -58,5 +64,9 @@ export async function findCurrentPositions(db: Database): Promise<CurrentPositio
         .where('withdrawn_at', 'is', null)
         .groupBy('state_iso3'),
     )
-    .execute()
+  if (publishedOnly)
+    query = query.where('state_iso3', 'in', (eb) =>
+      eb.selectFrom('state_position_publication').select('state_iso3'),
+    )
+  return query.execute()
 }

@@ -103,14 +103,22 @@ export interface Coverage {
   timeline: TimelinePoint[]
 }
 
+/**
+ * Who reads the coverage. The public (/progress, /api/coverage, the home page, /api/asks) sees a
+ * state's position only once an organizer published it: an unpublished one counts as 'unknown',
+ * so that it neither shows nor makes the state "engaged" or "supportive" (a status would give the
+ * position away). Organizers' pages see every position.
+ */
+export type CoverageAudience = 'public' | 'organizers'
+
 /** Coverage of the member states today: totals, groups, the Council, each state, the timeline. */
-export async function getCoverage(ctx: Ctx): Promise<Coverage> {
+export async function getCoverage(ctx: Ctx, audience: CoverageAudience): Promise<Coverage> {
   const on = ctx.clock.today()
   const [{ states }, stats, spans, positions] = await Promise.all([
     listStates(ctx, { membership: 'member', on }),
     repo.findLetterStats(ctx.db),
     repo.findEngagementSpans(ctx.db),
-    repo.findCurrentPositions(ctx.db),
+    repo.findCurrentPositions(ctx.db, { publishedOnly: audience === 'public' }),
   ])
   const statsOf = new Map(stats.map((s) => [s.state_iso3, s]))
   const positionOf = new Map(positions.map((p) => [p.state_iso3, p]))

@@ -44,7 +44,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
     async (request, reply) => {
       const query = request.query
       const [coverage, responsiveness, sources] = await Promise.all([
-        getCoverage(ctx),
+        getCoverage(ctx, 'organizers'),
         getResponsiveness(ctx),
         getSourceFigures(ctx, { unknownLimit: UNKNOWN_SOURCES_SHOWN }),
       ])
@@ -110,7 +110,10 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
     { preValidation: dropEmptyQueryValues, schema: { querystring: DashboardQuery } },
     async (request, reply) => {
       const query = request.query
-      const [coverage, responsiveness] = await Promise.all([getCoverage(ctx), getResponsiveness(ctx)])
+      const [coverage, responsiveness] = await Promise.all([
+        getCoverage(ctx, 'organizers'),
+        getResponsiveness(ctx),
+      ])
       const { key, dir } = sortOf(query)
       const states = sortStates(filterStates(coverage.states, query), key, dir)
       const file = `coverage-${coverage.on}${isFiltered(query) ? '-filtered' : ''}.csv`

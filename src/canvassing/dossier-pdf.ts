@@ -22,6 +22,7 @@ import {
   table,
   WIDTH,
 } from './dossier-pdf-layout.js'
+import { REPLY_CHANNEL_LABELS } from './mission-reply-input.js'
 import { DOSSIER_ENGAGEMENTS, type StateDossier } from './state-desk.service.js'
 
 // The dossier an organizer takes into a meeting with a mission: who they are, where the state
@@ -65,6 +66,7 @@ export async function renderDossierPdf(dossier: StateDossier): Promise<Buffer> {
   title(pdf, document, dossier)
   mission(pdf, document, dossier)
   standing(pdf, document, dossier)
+  replies(pdf, document, dossier)
   letters(pdf, document, dossier)
   timeline(pdf, document, dossier)
   latestLetters(pdf, document, dossier)
@@ -151,6 +153,42 @@ function standing(pdf: Pdf, document: Struct, dossier: StateDossier): void {
     ]),
   )
 }
+
+const FILE_TYPES: Record<string, string> = {
+  'application/pdf': 'PDF',
+  'image/png': 'PNG image',
+  'image/jpeg': 'JPEG image',
+}
+
+/** The mission's replies recorded by organizers, newest first, each with the letters it answers. */
+function replies(pdf: Pdf, document: Struct, { replies: rows }: StateDossier): void {
+  // No section for nothing: the timeline says when the mission was last in touch.
+  if (rows.length === 0) return
+  section(pdf, document, 'Replies from the mission', (sect) => {
+    labelledList(
+      pdf,
+      sect,
+      rows.map((r) => {
+        const file = r.file
+          ? `${FILE_TYPES[r.file.type] ?? 'File'} attached${r.file.name ? ` (${r.file.name}, ${kilobytes(r.file.size)})` : ` (${kilobytes(r.file.size)})`}`
+          : 'No file attached'
+        const answers = `Answers ${r.letters.length === 1 ? 'letter' : `${r.letters.length} letters`} ${r.letters.join(', ')}`
+        return {
+          label: shortDate(r.receivedOn),
+          title: [
+            REPLY_CHANNEL_LABELS[r.channel],
+            r.position ? `position: ${POSITION_LABELS[r.position]}` : 'no position stated',
+          ].join(' · '),
+          text: [r.summary, `${answers}. ${file}.`, r.recordedBy ? `Recorded by ${r.recordedBy}.` : '']
+            .filter(Boolean)
+            .join('\n'),
+        }
+      }),
+    )
+  })
+}
+
+const kilobytes = (bytes: number) => `${Math.max(1, Math.round(bytes / 1024)).toLocaleString('en-GB')} KB`
 
 function letters(pdf: Pdf, document: Struct, { counts }: StateDossier): void {
   const n = (x: number) => x.toLocaleString('en-GB')

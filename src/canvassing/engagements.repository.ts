@@ -65,7 +65,10 @@ export async function findEngagementsOfState(
   return rows.map(withCount)
 }
 
-/** The engagement a letter's writer reported, if any (through engagement_letter). */
+/**
+ * The answer a letter's writer reported that still counts, if any (through engagement_letter):
+ * the ones an organizer withdrew stay as they were, in the state's log.
+ */
 export async function findSupporterEngagementOfLetter(
   db: Database,
   letterId: number,
@@ -75,6 +78,7 @@ export async function findSupporterEngagementOfLetter(
     .selectAll()
     .where('letter_id', '=', letterId)
     .where('source', '=', 'supporter')
+    .where('withdrawn_at', 'is', null)
     .orderBy('id')
     .limit(1)
     .executeTakeFirst()

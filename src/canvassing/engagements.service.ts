@@ -160,8 +160,10 @@ export interface SupporterAnswer {
 
 /**
  * Records a letter's writer's answer to "did the mission reply?" as the letter's engagement.
- * Pass the transaction that records the answer on the letter. @NOTE one engagement per letter:
- * answering again changes it, so a writer who changes their mind is not counted twice.
+ * Pass the transaction that records the answer on the letter. @NOTE one engagement per letter
+ * counts: answering again changes it, so a writer who changes their mind is not counted twice.
+ * Once an organizer withdrew it, a new answer is a new engagement that counts again; the withdrawn
+ * one stays in the log, struck out, with its history.
  */
 export async function recordSupporterAnswer(ctx: Ctx, db: Database, answer: SupporterAnswer): Promise<void> {
   const fields = {

@@ -99,31 +99,36 @@ export async function claimReplyNotices(
   return rows.map((row) => row.letter_id)
 }
 
-export type ReplyRow = Omit<Selectable<MissionReplyTable>, 'file_bytes'>
+export type ReplyRow = Omit<Selectable<MissionReplyTable>, 'file_bytes'> & {
+  /** When its "reply received" engagement was withdrawn (a reply recorded by mistake), else null. */
+  withdrawn_at: string | null
+}
 
 /** A state's replies, newest received first, without their files' bytes. */
 export async function findRepliesOfState(db: Database, iso3: string, limit: number): Promise<ReplyRow[]> {
   return db
     .selectFrom('mission_reply')
+    .innerJoin('engagement', 'engagement.id', 'mission_reply.engagement_id')
     .select([
-      'id',
-      'state_iso3',
-      'received_on',
-      'channel',
-      'summary',
-      'position',
-      'position_id',
-      'engagement_id',
-      'file_name',
-      'file_type',
-      'file_size',
-      'recorded_by',
-      'recorded_by_label',
-      'recorded_at',
+      'mission_reply.id',
+      'mission_reply.state_iso3',
+      'mission_reply.received_on',
+      'mission_reply.channel',
+      'mission_reply.summary',
+      'mission_reply.position',
+      'mission_reply.position_id',
+      'mission_reply.engagement_id',
+      'mission_reply.file_name',
+      'mission_reply.file_type',
+      'mission_reply.file_size',
+      'mission_reply.recorded_by',
+      'mission_reply.recorded_by_label',
+      'mission_reply.recorded_at',
+      'engagement.withdrawn_at',
     ])
-    .where('state_iso3', '=', iso3)
-    .orderBy('received_on', 'desc')
-    .orderBy('id', 'desc')
+    .where('mission_reply.state_iso3', '=', iso3)
+    .orderBy('mission_reply.received_on', 'desc')
+    .orderBy('mission_reply.id', 'desc')
     .limit(limit)
     .execute()
 }

@@ -36,6 +36,8 @@ export interface MissionReplyDto {
   recordedAt: string
   /** Writers this reply told (the others were told before, gave no address, or were erased). */
   writersTold: number
+  /** Its "reply received" engagement was withdrawn: recorded by mistake, no longer counted. */
+  withdrawn: boolean
 }
 
 /** Records a reply found by its letters' reference codes (the organizers' page). */
@@ -173,6 +175,7 @@ async function record(
     recordedBy: label,
     recordedAt: now,
     writersTold: told,
+    withdrawn: false,
   }
 }
 
@@ -199,6 +202,7 @@ export async function listStateReplies(ctx: Pick<Ctx, 'db'>, iso3: string): Prom
     recordedBy: row.recorded_by_label,
     recordedAt: row.recorded_at,
     writersTold: 0,
+    withdrawn: row.withdrawn_at !== null,
   }))
 }
 

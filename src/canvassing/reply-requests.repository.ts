@@ -69,3 +69,16 @@ export async function saveReplyAnswer(
     .where('id', '=', letterId)
     .execute()
 }
+
+/**
+ * Forgets the writer's answer: an organizer withdrew it (corrections.service.ts). The letter
+ * counters (the replies table, the dossier) stop counting it; the writer's page asks again, and a
+ * new answer counts again. The answer itself stays in the withdrawn engagement and its history.
+ */
+export async function clearReplyAnswer(db: Database, letterId: number): Promise<void> {
+  await db
+    .updateTable('letter')
+    .set({ reply_answer: null, reply_answered_at: null })
+    .where('id', '=', letterId)
+    .execute()
+}

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AppContext } from '../app-context.js'
 import { correctPrintedDelivery, markPrintedLetterDelivered } from '../letters/index.js'
-import { ValidationError } from '../lib/errors.js'
+import { ConflictError, ValidationError } from '../lib/errors.js'
 import { COVERAGE_STATUS_LABELS, ENGAGEMENT_KIND_LABELS, POSITION_LABELS } from '../lib/labels.js'
 import { RowId } from '../lib/schema-types.js'
 import { actorOf, can, organizerPageData, permitted, permittedForm, signedIn } from '../organizers/index.js'
@@ -180,6 +180,11 @@ export const stateDeskRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
           await correction.run(ctx, actorOf(signedIn(request)), id, form, iso3)
           return reply.redirect(`${deskUrl(iso3)}?saved=${correction.saved}#${correction.anchor}`, 303)
         } catch (error) {
+          // Corrected or withdrawn by someone else meanwhile: the page again, as it is now, saying so.
+          if (error instanceof ConflictError) {
+            reply.code(409)
+            return deskPage(request, reply, iso3, 1, { correction: { errors: { revision: error.message } } })
+          }
           if (!(error instanceof ValidationError)) throw error
           reply.code(422)
           return deskPage(request, reply, iso3, 1, { correction: { errors: error.errors } })

@@ -12,6 +12,7 @@ import {
   type PositionDto,
   positionHistory,
 } from './engagements.service.js'
+import { listStateReplies, type MissionReplyDto } from './mission-replies.service.js'
 import * as repo from './state-desk.repository.js'
 
 // What organizers see of one state on its page and in its dossier, gathered in one place. The
@@ -90,6 +91,12 @@ export interface StateDesk extends StateBasics {
 
 export interface StateDossier extends StateBasics {
   latestLetters: DeskLetter[]
+  /**
+   * The mission's replies on record (not withdrawn), newest first: when and how each came, what it
+   * says, the position it states, the letters it answers (by reference) and its file, if any.
+   * @NOTE never their letters' writers: a reply holds only the references.
+   */
+  replies: MissionReplyDto[]
   generatedAt: string
   /**
    * The hand-over version: no supporter's personal data (names, organizations, addresses,
@@ -127,10 +134,11 @@ export async function getStateDesk(ctx: Ctx, iso3: string, page = 1): Promise<St
  */
 export async function getStateDossier(ctx: Ctx, iso3: string, actor: Actor): Promise<StateDossier> {
   const basics = await getBasics(ctx, iso3)
-  const [rows, organizersLog] = await Promise.all([
+  const [rows, organizersLog, replies] = await Promise.all([
     repo.findStateLettersPage(ctx.db, basics.state.iso3, { limit: DOSSIER_LETTERS, offset: 0 }),
     // Organizers' own entries only, however many supporters' answers came after them.
     listEngagements(ctx, basics.state.iso3, { source: 'organizer', limit: DOSSIER_ENGAGEMENTS }),
+    listStateReplies(ctx, basics.state.iso3),
   ])
   await recordExport(ctx.db, actor, ctx.clock.nowIso(), {
     what: 'dossier',
@@ -145,6 +153,7 @@ export async function getStateDossier(ctx: Ctx, iso3: string, actor: Actor): Pro
     engagements: organizersLog.filter((e) => !e.withdrawn),
     positions: basics.positions.filter((p) => !p.withdrawn),
     latestLetters: rows.map(toDeskLetter),
+    replies: replies.filter((r) => !r.withdrawn),
     generatedAt: ctx.clock.nowIso(),
     handOver: false,
   }
@@ -158,9 +167,10 @@ export async function getStateDossier(ctx: Ctx, iso3: string, actor: Actor): Pro
  */
 export async function getStateHandOverDossier(ctx: Ctx, iso3: string, actor: Actor): Promise<StateDossier> {
   const basics = await getBasics(ctx, iso3)
-  const [rows, organizersLog] = await Promise.all([
+  const [rows, organizersLog, replies] = await Promise.all([
     repo.findStateLettersPage(ctx.db, basics.state.iso3, { limit: DOSSIER_LETTERS, offset: 0 }),
     listEngagements(ctx, basics.state.iso3, { source: 'organizer', limit: DOSSIER_ENGAGEMENTS }),
+    listStateReplies(ctx, basics.state.iso3),
   ])
   await recordExport(ctx.db, actor, ctx.clock.nowIso(), {
     what: 'dossier_handover',
@@ -180,6 +190,16 @@ export async function getStateHandOverDossier(ctx: Ctx, iso3: string, actor: Act
       supporterName: '',
       supporterOrganization: null,
     })),
+    // When, how, the position stated, the letters by reference, whether a file came: the summary
+    // (the organizer's words, which may quote a writer), the file's name and who recorded it stay out.
+    replies: replies
+      .filter((r) => !r.withdrawn)
+      .map((r) => ({
+        ...r,
+        summary: '',
+        recordedBy: '',
+        file: r.file ? { ...r.file, name: '' } : null,
+      })),
     generatedAt: ctx.clock.nowIso(),
     handOver: true,
   }
@@ -193,7 +213,7 @@ async function getBasics(ctx: Ctx, iso3: string): Promise<StateBasics> {
   const code = iso3.toUpperCase()
   const { state, tags } = await getStateForLetters(ctx, code)
   const [coverage, stats, engagements, positions] = await Promise.all([
-    getCoverage(ctx),
+    getCoverage(ctx, 'organizers'),
     repo.findStateLetterStats(ctx.db, code),
     listEngagements(ctx, code),
     positionHistory(ctx, code),

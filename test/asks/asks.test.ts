@@ -190,7 +190,7 @@ describe('letters within asks, and the figures', () => {
     await notePosition('KEN', 'committed')
     await notePosition('USA', 'supportive')
     await notePosition('USA', 'opposed') // the latest position counts
-    const overview = await getAsksOverview(ctx)
+    const overview = await getAsksOverview(ctx, 'organizers')
     for (const { ask, figures, goals } of overview.asks) {
       const targets = ask.targetStates
       const lettersIn = await db
@@ -250,7 +250,7 @@ describe('letters within asks, and the figures', () => {
       supportiveStates: 2,
       letters: Number(all.n),
     })
-    const detail = await getAskDetail(ctx, council)
+    const detail = await getAskDetail(ctx, council, 'organizers')
     expect(detail.states).toHaveLength(15)
     expect(detail.states.find((s) => s.iso3 === 'FRA')).toMatchObject({
       canvassed: true,

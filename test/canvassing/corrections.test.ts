@@ -29,7 +29,8 @@ const post = (url: string, payload: Record<string, unknown>, session = nadia) =>
   })
 const api = (method: 'PATCH' | 'POST' | 'GET', url: string, payload?: Record<string, unknown>) =>
   app.inject({ method, url, headers: nadia.apiHeaders, ...(payload ? { payload } : {}) })
-const stateOf = async (iso3: string) => (await getCoverage(ctx)).states.find((s) => s.iso3 === iso3)!
+const stateOf = async (iso3: string) =>
+  (await getCoverage(ctx, 'organizers')).states.find((s) => s.iso3 === iso3)!
 
 async function csvRow(iso3: string): Promise<Record<string, string> | undefined> {
   const res = await app.inject({
@@ -61,7 +62,7 @@ describe('withdrawing a mistaken engagement', () => {
     })
     expect((await csvRow('NPL'))?.Canvassed).toBe('yes')
     expect(await dashboardMapLabel('Nepal')).toBe('Contacted')
-    const totalBefore = (await getCoverage(ctx)).totals.canvassed
+    const totalBefore = (await getCoverage(ctx, 'organizers')).totals.canvassed
 
     const res = await post(`/organizers/states/npl/engagements/${logged.id}/withdraw`, {
       reason: 'Logged against the wrong state',
@@ -74,7 +75,7 @@ describe('withdrawing a mistaken engagement', () => {
       status: 'not_contacted',
       canvassedOn: null,
     })
-    expect((await getCoverage(ctx)).totals.canvassed).toBe(totalBefore - 1)
+    expect((await getCoverage(ctx, 'organizers')).totals.canvassed).toBe(totalBefore - 1)
     expect(await csvRow('NPL')).toMatchObject({
       Canvassed: 'no',
       Status: 'Not contacted',

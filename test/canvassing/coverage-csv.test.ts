@@ -55,7 +55,7 @@ describe('the coverage CSV', () => {
 
   it("has the 193 member states with getCoverage's figures", async () => {
     const { records } = await download(cookie)
-    const coverage = await getCoverage(ctx)
+    const coverage = await getCoverage(ctx, 'organizers')
     expect(records).toHaveLength(193)
     expect(records.map((r) => r.ISO3)).toEqual(coverage.states.map((s) => s.iso3))
     for (const [i, state] of coverage.states.entries()) {
@@ -111,7 +111,7 @@ describe('the coverage CSV', () => {
   })
 
   it('applies it to every text cell it writes', async () => {
-    const coverage = await getCoverage(ctx)
+    const coverage = await getCoverage(ctx, 'organizers')
     const [first, ...rest] = coverage.states
     const renamed = {
       ...coverage,

@@ -18,9 +18,9 @@ describe('coverage of the member states', async () => {
     await setMission(ctx, 'ITA', { emails: ['italy@un.int'] })
   })
 
-  const canvassed = async () => (await getCoverage(ctx)).totals.canvassed
+  const canvassed = async () => (await getCoverage(ctx, 'organizers')).totals.canvassed
   const stateOf = async (iso3: string) => {
-    const found = (await getCoverage(ctx)).states.find((s) => s.iso3 === iso3)
+    const found = (await getCoverage(ctx, 'organizers')).states.find((s) => s.iso3 === iso3)
     if (!found) throw new Error(`${iso3} is not in the coverage`)
     return found
   }
@@ -45,7 +45,7 @@ describe('coverage of the member states', async () => {
       .execute()
 
   it('starts with 193 member states, none canvassed, observers left out', async () => {
-    const coverage = await getCoverage(ctx)
+    const coverage = await getCoverage(ctx, 'organizers')
     expect(coverage.on).toBe('2026-06-01')
     expect(coverage.totals).toEqual({
       memberStates: 193,
@@ -97,7 +97,7 @@ describe('coverage of the member states', async () => {
     })
     expect((await stateOf('ITA')).letters).toMatchObject({ written: 1, emailed: 1, failed: 1, delivered: 0 })
     expect((await stateOf('FRA')).letters).toMatchObject({ written: 1, emailed: 1, delivered: 0 })
-    expect((await getCoverage(ctx)).totals.lettersWritten).toBe(4)
+    expect((await getCoverage(ctx, 'organizers')).totals.lettersWritten).toBe(4)
   })
 
   it('counts a state once an e-mail to its mission is accepted (status sent)', async () => {
@@ -172,13 +172,13 @@ describe('coverage of the member states', async () => {
   it('leaves observer states out of every count', async () => {
     await engage('VAT', 'meeting', '2026-05-05')
     await engage('PSE', 'call', '2026-05-05')
-    const coverage = await getCoverage(ctx)
+    const coverage = await getCoverage(ctx, 'organizers')
     expect(coverage.totals.canvassed).toBe(4)
     expect(coverage.totals.memberStates).toBe(193)
   })
 
   it('adds up by status, by regional group and over time', async () => {
-    const coverage = await getCoverage(ctx)
+    const coverage = await getCoverage(ctx, 'organizers')
     expect(coverage.totals.byStatus).toEqual({ not_contacted: 189, contacted: 1, replied: 1, engaged: 2 })
     const western = coverage.groups.find((g) => g.group === 'western_european_others')
     expect(western).toMatchObject({ label: 'Western European and Others Group', canvassed: 2 })
@@ -194,7 +194,7 @@ describe('coverage of the member states', async () => {
   })
 
   it('shows the Security Council of the day with each member’s status', async () => {
-    const { council } = await getCoverage(ctx)
+    const { council } = await getCoverage(ctx, 'organizers')
     expect(council.permanent.map((s) => s.iso3)).toEqual(['CHN', 'FRA', 'RUS', 'GBR', 'USA'])
     expect(council.elected).toHaveLength(10)
     expect(council.elected.every((s) => s.councilSeat === 'elected')).toBe(true)
@@ -216,7 +216,7 @@ describe('coverage of the member states', async () => {
         sum(case when status = 'failed' then 1 else 0 end) as failed,
         sum(case when channel = 'email' and status in ('queued', 'sending', 'sent', 'failed', 'uncertain') then 1 else 0 end) as emailed
       from letter group by state_iso3`.execute(ctx.db)
-    const { states } = await getCoverage(ctx)
+    const { states } = await getCoverage(ctx, 'organizers')
     expect(direct.rows.length).toBeGreaterThan(0)
     for (const row of direct.rows) {
       const { letters } = states.find((s) => s.iso3 === row.iso3)!
@@ -231,7 +231,7 @@ describe('coverage of the member states', async () => {
   })
 
   it('offers the states that most need letters: not canvassed, fewest letters first', async () => {
-    const coverage = await getCoverage(ctx)
+    const coverage = await getCoverage(ctx, 'organizers')
     const picked = pickStatesNeedingLetters(coverage, 6)
     expect(picked).toHaveLength(6)
     expect(picked.every((s) => !s.canvassed && s.letters.written === 0)).toBe(true)

@@ -135,7 +135,7 @@ describe('the dashboard with letters, contacts and positions', () => {
   })
 
   it('counts them as getCoverage does', async () => {
-    const coverage = await getCoverage(ctx)
+    const coverage = await getCoverage(ctx, 'organizers')
     expect(coverage.totals.canvassed).toBe(4)
     const { body } = await dashboard()
     expect(body).toContain(`${coverage.totals.canvassed} of 193</span> member states canvassed`)

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { withdrawEngagement } from '../../src/canvassing/corrections.service.js'
 import { addEngagement, setPosition } from '../../src/canvassing/engagements.service.js'
+import { recordMissionReply } from '../../src/canvassing/mission-replies.service.js'
 import { createLetter, markLetterPrinted } from '../../src/letters/letters.service.js'
 import { listAuditEvents } from '../../src/organizers/audit.repository.js'
 import { actorOf } from '../../src/organizers/organizers.service.js'
@@ -118,5 +120,81 @@ describe('GET /organizers/states/:iso3/dossier-handover.pdf', () => {
     )
     expect(after).not.toContain('Public statement')
     expect((await get('/organizers/states/zzz/dossier-handover.pdf', viewer.cookie)).statusCode).toBe(404)
+  })
+})
+
+describe("the mission's replies in the dossiers", () => {
+  it('lists each reply (date, channel, summary, position, file) in the full dossier, and in the hand-over without the summary, the file’s name or a writer', async () => {
+    const actor = actorOf(coordinator.organizer)
+    const writer = { name: 'Żaneta Kowalczyk', city: 'Kraków', country: 'PL', email: 'zaneta.k@example.org' }
+    const letter = await createLetter(ctx, {
+      state: 'GHA',
+      supporter: writer,
+      personalNote: 'For my brother.',
+    })
+    await markLetterPrinted(ctx, letter.id)
+    const { reference } = await ctx.db
+      .selectFrom('letter')
+      .select('reference')
+      .where('public_id', '=', letter.id)
+      .executeTakeFirstOrThrow()
+    const pdf = Buffer.from('%PDF-1.4\nscan\n%%EOF\n')
+    const reply = await recordMissionReply(ctx, actor, {
+      letters: reference,
+      receivedOn: '2026-05-28',
+      channel: 'note_verbale',
+      summary: 'Thanks Żaneta Kowalczyk for her letter; Ghana backs the proposal.',
+      position: 'committed',
+      file: { fileName: 'Kowalczyk note verbale.pdf', content: pdf, truncated: false },
+    })
+    const mistaken = await recordMissionReply(ctx, actor, {
+      letters: reference,
+      receivedOn: '2026-05-29',
+      channel: 'phone',
+      summary: 'Logged against the wrong state.',
+    })
+    const engagement = await ctx.db
+      .selectFrom('mission_reply')
+      .select('engagement_id')
+      .where('id', '=', mistaken.id)
+      .executeTakeFirstOrThrow()
+    await withdrawEngagement(ctx, actor, engagement.engagement_id, { reason: 'Wrong state' })
+    // The state's page still lists it, marked withdrawn (its "reply received" engagement is).
+    const desk = await get('/organizers/states/gha', coordinator.cookie)
+    const entry = desk.body.slice(desk.body.indexOf(`id="reply-${mistaken.id}"`) - 60)
+    expect(entry.slice(0, 400)).toContain('desk-entry--withdrawn')
+    expect(entry.slice(0, 400)).toContain('<span class="badge">withdrawn</span>')
+
+    const full = await pdfText(
+      (await get('/organizers/states/gha/dossier.pdf', coordinator.cookie)).rawPayload,
+    )
+    expect(full).toContain('Replies from the mission')
+    expect(full).toContain('28 May 2026')
+    expect(full).toContain('Note verbale · position: Committed')
+    expect(full).toContain('Ghana backs the proposal')
+    expect(full).toContain(`Answers letter ${reference}`)
+    expect(full).toContain('PDF attached (Kowalczyk note verbale.pdf')
+    expect(full).not.toContain('Logged against the wrong state')
+    expect(full).not.toContain('29 May 2026')
+
+    const handOver = await pdfText(
+      (await get('/organizers/states/gha/dossier-handover.pdf', viewer.cookie)).rawPayload,
+    )
+    expect(handOver).toContain('Replies from the mission')
+    expect(handOver).toContain('Note verbale · position: Committed')
+    expect(handOver).toContain(`Answers letter ${reference}`)
+    expect(handOver).toContain('PDF attached (1 KB)')
+    expect(handOver).not.toContain('29 May 2026')
+    for (const fragment of ['Żaneta', 'Kowalczyk', 'Kraków', 'zaneta.k', 'backs the proposal', 'Chloé'])
+      expect(handOver, fragment).not.toContain(fragment)
+    expect(reply.file?.name).toBe('Kowalczyk note verbale.pdf')
+  })
+
+  it('has no replies section while none is on record', async () => {
+    const text = await pdfText(
+      (await get('/organizers/states/per/dossier.pdf', coordinator.cookie)).rawPayload,
+    )
+    expect(text).toContain('Where the state stands')
+    expect(text).not.toContain('Replies from the mission')
   })
 })

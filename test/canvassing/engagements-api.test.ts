@@ -8,7 +8,8 @@ const { app, ctx } = await buildTestApp()
 const bongani = await signInOrganizer(app, ctx, { name: 'Bongani Organizer' })
 
 const url = (iso3: string) => `/api/states/${iso3}/engagements`
-const statusOf = async (iso3: string) => (await getCoverage(ctx)).states.find((s) => s.iso3 === iso3)?.status
+const statusOf = async (iso3: string) =>
+  (await getCoverage(ctx, 'organizers')).states.find((s) => s.iso3 === iso3)?.status
 const add = (iso3: string, payload: unknown, headers = bongani.apiHeaders) =>
   app.inject({ method: 'POST', url: url(iso3), headers, payload: payload as Record<string, unknown> })
 

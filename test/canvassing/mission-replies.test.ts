@@ -472,3 +472,120 @@ describe('POST /api/letters/:id/replies', () => {
     expect(doc.paths['/api/letters/{id}/replies'].post.responses).toHaveProperty('201')
   })
 })
+
+describe('POST /api/replies (one reply, several letters, a file)', () => {
+  const post = (payload: unknown, headers = amara.apiHeaders) =>
+    app.inject({ method: 'POST', url: '/api/replies', headers, payload: payload as object })
+  const PNG = Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    Buffer.from('a photographed note'),
+  ])
+
+  it('records one reply against letters found by reference, with the file the page would take, and tells each writer once', async () => {
+    const first = await deliveredLetter('fr')
+    const second = await deliveredLetter('ar')
+    const res = await post({
+      letters: [second.reference.toLowerCase(), first.reference],
+      receivedOn: '2026-06-12',
+      channel: 'note_verbale',
+      summary: 'The Mission thanks the writers and supports the proposal.',
+      position: 'supportive',
+      file: { name: 'C:\\scans\\note verbale.PDF', contentBase64: PDF.toString('base64') },
+    })
+    expect(res.statusCode).toBe(201)
+    const recorded = res.json()
+    expect(recorded).toMatchObject({
+      iso3: 'FRA',
+      channel: 'note_verbale',
+      position: 'supportive',
+      letters: [first.reference, second.reference].sort(),
+      file: { name: 'note verbale.pdf', type: 'application/pdf', size: PDF.length },
+      writersTold: 2,
+    })
+    const file = await app.inject({
+      url: `/organizers/replies/${recorded.id}/file`,
+      headers: { cookie: amara.cookie },
+    })
+    expect(file.statusCode).toBe(200)
+    expect(file.headers['content-type']).toBe('application/pdf')
+    expect(file.rawPayload.equals(PDF)).toBe(true)
+    await drain()
+    expect(noticesTo(first.email)).toHaveLength(1)
+    expect(noticesTo(second.email)).toHaveLength(1)
+    const events = await listAuditEvents(ctx.db, { subjectType: 'state', subjectId: 'FRA' })
+    expect(events[0]).toMatchObject({ action: 'reply.record' })
+  })
+
+  it('takes a file on POST /api/letters/:id/replies too, its type read from its first bytes', async () => {
+    const letter = await deliveredLetter('en')
+    const res = await app.inject({
+      method: 'POST',
+      url: `/api/letters/${letter.publicId}/replies`,
+      headers: amara.apiHeaders,
+      payload: {
+        receivedOn: '2026-06-12',
+        channel: 'letter',
+        summary: 'A letter came back.',
+        // A PNG named as a PDF: stored as what its bytes are.
+        file: { name: 'reply.pdf', contentBase64: PNG.toString('base64') },
+      },
+    })
+    expect(res.statusCode).toBe(201)
+    expect(res.json().file).toEqual({ name: 'reply.png', type: 'image/png', size: PNG.length })
+  })
+
+  it('answers 400 naming the field at fault and stores nothing', async () => {
+    const letter = await deliveredLetter('en')
+    const elsewhere = await createLetter(ctx, {
+      state: 'KEN',
+      language: 'en',
+      supporter: { name: 'Wanjiru', city: 'Nairobi', country: 'KE' },
+    })
+    const kenya = await ctx.db
+      .selectFrom('letter')
+      .select('reference')
+      .where('public_id', '=', elsewhere.id)
+      .executeTakeFirstOrThrow()
+    const base = { letters: [letter.reference], receivedOn: '2026-06-12', channel: 'email', summary: 'Yes.' }
+    const oversize = Buffer.alloc(5 * 1024 * 1024 + 1, 0x20)
+    PDF.copy(oversize)
+    const cases: [string, unknown][] = [
+      ['letters', { ...base, letters: [] }],
+      ['letters', { ...base, letters: ['CB-NOPE'] }],
+      ['letters', { ...base, letters: ['CB-ZZZZZZ'] }],
+      ['letters', { ...base, letters: [letter.reference, kenya.reference] }],
+      ['letters', { ...base, letters: 'CB-ZZZZZZ' }],
+      ['summary', { ...base, summary: '' }],
+      [
+        'file',
+        { ...base, file: { name: 'x.pdf', contentBase64: Buffer.from('GIF89a...').toString('base64') } },
+      ],
+      ['file', { ...base, file: { name: 'x.pdf', contentBase64: 'not base64 at all!' } }],
+      ['file', { ...base, file: { name: 'x.pdf', contentBase64: '' } }],
+      ['file', { ...base, file: { name: 'x.pdf' } }],
+      ['file', { ...base, file: 'JVBERi0=' }],
+      ['file', { ...base, file: { name: 'big.pdf', contentBase64: oversize.toString('base64') } }],
+      // Larger than the body may be: still named as the file at fault.
+      ['file', { ...base, file: { name: 'huge.pdf', contentBase64: 'A'.repeat(9 * 1024 * 1024) } }],
+    ]
+    const before = await count('mission_reply')
+    for (const [field, payload] of cases) {
+      const res = await post(payload)
+      expect(res.statusCode, JSON.stringify(payload).slice(0, 200)).toBe(400)
+      expect(res.json().field, JSON.stringify(payload).slice(0, 200)).toBe(field)
+    }
+    expect(await count('mission_reply')).toBe(before)
+    expect((await post(base, {})).statusCode).toBe(401)
+    expect((await post(base, viewer.apiHeaders)).statusCode).toBe(403)
+  })
+
+  it('is in the OpenAPI document, with the file', async () => {
+    const doc = (await app.inject({ url: '/docs/json' })).json()
+    const operation = doc.paths['/api/replies'].post
+    expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '403']))
+    const body = operation.requestBody.content['application/json'].schema
+    expect(Object.keys(body.properties)).toEqual(expect.arrayContaining(['letters', 'file']))
+    const single = doc.paths['/api/letters/{id}/replies'].post.requestBody.content['application/json'].schema
+    expect(Object.keys(single.properties)).toContain('file')
+  })
+})

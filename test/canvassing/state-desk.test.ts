@@ -34,7 +34,8 @@ async function writeLetter(
 const page = (url: string, cookie = amina.cookie) => app.inject({ method: 'GET', url, headers: { cookie } })
 const post = (url: string, payload: Record<string, unknown>, cookie = amina.cookie) =>
   app.inject({ method: 'POST', url, headers: { cookie }, payload })
-const statusOf = async (iso3: string) => (await getCoverage(ctx)).states.find((s) => s.iso3 === iso3)?.status
+const statusOf = async (iso3: string) =>
+  (await getCoverage(ctx, 'organizers')).states.find((s) => s.iso3 === iso3)?.status
 
 describe('GET /organizers/states/:iso3', () => {
   it('sends strangers to sign in, and back here after', async () => {

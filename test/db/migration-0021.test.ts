@@ -114,7 +114,7 @@ describe('migration 0021 on a database of 0018 with letters, engagements and pos
     expect(await findEngagementSpans(db)).toEqual([
       { state_iso3: 'GHA', kind: 'call', first_on: '2026-04-30', last_on: '2026-04-30' },
     ])
-    expect(await findCurrentPositions(db)).toEqual([
+    expect(await findCurrentPositions(db, { publishedOnly: false })).toEqual([
       { state_iso3: 'PER', position: 'supportive', noted_on: '2026-04-29' },
     ])
     const engagement = await db.selectFrom('engagement').selectAll().executeTakeFirstOrThrow()

@@ -1,9 +1,12 @@
+import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { getCoverage } from '../../src/canvassing/coverage.service.js'
 import { getResponsiveness, listEngagements } from '../../src/canvassing/engagements.service.js'
 import { queueReplyRequests } from '../../src/canvassing/reply-requests.js'
 import { createLetter } from '../../src/letters/letters.service.js'
 import { manualClock } from '../../src/lib/clock.js'
 import { FRANCE, setMission } from '../helpers/directory-fixtures.js'
+import { signInOrganizer } from '../helpers/organizer-session.js'
 import { startTestSmtpServer } from '../helpers/smtp-server.js'
 import { buildTestApp } from '../helpers/test-app.js'
 import { TEST_NOW } from '../helpers/test-context.js'
@@ -35,9 +38,12 @@ beforeEach(() => {
   clock.set(TEST_NOW)
 })
 
-/** A letter to France delivered now (and the writer's copy sent): its public id and writer. */
-async function deliveredLetter(name?: string) {
-  const letter = await confirmedLetter(ctx, transport, name ? { name } : {})
+/** A letter to France (or `state`) delivered now (and the writer's copy sent): its public id and writer. */
+async function deliveredLetter(name?: string, state?: string) {
+  const letter = await confirmedLetter(ctx, transport, {
+    ...(name ? { name } : {}),
+    ...(state ? { state } : {}),
+  })
   await pass(ctx, transport)
   await pass(ctx, transport)
   const row = await letterRow(letter.id)
@@ -63,8 +69,8 @@ async function engagementsOf(letterId: number) {
 }
 
 /** The question reaches the writer 14 days on; its links, as the writer reads them. */
-async function askedLetter(name?: string) {
-  const letter = await deliveredLetter(name)
+async function askedLetter(name?: string, state?: string) {
+  const letter = await deliveredLetter(name, state)
   clock.advance(14 * DAY)
   await pass(ctx, transport)
   const mail = smtp.messages.find(
@@ -315,5 +321,66 @@ describe('the replies table', () => {
       delta('noReply'),
     ]).toEqual([3, 2, 1, 0, 1])
     expect(france!.replyRate).toBe((france!.replied + france!.acknowledged) / france!.answered)
+  })
+})
+
+describe('an answer an organizer withdrew', () => {
+  it('stops counting everywhere (status, replies table, CSV), and a new answer counts again, the withdrawn one kept', async () => {
+    await setMission(ctx, 'GHA', { emails: ['ghana.mission@example.org'] })
+    const ghana = async () => ({
+      status: (await getCoverage(ctx, 'organizers')).states.find((s) => s.iso3 === 'GHA')?.status,
+      table: (await getResponsiveness(ctx)).find((r) => r.iso3 === 'GHA'),
+      csv: (
+        parse(
+          (await app.inject({ url: '/organizers/coverage.csv', headers: { cookie: organizer.cookie } }))
+            .rawPayload,
+          { bom: true, columns: true },
+        ) as Record<string, string>[]
+      ).find((r) => r.ISO3 === 'GHA'),
+    })
+    const { token, letterId } = await askedLetter(undefined, 'GHA')
+    // Signed in once the clock has moved on 14 days (a session does not last that long).
+    const organizer = await signInOrganizer(app, ctx, { name: 'Wale Organizer' })
+    expect((await form(token, 'answer=replied')).statusCode).toBe(303)
+    const answered = await ghana()
+    expect(answered.status).toBe('replied')
+    expect(answered.table).toMatchObject({ asked: 1, answered: 1, replied: 1, replyRate: 1 })
+    expect(answered.csv).toMatchObject({ Status: 'Replied', Replied: '1' })
+
+    const [answer] = await engagementsOf(letterId)
+    const withdrawn = await app.inject({
+      method: 'POST',
+      url: `/api/engagements/${answer!.id}/withdraw`,
+      headers: organizer.apiHeaders,
+      payload: { reason: 'The writer told us they clicked the wrong button' },
+    })
+    expect(withdrawn.statusCode).toBe(200)
+    const after = await ghana()
+    expect(after.status).toBe('contacted')
+    expect(after.table).toMatchObject({ asked: 1, answered: 0, replied: 0, replyRate: null })
+    expect(after.csv).toMatchObject({ Status: 'Contacted', Replied: '0' })
+    // The writer's page asks again, as if they had never answered.
+    const page = await app.inject({ url: `/replies/${token}` })
+    expect(page.body).not.toContain('You told us')
+
+    clock.advance(DAY)
+    expect((await form(token, 'answer=acknowledged')).statusCode).toBe(303)
+    const again = await ghana()
+    expect(again.status).toBe('replied')
+    expect(again.table).toMatchObject({ asked: 1, answered: 1, replied: 0, acknowledged: 1 })
+    expect(again.csv).toMatchObject({ Status: 'Replied', Acknowledged: '1', Replied: '0' })
+    const rows = await engagementsOf(letterId)
+    expect(rows.map((r) => [r.kind, r.withdrawn_at !== null])).toEqual([
+      ['reply_received', true],
+      ['acknowledgement', false],
+    ])
+    // Answering once more changes the answer that counts, never the withdrawn one.
+    expect((await form(token, 'answer=no_reply')).statusCode).toBe(303)
+    const last = await engagementsOf(letterId)
+    expect(last.map((r) => [r.kind, r.withdrawn_at !== null])).toEqual([
+      ['reply_received', true],
+      ['no_reply_yet', false],
+    ])
+    expect((await ghana()).table).toMatchObject({ answered: 1, acknowledged: 0, noReply: 1 })
   })
 })

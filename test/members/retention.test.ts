@@ -156,7 +156,7 @@ describe('retention', () => {
     expect(await ctx.db.selectFrom('state_letter_stats').selectAll().orderBy('state_iso3').execute()).toEqual(
       before.stats,
     )
-    const coverage = await getCoverage(ctx)
+    const coverage = await getCoverage(ctx, 'organizers')
     expect(coverage.states.find((s) => s.iso3 === 'FRA')?.letters).toMatchObject({ written: 1, delivered: 1 })
     expect(coverage.states.find((s) => s.iso3 === 'KEN')?.letters).toMatchObject({ written: 1, delivered: 1 })
   })

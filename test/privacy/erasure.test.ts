@@ -281,7 +281,7 @@ describe('erasure on request, end to end', async () => {
     .selectAll()
     .where('id', '=', otherMember.id)
     .executeTakeFirstOrThrow()
-  const coverageBefore = await getCoverage(ctx)
+  const coverageBefore = await getCoverage(ctx, 'organizers')
   const statsBefore = await ctx.db
     .selectFrom('state_letter_stats')
     .selectAll()
@@ -359,7 +359,7 @@ describe('erasure on request, end to end', async () => {
   })
 
   it('keeps coverage and every per-state count exactly as they were', async () => {
-    expect(await getCoverage(ctx)).toEqual(coverageBefore)
+    expect(await getCoverage(ctx, 'organizers')).toEqual(coverageBefore)
     expect(await ctx.db.selectFrom('state_letter_stats').selectAll().orderBy('state_iso3').execute()).toEqual(
       statsBefore,
     )
