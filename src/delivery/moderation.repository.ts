@@ -121,3 +121,14 @@ export async function decideReview(
     .returningAll()
     .executeTakeFirst()
 }
+
+/** Retention: the writer's words taken out at review go with the paragraph they came from. */
+export async function clearRemovedLines(db: Db, letterIds: readonly number[]): Promise<void> {
+  if (letterIds.length === 0) return
+  await db
+    .updateTable('letter_review')
+    .set({ removed_lines: null })
+    .where('letter_id', 'in', letterIds)
+    .where('removed_lines', 'is not', null)
+    .execute()
+}

@@ -378,6 +378,70 @@ describe('the review queue', () => {
   })
 })
 
+describe('the writer’s e-mails about a review, in the six languages', () => {
+  it('words the refusal and the edit in the site language of the letter, each its own text', async () => {
+    await moderate('all')
+    const subjects = new Map<string, string>()
+    for (const site of ['ar', 'zh', 'en', 'fr', 'ru', 'es'] as const) {
+      const refused = await confirmed({ site, note: 'Line one.' })
+      const edited = await confirmed({ site, note: 'Line one.\nLine two to go.', state: 'USA' })
+      await settle()
+      expect(
+        (await decide(refused.publicId, { decision: 'reject', reason: `Reason ${site}` })).statusCode,
+      ).toBe(200)
+      expect((await decide(edited.publicId, { decision: 'edit', removeLines: [1] })).statusCode).toBe(200)
+      await drain()
+      const rejection = smtp.messages.find((m) => m.envelope.to.includes(refused.email))
+      const edit = smtp.messages.find(
+        (m) => m.envelope.to.includes(edited.email) && !m.parsed.subject.startsWith('Delivered'),
+      )
+      expect(rejection?.parsed.text).toContain(`Reason ${site}`)
+      expect(rejection?.parsed.subject).toContain(refused.reference)
+      expect(edit?.parsed.text).toContain('Line two to go.')
+      expect(edit?.parsed.subject).toContain(edited.reference)
+      for (const mail of [rejection!, edit!]) {
+        expect(mail.parsed.text).not.toMatch(/review\.mail|\{\w+\}/)
+        subjects.set(
+          `${site} ${mail === rejection ? 'rejected' : 'edited'}`,
+          mail.parsed.subject.replace(/CB-\w+/, ''),
+        )
+      }
+    }
+    // Twelve different subjects: no language falls back on another's words.
+    expect(new Set(subjects.values()).size).toBe(12)
+  })
+})
+
+describe('erasure', () => {
+  it('erases the words taken out at review with the writer’s letters, keeping the decision', async () => {
+    await moderate('all')
+    const held = await confirmed({ note: 'Keep this.\nTake out this unmistakable line.' })
+    expect((await decide(held.publicId, { decision: 'edit', removeLines: [1] })).statusCode).toBe(200)
+    await settle()
+    const asked = await app.inject({
+      method: 'POST',
+      url: '/privacy/erase',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `email=${encodeURIComponent(held.email)}`,
+    })
+    expect(asked.statusCode).toBe(303)
+    await drain()
+    const mail = smtp.messages.find((m) => m.envelope.to.includes(held.email))
+    const token = /\/privacy\/erase\/([A-Za-z0-9_-]{43})/.exec(mail?.parsed.text ?? '')?.[1]
+    expect(token, mail?.parsed.text).toBeTruthy()
+    const erased = await app.inject({
+      method: 'POST',
+      url: `/privacy/erase/${token}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: '',
+    })
+    expect(erased.statusCode).toBe(303)
+    const review = await reviewOf(held.id)
+    expect(review.removed_lines).toBeNull()
+    expect(review.outcome).toBe('edited')
+  })
+})
+
 describe('POST /api/review/:id refuses what it cannot do, naming the field or id', () => {
   it('400 for a missing or unknown decision, a refusal without reason, lines that are not there', async () => {
     await moderate('all')
