@@ -121,6 +121,11 @@ export async function findLetterToConfirm(ctx: Ctx, token: string): Promise<Lett
       'This confirmation link has expired: links work for 7 days. Open your letter and ask for it to be e-mailed again.',
     )
   }
+  if (letter.status === 'held' || letter.status === 'rejected') {
+    throw new ConflictError(
+      'This letter has already been confirmed: the campaign reads it before it goes to the mission, and the link cannot be used again.',
+    )
+  }
   if (letter.status !== 'awaiting_confirmation') {
     throw new ConflictError(
       'This letter has already been confirmed: it is on its way to the mission, and the link cannot be used again.',

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { setAskModeration } from '../../src/asks/index.js'
 import type { AskModeration } from '../../src/db/schema.js'
 import { confirmEmailDelivery, requestEmailDelivery } from '../../src/delivery/delivery.service.js'
+import { applyRetention } from '../../src/delivery/retention.js'
 import type { SiteLanguage } from '../../src/i18n/index.js'
 import { canBecome } from '../../src/letters/letter-states.js'
 import { createLetter } from '../../src/letters/letters.service.js'
@@ -113,6 +114,7 @@ const auditOf = (action: string, subjectId: string) =>
     .selectAll()
     .where('action', '=', action)
     .where('subject_id', '=', subjectId)
+    .orderBy('id')
     .execute()
 /** The messages the mission's server received about the letter `reference`. */
 const toMissionAbout = (reference: string, address = FRANCE_EMAIL) =>
@@ -164,6 +166,10 @@ describe('the rule at confirmation', () => {
     expect((await stats('FRA'))?.emailed ?? 0).toBe(before)
     expect(await reviewOf(letter.id)).toMatchObject({ held_because: 'first_time', outcome: null })
 
+    // The link, used again, says what became of it.
+    const again = await app.inject({ url: `/confirm/${written.token}` })
+    expect(again.statusCode).toBe(409)
+    expect(again.body).toContain('the campaign reads it before it goes to the mission')
     const page = await app.inject({ url: `/letters/${written.publicId}` })
     expect(page.body).toContain('Your letter is being reviewed by the campaign team')
     expect(page.body).not.toContain('action="/letters/') // no "e-mail it" form offered again
@@ -345,6 +351,29 @@ describe('the review queue', () => {
     expect(await auditOf('letter.review.reject', held.reference)).toHaveLength(1)
   })
 
+  it('re-shows the queue with the field at fault when a refusal has no reason (422), changing nothing', async () => {
+    await moderate('all')
+    const held = await confirmed()
+    const res = await app.inject({
+      method: 'POST',
+      url: `/organizers/review/${held.publicId}`,
+      headers: { cookie: reviewer.cookie },
+      payload: { _csrf: reviewer.csrfToken, decision: 'reject', reason: ' ' },
+    })
+    expect(res.statusCode).toBe(422)
+    expect(res.body).toContain(`id="reason-${held.publicId}-error"`)
+    expect(res.body).toContain('a letter is never refused without one')
+    expect((await letterRow(held.publicId)).status).toBe('held')
+    const noToken = await app.inject({
+      method: 'POST',
+      url: `/organizers/review/${held.publicId}`,
+      headers: { cookie: reviewer.cookie },
+      payload: { decision: 'approve' },
+    })
+    expect(noToken.statusCode).toBe(403)
+    expect((await letterRow(held.publicId)).status).toBe('held')
+  })
+
   it('edit: the line is taken out of the document, kept in the review, the writer told, then sent', async () => {
     await moderate('all')
     const held = await confirmed({ note: 'I support the Mechanism.\nThe minister is a crook.\n\nThank you.' })
@@ -439,6 +468,24 @@ describe('erasure', () => {
     const review = await reviewOf(held.id)
     expect(review.removed_lines).toBeNull()
     expect(review.outcome).toBe('edited')
+  })
+})
+
+describe('retention', () => {
+  it('takes the words removed at review with the paragraph, a year after delivery', async () => {
+    await moderate('all')
+    const held = await confirmed({ note: 'Stays a while.\nRemoved at review.' })
+    expect((await decide(held.publicId, { decision: 'edit', removeLines: [1] })).statusCode).toBe(200)
+    await drain()
+    expect((await letterRow(held.publicId)).status).toBe('sent')
+    clock.advance(400 * 86_400_000)
+    try {
+      while ((await applyRetention(ctx)) > 0);
+      expect((await letterRow(held.publicId)).personal_note).toBeNull()
+      expect(await reviewOf(held.id)).toMatchObject({ removed_lines: null, outcome: 'edited' })
+    } finally {
+      clock.set('2026-06-01T12:00:00.000Z')
+    }
   })
 })
 
