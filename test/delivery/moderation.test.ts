@@ -12,6 +12,7 @@ import { runJobsThenDrain } from '../../src/periodic-jobs.js'
 import { FRANCE_EMAIL, tokenFromOutbox, transportFor } from '../delivery/delivery-helpers.js'
 import { FRANCE, setMission, UNITED_STATES } from '../helpers/directory-fixtures.js'
 import { signInOrganizer } from '../helpers/organizer-session.js'
+import { pdfText } from '../helpers/pdf-text.js'
 import { startTestSmtpServer } from '../helpers/smtp-server.js'
 import { buildTestApp } from '../helpers/test-app.js'
 
@@ -399,6 +400,11 @@ describe('the review queue', () => {
     const toMission = toMissionAbout(held.reference)
     expect(toMission).toHaveLength(1)
     expect(toMission[0]!.parsed.text).not.toContain('crook')
+    // The PDF the mission receives is drawn from the edited document.
+    const pdf = toMission[0]!.parsed.attachments.find((a) => a.contentType === 'application/pdf')
+    const printed = await pdfText(pdf!.content)
+    expect(printed).toContain('I support the Mechanism.')
+    expect(printed).not.toContain('crook')
     const notice = smtp.messages.find(
       (m) => m.envelope.to.includes(held.email) && /one change/.test(m.parsed.subject),
     )
