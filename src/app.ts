@@ -21,7 +21,10 @@ import { stateDeskRoutes } from './canvassing/state-desk.routes.js'
 import type { AppContext } from './context.js'
 import { deliveryRoutes } from './delivery/delivery.routes.js'
 import { requestEmailDelivery } from './delivery/delivery.service.js'
+import { reviewNoteOf } from './delivery/moderation.service.js'
 import { outboxRoutes } from './delivery/outbox.routes.js'
+import { reviewApi } from './delivery/review.api.js'
+import { reviewRoutes } from './delivery/review.routes.js'
 import { councilTermsRoutes } from './directory/council-terms.routes.js'
 import { directoryApi } from './directory/directory.api.js'
 import { directoryRoutes } from './directory/directory.routes.js'
@@ -143,6 +146,7 @@ export async function buildApp({ ctx }: BuildAppOptions): Promise<FastifyInstanc
       await area.register(partnersRoutes, { ctx })
       await area.register(asksOrganizersRoutes, { ctx })
       await area.register(outboxRoutes, { ctx })
+      await area.register(reviewRoutes, { ctx })
     },
   })
   await app.register(directoryApi, { ctx })
@@ -154,6 +158,7 @@ export async function buildApp({ ctx }: BuildAppOptions): Promise<FastifyInstanc
   await app.register(lettersRoutes, {
     ctx,
     requestEmail: (letterId) => requestEmailDelivery(ctx, letterId, {}),
+    reviewNote: (letterId) => reviewNoteOf(ctx, letterId),
   })
   await app.register(deliveryRoutes, { ctx })
   await app.register(repliesRoutes, { ctx })
@@ -163,6 +168,7 @@ export async function buildApp({ ctx }: BuildAppOptions): Promise<FastifyInstanc
   await app.register(engagementsApi, { ctx })
   await app.register(missionRepliesApi, { ctx })
   await app.register(correctionsApi, { ctx })
+  await app.register(reviewApi, { ctx })
   await app.register(erasureRoutes, { ctx })
   await app.register(membersRoutes, { ctx, countLetters })
 

@@ -16,6 +16,7 @@ export const outboxKinds: KindTable = {
   supporter_copy: letterKinds.supporter_copy,
   reply_request: letterKinds.reply_request,
   reply_notice: letterKinds.reply_notice,
+  review_notice: letterKinds.review_notice,
   // A member's, or a person asking to be erased.
   member_confirmation: memberKinds.member_confirmation,
   erasure_link: memberKinds.erasure_link,

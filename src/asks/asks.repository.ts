@@ -72,3 +72,13 @@ export async function findAskLetterCounts(db: Db): Promise<AskLetterCount[]> {
   // PostgreSQL's integers come back as numbers already; SQLite's too: Number() keeps both honest.
   return rows.map((r) => ({ ask_id: r.ask_id, state_iso3: r.state_iso3, written: Number(r.written) }))
 }
+
+/** An ask's moderation (migration 0024). */
+export async function setAskModerationRow(
+  db: Db,
+  id: number,
+  moderation: AskRow['moderation'],
+  now: string,
+): Promise<void> {
+  await db.updateTable('ask').set({ moderation, updated_at: now }).where('id', '=', id).execute()
+}

@@ -1,5 +1,11 @@
 // The asks module's public face: what other modules may use (dependency-cruiser checks it).
 
+export {
+  ASK_MODERATION_CHOICES,
+  ASK_MODERATION_LABELS,
+  askModerationOf,
+  setAskModeration,
+} from './ask-moderation.js'
 export type { NewAsk } from './ask-records.js'
 export { countAskLetters, createAsk, updateAsk } from './ask-records.js'
 export type { AskTarget } from './ask-targets.js'

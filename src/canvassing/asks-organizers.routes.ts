@@ -2,7 +2,17 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AppContext } from '../app-context.js'
-import { ASK_TARGET_KINDS, type Ask, createAsk, getAsk, type NewAsk, updateAsk } from '../asks/index.js'
+import {
+  ASK_MODERATION_CHOICES,
+  ASK_MODERATION_LABELS,
+  ASK_TARGET_KINDS,
+  type Ask,
+  askModerationOf,
+  createAsk,
+  getAsk,
+  type NewAsk,
+  updateAsk,
+} from '../asks/index.js'
 import type { AskTargetKind, RegionalGroup } from '../db/schema.js'
 import { REGIONAL_GROUPS } from '../directory/index.js'
 import { ValidationError } from '../lib/errors.js'
@@ -32,6 +42,7 @@ const FIELDS = [
 type FormValues = Record<(typeof FIELDS)[number], string>
 const ListQuery = Type.Object({ done: Type.Optional(StringEnum(['created', 'saved'])) })
 const AskParams = Type.Object({ id: RowId() })
+const EditQuery = Type.Object({ moderation: Type.Optional(StringEnum(['saved'])) })
 const NOTICES = { created: 'The ask is created.', saved: 'The ask is saved.' } as const
 
 export const asksOrganizersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
@@ -66,24 +77,33 @@ export const asksOrganizersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }
       ),
   )
 
-  const editPage = (
+  const editPage = async (
     request: FastifyRequest,
     reply: FastifyReply,
     ask: Ask,
     values: FormValues,
     errors: Record<string, string> = {},
-  ) =>
-    reply.viewAsync('pages/organizers/ask-edit.hbs', {
+  ) => {
+    // Moderation is its own form (delivery's review.routes.ts takes it), saved on its own.
+    const moderation = await askModerationOf(ctx.db, ask.id)
+    return reply.viewAsync('pages/organizers/ask-edit.hbs', {
       title: `Organizers: ask ${ask.title}`,
       ...organizerPageData(request, reply),
       ask,
       formAction: `/organizers/asks/${ask.id}`,
       ...formData(values, errors),
+      moderations: ASK_MODERATION_CHOICES.map((value) => ({
+        value,
+        label: ASK_MODERATION_LABELS[value],
+        chosen: value === moderation,
+      })),
+      moderationSaved: (request.query as { moderation?: string } | undefined)?.moderation === 'saved',
     })
+  }
 
   app.get(
     '/asks/:id/edit',
-    { ...permitted('asks.manage'), schema: { params: AskParams } },
+    { ...permitted('asks.manage'), schema: { params: AskParams, querystring: EditQuery } },
     async (request, reply) => {
       const ask = await getAsk(ctx, request.params.id)
       return editPage(request, reply, ask, valuesOf(ask))

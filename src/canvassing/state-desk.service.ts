@@ -41,6 +41,8 @@ const LETTER_STATUS_LABELS: Record<string, string> = {
   failed: 'E-mail failed',
   expired: 'Confirmation expired',
   uncertain: 'E-mail uncertain',
+  held: 'Held for review',
+  rejected: 'Refused at review',
 }
 
 /** A letter in the organizers' list: its writer's name is shown to organizers only. */

@@ -174,7 +174,12 @@ export interface AskTable {
   ends_on: string | null
   created_at: string
   updated_at: string
+  /** Whether its e-mailed letters are read by an organizer first (migration 0024; delivery's moderation). */
+  moderation: Generated<AskModeration>
 }
+
+/** none: sent once confirmed; first_time: a first-time writer's letter is held; all: every letter is. */
+export type AskModeration = 'none' | 'first_time' | 'all'
 
 /** A hand-picked state of a `state_list` ask. */
 export interface AskStateTable {
@@ -212,6 +217,10 @@ export type LetterStatus =
   | 'failed'
   | 'expired'
   | 'uncertain'
+  /** Confirmed, waiting for an organizer's review before the outbox (migration 0024). */
+  | 'held'
+  /** Refused at review: never sent (migration 0024). */
+  | 'rejected'
 
 export type OutboxKind =
   | 'confirmation'
@@ -225,6 +234,7 @@ export type OutboxKind =
   | 'erasure_link'
   | 'organizer_notice'
   | 'reply_notice'
+  | 'review_notice'
 export type OutboxStatus = 'collecting' | 'queued' | 'sending' | 'sent' | 'failed' | 'uncertain'
 
 export interface OutboxMessageTable {
@@ -599,6 +609,39 @@ export interface JobLeaseTable {
   started_at: string
 }
 
+/** A word or phrase that holds any e-mailed letter carrying it for review (migration 0024). */
+export interface ModerationTermTable {
+  id: Generated<number>
+  term: string
+  /** The term as matched: NFKC, lower case (unique). */
+  normalized: string
+  added_by: number | null
+  added_by_label: string
+  added_at: string
+}
+
+/** Why a letter was held for review. */
+export type HeldBecause = 'first_time' | 'all' | 'term'
+/** What an organizer decided about a held letter. */
+export type ReviewOutcome = 'approved' | 'rejected' | 'edited'
+
+/** A held letter's review: why it was held and, once decided, what, by whom and when (migration 0024). */
+export interface LetterReviewTable {
+  id: Generated<number>
+  letter_id: number
+  held_at: string
+  held_because: HeldBecause
+  /** JSON array of the listed terms found, when held for them. */
+  held_terms: string | null
+  outcome: ReviewOutcome | null
+  reason: string | null
+  /** JSON array of the personal paragraph's lines taken out, when edited. */
+  removed_lines: string | null
+  decided_by: number | null
+  decided_by_label: string | null
+  decided_at: string | null
+}
+
 export interface DB {
   rate_limit_hit: RateLimitHitTable
   outbox_worker: OutboxWorkerTable
@@ -639,6 +682,8 @@ export interface DB {
   ask: AskTable
   ask_state: AskStateTable
   ask_letter_stats: AskLetterStatsTable
+  moderation_term: ModerationTermTable
+  letter_review: LetterReviewTable
 }
 
 export type StateRow = Selectable<StateTable>
@@ -675,3 +720,5 @@ export type NewPartnerRow = Insertable<PartnerTable>
 export type AskRow = Selectable<AskTable>
 export type NewAskRow = Insertable<AskTable>
 export type AskUpdate = Updateable<AskTable>
+export type ModerationTermRow = Selectable<ModerationTermTable>
+export type LetterReviewRow = Selectable<LetterReviewTable>

@@ -12,6 +12,7 @@ import {
   MissionEmailBouncingError,
   requestEmailDelivery,
 } from './delivery.service.js'
+import { holdDecisionFor } from './moderation-hold.js'
 
 const TokenParams = Type.Object({ token: Type.String({ pattern: '^[A-Za-z0-9_-]{43}$' }) })
 const SendBody = Type.Object({
@@ -101,6 +102,8 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
       letter,
       paper: paperAttributes(letter.document),
       token: request.params.token,
+      // Said before the writer confirms: the ask's moderation (or a listed word) will hold it.
+      reviewed: (await holdDecisionFor(ctx.db, row)) !== null,
     })
   })
 

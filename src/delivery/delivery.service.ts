@@ -1,4 +1,5 @@
 import type { AppContext } from '../app-context.js'
+import type { Database } from '../db/connection.js'
 import type { LetterRow } from '../db/schema.js'
 import { getStateForLetters } from '../directory/index.js'
 import {
@@ -15,6 +16,7 @@ import { isPlausibleEmail } from '../lib/text-safety.js'
 import { hashToken, newLinkToken } from '../lib/tokens.js'
 import * as repo from './delivery.repository.js'
 import { addToDigest, firstDayUnderCap } from './digests.js'
+import { holdDecisionFor, holdLetter } from './moderation-hold.js'
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'config' | 'log' | 'outbox'>
 
@@ -119,6 +121,11 @@ export async function findLetterToConfirm(ctx: Ctx, token: string): Promise<Lett
       'This confirmation link has expired: links work for 7 days. Open your letter and ask for it to be e-mailed again.',
     )
   }
+  if (letter.status === 'held' || letter.status === 'rejected') {
+    throw new ConflictError(
+      'This letter has already been confirmed: the campaign reads it before it goes to the mission, and the link cannot be used again.',
+    )
+  }
   if (letter.status !== 'awaiting_confirmation') {
     throw new ConflictError(
       'This letter has already been confirmed: it is on its way to the mission, and the link cannot be used again.',
@@ -127,7 +134,10 @@ export async function findLetterToConfirm(ctx: Ctx, token: string): Promise<Lett
   return letter
 }
 
-/** The writer confirms: the letter joins the outbox (or today's digest for its mission). */
+/**
+ * The writer confirms: the letter joins the outbox (or today's digest for its mission), or, when
+ * the ask's moderation or the word list says so, waits for review ('held').
+ */
 export async function confirmEmailDelivery(ctx: Ctx, token: string): Promise<LetterRow> {
   const letter = await findLetterToConfirm(ctx, token)
   const { state } = await getStateForLetters(ctx, letter.state_iso3)
@@ -149,36 +159,68 @@ export async function confirmEmailDelivery(ctx: Ctx, token: string): Promise<Let
     const earlier = await findLettersFrom(trx, current.state_iso3, current.supporter_email ?? '')
     if (
       earlier.some(
-        (l) => l.id !== current.id && ['queued', 'sending', 'sent', 'uncertain'].includes(l.status),
+        (l) => l.id !== current.id && ['held', 'queued', 'sending', 'sent', 'uncertain'].includes(l.status),
       )
     ) {
       throw new ConflictError(
         `You have already e-mailed a letter to the mission of ${state.name}: missions hear once from each writer. This letter was not sent; you can still print it.`,
       )
     }
-    const outboxId =
-      ctx.config.mail.mode === 'digest'
-        ? await addToDigest(ctx, trx, state.iso3, state.mission.emails)
-        : (
-            await ctx.outbox.queue(trx, {
-              kind: 'mission_letter',
-              letterId: current.id,
-              stateIso3: state.iso3,
-              recipients: state.mission.emails,
-              sendDay: await firstDayUnderCap(ctx, trx, state.iso3),
-            })
-          ).id
-    await repo.clearPayloadsOfLetter(trx, current.id)
-    return changeLetterStatus(trx, current, 'queued', { confirmed_at: now, outbox_id: outboxId }, now)
+    // The ask's moderation, or a listed word, may hold it for an organizer to read first.
+    const hold = await holdDecisionFor(trx, current)
+    if (hold) {
+      await repo.clearPayloadsOfLetter(trx, current.id)
+      return holdLetter(trx, current, hold, now)
+    }
+    return queueForMission(ctx, trx, current, state, now, { confirmed_at: now })
   })
-  // The PDF is drawn now, once, and kept (letter_pdf): the mission's e-mail and the writer's copy
-  // attach it, and the outbox's handovers draw nothing. @NOTE after the commit, and a failure here
-  // only means the outbox draws it when it sends.
-  await letterPdfBytes(ctx, confirmed).catch((error: unknown) =>
-    ctx.log.warn({ err: error, letter: confirmed.id }, 'the letter PDF could not be drawn ahead'),
-  )
+  if (confirmed.status === 'held') return confirmed
+  await drawPdfAhead(ctx, confirmed)
   ctx.outbox.wake()
   return confirmed
+}
+
+/** A state as the directory has it for letters. */
+type LetterState = Awaited<ReturnType<typeof getStateForLetters>>['state']
+
+/**
+ * Hands a letter to the outbox, in the caller's transaction: its mission's message (or today's
+ * digest for the mission), the letter queued with `patch`. What confirmation does, and approval
+ * at review (moderation.service).
+ */
+export async function queueForMission(
+  ctx: Ctx,
+  trx: Database,
+  letter: LetterRow,
+  state: LetterState,
+  now: string,
+  patch: Parameters<typeof changeLetterStatus>[3],
+): Promise<LetterRow> {
+  const outboxId =
+    ctx.config.mail.mode === 'digest'
+      ? await addToDigest(ctx, trx, state.iso3, state.mission.emails)
+      : (
+          await ctx.outbox.queue(trx, {
+            kind: 'mission_letter',
+            letterId: letter.id,
+            stateIso3: state.iso3,
+            recipients: state.mission.emails,
+            sendDay: await firstDayUnderCap(ctx, trx, state.iso3),
+          })
+        ).id
+  await repo.clearPayloadsOfLetter(trx, letter.id)
+  return changeLetterStatus(trx, letter, 'queued', { ...patch, outbox_id: outboxId }, now)
+}
+
+/**
+ * The PDF is drawn now, once, and kept (letter_pdf): the mission's e-mail and the writer's copy
+ * attach it, and the outbox's handovers draw nothing. @NOTE after the commit, and a failure here
+ * only means the outbox draws it when it sends.
+ */
+export async function drawPdfAhead(ctx: Ctx, letter: LetterRow): Promise<void> {
+  await letterPdfBytes(ctx, letter).catch((error: unknown) =>
+    ctx.log.warn({ err: error, letter: letter.id }, 'the letter PDF could not be drawn ahead'),
+  )
 }
 
 export function isPast(ctx: Pick<Ctx, 'clock'>, iso: string | null): boolean {

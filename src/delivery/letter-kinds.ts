@@ -16,6 +16,7 @@ import {
   missionLetterMail,
   replyNoticeMail,
   replyRequestMail,
+  reviewNoticeMail,
   supporterCopyMail,
 } from './letter-mails.js'
 import { organizerNoticeMail } from './member-mails.js'
@@ -30,6 +31,7 @@ type LetterKind =
   | 'supporter_copy'
   | 'reply_request'
   | 'reply_notice'
+  | 'review_notice'
   | 'digest'
 
 // Rendering reads through the letters' loader: the messages of a batch, rendered in the same turn,
@@ -166,6 +168,20 @@ export const letterKinds: Record<LetterKind, KindRules> = {
     },
     async render(ctx, message) {
       return replyNoticeMail(message, await letterOf(ctx.db, message))
+    },
+  },
+  // Refused or edited at review (moderation.service). @NOTE the payload (the reason, the lines
+  // taken out) stays: the review record keeps them anyway, and a resend needs them.
+  review_notice: {
+    ...toWriter,
+    clearPayloadWhenSent: false,
+    async refusal(db, message) {
+      if (message.letter_id === null) return 'no letter'
+      const emails = await findSupporterEmails(db, [message.letter_id])
+      return emails.has(message.letter_id) ? null : "the writer's personal data was erased"
+    },
+    async render(ctx, message) {
+      return reviewNoticeMail(message, await letterOf(ctx.db, message))
     },
   },
 }

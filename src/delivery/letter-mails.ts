@@ -133,3 +133,28 @@ export function replyNoticeMail(message: OutboxMessageRow, letter: LetterRow): M
   }
   return { ...renderMail('reply-notice', reader, data, null), to: [writerOf(letter)] }
 }
+
+/** What a review notice carries (moderation.service queues it). */
+export interface ReviewNoticePayload {
+  outcome: 'rejected' | 'edited'
+  reason: string | null
+  removed: string[]
+  url: string
+}
+
+/** The writer told that their held letter was refused (with the reason), or sent with a line taken out. */
+export function reviewNoticeMail(message: OutboxMessageRow, letter: LetterRow): Mail.Options {
+  const reader = letter.site_language
+  if (!message.payload) throw unsendable('review notice without its payload')
+  const payload = JSON.parse(message.payload) as ReviewNoticePayload
+  const data = {
+    supporterName: letter.supporter_name,
+    ...stateWordsIn(reader, letter),
+    reference: letter.reference,
+    reason: payload.reason ?? '',
+    removed: payload.removed.join('\n'),
+    url: payload.url,
+  }
+  const name = payload.outcome === 'rejected' ? 'review-rejected' : 'review-edited'
+  return { ...renderMail(name, reader, data, null), to: [writerOf(letter)] }
+}

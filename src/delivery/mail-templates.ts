@@ -17,6 +17,8 @@ export type TemplateName =
   | 'supporter-copy'
   | 'reply-request'
   | 'reply-notice'
+  | 'review-rejected'
+  | 'review-edited'
   | 'member-confirmation'
   | 'erasure-link'
   | 'member-update'

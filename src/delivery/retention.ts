@@ -2,6 +2,7 @@ import type { AppContext } from '../app-context.js'
 import { removePersonalDataDeliveredBefore } from '../letters/index.js'
 import { deleteOutboxFiles } from '../outbox/outbox-files.js'
 import * as repo from './delivery.repository.js'
+import { clearRemovedLines } from './moderation.repository.js'
 
 // Retention (RETENTION_DAYS, 365 by default): a letter delivered that many days ago loses its
 // writer's own paragraph and postal address (address lines and city), in the database and in the
@@ -28,6 +29,10 @@ export async function applyRetention(ctx: Ctx, limit = RETENTION_BATCH): Promise
   const now = ctx.clock.nowIso()
   const { count, messageIds } = await ctx.db.transaction().execute(async (trx) => {
     const letters = await removePersonalDataDeliveredBefore(trx, before, now, limit)
+    await clearRemovedLines(
+      trx,
+      letters.map((l) => l.id),
+    )
     const ids = new Set<string>()
     for (const letter of letters) {
       for (const message of await repo.findMessagesOfLetter(trx, letter.id)) ids.add(message.message_id)

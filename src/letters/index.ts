@@ -8,6 +8,7 @@ export {
   markPrintedLetterDelivered,
 } from './letter-handover.js'
 export { type LetterLoader, letterLoaderFor } from './letter-loader.js'
+export { personalNoteEditedColumns } from './letter-note-edit.js'
 export { paperAttributes } from './letter-paper.js'
 export { writeLettersPdf } from './letter-pdf.js'
 export { letterPdfBytes } from './letter-pdf.service.js'

@@ -8,7 +8,11 @@ import { ConflictError } from '../lib/errors.js'
 const NEXT: Record<LetterStatus, readonly LetterStatus[]> = {
   draft: ['awaiting_confirmation'],
   // Unconfirmed after 7 days: expired. Asking again (a new link) keeps it awaiting.
-  awaiting_confirmation: ['awaiting_confirmation', 'queued', 'expired', 'draft'],
+  // Held: confirmed, but the ask's moderation (or a listed word) wants an organizer to read it first.
+  awaiting_confirmation: ['awaiting_confirmation', 'queued', 'held', 'expired', 'draft'],
+  // Approved (as written, or with a line taken out): the outbox, as a confirmation would. Or refused.
+  held: ['queued', 'rejected'],
+  rejected: [],
   queued: ['sending'],
   // Back to queued: a temporary failure, retried later. Uncertain: found "sending" after a crash.
   sending: ['sent', 'queued', 'failed', 'uncertain'],

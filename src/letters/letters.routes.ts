@@ -8,7 +8,7 @@ import { previewDraft } from './letter-draft-preview.js'
 import { joinOfferTicked, parseLetterInput } from './letter-input.js'
 import { LetterIdParams } from './letters.schemas.js'
 import { getLetter, getLetterForEdit, getLetterInput, updateLetter } from './letters.service.js'
-import { FormBody, joinWithLetter, writeRoutes } from './write.routes.js'
+import { FormBody, joinWithLetter, type ReviewNoteOf, writeRoutes } from './write.routes.js'
 import { askedDelivery, composeModel, deliveryErrors } from './write-form.js'
 
 /** The supporter's pages: choose a state, write, preview, edit; printing is the PDF link. */
@@ -16,16 +16,18 @@ export interface LettersRoutesOptions {
   ctx: AppContext
   /** Sends the writer the link to confirm e-mail delivery (delivery.service, wired in app.ts). */
   requestEmail?: (letterId: string) => Promise<unknown>
+  /** A held letter's review, as its writer may read it (delivery's moderation, wired in app.ts). */
+  reviewNote?: ReviewNoteOf
 }
 
 export const lettersRoutes: FastifyPluginAsyncTypebox<LettersRoutesOptions> = async (
   app,
-  { ctx, requestEmail },
+  { ctx, requestEmail, reviewNote },
 ) => {
   // The write flow, on the site and, for partners' pages, framed at /embed (write.routes.ts).
   const letterLimit = { rateLimit: { max: ctx.config.rateLimits.letters, timeWindow: '1 hour' } }
-  await app.register(writeRoutes, { ctx, requestEmail, embed: false })
-  await app.register(writeRoutes, { ctx, requestEmail, embed: true, prefix: '/embed' })
+  await app.register(writeRoutes, { ctx, requestEmail, reviewNote, embed: false })
+  await app.register(writeRoutes, { ctx, requestEmail, reviewNote, embed: true, prefix: '/embed' })
 
   app.get(
     '/letters/:id/edit',

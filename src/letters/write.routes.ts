@@ -25,10 +25,17 @@ import {
 
 export const FormBody = Type.Record(Type.String(), Type.Union([Type.String(), Type.Array(Type.String())]))
 
+/** A held letter's review as its writer may read it: refused and why, or the lines taken out. */
+export type ReviewNoteOf = (
+  letterId: string,
+) => Promise<{ outcome: string | null; reason: string | null; removed: string[] } | null>
+
 export interface WriteRoutesOptions {
   ctx: AppContext
   /** Sends the writer the link to confirm e-mail delivery (delivery.service, wired in app.ts). */
   requestEmail?: (letterId: string) => Promise<unknown>
+  /** What the writer may read of the letter's review, if it was held (delivery's moderation, wired in app.ts). */
+  reviewNote?: ReviewNoteOf
   /**
    * The flow framed on a partner's page (registered under /embed): the compact layout, framable
    * by EMBED_ORIGINS only (security.ts), and nothing that needs a cookie, which a framed page on
@@ -43,7 +50,7 @@ export interface WriteRoutesOptions {
  */
 export const writeRoutes: FastifyPluginAsyncTypebox<WriteRoutesOptions> = async (
   app,
-  { ctx, requestEmail, embed },
+  { ctx, requestEmail, reviewNote, embed },
 ) => {
   const base = embed ? '/embed' : ''
   const page = (data: object) => ({ ...data, embed, base })
@@ -219,6 +226,9 @@ export const writeRoutes: FastifyPluginAsyncTypebox<WriteRoutesOptions> = async 
         paper: paperAttributes(letter.document),
         missionHasEmail: state.mission.emails.length > 0,
         missionEmailBouncing: state.mission.emailBouncing,
+        review: ['held', 'rejected', 'queued', 'sending', 'sent'].includes(letter.status)
+          ? await reviewNote?.(letter.id)
+          : null,
         // The writer's source goes on in the links they follow or share from here.
         next: await nextSteps(
           ctx,

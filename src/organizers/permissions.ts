@@ -36,6 +36,8 @@ export type Permission =
   | 'outbox.download'
   /** Print letters in batches (postal addresses and names on paper). */
   | 'letters.print'
+  /** Read held letters and approve, refuse or edit them; keep the list of words that hold a letter (issue 18). */
+  | 'letters.review'
   /** Add, edit and remove the campaign's partners (name, source code, website). */
   | 'partners.manage'
   /** Create and edit the campaign's asks (waves): targets, goals, dates (issue 18). */
@@ -53,6 +55,7 @@ const ORGANIZER = [
   'directory.edit',
   'outbox.view',
   'outbox.resolve',
+  'letters.review',
   'audit.view',
 ] as const satisfies readonly Permission[]
 const COORDINATOR = [
@@ -83,7 +86,7 @@ export const ROLE_PERMISSIONS: Record<OrganizerRole, readonly Permission[]> = {
 export const ROLE_LABELS: Record<OrganizerRole, string> = {
   viewer: 'Viewer: reads the dashboard, coverage and state desks; changes nothing, sees no personal data',
   organizer:
-    'Organizer: canvassing, the directory, the outbox; no export of personal data, no member updates',
+    'Organizer: canvassing, the directory, the outbox, reviewing held letters; no export of personal data, no member updates',
   coordinator:
     'Coordinator: an organizer who may also export personal data, print letters, send member updates, manage partners and create and edit asks',
   admin: 'Admin: everything, including accounts and approving mission e-mail addresses',

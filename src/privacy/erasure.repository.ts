@@ -283,3 +283,18 @@ function inList(ids: number[]) {
 function position(db: Database) {
   return sql.raw(engineOf(db) === 'postgres' ? 'strpos' : 'instr')
 }
+
+/**
+ * The writer's words an organizer took out of their letters at review (migration 0024): erased
+ * with the letters. Why the letter was held and what was decided stay, as the engagements do.
+ */
+export async function clearReviewRemovedLines(db: Database, letterIds: number[]): Promise<number> {
+  if (letterIds.length === 0) return 0
+  const result = await db
+    .updateTable('letter_review')
+    .set({ removed_lines: null })
+    .where('letter_id', 'in', letterIds)
+    .where('removed_lines', 'is not', null)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows)
+}

@@ -146,6 +146,10 @@ export async function eraseByLink(ctx: Ctx, token: string): Promise<ErasureResul
       trx,
       letters.map((l) => l.id),
     )
+    await repo.clearReviewRemovedLines(
+      trx,
+      letters.map((l) => l.id),
+    )
     await repo.closeOtherErasureRequests(trx, email, request.id, now)
     // @NOTE this request keeps the address until the .eml copies are gone (below): it is what a
     // later pass needs to finish the job if deleting them fails.
