@@ -126,6 +126,8 @@ export function* demoLetters(rng: Random, plan: LetterPlan): Generator<DemoLette
         site_language: language,
         // The first ask, "all 193 member states", made by migration 0019 on the database seeded.
         ask_id: FIRST_ASK_ID,
+        // @NOTE composed from the files directly (demo-documents.ts), not from a stored version.
+        template_version_id: null,
         public_id: rng.publicId(),
         reference,
         state_iso3: state.iso3,
