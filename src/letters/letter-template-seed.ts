@@ -21,13 +21,17 @@ export interface SeedResult {
   keptOrganizers: string[]
 }
 
-export async function seedLetterTemplates(ctx: Ctx): Promise<SeedResult> {
+/** Seeds from `files` (the files of templates/letters/; another list in tests). */
+export async function seedLetterTemplates(
+  ctx: Ctx,
+  files: readonly TemplateFile[] = listTemplateFiles(),
+): Promise<SeedResult> {
   const result: SeedResult = { published: [], keptOrganizers: [] }
   const firstAskId = await repo.findFirstAskId(ctx.db)
   if (firstAskId === null) return result
   const now = ctx.clock.nowIso()
   await ctx.db.transaction().execute(async (trx) => {
-    for (const file of listTemplateFiles()) {
+    for (const file of files) {
       const versions = await repo.findVersionsOf(trx, firstAskId, file.meta.id, file.meta.language)
       const released = versions.find((v) => v.status !== 'draft')
       if (released?.origin === 'organizer') {
