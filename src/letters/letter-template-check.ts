@@ -109,6 +109,10 @@ function checkSource(field: 'subject' | 'body', source: string, limit: number): 
     return `${at(refused.line)}${refused.what} is not allowed; write {{name}} (the letter is plain text).`
   const block = inspection.blocks.find((b) => !BLOCKS.includes(b.name))
   if (block) return `${at(block.line)}{{#${block.name}}} is not allowed: only {{#if}} and {{#unless}} blocks.`
+  // Handlebars throws when the letter is rendered otherwise: checked before it is ever stored.
+  const bare = inspection.blocks.find((b) => b.params !== 1)
+  if (bare)
+    return `${at(bare.line)}{{#${bare.name}}} takes one placeholder to test, e.g. {{#${bare.name} supporter.city}}.`
   const unknown = inspection.variables.find((v) => !TEMPLATE_VARIABLES.includes(v.path))
   if (unknown)
     return `${at(unknown.line)}{{${unknown.path}}} is not a placeholder letters have (see the list of placeholders).`

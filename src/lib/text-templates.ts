@@ -72,8 +72,8 @@ export function compileTextTemplate<M extends object>(
 export interface TemplateInspection {
   /** The variables it reads, as written ("state.of", "personalNote"). */
   variables: { path: string; line: number }[]
-  /** The block helpers it opens ("if", "unless", "each"). */
-  blocks: { name: string; line: number }[]
+  /** The block helpers it opens ("if", "unless", "each"), with how many arguments each is given. */
+  blocks: { name: string; line: number; params: number }[]
   /** What plain text refuses outright: a triple-stash, a partial, a helper call, a @data variable. */
   refused: { what: string; line: number }[]
 }
@@ -107,7 +107,7 @@ function walk(node: Node | null | undefined, found: TemplateInspection): void {
       } else walk(path, found)
       return
     case 'BlockStatement':
-      found.blocks.push({ name: String(path?.original ?? ''), line })
+      found.blocks.push({ name: String(path?.original ?? ''), line, params: params.length })
       for (const param of params) walk(param, found)
       for (const pair of hashPairs) walk(pair.value as Node, found)
       walk(node.program as Node, found)

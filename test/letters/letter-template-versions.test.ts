@@ -273,6 +273,12 @@ describe('the check every template passes', () => {
     expect(checkTemplateContent({ ...good, body: 'Hi {{supporter.email}}' }).body).toMatch(/supporter.email/)
     expect(checkTemplateContent({ ...good, body: '{{#each tags}}x{{/each}}' }).body).toMatch(/#each/)
     expect(checkTemplateContent({ ...good, body: '{{> letter}}' }).body).toMatch(/partial/)
+    expect(checkTemplateContent({ ...good, body: 'One.\n{{#if}}x{{/if}}' }).body).toMatch(
+      /^line 2: \{\{#if\}\} takes one placeholder/,
+    )
+    expect(checkTemplateContent({ ...good, body: '{{#unless state.of council}}x{{/unless}}' }).body).toMatch(
+      /takes one/,
+    )
     expect(checkTemplateContent({ ...good, body: '{{lookup state "of"}}' }).body).toMatch(/helper call/)
     expect(checkTemplateContent({ ...good, body: '{{#if state.of}}open' }).body).toMatch(
       /Not a valid template/,
