@@ -100,6 +100,15 @@ describe.skipIf(!chromium.path)('an ask with its own letter template, in a real 
     await page.waitForURL(`${base}/organizers/asks/${ask.id}/templates?done=published`)
     expect(await row.textContent()).toContain('(this ask’s)')
     await expectAccessible(page)
+    // The version published: read only, still previewable.
+    await row.getByRole('link', { name: 'v1' }).click()
+    await page.waitForURL(/\/organizers\/templates\/\d+$/)
+    expect(await page.getByLabel(/^Letter text/).count()).toBe(0)
+    expect(await page.locator('pre.template-body').textContent()).toContain(SENTENCE)
+    await page.getByLabel('Preview as a letter to').selectOption('CHN')
+    await page.getByRole('button', { name: 'Preview the letter' }).click()
+    expect(await page.locator('#preview article.paper').textContent()).toContain(SENTENCE)
+    await expectAccessible(page)
 
     // A supporter writes to France, a permanent member, in English.
     const supporter = await browser.newContext({
