@@ -180,6 +180,26 @@ export async function createTemplateDraft(
   if (!ids.includes(templateId)) errors.template = `The template must be one of ${ids.join(', ')}.`
   if (Object.keys(errors).length > 0) throw new ValidationError(errors)
   const lang = language as LetterLanguage
+  try {
+    return await openDraft(ctx, actor, askId, templateId, lang)
+  } catch (error) {
+    // Two organizers opening the same draft at once: the second insert breaks the version's
+    // unique number; the draft the first opened is the one to edit.
+    const open = (await repo.findVersionsOf(ctx.db, askId, templateId, lang)).find(
+      (v) => v.status === 'draft',
+    )
+    if (open) return { version: toTemplateVersion(open), created: false }
+    throw error
+  }
+}
+
+async function openDraft(
+  ctx: Ctx,
+  actor: Actor,
+  askId: number,
+  templateId: string,
+  lang: LetterLanguage,
+): Promise<{ version: TemplateVersion; created: boolean }> {
   const now = ctx.clock.nowIso()
   return ctx.db.transaction().execute(async (trx) => {
     const versions = await repo.findVersionsOf(trx, askId, templateId, lang)

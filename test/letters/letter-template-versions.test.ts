@@ -226,6 +226,17 @@ describe('versions of an ask', () => {
     expect(row.body.startsWith(SENTENCE)).toBe(true)
   })
 
+  it('opens one draft when two organizers open it at once', async () => {
+    const [a, b] = await Promise.all([
+      createTemplateDraft(ctx, ACTOR, askId, 'follow-up', 'ru'),
+      createTemplateDraft(ctx, ACTOR, askId, 'follow-up', 'ru'),
+    ])
+    expect(a.version.id).toBe(b.version.id)
+    expect([a.created, b.created].sort()).toEqual([false, true])
+    const drafts = (await versions()).filter((v) => v.ask_id === askId && v.template_id === 'follow-up')
+    expect(drafts).toHaveLength(1)
+  })
+
   it('allows one published version per ask, template and language (the index)', async () => {
     const published = (await versions()).find((v) => v.ask_id === askId && v.status === 'published')!
     const { id: _id, ...copy } = published
