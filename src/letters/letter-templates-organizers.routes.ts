@@ -2,12 +2,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AppContext } from '../app-context.js'
-import { type Ask, getAsk, listAsks } from '../asks/index.js'
+import { getAsk, listAsks } from '../asks/index.js'
 import { listStates } from '../directory/index.js'
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors.js'
 import { RowId, StringEnum } from '../lib/schema-types.js'
 import { actorOf, organizerPageData, permitted, permittedForm, signedIn } from '../organizers/index.js'
-import { LETTER_LANGUAGES, type LetterDocument, type LetterLanguage } from './letter-document.js'
+import type { LetterDocument } from './letter-document.js'
 import { previewTemplate } from './letter-draft-preview.js'
 import { paperAttributes } from './letter-paper.js'
 import { renderLetterPdf } from './letter-pdf.js'
@@ -19,13 +19,19 @@ import {
   type TemplateAudience,
 } from './letter-template-check.js'
 import {
+  FIELDS,
+  type FormValues,
+  formValues,
+  formValuesOf,
+  LANGUAGE_NAMES,
+  templateTable,
+  toContent,
+  valuesOf,
+} from './letter-template-form.js'
+import {
   createTemplateDraft,
   getTemplateVersion,
-  listAskTemplateVersions,
-  listLetterTemplates,
-  listTemplateIds,
   publishTemplateVersion,
-  type TemplateContentInput,
   type TemplateVersion,
   updateTemplateDraft,
 } from './letter-template-versions.service.js'
@@ -40,16 +46,6 @@ import { compileLetterTemplate } from './letter-templates.js'
 const AskParams = Type.Object({ id: RowId() })
 const VersionParams = Type.Object({ id: RowId() })
 const DoneQuery = Type.Object({ done: Type.Optional(StringEnum(['saved', 'published'])) })
-const FIELDS = ['title', 'audience', 'requiredFields', 'subject', 'body', 'previewState'] as const
-type FormValues = Record<(typeof FIELDS)[number], string>
-const LANGUAGE_NAMES: Record<LetterLanguage, string> = {
-  en: 'English',
-  fr: 'French',
-  es: 'Spanish',
-  ar: 'Arabic',
-  zh: 'Chinese',
-  ru: 'Russian',
-}
 const NOTICES = { saved: 'The draft is saved.', published: 'The version is published.' } as const
 
 export const letterTemplatesOrganizersRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
@@ -274,77 +270,5 @@ export const letterTemplatesOrganizersRoutes: FastifyPluginAsyncTypebox<{ ctx: A
     if (error instanceof ConflictError)
       return editPage(request, reply.code(409), version, values, { problem: error.message })
     throw error
-  }
-}
-
-/** Each template and language of an ask: what its letters are written with, its draft, its versions. */
-async function templateTable(ctx: AppContext, ask: Ask) {
-  const [ids, effective, versions] = await Promise.all([
-    listTemplateIds(ctx),
-    listLetterTemplates(ctx, ask.id),
-    listAskTemplateVersions(ctx, ask.id),
-  ])
-  return ids.map((templateId) => ({
-    templateId,
-    languages: LETTER_LANGUAGES.map((language) => {
-      const inUse = effective.find((t) => t.id === templateId && t.language === language) ?? null
-      const own = versions.filter((v) => v.templateId === templateId && v.language === language)
-      return {
-        language,
-        languageName: LANGUAGE_NAMES[language],
-        inUse: inUse
-          ? {
-              version: inUse.version,
-              versionId: inUse.versionId,
-              title: inUse.title,
-              ownAsk: inUse.askId === ask.id,
-              askId: inUse.askId,
-            }
-          : null,
-        draft: own.find((v) => v.status === 'draft') ?? null,
-        versions: own,
-      }
-    }),
-  }))
-}
-
-function valuesOf(version: TemplateVersion, previewState: string): FormValues {
-  return {
-    title: version.title,
-    audience: version.audience,
-    requiredFields: version.requiredFields.join(', '),
-    subject: version.subject,
-    body: version.body,
-    previewState,
-  }
-}
-
-function formValues(body: unknown): FormValues {
-  const raw = (body ?? {}) as Record<string, unknown>
-  const text = (key: string) => (typeof raw[key] === 'string' ? (raw[key] as string) : '')
-  return {
-    title: text('title').trim(),
-    audience: text('audience').trim(),
-    requiredFields: text('requiredFields').trim(),
-    subject: text('subject').trim(),
-    // The body as typed (its blank lines part paragraphs); the browser's CRLF made LF.
-    body: text('body').replace(/\r\n?/g, '\n'),
-    previewState: text('previewState').trim().toUpperCase(),
-  }
-}
-
-/** A draft's form as posted; a published version keeps its text, only the state is chosen. */
-function formValuesOf(version: TemplateVersion, body: unknown): Partial<FormValues> {
-  const values = formValues(body)
-  return version.status === 'draft' ? values : { previewState: values.previewState }
-}
-
-function toContent(values: FormValues): TemplateContentInput {
-  return {
-    title: values.title,
-    audience: values.audience,
-    requiredFields: values.requiredFields.split(/[\s,;]+/).filter(Boolean),
-    subject: values.subject,
-    body: values.body,
   }
 }
