@@ -152,6 +152,7 @@ async function seedDatabase(options: SeedDemoOptions, log: (line: string) => voi
         states,
         documents,
         nextReference: referenceSequence(before > 0 ? await existingReferences(target) : null, seed, before),
+        templateVersions: await firstAskTemplateVersions(ctx),
         // About 40% of the engagements are supporters' answers.
         answerRate: Math.min(0.5, (0.4 * engagementTotal) / (0.6 * letters)),
       }),
@@ -219,6 +220,20 @@ export async function seedDemo(options: SeedDemoOptions): Promise<SeedDemoReport
 }
 
 /** What the dashboard will show of the demo: the statuses should all have states. */
+/**
+ * The first ask's published template versions, by "id.language": the demo letters are composed
+ * from the files, which the start-up seed published as those versions.
+ */
+async function firstAskTemplateVersions(ctx: AppContext): Promise<Map<string, number>> {
+  const rows = await ctx.db
+    .selectFrom('letter_template_version')
+    .select(['id', 'template_id', 'language'])
+    .where('ask_id', '=', 1)
+    .where('status', '=', 'published')
+    .execute()
+  return new Map(rows.map((row) => [`${row.template_id}.${row.language}`, row.id]))
+}
+
 async function summarizeCoverage(ctx: AppContext) {
   const { totals, states } = await getCoverage(ctx, 'organizers')
   const withoutLetters = states.filter((s) => s.letters.written === 0).length

@@ -29,6 +29,7 @@ import { councilTermsRoutes } from './directory/council-terms.routes.js'
 import { directoryApi } from './directory/directory.api.js'
 import { directoryRoutes } from './directory/directory.routes.js'
 import { directoryUpkeepRoutes } from './directory/directory-upkeep.routes.js'
+import { letterTemplatesOrganizersRoutes } from './letters/letter-templates-organizers.routes.js'
 import { webFontsPlugin } from './letters/letter-web-fonts.js'
 import { lettersApi } from './letters/letters.api.js'
 import { lettersRoutes } from './letters/letters.routes.js'
@@ -145,6 +146,7 @@ export async function buildApp({ ctx }: BuildAppOptions): Promise<FastifyInstanc
       await area.register(membersAdminRoutes, { ctx, countLetters })
       await area.register(partnersRoutes, { ctx })
       await area.register(asksOrganizersRoutes, { ctx })
+      await area.register(letterTemplatesOrganizersRoutes, { ctx })
       await area.register(outboxRoutes, { ctx })
       await area.register(reviewRoutes, { ctx })
     },

@@ -6,6 +6,7 @@ import { migrateToLatest } from './db/migrator.js'
 import { checkPostgresLocale } from './db/postgres-locale.js'
 import { withStartUpLock } from './db/start-up-lock.js'
 import { seedDirectory } from './directory/directory-seed.js'
+import { seedLetterTemplates } from './letters/index.js'
 import { type Clock, systemClock } from './lib/clock.js'
 import { createLogger } from './lib/log.js'
 import { createOutbox } from './outbox/index.js'
@@ -26,8 +27,9 @@ export interface ContextOverrides {
 
 /**
  * Opens the database (on PostgreSQL, refusing one whose locale does not compare text byte by
- * byte), migrates it to the latest schema and seeds the directory if needed: under the start-up
- * lock, so processes starting together on one PostgreSQL database take turns.
+ * byte), migrates it to the latest schema, seeds the directory if needed and the letter templates
+ * from their files: under the start-up lock, so processes starting together on one PostgreSQL
+ * database take turns.
  */
 export async function createContext(config: Config, overrides: ContextOverrides = {}): Promise<AppContext> {
   const log = overrides.log ?? createLogger(config)
@@ -44,6 +46,8 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     await withStartUpLock(db, async () => {
       await migrateToLatest(db)
       if (overrides.seed !== false) await seedDirectory(ctx, { contacts: overrides.seed !== 'names-only' })
+      // The first ask's letter templates, from templates/letters/ (letter-template-seed.ts).
+      await seedLetterTemplates(ctx)
     })
     return ctx
   } catch (error) {

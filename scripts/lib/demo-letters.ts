@@ -24,6 +24,8 @@ export interface LetterPlan {
   nextReference(): string
   /** Chance that a writer asked "did the mission reply?" answered. */
   answerRate: number
+  /** The first ask's published template versions by "id.language" (migration 0023). */
+  templateVersions: ReadonlyMap<string, number>
 }
 
 /**
@@ -126,6 +128,8 @@ export function* demoLetters(rng: Random, plan: LetterPlan): Generator<DemoLette
         site_language: language,
         // The first ask, "all 193 member states", made by migration 0019 on the database seeded.
         ask_id: FIRST_ASK_ID,
+        // Composed from the files (demo-documents.ts), which the start-up seed published as these.
+        template_version_id: plan.templateVersions.get(`${templateId}.${language}`) ?? null,
         public_id: rng.publicId(),
         reference,
         state_iso3: state.iso3,

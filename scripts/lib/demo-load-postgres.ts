@@ -9,7 +9,13 @@ import { LETTER_COLUMNS } from './demo-load.js'
 const BATCH = 2_000
 
 /** The letter's integer columns; the others are text. */
-const INTEGER_COLUMNS = new Set(['mission_version_id', 'outbox_id', 'printed_delivered_by', 'ask_id'])
+const INTEGER_COLUMNS = new Set([
+  'mission_version_id',
+  'outbox_id',
+  'printed_delivered_by',
+  'ask_id',
+  'template_version_id',
+])
 
 /**
  * One statement inserts a batch: each column's values as one array, `unnest` turning them back

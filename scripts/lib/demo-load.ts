@@ -48,6 +48,7 @@ export const LETTER_COLUMNS = Object.keys({
   source: true,
   site_language: true,
   ask_id: true,
+  template_version_id: true,
   created_at: true,
   updated_at: true,
 } satisfies Record<keyof DemoLetterRow, true>) as (keyof DemoLetterRow)[]

@@ -28,6 +28,7 @@ import * as m0019 from './migrations/0019-asks.js'
 import * as m0020 from './migrations/0020-letter-replies.js'
 import * as m0021 from './migrations/0021-corrections.js'
 import * as m0022 from './migrations/0022-operations.js'
+import * as m0023 from './migrations/0023-letter-templates.js'
 import * as m0024 from './migrations/0024-moderation.js'
 import * as postgresBaseline from './migrations/postgres-baseline.js'
 
@@ -56,6 +57,7 @@ const migrations: Record<string, Migration> = {
   '0020-letter-replies': m0020,
   '0021-corrections': m0021,
   '0022-operations': m0022,
+  '0023-letter-templates': m0023,
   '0024-moderation': m0024,
 }
 

@@ -147,6 +147,8 @@ export interface LetterTable {
   ask_id: number | null
   created_at: string
   updated_at: string
+  /** The letter_template_version it was written with (migration 0023); null before then. */
+  template_version_id: number | null
 }
 
 /** Whom an ask is aimed at (migration 0019; src/asks/ask-targets.ts resolves each to states). */
@@ -684,6 +686,7 @@ export interface DB {
   ask_letter_stats: AskLetterStatsTable
   moderation_term: ModerationTermTable
   letter_review: LetterReviewTable
+  letter_template_version: LetterTemplateVersionTable
 }
 
 export type StateRow = Selectable<StateTable>
@@ -722,3 +725,35 @@ export type NewAskRow = Insertable<AskTable>
 export type AskUpdate = Updateable<AskTable>
 export type ModerationTermRow = Selectable<ModerationTermTable>
 export type LetterReviewRow = Selectable<LetterReviewTable>
+
+/** Where a letter template version stands: a draft is edited, a published one only superseded. */
+export type LetterTemplateStatus = 'draft' | 'published' | 'superseded'
+
+/** One version of a letter template for an ask and a language (migration 0023). */
+export interface LetterTemplateVersionTable {
+  id: Generated<number>
+  ask_id: number
+  template_id: string
+  language: 'en' | 'fr' | 'es' | 'ar' | 'zh' | 'ru'
+  version: number
+  title: string
+  audience: 'supporter' | 'organization' | 'campaign'
+  /** JSON array of the data the letter needs ("supporter.name"). */
+  required_fields: string
+  subject: string
+  body: string
+  status: LetterTemplateStatus
+  /** 'file': the start-up seed from templates/letters/; 'organizer': written in the browser. */
+  origin: 'file' | 'organizer'
+  created_at: string
+  created_by: number | null
+  created_by_label: string
+  updated_at: string
+  published_at: string | null
+  published_by: number | null
+  published_by_label: string | null
+  superseded_at: string | null
+}
+
+export type LetterTemplateVersionRow = Selectable<LetterTemplateVersionTable>
+export type NewLetterTemplateVersionRow = Insertable<LetterTemplateVersionTable>

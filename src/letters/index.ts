@@ -25,6 +25,7 @@ export {
   removePersonalDataDeliveredBefore,
 } from './letter-redaction.js'
 export { DRAFT_LIFE_DAYS, isEditable } from './letter-states.js'
+export { seedLetterTemplates } from './letter-template-seed.js'
 export { LetterIdParams } from './letters.schemas.js'
 export { getLetter } from './letters.service.js'
 export { pdfFileName } from './letters.web.js'

@@ -1,10 +1,13 @@
 import type { AppContext } from '../app-context.js'
+import { currentAskIdFor } from '../asks/index.js'
 import { getStateForLetters } from '../directory/index.js'
 import { translate } from '../i18n/index.js'
 import { ValidationError } from '../lib/errors.js'
 import { defaultLanguage } from './letter-compose.js'
 import { LETTER_LANGUAGES, type LetterDocument, type LetterLanguage } from './letter-document.js'
 import { parseLetterInput } from './letter-input.js'
+import { listLetterTemplates } from './letter-template-versions.service.js'
+import type { LetterTemplate } from './letter-templates.js'
 import { chooseTemplate, composeDraft } from './letters.service.js'
 
 // The letter the write form would produce, shown beside the form while it is filled in: composed
@@ -38,19 +41,35 @@ type State = Awaited<ReturnType<typeof getStateForLetters>>['state']
 
 const text = (value: unknown): string => (typeof value === 'string' ? value.trim() : '')
 
+/** A template a writer may choose, by its title in its own language. */
+export interface TemplateChoice {
+  id: string
+  language: LetterLanguage
+  title: string
+}
+
+/** The letter the form would write, and the templates of the ask it would be written within. */
+export interface DraftPreview {
+  document: LetterDocument
+  templates: TemplateChoice[]
+}
+
 /**
- * The letter to `iso3` as the form `raw` (flat form fields, as posted) would write it. A field the
- * input check refuses is left out rather than reported: the form reports it when it is sent.
+ * The letter to `iso3` as the form `raw` (flat form fields, as posted) would write it, within the
+ * ask a letter to `iso3` is written within now. A field the input check refuses is left out
+ * rather than reported: the form reports it when it is sent.
  */
-export async function previewDraft(ctx: AppContext, iso3: string, raw: Form): Promise<LetterDocument> {
+export async function previewDraft(ctx: AppContext, iso3: string, raw: Form): Promise<DraftPreview> {
   const { state, tags } = await getStateForLetters(ctx, iso3)
+  const askId = await currentAskIdFor(ctx, state.iso3)
   // The language the form asks for, else the mission's; if the letter ends up in another (a
   // template refused, so the default letter), drawn again with that language's placeholders.
   const asked = text(raw.language) as LetterLanguage
   const guess = LETTER_LANGUAGES.includes(asked) ? asked : defaultLanguage(state)
-  let draft = draftFrom(raw, state, guess)
-  if (draft.template.language !== guess) draft = draftFrom(raw, state, draft.template.language)
-  return composeDraft(ctx, {
+  let draft = await draftFrom(ctx, askId, raw, state, guess)
+  if (draft.template.language !== guess)
+    draft = await draftFrom(ctx, askId, raw, state, draft.template.language)
+  const document = composeDraft(ctx, {
     template: draft.template,
     state,
     tags,
@@ -59,10 +78,54 @@ export async function previewDraft(ctx: AppContext, iso3: string, raw: Form): Pr
     now: ctx.clock.nowIso(),
     previous: null,
   })
+  const templates = (await listLetterTemplates(ctx, askId)).map(({ id, language, title }) => ({
+    id,
+    language,
+    title,
+  }))
+  return { document, templates }
+}
+
+/**
+ * A template not yet published (an organizer's draft) as a letter to `iso3`: the same composer,
+ * with the placeholders a writer's preview shows where a supporter's words will go, and, for a
+ * follow-up, an earlier letter of today so its sentence shows.
+ */
+export async function previewTemplate(
+  ctx: AppContext,
+  iso3: string,
+  template: LetterTemplate,
+): Promise<LetterDocument> {
+  const { state, tags } = await getStateForLetters(ctx, iso3)
+  const shown = placeholders(template.language)
+  let parsed = parseLetterInput({
+    'supporter.name': shown['supporter.name'],
+    'supporter.organization': shown['supporter.organization'],
+    'supporter.city': shown['supporter.city'],
+    personalNote: shown.personalNote,
+  })
+  if ('errors' in parsed) parsed = parseLetterInput({ 'supporter.name': shown['supporter.name'] })
+  if ('errors' in parsed) throw new Error('the placeholder letter did not pass the input check')
+  const now = ctx.clock.nowIso()
+  return composeDraft(ctx, {
+    template,
+    state,
+    tags,
+    input: parsed.input,
+    reference: REFERENCE_PLACEHOLDER,
+    now,
+    previous: template.id === 'follow-up' ? { reference: REFERENCE_PLACEHOLDER, createdAt: now } : null,
+  })
 }
 
 /** The input and template of the preview, with `language`'s placeholders for what is missing. */
-function draftFrom(raw: Form, state: State, language: LetterLanguage) {
+async function draftFrom(
+  ctx: AppContext,
+  askId: number | null,
+  raw: Form,
+  state: State,
+  language: LetterLanguage,
+) {
   const shown = placeholders(language)
   const form: Form = { ...raw }
   for (const [field, placeholder] of Object.entries(shown)) if (!text(form[field])) form[field] = placeholder
@@ -77,13 +140,19 @@ function draftFrom(raw: Form, state: State, language: LetterLanguage) {
   }
   if ('errors' in parsed) parsed = parseLetterInput({ 'supporter.name': shown['supporter.name'] })
   if ('errors' in parsed) throw new Error('the placeholder letter did not pass the input check')
-  let template: ReturnType<typeof chooseTemplate>
+  let template: Awaited<ReturnType<typeof chooseTemplate>>
   try {
-    template = chooseTemplate(parsed.input, state, false)
+    template = await chooseTemplate(ctx, askId, parsed.input, state, false)
   } catch (error) {
     // An unknown template or language: the default letter, as the form will say when sent.
     if (!(error instanceof ValidationError)) throw error
-    template = chooseTemplate({ ...parsed.input, templateId: null, language: null }, state, false)
+    template = await chooseTemplate(
+      ctx,
+      askId,
+      { ...parsed.input, templateId: null, language: null },
+      state,
+      false,
+    )
   }
   return { input: parsed.input, template }
 }

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox'
 import type { AppContext } from '../app-context.js'
 import { actorOf, organizerPageData, permitted, permittedForm, signedIn } from '../organizers/index.js'
 import { CAMPAIGN_TEMPLATE, campaignMailingStatus, writeCampaignLetters } from './letter-batch.js'
-import { listTemplates } from './letter-templates.js'
+import { listLetterTemplates } from './letter-template-versions.service.js'
 
 const WrittenQuery = Type.Object({ written: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000 })) })
 
@@ -21,7 +21,7 @@ export const lettersPrintRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> 
     async (request, reply) => {
       const mailing = await campaignMailingStatus(ctx)
       const templates = new Map<string, string>()
-      for (const t of listTemplates())
+      for (const t of await listLetterTemplates(ctx))
         if (t.language === 'en' || !templates.has(t.id)) templates.set(t.id, t.title)
       return reply.viewAsync('pages/organizers/letters.hbs', {
         ...organizerPageData(request, reply),

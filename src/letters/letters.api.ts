@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { AppContext } from '../app-context.js'
+import { getAsk } from '../asks/index.js'
 import { ErrorSchema } from '../directory/index.js'
 import { getLetterPdf } from './letter-pdf.service.js'
-import { listTemplates } from './letter-templates.js'
+import { listLetterTemplates } from './letter-template-versions.service.js'
 import {
   CreatedLetterSchema,
   CreateLetterBody,
@@ -11,6 +12,7 @@ import {
   LetterViewSchema,
   PdfSchema,
   SuggestedStateSchema,
+  TemplateListQuery,
   TemplateListSchema,
 } from './letters.schemas.js'
 import { createLetter, getLetter, markLetterPrinted, suggestState } from './letters.service.js'
@@ -93,19 +95,31 @@ export const lettersApi: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
     {
       schema: {
         tags: ['letters'],
-        summary: 'The letter templates, in every language',
-        response: { 200: TemplateListSchema },
+        summary: 'The letter templates, in every language, as an ask publishes them',
+        description:
+          'Each template in each language as letters within the ask are written with it now: the ask’s own published version, else the first ask’s.',
+        querystring: TemplateListQuery,
+        response: { 200: TemplateListSchema, 404: ErrorSchema },
       },
     },
-    async () => ({
-      templates: listTemplates().map(({ id, language, title, audience, requiredFields }) => ({
-        id,
-        language,
-        title,
-        audience,
-        requiredFields,
-      })),
-    }),
+    async (request) => {
+      if (request.query.ask !== undefined) await getAsk(ctx, request.query.ask)
+      const templates = await listLetterTemplates(ctx, request.query.ask ?? null)
+      return {
+        templates: templates.map(
+          ({ id, language, title, audience, requiredFields, version, versionId, askId }) => ({
+            id,
+            language,
+            title,
+            audience,
+            requiredFields,
+            version,
+            versionId,
+            askId,
+          }),
+        ),
+      }
+    },
   )
 
   app.get(

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox'
 import { StateSchema } from '../directory/index.js'
-import { Nullable, StringEnum } from '../lib/schema-types.js'
+import { Nullable, RowId, StringEnum } from '../lib/schema-types.js'
 import { SOURCE_CODE_RULE } from '../lib/source-code.js'
 import { PUBLIC_ID_PATTERN } from '../lib/tokens.js'
 import { LETTER_LANGUAGES } from './letter-document.js'
@@ -112,8 +112,18 @@ export const TemplateListSchema = Type.Object({
       title: Type.String(),
       audience: Type.String(),
       requiredFields: Type.Array(Type.String()),
+      /** The stored version letters are written with (migration 0023), and the ask it is of. */
+      version: Type.Integer(),
+      versionId: Type.Integer(),
+      askId: Type.Integer({
+        description: 'The ask whose version this is: the one asked for, else the first ask',
+      }),
     }),
   ),
+})
+
+export const TemplateListQuery = Type.Object({
+  ask: Type.Optional(RowId({ description: 'The ask whose templates to list; the first ask by default' })),
 })
 
 export const SuggestedStateSchema = StateSchema

@@ -24,7 +24,8 @@ import {
 import { addresseeOf, letterDocumentOf, supporterAddressLinesOf } from './letter-read-model.js'
 import { foldEmail } from './letter-redaction.js'
 import { isEditable } from './letter-states.js'
-import { findTemplate, type LetterTemplate } from './letter-templates.js'
+import { type ResolvedTemplate, resolveLetterTemplate } from './letter-template-versions.service.js'
+import type { LetterTemplate } from './letter-templates.js'
 import * as repo from './letters.repository.js'
 
 type Ctx = Pick<AppContext, 'db' | 'clock' | 'config'>
@@ -84,10 +85,11 @@ export async function createLetter(
   if (!found || 'errors' in parsed || Object.keys(errors).length > 0) throw new ValidationError(errors)
   const { state, missionVersionId, tags } = found
   const input = parsed.input
-  const template = chooseTemplate(input, state, options.allowCampaign === true)
-  const now = ctx.clock.nowIso()
-  // Written within the newest running ask aimed at the state, else the first ask (asks/).
+  // Written within the newest running ask aimed at the state, else the first ask (asks/), with
+  // that ask's published template (else the first ask's).
   const askId = await currentAskIdFor(ctx, state.iso3)
+  const template = await chooseTemplate(ctx, askId, input, state, options.allowCampaign === true)
+  const now = ctx.clock.nowIso()
   const row = await ctx.db.transaction().execute(async (trx) => {
     const reference = await uniqueReference(trx)
     const previous = await previousLetter(trx, template, state.iso3, input)
@@ -111,6 +113,7 @@ export async function createLetter(
       ask_id: askId,
       created_at: now,
       updated_at: now,
+      template_version_id: template.versionId,
     })
   })
   return { ...toView(row), notices: input.notices }
@@ -139,7 +142,8 @@ export async function updateLetter(
     typed.supporter.email || holdsDraft(existing, draftSecret)
       ? typed
       : { ...typed, supporter: { ...typed.supporter, email: existing.supporter_email } }
-  const template = chooseTemplate(input, state, false)
+  // Rewritten with the template its ask publishes now: the document is written afresh.
+  const template = await chooseTemplate(ctx, existing.ask_id, input, state, false)
   const now = ctx.clock.nowIso()
   const previous = await previousLetter(ctx.db, template, state.iso3, input, existing)
   const document = compose(ctx, {
@@ -161,6 +165,7 @@ export async function updateLetter(
     mission_version_id: missionVersionId,
     source: existing.source ?? input.source,
     updated_at: now,
+    template_version_id: template.versionId,
   })
   return { ...toView(row), notices: input.notices }
 }
@@ -292,13 +297,23 @@ function parseOrThrow(raw: unknown, t?: Translate): LetterInput {
   return parsed.input
 }
 
-/** The template asked for (the supporter's letter by default) in the language asked for (the mission's). */
-export function chooseTemplate(input: LetterInput, state: StateDto, allowCampaign: boolean): LetterTemplate {
+/**
+ * The template asked for (the supporter's letter by default) in the language asked for (the
+ * mission's), as the ask `askId` publishes it (else the first ask).
+ */
+export async function chooseTemplate(
+  ctx: Ctx,
+  askId: number | null,
+  input: LetterInput,
+  state: StateDto,
+  allowCampaign: boolean,
+): Promise<ResolvedTemplate> {
   const id = input.templateId ?? DEFAULT_TEMPLATE
   const language = input.language ?? defaultLanguage(state)
   const errors: FieldErrors = {}
-  const template = findTemplate(id, language)
-  if (!findTemplate(id, 'en')) errors.template = `There is no letter template "${id}".`
+  const template = await resolveLetterTemplate(ctx, askId, id, language)
+  if (!template && !(await resolveLetterTemplate(ctx, askId, id, 'en')))
+    errors.template = `There is no letter template "${id}".`
   else if (!template) errors.language = `The template "${id}" is not written in this language.`
   else if (template.audience === 'campaign' && !allowCampaign) {
     errors.template =

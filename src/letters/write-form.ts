@@ -16,10 +16,10 @@ import { parseSourceCode } from '../lib/source-code.js'
 import { consentText } from '../members/index.js'
 import type { FragmentKey } from '../plugins/view.js'
 import { defaultLanguage } from './letter-compose.js'
-import { LETTER_LANGUAGES, type LetterDocument } from './letter-document.js'
+import { LETTER_LANGUAGES } from './letter-document.js'
+import type { DraftPreview } from './letter-draft-preview.js'
 import { LIMITS } from './letter-input.js'
 import { paperAttributes } from './letter-paper.js'
-import { listTemplates } from './letter-templates.js'
 
 // The write form: its choices, what a prefilled link may set, the delivery the writer picks and
 // the fields that delivery needs, and the letter shown beside it.
@@ -174,7 +174,7 @@ export function composeModel(
   state: StateForLetters,
   form: Form,
   errors: Record<string, string>,
-  preview: LetterDocument,
+  { document: preview, templates }: DraftPreview,
   { language: pageLanguage = DEFAULT_LANGUAGE, notices = [], base = '', embed = false }: ComposePage = {},
 ) {
   const t = translator(pageLanguage)
@@ -191,7 +191,7 @@ export function composeModel(
   // Each kind of letter by its template's own title in the page's language (English where none).
   const titleIn = (code: string) =>
     new Map(
-      listTemplates()
+      templates
         .filter((template) => template.language === code)
         .map((template) => [template.id, template.title]),
     )

@@ -159,7 +159,7 @@ export const writeRoutes: FastifyPluginAsyncTypebox<WriteRoutesOptions> = async 
       return reply
         .type('text/html; charset=utf-8')
         .header('cache-control', 'no-store')
-        .send(renderLetterPaper(preview))
+        .send(renderLetterPaper(preview.document))
     },
   )
 

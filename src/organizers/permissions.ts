@@ -44,6 +44,8 @@ export type Permission =
   | 'asks.manage'
   /** The audit log. */
   | 'audit.view'
+  /** Write, preview and publish an ask's letter templates in each language (issue 18). */
+  | 'templates.manage'
   /** Invite organizers, disable and re-enable accounts. */
   | 'accounts.manage'
 
@@ -67,6 +69,7 @@ const COORDINATOR = [
   'letters.print',
   'partners.manage',
   'asks.manage',
+  'templates.manage',
 ] as const satisfies readonly Permission[]
 const ADMIN = [
   ...COORDINATOR,
@@ -88,7 +91,7 @@ export const ROLE_LABELS: Record<OrganizerRole, string> = {
   organizer:
     'Organizer: canvassing, the directory, the outbox, reviewing held letters; no export of personal data, no member updates',
   coordinator:
-    'Coordinator: an organizer who may also export personal data, print letters, send member updates, manage partners and create and edit asks',
+    'Coordinator: an organizer who may also export personal data, print letters, send member updates, manage partners, create and edit asks and publish their letter templates',
   admin: 'Admin: everything, including accounts and approving mission e-mail addresses',
 }
 

@@ -55,6 +55,17 @@ describe('seedDemo', () => {
     expect(report.fileBytes).toBeGreaterThan(0)
   })
 
+  it("records the first ask's template version each letter was composed from (migration 0023)", () => {
+    const unmatched = db
+      .prepare(
+        `select count(*) from letter l left join letter_template_version v on v.id = l.template_version_id
+          where v.id is null or v.template_id != l.template_id or v.language != l.language or v.ask_id != 1`,
+      )
+      .pluck()
+      .get()
+    expect(unmatched).toBe(0)
+  })
+
   // Imports propose new mission addresses for an admin's approval (issue 12); the demo's are
   // synthetic data, approved by the seeder. The seed itself carries the missions' addresses as of a
   // Blue Book (issue 14), so an import of that same book proposes few changes or none: what it
