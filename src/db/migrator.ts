@@ -28,6 +28,7 @@ import * as m0019 from './migrations/0019-asks.js'
 import * as m0020 from './migrations/0020-letter-replies.js'
 import * as m0021 from './migrations/0021-corrections.js'
 import * as m0022 from './migrations/0022-operations.js'
+import * as m0025 from './migrations/0025-ask-languages.js'
 import * as postgresBaseline from './migrations/postgres-baseline.js'
 
 // @NOTE a static map, not a folder scan: bundlers, tsx and vitest all see the same migrations,
@@ -55,6 +56,7 @@ const migrations: Record<string, Migration> = {
   '0020-letter-replies': m0020,
   '0021-corrections': m0021,
   '0022-operations': m0022,
+  '0025-ask-languages': m0025,
 }
 
 /**

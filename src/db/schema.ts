@@ -639,6 +639,7 @@ export interface DB {
   ask: AskTable
   ask_state: AskStateTable
   ask_letter_stats: AskLetterStatsTable
+  ask_text: AskTextTable
 }
 
 export type StateRow = Selectable<StateTable>
@@ -675,3 +676,15 @@ export type NewPartnerRow = Insertable<PartnerTable>
 export type AskRow = Selectable<AskTable>
 export type NewAskRow = Insertable<AskTable>
 export type AskUpdate = Updateable<AskTable>
+
+/** An ask's title and purpose in a language other than its own (migration 0025; src/asks/). */
+export interface AskTextTable {
+  ask_id: number
+  language: AskTextLanguage
+  title: string
+  purpose: string
+}
+
+/** The languages an ask may be given in besides its own (English), as migration 0025 checks. */
+export type AskTextLanguage = Exclude<SiteLanguageCode, 'en'>
+export type AskTextRow = Selectable<AskTextTable>
