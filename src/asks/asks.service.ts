@@ -28,11 +28,13 @@ export interface Ask {
   texts: repo.AskTexts
 }
 
-/** An ask's title and purpose as a reader of `language` sees them, and the language they are in. */
+/** An ask's title and purpose as a reader of `language` sees them, and the language each is in. */
 export interface AskText {
   title: string
   purpose: string
   language: SiteLanguageCode
+  /** A purpose left blank in the reader's language is the ask's own (English). */
+  purposeLanguage: SiteLanguageCode
 }
 
 /**
@@ -44,8 +46,9 @@ export function askTextIn(
   language: SiteLanguageCode,
 ): AskText {
   const text = language === 'en' ? undefined : ask.texts[language]
-  if (!text) return { title: ask.title, purpose: ask.purpose, language: 'en' }
-  return { title: text.title, purpose: text.purpose || ask.purpose, language }
+  if (!text) return { title: ask.title, purpose: ask.purpose, language: 'en', purposeLanguage: 'en' }
+  if (!text.purpose) return { title: text.title, purpose: ask.purpose, language, purposeLanguage: 'en' }
+  return { title: text.title, purpose: text.purpose, language, purposeLanguage: language }
 }
 
 /** Every ask, oldest first, each with its target states resolved for today. */

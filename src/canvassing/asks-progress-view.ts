@@ -7,8 +7,9 @@ export interface AskProgressView {
   id: number
   title: string
   purpose: string
-  /** The `lang` of the title and purpose: the reader's, or the ask's own where theirs has none. */
+  /** The `lang` of the title and of the purpose: the reader's, or the ask's own where theirs has none. */
   textLang: string
+  purposeLang: string
   aimedAt: string
   dates: string
   figures: string[]
@@ -45,6 +46,7 @@ function askView(
     title: text.title,
     purpose: text.purpose,
     textLang: HTML_LANG[text.language],
+    purposeLang: HTML_LANG[text.purposeLanguage],
     aimedAt,
     dates: ask.endsOn
       ? t('asks.dates.between', { start, end: formatDate(language, ask.endsOn) })

@@ -65,6 +65,7 @@ function toAskDto({ ask, figures, goals }: AskWithFigures, language: SiteLanguag
     title: text.title,
     purpose: text.purpose,
     language: text.language,
+    purposeLanguage: text.purposeLanguage,
     target: ask.target,
     startsOn: ask.startsOn,
     endsOn: ask.endsOn,

@@ -46,8 +46,10 @@ const AskSchema = Type.Object({
   title: Type.String(),
   purpose: Type.String(),
   language: StringEnum(SITE_LANGUAGES, {
-    description:
-      'The language `title` and `purpose` are in: the one asked for, or English where the ask has none in it',
+    description: 'The language `title` is in: the one asked for, or English where the ask has none in it',
+  }),
+  purposeLanguage: StringEnum(SITE_LANGUAGES, {
+    description: 'The language `purpose` is in: English where the ask has none in the one asked for',
   }),
   target: Type.Object({
     kind: StringEnum(ASK_TARGET_KINDS),

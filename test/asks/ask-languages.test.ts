@@ -68,16 +68,19 @@ describe('an ask in the six UN languages', () => {
       title: 'Vague du Conseil',
       purpose: 'The fifteen first.',
       language: 'fr',
+      purposeLanguage: 'en',
     })
     expect(lists.ar).toMatchObject({
       title: 'موجة مجلس الأمن',
       purpose: 'الأعضاء الخمسة عشر أولاً.',
       language: 'ar',
+      purposeLanguage: 'ar',
     })
     for (const l of ['zh', 'en', 'ru', 'es'])
       expect(lists[l], l).toMatchObject({
         title: 'Council wave',
         purpose: 'The fifteen first.',
+        purposeLanguage: 'en',
         language: 'en',
       })
     // Without `lang` the API speaks English, as the rest of it; /api/asks/:id alike.
@@ -109,6 +112,10 @@ describe('an ask in the six UN languages', () => {
       '<h3 id="ask-1" lang="zh-Hans" dir="auto">全部193个会员国</h3>',
     ])
     expect(zh.includes('<p lang="en" dir="auto">The fifteen first.</p>')).toBe(true)
+    // French has a title but no purpose: the English purpose is marked as English.
+    const fr = (await app.inject({ method: 'GET', url: '/progress?lang=fr' })).body
+    expect(headings(fr)[0]).toBe(`<h3 id="ask-${council}" lang="fr" dir="auto">Vague du Conseil</h3>`)
+    expect(fr.includes('<p lang="en" dir="auto">The fifteen first.</p>')).toBe(true)
     const en = (await app.inject({ method: 'GET', url: '/progress?lang=en' })).body
     expect(headings(en)).toContain('<h3 id="ask-1" lang="en" dir="auto">All 193 member states</h3>')
   })
