@@ -1,4 +1,6 @@
+import { sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
+import { engineOf } from '../../src/db/engine.js'
 import { migrateTo, migrateToLatest } from '../../src/db/migrator.js'
 import { createTestContext } from '../helpers/test-context.js'
 
@@ -9,6 +11,15 @@ import { createTestContext } from '../helpers/test-context.js'
 const ctx = await createTestContext()
 const db = ctx.db
 const texts = () => db.selectFrom('ask_text').select(['ask_id', 'language']).orderBy('language').execute()
+
+/** The names of the indexes on `letter`, on either engine. */
+async function letterIndexes(): Promise<string[]> {
+  const query =
+    engineOf(db) === 'postgres'
+      ? sql<{ name: string }>`select indexname as name from pg_indexes where tablename = 'letter'`
+      : sql<{ name: string }>`select name from sqlite_master where type = 'index' and tbl_name = 'letter'`
+  return (await query.execute(db)).rows.map((r) => r.name)
+}
 
 describe('migration 0025', () => {
   it('gives the first ask its title and purpose in the five other UN languages', async () => {
@@ -26,6 +37,7 @@ describe('migration 0025', () => {
     await migrateTo(db, '0022-operations')
     const tables = await db.introspection.getTables()
     expect(tables.map((t) => t.name)).not.toContain('ask_text')
+    expect(await letterIndexes()).not.toContain('letter_ask')
     await db.updateTable('ask').set({ title: 'Everyone' }).where('id', '=', 1).execute()
     await migrateToLatest(db)
     expect(await texts()).toEqual([])
@@ -33,6 +45,8 @@ describe('migration 0025', () => {
     await db.updateTable('ask').set({ title: 'All 193 member states' }).where('id', '=', 1).execute()
     await migrateToLatest(db)
     expect(await texts()).toHaveLength(5)
+    // Printing by ask reads an ask's letters through their own index, in id order.
+    expect(await letterIndexes()).toContain('letter_ask')
     // Each language once per ask, and only the five: English is the ask's own.
     await expect(
       db
