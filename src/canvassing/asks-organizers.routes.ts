@@ -20,7 +20,7 @@ import { REGIONAL_GROUP_LABELS } from '../lib/labels.js'
 import { RowId, StringEnum } from '../lib/schema-types.js'
 import { actorOf, organizerPageData, permitted, permittedForm, signedIn } from '../organizers/index.js'
 import { getAsksOverview } from './ask-figures.js'
-import { askRows, TARGET_LABELS } from './asks-table.js'
+import { askRows, LANGUAGE_NAMES, TARGET_LABELS } from './asks-table.js'
 
 // The organizers' page of asks (/organizers/asks): every ask with its figures and goals, for
 // anyone who reads the dashboard; a form to create one, for those with asks.manage. The form
@@ -180,14 +180,6 @@ function valuesOf(ask: Ask): FormValues {
       ]),
     ),
   } as FormValues
-}
-
-const LANGUAGE_NAMES: Record<(typeof ASK_TEXT_LANGUAGES)[number], string> = {
-  ar: 'Arabic',
-  zh: 'Chinese',
-  fr: 'French',
-  ru: 'Russian',
-  es: 'Spanish',
 }
 
 /** The service's name of a form field's error (goals are nested there). */

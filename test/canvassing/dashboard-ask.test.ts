@@ -57,6 +57,16 @@ describe('the dashboard filtered by ask', () => {
     expect(html).toContain('Ghana: not aimed at by this ask')
   })
 
+  it('is one click from each ask on the dashboard and the asks page, which names its languages', async () => {
+    const link = `<a href="/organizers?ask=${wave}#states">Three states</a>`
+    expect((await get('/organizers')).body).toContain(link)
+    const asksPage = (await get('/organizers/asks')).body
+    expect(asksPage).toContain(link)
+    // The first ask has all six languages (migration 0025); this one only its own.
+    expect(asksPage).toContain('In English, Arabic, Chinese, French, Russian, Spanish</span>')
+    expect(asksPage).toMatch(/Three states<\/a>.*?<span class="muted">In English<\/span>/s)
+  })
+
   it('combines with the other filters', async () => {
     const res = await get(`/organizers?ask=${wave}&noLetter=1`)
     expect(rowsOf(res.body)).toEqual(['FRA'])
