@@ -88,6 +88,13 @@ describe.skipIf(!chromium.path)('asks in six languages and filters, in a real br
       expect(direction, path).toBe('ltr')
       await expectAccessible(pub)
     }
+    // The wave's own map, from its link on the Arabic /progress: its 15 Council members coloured.
+    await pub.goto(`${base}/progress?lang=ar`)
+    await pub.locator(`a[href="/progress?ask=${wave}#map-heading"]`).click()
+    expect(pub.url()).toContain(`/progress?ask=${wave}`)
+    expect(await pub.locator('.world-map__state:not(.map-status-outside_ask)').count()).toBe(15)
+    expect(await pub.locator('.ask-map-note strong').textContent()).toBe('أعضاء مجلس الأمن أولاً')
+    await expectAccessible(pub)
     for (const path of ['/?lang=zh', '/progress?lang=zh']) {
       await pub.goto(`${base}${path}`)
       expect(await pub.locator('.ask-progress h3').allTextContents(), path).toEqual([
