@@ -38,7 +38,7 @@ describe('/progress?ask=: one ask on the public map', () => {
     expect(html).toContain('<title>France: Not contacted, no letters within this ask yet</title>')
     expect(html).toContain('<title>Ghana: not aimed at by this ask</title>')
     expect(html).toContain(
-      'The map shows the 3 member states this ask is aimed at: <strong lang="en" dir="auto">Three states</strong>.',
+      'The map shows the 3 member states this ask is aimed at: <strong lang="en" dir="auto">Three states</strong></p>',
     )
     expect(html).toMatch(/Not aimed at by this ask <span class="map-legend__count">190<\/span>/)
     expect(html).not.toContain('Amara Diallo')
