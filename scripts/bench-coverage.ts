@@ -65,6 +65,8 @@ async function facts(target: DemoLocation): Promise<{
   supporters: number
   engagements: number
   busiest: string
+  /** The newest ask's id: the dashboard and the CSV are timed filtered by it. */
+  newestAsk: number
   bytes: number
 }> {
   const ctx = await createContext(loadConfig({ ...databaseEnv(target), LOG_LEVEL: 'warn' }))
@@ -88,11 +90,16 @@ async function facts(target: DemoLocation): Promise<{
       .orderBy('written', 'desc')
       .limit(1)
       .executeTakeFirst()
+    const newest = await ctx.db
+      .selectFrom('ask')
+      .select((eb) => eb.fn.max('id').as('id'))
+      .executeTakeFirst()
     return {
       letters: await count('letter'),
       supporters: Number(supporters.n),
       engagements: await count('engagement'),
       busiest: (busiest?.state_iso3 ?? 'FRA').toLowerCase(),
+      newestAsk: Number(newest?.id ?? 1),
       bytes: await databaseBytes(target),
     }
   } finally {
@@ -193,16 +200,24 @@ async function main(): Promise<void> {
     for (const database of DATABASES) targets.push(await startTarget(database))
     const first = targets[0]!
     const routes: { label: string; path: (t: Target) => string; organizers?: true }[] = [
+      { label: 'Home page', path: () => '/' },
       { label: 'Public coverage JSON', path: () => '/api/coverage' },
       { label: 'Public progress page', path: () => '/progress' },
       { label: 'Asks with their figures (JSON)', path: () => '/api/asks' },
+      { label: 'Asks in Arabic (JSON)', path: () => '/api/asks?lang=ar' },
       { label: "Organizers' dashboard", path: () => '/organizers', organizers: true },
       {
         label: 'Dashboard, filtered and sorted',
         path: () => '/organizers?group=african&sort=written&dir=desc',
         organizers: true,
       },
+      { label: 'Dashboard, one ask', path: (t) => `/organizers?ask=${t.data.newestAsk}`, organizers: true },
       { label: 'Coverage CSV export', path: () => '/organizers/coverage.csv', organizers: true },
+      {
+        label: 'Coverage CSV, one ask',
+        path: (t) => `/organizers/coverage.csv?ask=${t.data.newestAsk}`,
+        organizers: true,
+      },
       {
         label: `State page (${first.data.busiest.toUpperCase()}, most letters)`,
         path: (t) => `/organizers/states/${t.data.busiest}`,

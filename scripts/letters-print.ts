@@ -1,18 +1,20 @@
 /**
  * npm run letters:print -- [--state FRA,USA] [--template supporter] [--from 2026-01-01]
- *                          [--to 2026-12-31] [--campaign] [--duplex] [--paper a4|letter]
- *                          [--as EMAIL] --out FILE
+ *                          [--to 2026-12-31] [--ask ID] [--campaign] [--duplex]
+ *                          [--paper a4|letter] [--as EMAIL] --out FILE
  *
  * Prints letters as one PDF, each starting on a new page, streamed to FILE with a progress bar.
  * --campaign first writes the campaign's own letter to every member state that has none, then
  * prints the campaign letters: the mailing to all 193 missions. --duplex starts each letter on an
  * odd page (a blank page after each letter of odd length), for printing on both sides; --paper
- * prints the whole run on one paper size (else the first letter's). Says at the end how many
+ * prints the whole run on one paper size (else the first letter's); --ask only the letters
+ * written within that ask (its id, as /organizers/asks and /api/asks list it). Says at the end how many
  * letters, pages and blank pages. The letters written and the printing (names and postal addresses
  * on paper) are in the audit log under the organizer --as names, or "command line".
  */
 import fs from 'node:fs'
 import { parseArgs } from 'node:util'
+import { listAsks } from '../src/asks/index.js'
 import { loadConfig } from '../src/config.js'
 import { createContext } from '../src/context.js'
 import {
@@ -27,7 +29,7 @@ import { PAPER_SIZES, type PaperSize } from '../src/letters/letter-document.js'
 import { commandLineActor } from '../src/organizers/index.js'
 
 const USAGE =
-  'usage: npm run letters:print -- [--state FRA,USA] [--template ID] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--campaign] [--duplex] [--paper a4|letter] [--as EMAIL] --out FILE'
+  'usage: npm run letters:print -- [--state FRA,USA] [--template ID] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--ask ID] [--campaign] [--duplex] [--paper a4|letter] [--as EMAIL] --out FILE'
 
 function fail(message: string): never {
   console.error(message)
@@ -42,6 +44,7 @@ const OPTIONS = {
   campaign: { type: 'boolean', default: false },
   duplex: { type: 'boolean', default: false },
   paper: { type: 'string' },
+  ask: { type: 'string' },
   out: { type: 'string' },
   as: { type: 'string' },
 } as const
@@ -79,6 +82,8 @@ function parseFilter(): {
   const paper = values.paper?.trim().toLowerCase()
   if (paper !== undefined && !PAPER_SIZES.includes(paper as PaperSize))
     fail(`--paper must be a4 or letter (not ${JSON.stringify(values.paper)})\n${USAGE}`)
+  if (values.ask !== undefined && !/^[1-9]\d{0,9}$/.test(values.ask.trim()))
+    fail(`--ask takes an ask's id, a whole number (not ${JSON.stringify(values.ask)})`)
   const to = date('to')
   return {
     filter: {
@@ -87,6 +92,7 @@ function parseFilter(): {
       from: date('from'),
       // --to is inclusive: letters written on that day are printed.
       to: to ? new Date(Date.parse(to) + 86_400_000).toISOString() : undefined,
+      askId: values.ask === undefined ? undefined : Number(values.ask.trim()),
     },
     options: { duplex: values.duplex ?? false, paperSize: paper as PaperSize | undefined },
     out: values.out,
@@ -107,6 +113,8 @@ async function main(): Promise<void> {
   const { filter, options, out, campaign, as } = parseFilter()
   const ctx = await createContext(loadConfig(process.env))
   try {
+    if (filter.askId !== undefined && !(await listAsks(ctx)).some((a) => a.id === filter.askId))
+      fail(`--ask: there is no ask with the id ${filter.askId}`)
     const actor = await commandLineActor(ctx, as)
     if (campaign) {
       const written = await writeCampaignLetters(ctx, actor)

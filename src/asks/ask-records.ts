@@ -1,5 +1,5 @@
 import type { AppContext } from '../app-context.js'
-import type { AskTargetKind, RegionalGroup } from '../db/schema.js'
+import type { AskTargetKind, AskTextLanguage, RegionalGroup } from '../db/schema.js'
 import { listStates } from '../directory/index.js'
 import { NotFoundError, ValidationError } from '../lib/errors.js'
 import { type Actor, recordAudit } from '../organizers/index.js'
@@ -24,7 +24,12 @@ export interface NewAsk {
   goals?: { statesCanvassed?: number | null; supportiveStates?: number | null; letters?: number | null }
   startsOn: string
   endsOn?: string | null
+  /** Its title and purpose in other languages, each optional (its own, above, is English). */
+  texts?: repo.AskTexts
 }
+
+/** The languages an ask's title and purpose may be given in besides its own (English). */
+export const ASK_TEXT_LANGUAGES: readonly AskTextLanguage[] = ['ar', 'zh', 'fr', 'ru', 'es']
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/
 
@@ -38,12 +43,13 @@ export async function createAsk(ctx: Ctx, actor: Actor, input: NewAsk): Promise<
       { ...columnsOf(input), created_at: now, updated_at: now },
       statesOf(input),
     )
+    await repo.replaceAskTexts(trx, ask.id, textsOf(input))
     await recordAudit(trx, actor, now, {
       action: 'ask.create',
       subjectType: 'ask',
       subjectId: String(ask.id),
       summary: `Created the ask “${ask.title}” (${ask.target_kind}, from ${ask.starts_on})`,
-      details: { ...ask, states: statesOf(input) },
+      details: { ...ask, states: statesOf(input), texts: textsOf(input) },
     })
     return ask
   })
@@ -61,13 +67,18 @@ export async function updateAsk(ctx: Ctx, actor: Actor, id: number, input: NewAs
     const before = await repo.findAsk(trx, id)
     if (!before) throw new NotFoundError(`There is no ask with the id ${id}`)
     const beforeStates = (await repo.findAskStates(trx)).get(id) ?? []
+    const beforeTexts = (await repo.findAskTexts(trx)).get(id) ?? {}
     const after = await repo.updateAskRow(trx, id, { ...columnsOf(input), updated_at: now }, statesOf(input))
+    await repo.replaceAskTexts(trx, id, textsOf(input))
     await recordAudit(trx, actor, now, {
       action: 'ask.edit',
       subjectType: 'ask',
       subjectId: String(id),
       summary: `Edited the ask “${after.title}” (${after.target_kind}, from ${after.starts_on})`,
-      details: { before: { ...before, states: beforeStates }, after: { ...after, states: statesOf(input) } },
+      details: {
+        before: { ...before, states: beforeStates, texts: beforeTexts },
+        after: { ...after, states: statesOf(input), texts: textsOf(input) },
+      },
     })
   })
 }
@@ -88,6 +99,12 @@ async function assertValid(ctx: Ctx, input: NewAsk): Promise<void> {
   if (!DAY.test(input.startsOn)) errors.startsOn = 'Give the first day (YYYY-MM-DD)'
   if (input.endsOn && (!DAY.test(input.endsOn) || input.endsOn < input.startsOn))
     errors.endsOn = 'Give a last day (YYYY-MM-DD) on or after the first'
+  for (const [language, text] of Object.entries(input.texts ?? {})) {
+    if (!(ASK_TEXT_LANGUAGES as readonly string[]).includes(language))
+      errors[`texts.${language}`] = `Not a language an ask is given in: ${language}`
+    else if (!text.title.trim() && text.purpose.trim())
+      errors[`texts.${language}.title`] = 'Give the title in this language too, or leave both blank'
+  }
   for (const [name, goal] of Object.entries(input.goals ?? {}))
     if (goal !== null && goal !== undefined && (!Number.isInteger(goal) || goal < 1))
       errors[`goals.${name}`] = 'A goal is a whole number of at least 1, or none'
@@ -111,3 +128,14 @@ function columnsOf(input: NewAsk) {
 
 const statesOf = (input: NewAsk): string[] =>
   input.targetKind === 'state_list' ? [...new Set(input.states)] : []
+
+/** The texts given, trimmed; a language whose title and purpose are both blank has none. */
+function textsOf(input: NewAsk): repo.AskTexts {
+  return Object.fromEntries(
+    Object.entries(input.texts ?? {})
+      .map(
+        ([language, text]) => [language, { title: text.title.trim(), purpose: text.purpose.trim() }] as const,
+      )
+      .filter(([, text]) => text.title !== ''),
+  )
+}

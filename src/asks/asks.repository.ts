@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { AskRow, AskUpdate, DB, NewAskRow } from '../db/schema.js'
+import type { AskRow, AskTextLanguage, AskUpdate, DB, NewAskRow } from '../db/schema.js'
 
 // Repositories take the database (or a transaction) first and hold all of the asks' SQL.
 type Db = Kysely<DB>
@@ -81,4 +81,31 @@ export async function setAskModerationRow(
   now: string,
 ): Promise<void> {
   await db.updateTable('ask').set({ moderation, updated_at: now }).where('id', '=', id).execute()
+}
+
+/** An ask's title and purpose in the languages it was given in besides its own. */
+export type AskTexts = Partial<Record<AskTextLanguage, { title: string; purpose: string }>>
+
+/** Every ask's texts in other languages (migration 0025), by ask id. */
+export async function findAskTexts(db: Db): Promise<Map<number, AskTexts>> {
+  const rows = await db.selectFrom('ask_text').selectAll().orderBy('ask_id').orderBy('language').execute()
+  const byAsk = new Map<number, AskTexts>()
+  for (const row of rows)
+    byAsk.set(row.ask_id, {
+      ...byAsk.get(row.ask_id),
+      [row.language]: { title: row.title, purpose: row.purpose },
+    })
+  return byAsk
+}
+
+/** Makes an ask's texts in other languages exactly `texts`. */
+export async function replaceAskTexts(db: Db, id: number, texts: AskTexts): Promise<void> {
+  await db.deleteFrom('ask_text').where('ask_id', '=', id).execute()
+  const rows = Object.entries(texts).map(([language, text]) => ({
+    ask_id: id,
+    language: language as AskTextLanguage,
+    title: text.title,
+    purpose: text.purpose,
+  }))
+  if (rows.length > 0) await db.insertInto('ask_text').values(rows).execute()
 }

@@ -1,5 +1,5 @@
 import type { AppContext } from '../app-context.js'
-import type { AskRow, AskTargetKind, RegionalGroup } from '../db/schema.js'
+import type { AskRow, AskTargetKind, RegionalGroup, SiteLanguageCode } from '../db/schema.js'
 import { NotFoundError } from '../lib/errors.js'
 import { resolveAskTargets } from './ask-targets.js'
 import * as repo from './asks.repository.js'
@@ -24,12 +24,41 @@ export interface Ask {
   running: boolean
   /** ISO alpha-3 codes of the member states it aims at, sorted. */
   targetStates: string[]
+  /** Its title and purpose in the other languages it was given in (its own, above, is English). */
+  texts: repo.AskTexts
+}
+
+/** An ask's title and purpose as a reader of `language` sees them, and the language each is in. */
+export interface AskText {
+  title: string
+  purpose: string
+  language: SiteLanguageCode
+  /** A purpose left blank in the reader's language is the ask's own (English). */
+  purposeLanguage: SiteLanguageCode
+}
+
+/**
+ * The ask's title and purpose in `language`, else its own (English): a purpose left blank in a
+ * language falls back on its own purpose too.
+ */
+export function askTextIn(
+  ask: Pick<Ask, 'title' | 'purpose' | 'texts'>,
+  language: SiteLanguageCode,
+): AskText {
+  const text = language === 'en' ? undefined : ask.texts[language]
+  if (!text) return { title: ask.title, purpose: ask.purpose, language: 'en', purposeLanguage: 'en' }
+  if (!text.purpose) return { title: text.title, purpose: ask.purpose, language, purposeLanguage: 'en' }
+  return { title: text.title, purpose: text.purpose, language, purposeLanguage: language }
 }
 
 /** Every ask, oldest first, each with its target states resolved for today. */
 export async function listAsks(ctx: Ctx): Promise<Ask[]> {
-  const [rows, picked] = await Promise.all([repo.findAsks(ctx.db), repo.findAskStates(ctx.db)])
-  return Promise.all(rows.map((row) => toAsk(ctx, row, picked.get(row.id) ?? [])))
+  const [rows, picked, texts] = await Promise.all([
+    repo.findAsks(ctx.db),
+    repo.findAskStates(ctx.db),
+    repo.findAskTexts(ctx.db),
+  ])
+  return Promise.all(rows.map((row) => toAsk(ctx, row, picked.get(row.id) ?? [], texts.get(row.id) ?? {})))
 }
 
 /** One ask; a NotFoundError naming the id when there is none. */
@@ -60,7 +89,7 @@ export async function listCurrentAsks(ctx: Ctx): Promise<Ask[]> {
     .sort((a, b) => b.startsOn.localeCompare(a.startsOn) || b.id - a.id)
 }
 
-async function toAsk(ctx: Ctx, row: AskRow, states: readonly string[]): Promise<Ask> {
+async function toAsk(ctx: Ctx, row: AskRow, states: readonly string[], texts: repo.AskTexts): Promise<Ask> {
   const today = ctx.clock.today()
   return {
     id: row.id,
@@ -76,5 +105,6 @@ async function toAsk(ctx: Ctx, row: AskRow, states: readonly string[]): Promise<
     endsOn: row.ends_on,
     running: row.starts_on <= today && (row.ends_on === null || row.ends_on >= today),
     targetStates: await resolveAskTargets(ctx, { ...row, states }),
+    texts,
   }
 }

@@ -7,9 +7,9 @@ export {
   setAskModeration,
 } from './ask-moderation.js'
 export type { NewAsk } from './ask-records.js'
-export { countAskLetters, createAsk, updateAsk } from './ask-records.js'
+export { ASK_TEXT_LANGUAGES, countAskLetters, createAsk, updateAsk } from './ask-records.js'
 export type { AskTarget } from './ask-targets.js'
 export { ASK_TARGET_KINDS, resolveAskTargets } from './ask-targets.js'
-export type { AskLetterCount } from './asks.repository.js'
-export type { Ask } from './asks.service.js'
-export { currentAskIdFor, getAsk, listAsks, listCurrentAsks } from './asks.service.js'
+export type { AskLetterCount, AskTexts } from './asks.repository.js'
+export type { Ask, AskText } from './asks.service.js'
+export { askTextIn, currentAskIdFor, getAsk, listAsks, listCurrentAsks } from './asks.service.js'

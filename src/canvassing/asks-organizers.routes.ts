@@ -6,7 +6,9 @@ import {
   ASK_MODERATION_CHOICES,
   ASK_MODERATION_LABELS,
   ASK_TARGET_KINDS,
+  ASK_TEXT_LANGUAGES,
   type Ask,
+  type AskTexts,
   askModerationOf,
   createAsk,
   getAsk,
@@ -15,12 +17,13 @@ import {
 } from '../asks/index.js'
 import type { AskTargetKind, RegionalGroup } from '../db/schema.js'
 import { REGIONAL_GROUPS } from '../directory/index.js'
+import { HTML_LANG, LANGUAGE_AUTONYMS } from '../i18n/index.js'
 import { ValidationError } from '../lib/errors.js'
 import { REGIONAL_GROUP_LABELS } from '../lib/labels.js'
 import { RowId, StringEnum } from '../lib/schema-types.js'
 import { actorOf, organizerPageData, permitted, permittedForm, signedIn } from '../organizers/index.js'
 import { getAsksOverview } from './ask-figures.js'
-import { askRows, TARGET_LABELS } from './asks-table.js'
+import { askRows, LANGUAGE_NAMES, TARGET_LABELS } from './asks-table.js'
 
 // The organizers' page of asks (/organizers/asks): every ask with its figures and goals, for
 // anyone who reads the dashboard; a form to create one, for those with asks.manage. The form
@@ -38,6 +41,8 @@ const FIELDS = [
   'goalLetters',
   'startsOn',
   'endsOn',
+  // The title and purpose in the other five UN languages, each optional (title_ar, purpose_ar, …).
+  ...ASK_TEXT_LANGUAGES.flatMap((language) => [`title_${language}`, `purpose_${language}`] as const),
 ] as const
 type FormValues = Record<(typeof FIELDS)[number], string>
 const ListQuery = Type.Object({ done: Type.Optional(StringEnum(['created', 'saved'])) })
@@ -151,6 +156,15 @@ function formData(values: FormValues, errors: Record<string, string>) {
       label: REGIONAL_GROUP_LABELS[group],
       chosen: group === values.group,
     })),
+    languages: ASK_TEXT_LANGUAGES.map((language) => ({
+      language,
+      htmlLang: HTML_LANG[language],
+      titleId: `title_${language}`,
+      name: `${LANGUAGE_NAMES[language]} (${LANGUAGE_AUTONYMS[language]})`,
+      title: values[`title_${language}`],
+      purpose: values[`purpose_${language}`],
+      titleError: errors[`texts.${language}.title`] ?? null,
+    })),
     values,
     errors,
     errorList: FIELDS.filter((id) => errors[formKey(id)]).map((id) => ({ id, message: errors[formKey(id)] })),
@@ -172,7 +186,13 @@ function valuesOf(ask: Ask): FormValues {
     goalLetters: text(ask.goals.letters),
     startsOn: ask.startsOn,
     endsOn: ask.endsOn ?? '',
-  }
+    ...Object.fromEntries(
+      ASK_TEXT_LANGUAGES.flatMap((language) => [
+        [`title_${language}`, ask.texts[language]?.title ?? ''],
+        [`purpose_${language}`, ask.texts[language]?.purpose ?? ''],
+      ]),
+    ),
+  } as FormValues
 }
 
 /** The service's name of a form field's error (goals are nested there). */
@@ -182,6 +202,8 @@ function formKey(id: (typeof FIELDS)[number]): string {
     goalSupportiveStates: 'supportiveStates',
     goalLetters: 'letters',
   }
+  const text = /^title_(\w+)$/.exec(id)
+  if (text) return `texts.${text[1]}.title`
   return id in goal ? `goals.${goal[id as keyof typeof goal]}` : id
 }
 
@@ -220,5 +242,11 @@ function toNewAsk(values: FormValues): NewAsk {
     },
     startsOn: values.startsOn,
     endsOn: values.endsOn || null,
+    texts: Object.fromEntries(
+      ASK_TEXT_LANGUAGES.map((language) => [
+        language,
+        { title: values[`title_${language}`], purpose: values[`purpose_${language}`] },
+      ]),
+    ) as AskTexts,
   }
 }

@@ -1,4 +1,5 @@
-import { formatDate, INTL_LOCALE, type SiteLanguage, type Translate } from '../i18n/index.js'
+import { askTextIn } from '../asks/index.js'
+import { formatDate, HTML_LANG, INTL_LOCALE, type SiteLanguage, type Translate } from '../i18n/index.js'
 import type { AsksOverview, AskWithFigures, GoalProgress } from './ask-figures.js'
 
 /** What the public progress page shows of each ask running today, in the reader's language. */
@@ -6,6 +7,9 @@ export interface AskProgressView {
   id: number
   title: string
   purpose: string
+  /** The `lang` of the title and of the purpose: the reader's, or the ask's own where theirs has none. */
+  textLang: string
+  purposeLang: string
   aimedAt: string
   dates: string
   figures: string[]
@@ -36,10 +40,13 @@ function askView(
     group: group ? t(`common.groups.${group}`) : '',
   })
   const start = formatDate(language, ask.startsOn)
+  const text = askTextIn(ask, language)
   return {
     id: ask.id,
-    title: ask.title,
-    purpose: ask.purpose,
+    title: text.title,
+    purpose: text.purpose,
+    textLang: HTML_LANG[text.language],
+    purposeLang: HTML_LANG[text.purposeLanguage],
     aimedAt,
     dates: ask.endsOn
       ? t('asks.dates.between', { start, end: formatDate(language, ask.endsOn) })

@@ -1,3 +1,4 @@
+import { ASK_TEXT_LANGUAGES } from '../asks/index.js'
 import type { AskTargetKind, RegionalGroup } from '../db/schema.js'
 import { REGIONAL_GROUP_LABELS } from '../lib/labels.js'
 import type { AsksOverview } from './ask-figures.js'
@@ -14,6 +15,15 @@ export const TARGET_LABELS: Record<AskTargetKind, string> = {
   state_list: 'A hand-picked list of member states',
 }
 
+/** The other UN languages by their English names, as the organizers' pages write them. */
+export const LANGUAGE_NAMES: Record<(typeof ASK_TEXT_LANGUAGES)[number], string> = {
+  ar: 'Arabic',
+  zh: 'Chinese',
+  fr: 'French',
+  ru: 'Russian',
+  es: 'Spanish',
+}
+
 const GOAL_LABELS = {
   statesCanvassed: 'states canvassed',
   supportiveStates: 'supportive states',
@@ -25,6 +35,11 @@ export function askRows(overview: AsksOverview) {
   return overview.asks.map(({ ask, figures, goals }) => ({
     ...ask,
     targetLabel: targetLabel(ask.target),
+    // The languages its title is given in, its own first: organizers see which are missing.
+    languageList: [
+      'English',
+      ...ASK_TEXT_LANGUAGES.filter((l) => ask.texts[l]).map((l) => LANGUAGE_NAMES[l]),
+    ].join(', '),
     figures,
     goals: Object.entries(goals)
       .filter(([, g]) => g !== null)

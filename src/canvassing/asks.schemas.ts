@@ -1,6 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox'
 import { ASK_TARGET_KINDS } from '../asks/index.js'
 import { REGIONAL_GROUPS } from '../directory/index.js'
+import { SITE_LANGUAGES } from '../i18n/index.js'
 import { Nullable, RowId, StringEnum } from '../lib/schema-types.js'
 import { COVERAGE_STATUSES } from './coverage-rules.js'
 
@@ -11,6 +12,15 @@ const Count = Type.Integer({ minimum: 0 })
 
 export const AskIdParams = Type.Object({
   id: RowId({ description: 'The ask’s id, as GET /api/asks lists it' }),
+})
+
+export const AsksLanguageQuery = Type.Object({
+  lang: Type.Optional(
+    StringEnum(SITE_LANGUAGES, {
+      description:
+        'The language of each ask’s title and purpose (ar, zh, en, fr, ru, es); an ask not given in it answers in its own (English). Without it: English, as the API speaks.',
+    }),
+  ),
 })
 
 const GoalProgressSchema = Nullable(
@@ -35,6 +45,12 @@ const AskSchema = Type.Object({
   id: RowId(),
   title: Type.String(),
   purpose: Type.String(),
+  language: StringEnum(SITE_LANGUAGES, {
+    description: 'The language `title` is in: the one asked for, or English where the ask has none in it',
+  }),
+  purposeLanguage: StringEnum(SITE_LANGUAGES, {
+    description: 'The language `purpose` is in: English where the ask has none in the one asked for',
+  }),
   target: Type.Object({
     kind: StringEnum(ASK_TARGET_KINDS),
     councilOn: Nullable(IsoDate),

@@ -1,5 +1,5 @@
 import type { AppContext } from '../app-context.js'
-import { getCoverage } from './coverage.service.js'
+import { type Coverage, getCoverage } from './coverage.service.js'
 import { COVERAGE_STATUSES, type CoverageStatus } from './coverage-rules.js'
 
 /** The campaign's reach in a few figures, for the home page: no state named, nobody's data. */
@@ -19,9 +19,15 @@ export interface CampaignSummary {
 
 const MOST_ENGAGED_FIRST = [...COVERAGE_STATUSES].reverse()
 
-/** The public coverage of the member states today, summed up (the same figures as /progress). */
-export async function getCampaignSummary(ctx: Pick<AppContext, 'db' | 'clock'>): Promise<CampaignSummary> {
-  const { totals, council } = await getCoverage(ctx, 'public')
+/**
+ * The coverage of the member states today, summed up (the same figures as /progress); `read` is
+ * coverage already read for this answer (not read twice).
+ */
+export async function getCampaignSummary(
+  ctx: Pick<AppContext, 'db' | 'clock'>,
+  read?: Coverage,
+): Promise<CampaignSummary> {
+  const { totals, council } = read ?? (await getCoverage(ctx, 'public'))
   const byStatus = MOST_ENGAGED_FIRST.map((status) => ({ status, count: totals.byStatus[status] }))
   return {
     memberStates: totals.memberStates,

@@ -2,6 +2,7 @@ import { stringify } from 'csv-stringify/sync'
 import { neutralizeFormula } from '../lib/csv-cells.js'
 import { COVERAGE_STATUS_LABELS, POSITION_LABELS, REGIONAL_GROUP_LABELS } from '../lib/labels.js'
 import { personalNoteShare, type StateCoverage } from './coverage.service.js'
+import type { AskFilter } from './dashboard-ask.js'
 import type { ResponsivenessRow } from './engagements.service.js'
 
 // The coverage of the member states as a spreadsheet for organizers. Labels rather than codes
@@ -41,6 +42,7 @@ const COUNCIL_LABELS: Record<string, string> = { permanent: 'Permanent', elected
 export function coverageCsv(
   states: readonly StateCoverage[],
   responsiveness: readonly ResponsivenessRow[],
+  ask?: AskFilter,
 ): string {
   const replies = new Map(responsiveness.map((r) => [r.iso3, r]))
   const records = states.map((s) => {
@@ -65,12 +67,17 @@ export function coverageCsv(
       replied: reply?.replied ?? 0,
       acknowledged: reply?.acknowledged ?? 0,
       noReply: reply?.noReply ?? 0,
+      ...(ask ? { askId: ask.ask.id, askLetters: ask.lettersTo(s.iso3) } : {}),
     }
   })
+  // Filtered by an ask: two columns more, last, so that the others keep their places.
+  const columns = ask
+    ? [...COLUMNS, { key: 'askId', header: 'Ask' }, { key: 'askLetters', header: 'Letters within the ask' }]
+    : COLUMNS
   return stringify(records, {
     bom: true,
     header: true,
-    columns: COLUMNS.map((c) => ({ key: c.key, header: c.header })),
+    columns: columns.map((c) => ({ key: c.key, header: c.header })),
     record_delimiter: 'windows',
     cast: { string: neutralizeFormula },
   })

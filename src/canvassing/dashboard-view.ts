@@ -2,7 +2,7 @@ import { type Static, Type } from '@sinclair/typebox'
 import type { RegionalGroup } from '../db/schema.js'
 import { REGIONAL_GROUPS } from '../directory/index.js'
 import { COVERAGE_STATUS_LABELS, POSITION_LABELS, REGIONAL_GROUP_LABELS } from '../lib/labels.js'
-import { StringEnum } from '../lib/schema-types.js'
+import { RowId, StringEnum } from '../lib/schema-types.js'
 import { type Coverage, personalNoteShare, type StateCoverage } from './coverage.service.js'
 import { COVERAGE_STATUSES, POSITIONS } from './coverage-rules.js'
 
@@ -32,6 +32,10 @@ export const DashboardQuery = Type.Object(
     noLetter: Type.Optional(StringEnum(['1'])),
     sort: Type.Optional(StringEnum(SORT_KEYS)),
     dir: Type.Optional(StringEnum(['asc', 'desc'])),
+    // After the others: an ask's link keeps the order the filters had before asks (dashboardHref).
+    ask: Type.Optional(
+      RowId({ description: 'Only the target states of this ask (its id, as /api/asks lists it)' }),
+    ),
   },
   { additionalProperties: false },
 )
@@ -58,9 +62,15 @@ const GROUP_SHORT: Record<RegionalGroup, string> = {
   western_european_others: 'WEOG',
 }
 
-export function filterStates(states: readonly StateCoverage[], q: DashboardQuery): StateCoverage[] {
+/** The states the query's filters keep; `askTargets`: the chosen ask's target states, if any. */
+export function filterStates(
+  states: readonly StateCoverage[],
+  q: DashboardQuery,
+  askTargets?: ReadonlySet<string>,
+): StateCoverage[] {
   return states.filter(
     (s) =>
+      (!askTargets || askTargets.has(s.iso3)) &&
       (!q.group || s.regionalGroup === q.group) &&
       (!q.status || s.status === q.status) &&
       (!q.position || s.position === q.position) &&
@@ -134,7 +144,7 @@ export function sortOf(q: DashboardQuery): { key: SortKey; dir: 'asc' | 'desc' }
 /** /organizers with the query's filters and sort, the defaults left out. */
 export function dashboardHref(q: DashboardQuery, hash = '#states'): string {
   const params = new URLSearchParams()
-  for (const [name, value] of Object.entries(q)) if (value) params.set(name, value)
+  for (const [name, value] of Object.entries(q)) if (value) params.set(name, String(value))
   if (params.get('sort') === 'name' && params.get('dir') === 'asc') {
     params.delete('sort')
     params.delete('dir')

@@ -11,6 +11,7 @@ import { type Coverage, getCoverage, personalNoteShare, type StateCoverage } fro
 import { renderCoverageChart } from './coverage-chart.js'
 import { coverageCsv } from './coverage-csv.js'
 import { COVERAGE_STATUSES } from './coverage-rules.js'
+import { ASK_MAP_PALETTE, type AskFilter, askFilter, askMapEntries, askOptions } from './dashboard-ask.js'
 import {
   coverageCsvHref,
   DashboardQuery,
@@ -49,9 +50,15 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
         getSourceFigures(ctx, { unknownLimit: UNKNOWN_SOURCES_SHOWN }),
       ])
       const council = await councilPanel(ctx, coverage)
-      const asks = askRows(await getAsksOverview(ctx, coverage))
+      const overview = await getAsksOverview(ctx, coverage)
+      const allAsks = overview.asks.map((a) => a.ask)
+      const chosen = await askFilter(ctx, query.ask, allAsks)
+      const asks = askRows(overview)
       const { key, dir } = sortOf(query)
-      const rows = sortStates(filterStates(coverage.states, query), key, dir).map(stateRow)
+      const rows = sortStates(filterStates(coverage.states, query, chosen?.targets), key, dir).map((s) => ({
+        ...stateRow(s),
+        askLetters: chosen ? numbers.format(chosen.lettersTo(s.iso3)) : null,
+      }))
       const { totals } = coverage
       const filtered = isFiltered(query)
       return reply.viewAsync('pages/canvassing/dashboard.hbs', {
@@ -77,7 +84,13 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
         })),
         groups: groupProgress(coverage),
         council,
-        map: dashboardMap(coverage),
+        map: chosen ? askMap(coverage, chosen) : dashboardMap(coverage),
+        chosenAsk: chosen && {
+          id: chosen.ask.id,
+          title: chosen.ask.title,
+          targets: chosen.targets.size,
+          letters: numbers.format(chosen.ask.targetStates.reduce((n, iso3) => n + chosen.lettersTo(iso3), 0)),
+        },
         legend: renderMapLegend(
           COVERAGE_STATUSES.map((status) => ({
             status,
@@ -93,7 +106,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
         timeline: [...coverage.timeline].reverse(),
         query,
         filtered,
-        options: filterOptions(query),
+        options: { ...filterOptions(query), asks: askOptions(allAsks, query.ask) },
         headers: sortHeaders(query),
         clearHref: dashboardHref({ sort: query.sort, dir: query.dir }),
         rows,
@@ -110,17 +123,18 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
     { preValidation: dropEmptyQueryValues, schema: { querystring: DashboardQuery } },
     async (request, reply) => {
       const query = request.query
-      const [coverage, responsiveness] = await Promise.all([
+      const [coverage, responsiveness, chosen] = await Promise.all([
         getCoverage(ctx, 'organizers'),
         getResponsiveness(ctx),
+        askFilter(ctx, query.ask),
       ])
       const { key, dir } = sortOf(query)
-      const states = sortStates(filterStates(coverage.states, query), key, dir)
-      const file = `coverage-${coverage.on}${isFiltered(query) ? '-filtered' : ''}.csv`
+      const states = sortStates(filterStates(coverage.states, query, chosen?.targets), key, dir)
+      const file = `coverage-${coverage.on}${isFiltered(query) ? `${chosen ? `-ask-${chosen.ask.id}` : ''}-filtered` : ''}.csv`
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="${file}"`)
-        .send(coverageCsv(states, responsiveness))
+        .send(coverageCsv(states, responsiveness, chosen ?? undefined))
     },
   )
 
@@ -135,7 +149,9 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
 }
 
 function isFiltered(query: DashboardQuery): boolean {
-  return Boolean(query.group || query.status || query.position || query.council || query.noLetter)
+  return Boolean(
+    query.group || query.status || query.position || query.council || query.noLetter || query.ask,
+  )
 }
 
 /** Codes no partner has, shown on the dashboard (anyone can make a link with a code); the CSV has all. */
@@ -203,6 +219,18 @@ function dashboardMap(coverage: Coverage): string {
     lastMap = { key, svg }
   }
   return lastMap.svg
+}
+
+/** The map with only the chosen ask's targets coloured (renderWorldMap keeps recent drawings). */
+function askMap(coverage: Coverage, chosen: AskFilter): string {
+  return renderWorldMap(askMapEntries(coverage.states, chosen), {
+    idPrefix: 'dashboard-map',
+    legend: false,
+    palette: ASK_MAP_PALETTE,
+    title: `Map of the target states of the ask “${chosen.ask.title}” by coverage status`,
+    description:
+      'Each target state of the ask is coloured by its status and links to its page, its letters within the ask in its label; the other member states are grey. The table "Member states" below gives the same information.',
+  })
 }
 
 function timelineText(coverage: Coverage): string {

@@ -30,6 +30,7 @@ import * as m0021 from './migrations/0021-corrections.js'
 import * as m0022 from './migrations/0022-operations.js'
 import * as m0023 from './migrations/0023-letter-templates.js'
 import * as m0024 from './migrations/0024-moderation.js'
+import * as m0025 from './migrations/0025-ask-languages.js'
 import * as postgresBaseline from './migrations/postgres-baseline.js'
 
 // @NOTE a static map, not a folder scan: bundlers, tsx and vitest all see the same migrations,
@@ -59,6 +60,7 @@ const migrations: Record<string, Migration> = {
   '0022-operations': m0022,
   '0023-letter-templates': m0023,
   '0024-moderation': m0024,
+  '0025-ask-languages': m0025,
 }
 
 /**

@@ -12,10 +12,10 @@ export const quoteIdentifier = (name: string): string => `"${name.replace(/"/g, 
 export const MIGRATOR_TABLES: readonly string[] = [DEFAULT_MIGRATION_TABLE, DEFAULT_MIGRATION_LOCK_TABLE]
 
 /**
- * Tables a migration writes rows into (0019's first ask): a freshly migrated database holds them,
+ * Tables a migration writes rows into (0019's first ask, 0025's texts of it): a freshly migrated database holds them,
  * so they do not make it "not empty", and a move replaces them with the source's own.
  */
-export const MIGRATION_FILLED_TABLES: readonly string[] = ['ask']
+export const MIGRATION_FILLED_TABLES: readonly string[] = ['ask', 'ask_text']
 
 /** The tables of schema public, by name. */
 export async function publicTables(client: pg.ClientBase): Promise<string[]> {

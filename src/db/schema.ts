@@ -687,6 +687,7 @@ export interface DB {
   moderation_term: ModerationTermTable
   letter_review: LetterReviewTable
   letter_template_version: LetterTemplateVersionTable
+  ask_text: AskTextTable
 }
 
 export type StateRow = Selectable<StateTable>
@@ -757,3 +758,15 @@ export interface LetterTemplateVersionTable {
 
 export type LetterTemplateVersionRow = Selectable<LetterTemplateVersionTable>
 export type NewLetterTemplateVersionRow = Insertable<LetterTemplateVersionTable>
+
+/** An ask's title and purpose in a language other than its own (migration 0025; src/asks/). */
+export interface AskTextTable {
+  ask_id: number
+  language: AskTextLanguage
+  title: string
+  purpose: string
+}
+
+/** The languages an ask may be given in besides its own (English), as migration 0025 checks. */
+export type AskTextLanguage = Exclude<SiteLanguageCode, 'en'>
+export type AskTextRow = Selectable<AskTextTable>

@@ -2,8 +2,10 @@ import { PassThrough } from 'node:stream'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { AppContext } from '../app-context.js'
+import { listAsks } from '../asks/index.js'
 import { ErrorSchema } from '../directory/index.js'
-import { StringEnum } from '../lib/schema-types.js'
+import { BadRequestError } from '../lib/errors.js'
+import { RowId, StringEnum } from '../lib/schema-types.js'
 import { actorOf, organizerApi, signedIn } from '../organizers/index.js'
 import { dropEmptyQueryValues } from '../plugins/query.js'
 import { type LetterFilter, type PrintOptions, printLetters, recordLetterPrint } from './letter-batch.js'
@@ -33,6 +35,9 @@ const PrintQuery = Type.Object(
         description: "One paper size for the whole run (a4 or letter); default: the first letter's",
       }),
     ),
+    ask: Type.Optional(
+      RowId({ description: 'Only the letters written within this ask (its id, as /api/asks lists it)' }),
+    ),
   },
   { additionalProperties: false },
 )
@@ -44,6 +49,7 @@ type PrintQuery = {
   to?: string
   duplex?: 'true' | 'false'
   paper?: (typeof PAPER_SIZES)[number]
+  ask?: number
 }
 
 /** The query's filter: days are whole (`to` inclusive), states upper-case. */
@@ -53,6 +59,7 @@ function filterOf(q: PrintQuery): LetterFilter {
     templateId: q.template,
     from: q.from ? `${q.from}T00:00:00.000Z` : undefined,
     to: q.to ? new Date(Date.parse(`${q.to}T00:00:00.000Z`) + 86_400_000).toISOString() : undefined,
+    askId: q.ask,
   }
 }
 
@@ -80,6 +87,9 @@ export const lettersPrintApi: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
     },
     async (request, reply) => {
       const q = request.query
+      // An ask that is not there would print nothing without a word: named instead.
+      if (q.ask !== undefined && !(await listAsks(ctx)).some((a) => a.id === q.ask))
+        throw new BadRequestError(`There is no ask with the id ${q.ask}`, 'ask')
       const filter = filterOf(q)
       const options: PrintOptions = { duplex: q.duplex === 'true', paperSize: q.paper }
       await recordLetterPrint(ctx, actorOf(signedIn(request)), filter, options)

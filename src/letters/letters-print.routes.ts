@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { AppContext } from '../app-context.js'
+import { listAsks } from '../asks/index.js'
 import { actorOf, organizerPageData, permitted, permittedForm, signedIn } from '../organizers/index.js'
 import { CAMPAIGN_TEMPLATE, campaignMailingStatus, writeCampaignLetters } from './letter-batch.js'
 import { listLetterTemplates } from './letter-template-versions.service.js'
@@ -19,7 +20,7 @@ export const lettersPrintRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> 
     '/letters',
     { ...permitted('letters.print'), schema: { querystring: WrittenQuery } },
     async (request, reply) => {
-      const mailing = await campaignMailingStatus(ctx)
+      const [mailing, asks] = await Promise.all([campaignMailingStatus(ctx), listAsks(ctx)])
       const templates = new Map<string, string>()
       for (const t of await listLetterTemplates(ctx))
         if (t.language === 'en' || !templates.has(t.id)) templates.set(t.id, t.title)
@@ -29,6 +30,7 @@ export const lettersPrintRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> 
         templates: [...templates]
           .map(([id, title]) => ({ id, title }))
           .sort((a, b) => a.id.localeCompare(b.id)),
+        asks: asks.map((a) => ({ id: a.id, title: a.title, running: a.running })),
         campaignTemplate: CAMPAIGN_TEMPLATE,
         mailing: { ...mailing, missing: mailing.memberStates - mailing.written },
         signatory: ctx.config.campaign.signatoryName ?? 'the campaign (named in each letter’s language)',

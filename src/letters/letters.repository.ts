@@ -93,6 +93,8 @@ export interface LetterFilter {
   /** ISO timestamps, inclusive from, exclusive to. */
   from?: string
   to?: string
+  /** Written within this ask (migration 0019's letter.ask_id). */
+  askId?: number
 }
 
 function whereMatches<O>(query: SelectQueryBuilder<DB, 'letter', O>, filter: LetterFilter) {
@@ -101,6 +103,7 @@ function whereMatches<O>(query: SelectQueryBuilder<DB, 'letter', O>, filter: Let
   if (filter.templateId) q = q.where('template_id', '=', filter.templateId)
   if (filter.from) q = q.where('created_at', '>=', filter.from)
   if (filter.to) q = q.where('created_at', '<', filter.to)
+  if (filter.askId !== undefined) q = q.where('ask_id', '=', filter.askId)
   return q
 }
 

@@ -306,8 +306,12 @@ describe.skipIf(!server.url)(`npm run db:migrate-to-postgres ${server.reason}`, 
       )
       return rows
     })
-    // As the migrations left it: no row but the first ask they write (migration 0019).
-    expect(counts.filter((c) => c.n > 0)).toEqual([{ table: 'ask', n: 1 }])
+    // As the migrations left it: no row but the first ask they write (migration 0019) and its
+    // title and purpose in five languages (0025).
+    expect(counts.filter((c) => c.n > 0)).toEqual([
+      { table: 'ask', n: 1 },
+      { table: 'ask_text', n: 5 },
+    ])
     expect(counts.length).toBeGreaterThan(20)
     // The migrated, empty database is taken as empty: the move runs again once the row is mended.
     const mend = new SQLite(broken)

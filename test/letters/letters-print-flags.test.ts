@@ -170,3 +170,27 @@ describe('npm run letters:print -- --duplex --paper', () => {
     }
   })
 })
+
+describe('npm run letters:print -- --ask', () => {
+  it('prints the letters written within the ask, and refuses an unknown or malformed one naming --ask', {
+    timeout: 60_000,
+  }, async () => {
+    const out = path.join(tmp, 'ask.pdf')
+    // Every letter here is the first ask's (the only one): with the other filters, Brazil's
+    // follow-up alone (the mailing's test may have written Brazil a campaign letter too).
+    const result = await run('--ask', '1', '--state', 'BRA', '--template', 'follow-up', '--out', out)
+    expect(result.status, result.stderr).toBe(0)
+    expect(counts(result.stdout).letters).toBe(1)
+    expect((await pagesOf(out)).map((p) => p.text).join(' ')).toContain(references[2]!)
+    for (const [value, message] of [
+      ['9999', '--ask: there is no ask with the id 9999'],
+      ['two', '--ask takes an ask\'s id, a whole number (not "two")'],
+    ] as const) {
+      const refused = await run('--ask', value, '--out', path.join(tmp, `refused-${value}.pdf`))
+      expect(refused.status, value).toBe(1)
+      expect(refused.stderr, value).toContain(message)
+      expect(refused.stderr, value).not.toMatch(/\n\s+at /)
+      expect(fs.existsSync(path.join(tmp, `refused-${value}.pdf`)), value).toBe(false)
+    }
+  })
+})
