@@ -203,6 +203,7 @@ async function main(): Promise<void> {
       { label: 'Home page', path: () => '/' },
       { label: 'Public coverage JSON', path: () => '/api/coverage' },
       { label: 'Public progress page', path: () => '/progress' },
+      { label: 'Public map of one ask', path: (t) => `/progress?ask=${t.data.newestAsk}` },
       { label: 'Asks with their figures (JSON)', path: () => '/api/asks' },
       { label: 'Asks in Arabic (JSON)', path: () => '/api/asks?lang=ar' },
       { label: "Organizers' dashboard", path: () => '/organizers', organizers: true },
