@@ -1,11 +1,12 @@
 import type { AskModeration, HeldBecause } from '../db/schema.js'
+import { normalizeNfkc } from '../lib/text-safety.js'
 
 // Whether a confirmed e-mail letter waits for an organizer before the outbox: the ask's setting,
 // the writer's history and the list of words and phrases, as pure functions (no database).
 
 /** A term as it is listed and matched: NFKC (full-width and compatibility forms folded), lower case. */
 export function normalizeForMatching(text: string): string {
-  return text.normalize('NFKC').toLocaleLowerCase('und').replace(/\s+/gu, ' ').trim()
+  return normalizeNfkc(text).toLocaleLowerCase('und').replace(/\s+/gu, ' ').trim()
 }
 
 // Scripts written without spaces between words: a term in them is found anywhere in the text.
@@ -97,20 +98,27 @@ export function withoutLines(
  * (matched as containsTerm matches, on the text as typed).
  */
 export function markTerms(text: string, terms: readonly string[]): { text: string; mark: boolean }[] {
-  const patterns = terms
-    .map((t) => normalizeForMatching(t))
-    .filter(Boolean)
-    .map((t) => {
-      const escaped = t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s+')
-      return UNSPACED.test(t) ? escaped : `(?<!${WORD_CHAR})${escaped}(?!${WORD_CHAR})`
-    })
-  if (patterns.length === 0 || text === '') return [{ text, mark: false }]
+  // Each term its own regex (no alternation of them all): where two overlap, they mark as one run.
+  const spans: [number, number][] = []
+  for (const term of terms.map((t) => normalizeForMatching(t)).filter(Boolean)) {
+    const escaped = term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s+')
+    const pattern = UNSPACED.test(term)
+      ? new RegExp(`${escaped}`, 'giu')
+      : new RegExp(`(?<!${WORD_CHAR})${escaped}(?!${WORD_CHAR})`, 'giu')
+    for (const match of text.matchAll(pattern)) spans.push([match.index, match.index + match[0].length])
+  }
+  if (spans.length === 0 || text === '') return [{ text, mark: false }]
+  spans.sort((a, b) => a[0] - b[0] || b[1] - a[1])
   const runs: { text: string; mark: boolean }[] = []
   let last = 0
-  for (const match of text.matchAll(new RegExp(patterns.join('|'), 'giu'))) {
-    if (match.index > last) runs.push({ text: text.slice(last, match.index), mark: false })
-    runs.push({ text: match[0], mark: true })
-    last = match.index + match[0].length
+  for (const [start, end] of spans) {
+    if (end <= last) continue
+    const from = Math.max(start, last)
+    if (from > last) runs.push({ text: text.slice(last, from), mark: false })
+    const previous = runs.at(-1)
+    if (previous?.mark && from === last) previous.text += text.slice(from, end)
+    else runs.push({ text: text.slice(from, end), mark: true })
+    last = end
   }
   if (last < text.length) runs.push({ text: text.slice(last), mark: false })
   return runs

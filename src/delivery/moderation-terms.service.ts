@@ -1,6 +1,7 @@
 import type { AppContext } from '../app-context.js'
 import type { ModerationTermRow } from '../db/schema.js'
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors.js'
+import { normalizeNfkc } from '../lib/text-safety.js'
 import { type Actor, actorLabel, recordAudit } from '../organizers/index.js'
 import * as repo from './moderation.repository.js'
 import { normalizeForMatching } from './moderation-rules.js'
@@ -20,7 +21,7 @@ export async function addTerm(
   actor: Actor,
   raw: unknown,
 ): Promise<ModerationTermRow> {
-  const term = typeof raw === 'string' ? raw.normalize('NFKC').replace(/\s+/gu, ' ').trim() : ''
+  const term = typeof raw === 'string' ? normalizeNfkc(raw).replace(/\s+/gu, ' ').trim() : ''
   if (term === '') throw new ValidationError({ term: 'Give a word or phrase' })
   if ([...term].length > MAX_TERM)
     throw new ValidationError({ term: `A term is at most ${MAX_TERM} characters` })

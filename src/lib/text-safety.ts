@@ -33,6 +33,11 @@ export function normalizeNfc(text: string): string {
   return streamSafe(text).normalize('NFC')
 }
 
+/** NFKC (full-width and compatibility forms folded), with the same bound as normalizeNfc. */
+export function normalizeNfkc(text: string): string {
+  return streamSafe(text).normalize('NFKC')
+}
+
 /** NFD, with the same bound as normalizeNfc. */
 export function normalizeNfd(text: string): string {
   return streamSafe(text).normalize('NFD')

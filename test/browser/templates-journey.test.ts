@@ -52,8 +52,8 @@ describe.skipIf(!chromium.path)('an ask with its own letter template, in a real 
     const page = organizer
     // The ask, aimed at today's Security Council.
     await page.goto(`${base}/organizers/asks`)
-    await page.getByLabel(/^Title/).fill('The Council wave')
-    await page.getByLabel('Purpose').fill('Ask the fifteen members of the Security Council first.')
+    await page.getByLabel(/^Title in English/).fill('The Council wave')
+    await page.getByLabel('Purpose in English').fill('Ask the fifteen members of the Security Council first.')
     await page.getByLabel('Aimed at').selectOption('security_council')
     await page.getByLabel(/^Security Council on/).fill(TODAY)
     await page.getByLabel('First day').fill(TODAY)

@@ -69,6 +69,20 @@ describe('matching a listed word or phrase', () => {
     expect(markTerms('这是诈骗网站', ['诈骗']).filter((r) => r.mark)).toEqual([{ text: '诈骗', mark: true }])
     expect(markTerms('software', ['war'])).toEqual([{ text: 'software', mark: false }])
   })
+
+  it('marks every term found, each occurrence, overlapping ones as one run', () => {
+    expect(markTerms('war crimes and war', ['war', 'war crimes', 'and'])).toEqual([
+      { text: 'war crimes', mark: true },
+      { text: ' ', mark: false },
+      { text: 'and', mark: true },
+      { text: ' ', mark: false },
+      { text: 'war', mark: true },
+    ])
+    expect(markTerms('a war  crimes case', ['war crimes', 'crimes case'])).toEqual([
+      { text: 'a ', mark: false },
+      { text: 'war  crimes case', mark: true },
+    ])
+  })
 })
 
 describe('whether a confirmed letter is held', () => {
