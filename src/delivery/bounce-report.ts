@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { type ParsedMail, simpleParser } from 'mailparser'
+import { escapeRegExp } from '../lib/text.js'
 
 // A delivery status notification (RFC 3464) read from the bounce mailbox: a multipart/report
 // whose message/delivery-status part says, per recipient, what became of the message. Anything
@@ -62,7 +63,7 @@ export async function readDeliveryReport(raw: Buffer): Promise<DeliveryReport | 
 
 /** The parts of a multipart body, each with its type (lower case) and its decoded text. */
 function partsOf(raw: Buffer, boundary: string): { type: string; body: string }[] {
-  const escaped = boundary.replace(/[.*+?^$|()[\]{}\\]/g, '\\$&')
+  const escaped = escapeRegExp(boundary)
   return raw
     .toString('latin1')
     .split(new RegExp(`(?:^|\\r?\\n)--${escaped}(?:--)?[ \\t]*(?:\\r?\\n|$)`))

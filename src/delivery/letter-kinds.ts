@@ -160,12 +160,7 @@ export const letterKinds: Record<LetterKind, KindRules> = {
   reply_notice: {
     ...toWriter,
     clearPayloadWhenSent: false,
-    // Erased between the reply's recording and the sending: the writer is no longer ours to mail.
-    async refusal(db, message) {
-      if (message.letter_id === null) return 'no letter'
-      const emails = await findSupporterEmails(db, [message.letter_id])
-      return emails.has(message.letter_id) ? null : "the writer's personal data was erased"
-    },
+    refusal: refuseOnceWriterErased,
     async render(ctx, message) {
       return replyNoticeMail(message, await letterOf(ctx.db, message))
     },
@@ -175,15 +170,21 @@ export const letterKinds: Record<LetterKind, KindRules> = {
   review_notice: {
     ...toWriter,
     clearPayloadWhenSent: false,
-    async refusal(db, message) {
-      if (message.letter_id === null) return 'no letter'
-      const emails = await findSupporterEmails(db, [message.letter_id])
-      return emails.has(message.letter_id) ? null : "the writer's personal data was erased"
-    },
+    refusal: refuseOnceWriterErased,
     async render(ctx, message) {
       return reviewNoticeMail(message, await letterOf(ctx.db, message))
     },
   },
+}
+
+/**
+ * A notice to a letter's writer refuses to go once the writer's data is erased (between the
+ * notice's queueing and its sending): the writer is no longer ours to mail.
+ */
+async function refuseOnceWriterErased(db: Database, message: OutboxMessageRow): Promise<string | null> {
+  if (message.letter_id === null) return 'no letter'
+  const emails = await findSupporterEmails(db, [message.letter_id])
+  return emails.has(message.letter_id) ? null : "the writer's personal data was erased"
 }
 
 /** A notice to an admin: what its payload says, in English. */

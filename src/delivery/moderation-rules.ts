@@ -1,4 +1,5 @@
 import type { AskModeration, HeldBecause } from '../db/schema.js'
+import { escapeRegExp } from '../lib/text.js'
 import { normalizeNfkc } from '../lib/text-safety.js'
 
 // Whether a confirmed e-mail letter waits for an organizer before the outbox: the ask's setting,
@@ -21,7 +22,7 @@ const WORD_CHAR = '[\\p{L}\\p{M}\\p{N}]'
 export function containsTerm(normalizedText: string, normalizedTerm: string): boolean {
   if (!normalizedTerm) return false
   if (UNSPACED.test(normalizedTerm)) return normalizedText.includes(normalizedTerm)
-  const escaped = normalizedTerm.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  const escaped = escapeRegExp(normalizedTerm)
   return new RegExp(`(?<!${WORD_CHAR})${escaped}(?!${WORD_CHAR})`, 'u').test(normalizedText)
 }
 
@@ -101,7 +102,7 @@ export function markTerms(text: string, terms: readonly string[]): { text: strin
   // Each term its own regex (no alternation of them all): where two overlap, they mark as one run.
   const spans: [number, number][] = []
   for (const term of terms.map((t) => normalizeForMatching(t)).filter(Boolean)) {
-    const escaped = term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s+')
+    const escaped = escapeRegExp(term).replace(/ /g, '\\s+')
     const pattern = UNSPACED.test(term)
       ? new RegExp(`${escaped}`, 'giu')
       : new RegExp(`(?<!${WORD_CHAR})${escaped}(?!${WORD_CHAR})`, 'giu')

@@ -1,5 +1,6 @@
 import type { Database } from '../db/connection.js'
 import type { LetterRow } from '../db/schema.js'
+import { escapeRegExp } from '../lib/text.js'
 import { toParagraphs } from '../lib/text-templates.js'
 import type { LetterDocument } from './letter-document.js'
 import { addresseeStateNameOf, letterDocumentOf, supporterAddressLinesOf } from './letter-read-model.js'
@@ -182,7 +183,7 @@ function stripPlace(dateLine: string, city: string): string {
  * name does not take every "Al" of the letter with it.
  */
 function replaceWhole(text: string, value: string): string {
-  const escaped = value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  const escaped = escapeRegExp(value)
   const flags = value.length >= 4 ? 'giu' : 'gu'
   return text.replace(new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, flags), GAP)
 }

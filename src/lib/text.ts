@@ -12,3 +12,8 @@ export function foldForSearch(text: string): string {
     .replace(/\s+/g, ' ')
     .trim()
 }
+
+/** `text` as a regular expression that matches it literally (every special character escaped). */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}

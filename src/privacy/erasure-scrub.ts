@@ -1,5 +1,6 @@
 import type { Database } from '../db/connection.js'
 import { foldEmail, type RedactedLetter } from '../letters/index.js'
+import { escapeRegExp } from '../lib/text.js'
 import * as repo from './erasure.repository.js'
 
 // The outbox's side of an erasure: the person's address in messages' recipients and payloads,
@@ -85,7 +86,7 @@ export async function scrubOutbox(
  * "ada@example.org" inside "lada@example.org" is someone else's and stays.
  */
 export function maskAddress(text: string, folded: string): string {
-  const escaped = folded.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  const escaped = escapeRegExp(folded)
   const whole = new RegExp(`(?<![\\p{L}\\p{N}._%+-])${escaped}(?![\\p{L}\\p{N}-]|\\.[\\p{L}\\p{N}])`, 'giu')
   return text.replace(whole, ERASED_ADDRESS)
 }
