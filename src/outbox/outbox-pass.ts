@@ -57,6 +57,12 @@ export async function drainOutbox(
   const record = acceptedBatches(ctx)
   let claimedSoFar = 0
   let emptySinceLastHandover = false
+  // Handovers and records that have ended: a claim that found nothing proves the outbox empty
+  // only if none ended while it ran. @NOTE on PostgreSQL a claim runs beside a record on another
+  // connection: it may read the outbox before the record queues a writer's copy and return after
+  // the record's end was seen, and taking its "nothing" as final ended the pass with the copy
+  // left behind, to wait for the next pass.
+  let ended = 0
   let stop: { error: unknown } | null = null
   const fail = (error: unknown) => {
     stop ??= { error }
@@ -69,6 +75,7 @@ export async function drainOutbox(
     )
     if (room > 0 && !emptySinceLastHandover && (room >= refillAt || inFlight.size === 0)) {
       let batch: { claimed: Claimed[]; found: number }
+      const endedBeforeClaim = ended
       try {
         batch = await claimBatch(ctx, room, options.onStep)
       } catch (error) {
@@ -76,7 +83,7 @@ export async function drainOutbox(
         break
       }
       claimedSoFar += batch.claimed.length
-      emptySinceLastHandover = batch.found === 0
+      emptySinceLastHandover = batch.found === 0 && ended === endedBeforeClaim
       for (const claimed of batch.claimed) {
         const id = claimed.message.id
         // In flight from the claim's commit to its record: reconcileInterrupted leaves it alone.
@@ -93,6 +100,7 @@ export async function drainOutbox(
                 ctx.outbox.inFlight.delete(id)
                 recording.delete(recorded)
                 // A sent message may have queued another (a writer's copy): look again.
+                ended++
                 emptySinceLastHandover = false
               })
             recording.add(recorded)
@@ -103,13 +111,19 @@ export async function drainOutbox(
           })
           .finally(() => {
             inFlight.delete(handover)
+            ended++
             emptySinceLastHandover = false
           })
         inFlight.add(handover)
       }
       if (batch.found > 0) continue
     }
-    if (inFlight.size === 0 && recording.size === 0) break
+    if (inFlight.size === 0 && recording.size === 0) {
+      // Nothing under way: the pass ends once the outbox was found empty (or its max claimed),
+      // else it looks again.
+      if (emptySinceLastHandover || room <= 0) break
+      continue
+    }
     await Promise.race([...inFlight, ...recording])
   }
   await Promise.all(inFlight)

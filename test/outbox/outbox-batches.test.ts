@@ -8,11 +8,13 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import type { AppContext } from '../../src/context.js'
 import type { Database } from '../../src/db/connection.js'
+import { engineOf } from '../../src/db/engine.js'
 import { confirmEmailDelivery } from '../../src/delivery/delivery.service.js'
 import { letterLoaderFor } from '../../src/letters/index.js'
 import { manualClock } from '../../src/lib/clock.js'
 import { claimBatch } from '../../src/outbox/claim.js'
 import { recordAccepted } from '../../src/outbox/handover-records.js'
+import { drainOutbox } from '../../src/outbox/outbox-pass.js'
 import { runJobsThenDrain } from '../../src/periodic-jobs.js'
 import { confirmedLetter, letterAwaitingConfirmation, transportFor } from '../delivery/delivery-helpers.js'
 import { startTestSmtpServer } from '../helpers/smtp-server.js'
@@ -130,6 +132,79 @@ describe('a batch of handovers recorded at once', () => {
       .where('id', '=', mine[0]!.message.id)
       .executeTakeFirstOrThrow()
     expect(row.status).toBe('sending')
+  })
+})
+
+describe('a writer’s copy queued while the pass looks for more', () => {
+  /**
+   * The database, holding back a claim that found nothing once a mission letter has been handed
+   * over, until that letter's record (which queues the writer's copy) has ended and been seen:
+   * the claim read the outbox before the copy was there and returns after the pass knows the
+   * record is done. On PostgreSQL the two run on two connections, as under load in CI, where the
+   * copy was left for the next pass. On SQLite one transaction runs at a time: no hold is needed,
+   * the claim and the record take turns.
+   */
+  function claimsHeldUntilRecorded(db: Database, recorded: Promise<void>) {
+    let holdNextEmptyClaim = false
+    const claims = new Set<unknown>()
+    const held = db.withPlugin({
+      transformQuery(args) {
+        const node = args.node as { kind: string; sqlFragments?: readonly string[] }
+        if (node.kind === 'RawNode' && node.sqlFragments?.join('').includes("set status = 'sending'"))
+          claims.add(args.queryId)
+        return args.node
+      },
+      async transformResult(args) {
+        if (holdNextEmptyClaim && claims.has(args.queryId) && args.result.rows.length === 0) {
+          holdNextEmptyClaim = false
+          await recorded
+          // The record's own ending (its `finally`) runs before the claim returns.
+          await new Promise((resolve) => setImmediate(resolve))
+        }
+        return args.result
+      },
+    }) as Database
+    // Holding a claim on SQLite would hold its one connection, which the record waits for.
+    const canHold = engineOf(db) === 'postgres'
+    return { held, armAfterHandover: () => (holdNextEmptyClaim = canHold) }
+  }
+
+  it('goes in the same pass, even when a claim that found nothing ends after the record', async () => {
+    const letter = await confirmedLetter(ctx, transport, { email: 'copy.same.pass@example.org' })
+    smtp.reset()
+    let letterRecorded = () => {}
+    const recorded = new Promise<void>((resolve) => (letterRecorded = resolve))
+    const { held, armAfterHandover } = claimsHeldUntilRecorded(ctx.db, recorded)
+    const result = await drainOutbox({ ...ctx, db: held }, transport, {
+      onStep: (step, message) => {
+        if (message.kind !== 'mission_letter') return
+        if (step === 'accepted') armAfterHandover()
+        if (step === 'recorded') letterRecorded()
+      },
+    })
+    expect(result.sent).toBe(2)
+    const row = await letterRow(letter.id)
+    const copy = await ctx.db
+      .selectFrom('outbox_message')
+      .select(['status', 'recipients'])
+      .where('letter_id', '=', row.id)
+      .where('kind', '=', 'supporter_copy')
+      .executeTakeFirstOrThrow()
+    expect(copy.status).toBe('sent')
+    // The mission's letter, then the copy, each once.
+    expect(smtp.messages.map((m) => m.envelope.to)).toEqual([
+      JSON.parse(
+        (
+          await ctx.db
+            .selectFrom('outbox_message')
+            .select('recipients')
+            .where('letter_id', '=', row.id)
+            .where('kind', '=', 'mission_letter')
+            .executeTakeFirstOrThrow()
+        ).recipients,
+      ),
+      ['copy.same.pass@example.org'],
+    ])
   })
 })
 
